@@ -1,0 +1,177 @@
+# nabla: build everything into build/. `make check` runs the test suite.
+#
+#   make            stub, bindings, nabla-pack, examples
+#   make demo       build, pack and run the hello example
+#   make check      build and run all tests (bats)
+#   make SANITIZE=1 build nabla-pack with AddressSanitizer + UBSan
+#   make format     clang-format the sources
+
+B := build
+SANITIZE ?= 0
+ifeq ($(SANITIZE),1)
+B := build/sanitize
+endif
+DEPS := build/deps
+
+WARN := -Wall -Wextra -Werror
+COMMON_CFLAGS := -std=c11 -O2 -g $(WARN) -Iinclude
+
+# --- dependencies -----------------------------------------------------------
+DEPS_STAMP := build/.deps-installed
+LIBSECCOMP := $(DEPS)/libseccomp/lib/libseccomp.a
+
+$(DEPS_STAMP): scripts/install-deps
+	@mkdir -p build
+	scripts/install-deps
+	@touch $@
+
+$(LIBSECCOMP): scripts/build-libseccomp $(DEPS_STAMP)
+	scripts/build-libseccomp build
+
+# --- stub: static musl executable at NABLA_STUB_BASE --------------------------
+STUB_SRCS := stub/main.c stub/options.c stub/payload.c stub/memory.c \
+	stub/seccomp.c
+STUB_OBJS := $(patsubst %.c,$(B)/%.o,$(STUB_SRCS)) $(B)/stub/start.o
+STUB := $(B)/stub/nabla-stub
+STUB_CFLAGS := $(COMMON_CFLAGS) -D_GNU_SOURCE -fPIE -fno-stack-protector \
+	-isystem $(DEPS)/kernel-headers/include -isystem $(DEPS)/libseccomp/include
+STUB_LDFLAGS := -static -no-pie -nostartfiles -Wl,--no-relax \
+	-Wl,-Ttext-segment=0x7e0000000000 -Wl,-z,max-page-size=0x1000 \
+	-Wl,-z,noexecstack -Wl,--build-id=none
+
+$(B)/stub/%.o: stub/%.c stub/stub.h include/nabla/*.h $(LIBSECCOMP)
+	@mkdir -p $(@D)
+	musl-gcc $(STUB_CFLAGS) -c $< -o $@
+
+$(B)/stub/start.o: stub/start.S
+	@mkdir -p $(@D)
+	musl-gcc -c $< -o $@
+
+$(STUB): $(STUB_OBJS) $(LIBSECCOMP)
+	musl-gcc $(STUB_LDFLAGS) $(STUB_OBJS) $(LIBSECCOMP) -o $@
+
+# --- bindings: one relocatable object for guests ------------------------------
+BINDINGS_SRCS := $(wildcard bindings/*.c)
+BINDINGS_OBJS := $(patsubst %.c,$(B)/%.o,$(BINDINGS_SRCS))
+BINDINGS := $(B)/bindings/nabla.o
+GUEST_CFLAGS := -std=c11 -O2 -g $(WARN) -Iinclude -ffreestanding -fno-pie \
+	-fno-pic -mno-red-zone -fno-asynchronous-unwind-tables \
+	-fno-tree-loop-distribute-patterns -fno-builtin
+# The bindings set up the stack guard, so they cannot use it themselves.
+BINDINGS_CFLAGS := $(GUEST_CFLAGS) -fno-stack-protector
+APP_CFLAGS := $(GUEST_CFLAGS) -fstack-protector-strong
+GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,linker/guest.ld \
+	-Wl,-z,max-page-size=0x1000 -Wl,--build-id=none -Wl,-z,noexecstack
+
+$(B)/bindings/%.o: bindings/%.c bindings/*.h include/solo5.h include/nabla/abi.h
+	@mkdir -p $(@D)
+	gcc $(BINDINGS_CFLAGS) -c $< -o $@
+
+$(BINDINGS): $(BINDINGS_OBJS)
+	ld -r $^ -o $@
+
+# --- nabla-pack: host tool (glibc, libelf, json-c) ----------------------------
+PACK_SRCS := tools/nabla-pack/main.c tools/nabla-pack/pack.c \
+	tools/nabla-pack/guest.c tools/nabla-pack/manifest.c \
+	linker/elfimage.c linker/merge.c
+PACK_OBJS := $(patsubst %.c,$(B)/%.o,$(PACK_SRCS)) \
+	$(B)/tools/nabla-pack/stub_blob.o
+PACK := $(B)/tools/nabla-pack/nabla-pack
+PACK_CFLAGS := $(COMMON_CFLAGS) -D_GNU_SOURCE -Ilinker -Itools/nabla-pack
+PACK_LDLIBS := -lelf -ljson-c
+ifeq ($(SANITIZE),1)
+PACK_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+PACK_LDFLAGS += -fsanitize=address,undefined
+endif
+
+$(B)/tools/nabla-pack/%.o: tools/nabla-pack/%.c tools/nabla-pack/*.h \
+		linker/*.h include/nabla/*.h $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	gcc $(PACK_CFLAGS) -c $< -o $@
+
+$(B)/linker/%.o: linker/%.c linker/*.h include/nabla/*.h $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	gcc $(PACK_CFLAGS) -c $< -o $@
+
+$(B)/tools/nabla-pack/stub_blob.o: tools/nabla-pack/stub_blob.S $(STUB)
+	@mkdir -p $(@D)
+	gcc -c -DNABLA_STUB_PATH='"$(STUB)"' $< -o $@
+
+$(PACK): $(PACK_OBJS)
+	gcc $(PACK_LDFLAGS) $^ $(PACK_LDLIBS) -o $@
+
+# --- guests: build-guest DIR NAME -> $(B)/guests/NAME.spt -----------------------
+# A guest = its C files + the manifest note generated from its manifest.json
+# + the bindings, linked with linker/guest.ld.
+$(B)/%/manifest.c: %/manifest.json $(PACK)
+	@mkdir -p $(@D)
+	$(PACK) gen-manifest $< -o $@
+
+$(B)/%/manifest.o: $(B)/%/manifest.c
+	gcc $(GUEST_CFLAGS) -c $< -o $@
+
+$(B)/examples/%.o: examples/%.c include/solo5.h
+	@mkdir -p $(@D)
+	gcc $(APP_CFLAGS) -c $< -o $@
+
+$(B)/tests/guests/%.o: tests/guests/%.c include/solo5.h
+	@mkdir -p $(@D)
+	gcc $(APP_CFLAGS) -c $< -o $@
+
+# --- examples ------------------------------------------------------------------
+EXAMPLES := hello
+EXAMPLE_BINS := $(foreach e,$(EXAMPLES),$(B)/examples/$(e)/$(e))
+
+define example_rules
+$(B)/examples/$(1)/$(1).spt: $(patsubst %.c,$(B)/%.o,$(wildcard examples/$(1)/*.c)) \
+		$(B)/examples/$(1)/manifest.o $(BINDINGS) linker/guest.ld
+	gcc $(GUEST_LDFLAGS) $$(filter %.o,$$^) -o $$@
+$(B)/examples/$(1)/$(1): $(B)/examples/$(1)/$(1).spt $(PACK)
+	$(PACK) -o $$@ $$<
+endef
+$(foreach e,$(EXAMPLES),$(eval $(call example_rules,$(e))))
+
+# --- test guests: tests/guests/NAME.c, with tests/guests/NAME.json as its
+# manifest if there is one, else tests/guests/manifest.json (no devices) ------
+TEST_GUESTS := $(patsubst tests/guests/%.c,%,$(wildcard tests/guests/*.c))
+TEST_GUEST_BINS := $(foreach g,$(TEST_GUESTS),$(B)/tests/guests/$(g).spt)
+guest_manifest = $(firstword $(wildcard tests/guests/$(1).json) \
+	tests/guests/manifest.json)
+
+define test_guest_rules
+$(B)/tests/guests/$(1).mft.c: $(call guest_manifest,$(1)) $(PACK)
+	@mkdir -p $$(@D)
+	$(PACK) gen-manifest $$< -o $$@
+$(B)/tests/guests/$(1).spt: $(B)/tests/guests/$(1).o \
+		$(B)/tests/guests/$(1).mft.o $(BINDINGS) linker/guest.ld
+	gcc $(GUEST_LDFLAGS) $$(filter %.o,$$^) -o $$@
+endef
+$(foreach g,$(TEST_GUESTS),$(eval $(call test_guest_rules,$(g))))
+
+$(B)/tests/guests/%.mft.o: $(B)/tests/guests/%.mft.c
+	gcc $(GUEST_CFLAGS) -c $< -o $@
+
+# --- unit tests ------------------------------------------------------------------
+$(B)/tests/unit/manifest_test: tests/unit/manifest_test.c tools/nabla-pack/manifest.c
+	@mkdir -p $(@D)
+	gcc -std=c11 $(WARN) -g -fsanitize=address,undefined -Iinclude \
+		-Itools/nabla-pack $^ -ljson-c -o $@
+
+# --- top-level targets -----------------------------------------------------------
+.PHONY: all demo check format clean
+all: $(STUB) $(BINDINGS) $(PACK) $(EXAMPLE_BINS) $(TEST_GUEST_BINS)
+
+demo: all
+	@echo '--- running the packed hello example:'
+	$(B)/examples/hello/hello from nabla
+
+check: all $(B)/tests/unit/manifest_test
+	NABLA_BUILD=$(B) bats --tap tests/
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build/stub build/bindings build/tools build/linker build/examples \
+		build/tests build/sanitize

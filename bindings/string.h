@@ -1,0 +1,14 @@
+/* The few C string functions guests need; freestanding, no libc. */
+#ifndef NABLA_BINDINGS_STRING_H
+#define NABLA_BINDINGS_STRING_H
+
+#include <stddef.h>
+
+void *memcpy(void *restrict dst, const void *restrict src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+
+#endif

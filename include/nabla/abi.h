@@ -1,0 +1,112 @@
+/*
+ * The Solo5 spt ABI, version 2: the structures shared by a guest and the
+ * tender that starts it. One definition, used by the bindings (guest side),
+ * the stub (tender side) and nabla-pack (which reads and validates them).
+ *
+ * Self-contained and freestanding: only <stdint.h>, <stdbool.h>, <stddef.h>.
+ */
+#ifndef NABLA_ABI_H
+#define NABLA_ABI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ABI1 note: which tender a guest was built for. */
+#define ABI_NOTE_NAME "Solo5"
+#define ABI1_NOTE_TYPE 0x31494241u /* "ABI1" */
+#define MFT1_NOTE_TYPE 0x3154464du /* "MFT1" */
+
+enum abi_target {
+    ABI_TARGET_HVT = 1,
+    ABI_TARGET_SPT = 2,
+    ABI_TARGET_VIRTIO = 3,
+    ABI_TARGET_MUEN = 4,
+    ABI_TARGET_GENODE = 5,
+    ABI_TARGET_XEN = 6,
+};
+
+#define ABI_SPT_VERSION 2
+
+struct abi1_info {
+    uint32_t abi_target;
+    uint32_t abi_version;
+    uint32_t reserved0;
+    uint32_t reserved1;
+};
+
+/* The application manifest, manifest ABI version 1. */
+#define MFT_VERSION 1
+#define MFT_MAX_ENTRIES 64
+#define MFT_NAME_SIZE 68
+#define MFT_NAME_MAX (MFT_NAME_SIZE - 1)
+
+enum mft_type {
+    MFT_BLOCK_BASIC = 1,
+    MFT_NET_BASIC = 2,
+    MFT_RESERVED_FIRST = (1 << 30),
+};
+
+struct mft_block_basic {
+    uint64_t capacity;
+    uint16_t block_size;
+};
+
+struct mft_net_basic {
+    uint8_t mac[6];
+    uint16_t mtu;
+};
+
+struct mft_entry {
+    char name[MFT_NAME_SIZE];
+    uint32_t type;
+    union {
+        struct mft_block_basic block_basic;
+        struct mft_net_basic net_basic;
+    } u;
+    union {
+        int hostfd;
+        void *data;
+    } b;
+    bool attached;
+};
+
+struct mft {
+    uint32_t version;
+    uint32_t entries;
+    struct mft_entry e[];
+};
+
+#define MFT_SIZE(entries) \
+    (sizeof(struct mft) + (size_t)(entries) * sizeof(struct mft_entry))
+
+/* Guest memory layout (identity-mapped: guest address == host address). */
+#define SPT_HOST_MEM_BASE 0x10000ull
+#define SPT_BOOT_INFO_BASE 0x11000ull
+#define SPT_GUEST_MIN_BASE 0x100000ull
+#define SPT_CMDLINE_SIZE 8192
+#define SPT_PAGE_SIZE 0x1000ull
+
+/* epoll event data of the timerfd in the boot information's epoll set. */
+#define SPT_TIMERFD_EVENT_DATA (~1u)
+
+struct spt_boot_info {
+    uint64_t mem_size;
+    uint64_t kernel_end;
+    const char *cmdline;
+    const void *mft;
+    int epollfd;
+    int timerfd;
+};
+
+/* The layout is normative: fail the build if a compiler disagrees. */
+_Static_assert(sizeof(struct mft_entry) == 104, "mft_entry layout");
+_Static_assert(offsetof(struct mft_entry, type) == 68, "mft_entry.type");
+_Static_assert(offsetof(struct mft_entry, u) == 72, "mft_entry.u");
+_Static_assert(offsetof(struct mft_entry, b) == 88, "mft_entry.b");
+_Static_assert(offsetof(struct mft_entry, attached) == 96, "mft_entry.attached");
+_Static_assert(sizeof(struct mft) == 8, "mft header");
+_Static_assert(MFT_SIZE(MFT_MAX_ENTRIES) == 6664, "mft max size");
+_Static_assert(sizeof(struct spt_boot_info) == 40, "spt_boot_info layout");
+
+#endif

@@ -1,0 +1,207 @@
+/* Reading an ELF file into memory, trusting nothing it says. */
+#include "elfimage.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define ELF_IMAGE_MAX_SIZE (4ull << 30)
+
+static int read_all(int fd, uint8_t *buf, size_t size)
+{
+    size_t done = 0;
+    while (done < size) {
+        ssize_t n = read(fd, buf + done, size - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        done += (size_t)n;
+    }
+    return 0;
+}
+
+static const char *machine_name(unsigned m)
+{
+    switch (m) {
+    case EM_X86_64:
+        return "x86_64";
+    case EM_AARCH64:
+        return "aarch64";
+    case EM_386:
+        return "i386";
+    case EM_ARM:
+        return "arm";
+    case EM_RISCV:
+        return "riscv";
+    default:
+        return "unknown";
+    }
+}
+
+static int check_headers(struct elf_image *img, char *err, size_t errsz)
+{
+    const uint8_t *d = img->data;
+    const char *path = img->path;
+
+    if (img->size < EI_NIDENT || memcmp(d, ELFMAG, SELFMAG) != 0) {
+        snprintf(err, errsz, "%s: not an ELF file", path);
+        return -1;
+    }
+    if (d[EI_CLASS] != ELFCLASS64) {
+        snprintf(err, errsz, "%s: not a 64-bit ELF file", path);
+        return -1;
+    }
+    if (d[EI_DATA] != ELFDATA2LSB) {
+        snprintf(err, errsz, "%s: not a little-endian ELF file", path);
+        return -1;
+    }
+    if (img->size < sizeof(Elf64_Ehdr)) {
+        snprintf(err, errsz, "%s: truncated ELF header (%zu bytes)", path,
+                 img->size);
+        return -1;
+    }
+    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)d;
+    if (eh->e_machine != EM_X86_64) {
+        snprintf(err, errsz,
+                 "%s: ELF for machine %s (e_machine %u), this host is x86_64",
+                 path, machine_name(eh->e_machine), eh->e_machine);
+        return -1;
+    }
+    if (eh->e_phnum == 0 || eh->e_phentsize != sizeof(Elf64_Phdr)) {
+        snprintf(err, errsz, "%s: no valid program header table", path);
+        return -1;
+    }
+    if (eh->e_phoff > img->size ||
+        (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr) >
+            img->size - eh->e_phoff ||
+        eh->e_phoff % 8 != 0) {
+        snprintf(err, errsz,
+                 "%s: program headers (e_phoff %#llx, e_phnum %u) lie "
+                 "outside the file",
+                 path, (unsigned long long)eh->e_phoff, eh->e_phnum);
+        return -1;
+    }
+    if (eh->e_shoff != 0 &&
+        (eh->e_shoff > img->size || eh->e_shentsize != sizeof(Elf64_Shdr) ||
+         (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr) >
+             img->size - eh->e_shoff)) {
+        snprintf(err, errsz,
+                 "%s: section headers (e_shoff %#llx, e_shnum %u) lie "
+                 "outside the file",
+                 path, (unsigned long long)eh->e_shoff, eh->e_shnum);
+        return -1;
+    }
+    img->ehdr = eh;
+    img->phdr = (const Elf64_Phdr *)(d + eh->e_phoff);
+    img->phnum = eh->e_phnum;
+    return 0;
+}
+
+int elf_image_load(struct elf_image *img, const char *path, char *err,
+                   size_t errsz)
+{
+    struct stat st;
+
+    memset(img, 0, sizeof(*img));
+    img->path = path;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errsz, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &st) != 0) {
+        snprintf(err, errsz, "%s: cannot stat: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errsz, "%s: not a regular file", path);
+        close(fd);
+        return -1;
+    }
+    if ((uint64_t)st.st_size > ELF_IMAGE_MAX_SIZE) {
+        snprintf(err, errsz, "%s: file too large (%lld bytes)", path,
+                 (long long)st.st_size);
+        close(fd);
+        return -1;
+    }
+    img->size = (size_t)st.st_size;
+    img->data = malloc(img->size ? img->size : 1);
+    if (img->data == NULL) {
+        snprintf(err, errsz, "%s: out of memory", path);
+        close(fd);
+        return -1;
+    }
+    if (read_all(fd, img->data, img->size) != 0) {
+        snprintf(err, errsz, "%s: read error", path);
+        close(fd);
+        elf_image_free(img);
+        return -1;
+    }
+    close(fd);
+    if (check_headers(img, err, errsz) != 0) {
+        elf_image_free(img);
+        return -1;
+    }
+    return 0;
+}
+
+int elf_image_from_memory(struct elf_image *img, const char *name,
+                          const void *data, size_t size, char *err,
+                          size_t errsz)
+{
+    memset(img, 0, sizeof(*img));
+    img->path = name;
+    img->size = size;
+    img->data = malloc(size ? size : 1);
+    if (img->data == NULL) {
+        snprintf(err, errsz, "%s: out of memory", name);
+        return -1;
+    }
+    memcpy(img->data, data, size);
+    if (check_headers(img, err, errsz) != 0) {
+        elf_image_free(img);
+        return -1;
+    }
+    return 0;
+}
+
+void elf_image_free(struct elf_image *img)
+{
+    free(img->data);
+    img->data = NULL;
+    img->size = 0;
+}
+
+void elf_image_symbols(const struct elf_image *img, elf_symbol_fn fn,
+                       void *ctx)
+{
+    const Elf64_Ehdr *eh = img->ehdr;
+    if (eh->e_shoff == 0 || eh->e_shnum == 0)
+        return;
+    const Elf64_Shdr *sh = (const Elf64_Shdr *)(img->data + eh->e_shoff);
+    for (unsigned i = 0; i < eh->e_shnum; i++) {
+        if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum)
+            continue;
+        const Elf64_Shdr *sym = &sh[i], *str = &sh[sym->sh_link];
+        if (sym->sh_offset > img->size ||
+            sym->sh_size > img->size - sym->sh_offset ||
+            str->sh_offset > img->size ||
+            str->sh_size > img->size - str->sh_offset || str->sh_size == 0 ||
+            img->data[str->sh_offset + str->sh_size - 1] != '\0')
+            continue;
+        const Elf64_Sym *syms = (const Elf64_Sym *)(img->data + sym->sh_offset);
+        const char *names = (const char *)(img->data + str->sh_offset);
+        size_t n = sym->sh_size / sizeof(Elf64_Sym);
+        for (size_t k = 1; k < n; k++) {
+            if (syms[k].st_name >= str->sh_size)
+                continue;
+            fn(ctx, names + syms[k].st_name, &syms[k]);
+        }
+    }
+}

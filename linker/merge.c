@@ -1,0 +1,435 @@
+/*
+ * The ELF merge. Layout of the output (ET_EXEC):
+ *
+ *   offset 0        ELF header and program headers
+ *   offset 0x1000   payload (struct nabla_payload ...)
+ *   then            each guest PT_LOAD, then each stub PT_LOAD, each at a
+ *                   page-congruent offset so that execve maps it in place
+ *   then            .symtab, .strtab, .shstrtab, section headers
+ *
+ * Program headers: guest PT_LOADs, the payload PT_LOAD (which maps offset 0,
+ * so the kernel can give the stub AT_PHDR), stub PT_LOADs, the stub's PT_TLS
+ * if it has one, PT_GNU_STACK. The guest's PT_INTERP, PT_TLS and PT_NOTEs are
+ * not carried over.
+ *
+ * Every byte of a segment is also covered by a section, so that strip and
+ * objcopy keep it; symbols of both inputs go to one .symtab for gdb/perf.
+ */
+#include "merge.h"
+
+#include <gelf.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nabla/packed.h"
+
+#define PAGE 0x1000ull
+#define MAX_SEGS (2 * NABLA_MAX_GUEST_SEGMENTS + 8)
+#define MAX_PHDRS (MAX_SEGS + 2)
+
+struct out_seg {
+    const char *name_prefix; /* ".guest" or ".stub" */
+    unsigned index;
+    const uint8_t *data;
+    uint64_t vaddr, filesz, memsz, offset;
+    uint32_t flags;
+};
+
+struct out_sec {
+    char name[32];
+    uint32_t type;
+    uint64_t flags, addr, offset, size;
+    const void *data;
+};
+
+struct strtab {
+    char *buf;
+    size_t len, cap;
+};
+
+struct merge {
+    struct out_seg segs[MAX_SEGS];
+    size_t nsegs;
+    struct out_sec secs[2 * MAX_SEGS + 5];
+    size_t nsecs; /* including the null section */
+    Elf64_Sym *syms;
+    size_t nsyms, syms_cap, nlocal;
+    struct strtab symstr, shstr;
+    int oom;
+};
+
+static uint64_t align_to(uint64_t v, uint64_t a)
+{
+    return (v + a - 1) & ~(a - 1);
+}
+
+static size_t strtab_add(struct merge *m, struct strtab *t, const char *s)
+{
+    size_t len = strlen(s) + 1;
+    if (t->len + len > t->cap) {
+        size_t cap = (t->cap ? 2 * t->cap : 4096) + len;
+        char *b = realloc(t->buf, cap);
+        if (b == NULL) {
+            m->oom = 1;
+            return 0;
+        }
+        t->buf = b;
+        t->cap = cap;
+    }
+    memcpy(t->buf + t->len, s, len);
+    t->len += len;
+    return t->len - len;
+}
+
+static void add_seg(struct merge *m, const char *prefix, unsigned index,
+                    const struct elf_image *img, const Elf64_Phdr *ph)
+{
+    struct out_seg *s = &m->segs[m->nsegs++];
+    s->name_prefix = prefix;
+    s->index = index;
+    s->data = img->data + ph->p_offset;
+    s->vaddr = ph->p_vaddr;
+    s->filesz = ph->p_filesz;
+    s->memsz = ph->p_memsz;
+    s->flags = ph->p_flags;
+}
+
+static uint64_t sec_flags(uint32_t pflags)
+{
+    uint64_t f = SHF_ALLOC;
+    if (pflags & PF_W)
+        f |= SHF_WRITE;
+    if (pflags & PF_X)
+        f |= SHF_EXECINSTR;
+    return f;
+}
+
+static void add_sec(struct merge *m, const char *name, uint32_t type,
+                    uint64_t flags, uint64_t addr, uint64_t offset,
+                    uint64_t size, const void *data)
+{
+    struct out_sec *s = &m->secs[m->nsecs++];
+    snprintf(s->name, sizeof(s->name), "%s", name);
+    s->type = type;
+    s->flags = flags;
+    s->addr = addr;
+    s->offset = offset;
+    s->size = size;
+    s->data = data;
+}
+
+/* The output section holding address v, or SHN_ABS. */
+static uint16_t section_of(const struct merge *m, uint64_t v)
+{
+    for (size_t i = 1; i < m->nsecs; i++) {
+        const struct out_sec *s = &m->secs[i];
+        if ((s->flags & SHF_ALLOC) && v >= s->addr && v < s->addr + s->size)
+            return (uint16_t)i;
+    }
+    return SHN_ABS;
+}
+
+struct sym_ctx {
+    struct merge *m;
+    int pass;       /* 0: locals, 1: globals */
+    int demote_all; /* stub symbols all become local */
+};
+
+static void add_symbol(void *ctx, const char *name, const Elf64_Sym *sym)
+{
+    struct sym_ctx *c = ctx;
+    struct merge *m = c->m;
+    unsigned type = ELF64_ST_TYPE(sym->st_info);
+    unsigned bind = ELF64_ST_BIND(sym->st_info);
+    int local = c->demote_all || bind == STB_LOCAL;
+
+    if (type == STT_SECTION || type == STT_FILE || type == STT_TLS ||
+        sym->st_shndx == SHN_UNDEF || name[0] == '\0')
+        return;
+    if (local != (c->pass == 0))
+        return;
+    if (m->nsyms == m->syms_cap) {
+        size_t cap = m->syms_cap ? 2 * m->syms_cap : 256;
+        Elf64_Sym *s = realloc(m->syms, cap * sizeof(*s));
+        if (s == NULL) {
+            m->oom = 1;
+            return;
+        }
+        m->syms = s;
+        m->syms_cap = cap;
+    }
+    Elf64_Sym *out = &m->syms[m->nsyms++];
+    *out = *sym;
+    out->st_name = (uint32_t)strtab_add(m, &m->symstr, name);
+    out->st_info = ELF64_ST_INFO(local ? STB_LOCAL : bind, type);
+    out->st_shndx = sym->st_shndx == SHN_ABS ? SHN_ABS
+                                             : section_of(m, sym->st_value);
+}
+
+static void collect_symbols(struct merge *m, const struct merge_input *in)
+{
+    m->nsyms = 1; /* entry 0 is the null symbol */
+    m->syms_cap = 256;
+    m->syms = calloc(m->syms_cap, sizeof(*m->syms));
+    if (m->syms == NULL) {
+        m->oom = 1;
+        return;
+    }
+    strtab_add(m, &m->symstr, "");
+    struct sym_ctx stub = {m, 0, 1}, guest = {m, 0, 0};
+    elf_image_symbols(in->stub, add_symbol, &stub);
+    elf_image_symbols(in->guest, add_symbol, &guest);
+    m->nlocal = m->nsyms;
+    guest.pass = 1;
+    elf_image_symbols(in->guest, add_symbol, &guest);
+}
+
+/* Places segments and their sections; returns the first free offset. */
+static uint64_t layout(struct merge *m, const struct merge_input *in)
+{
+    uint64_t off = NABLA_PAYLOAD_HEADER_OFFSET;
+
+    add_sec(m, "", SHT_NULL, 0, 0, 0, 0, NULL);
+    add_sec(m, ".nabla.payload", SHT_PROGBITS, SHF_ALLOC,
+            NABLA_PAYLOAD_BASE + off, off, in->payload_size, in->payload);
+    off += in->payload_size;
+    for (size_t i = 0; i < m->nsegs; i++) {
+        struct out_seg *s = &m->segs[i];
+        char name[32];
+        off = align_to(off, PAGE) + s->vaddr % PAGE;
+        s->offset = off;
+        snprintf(name, sizeof(name), "%s.%u", s->name_prefix, s->index);
+        if (s->filesz > 0)
+            add_sec(m, name, SHT_PROGBITS, sec_flags(s->flags), s->vaddr,
+                    off, s->filesz, s->data);
+        off += s->filesz;
+        if (s->memsz > s->filesz) {
+            snprintf(name, sizeof(name), "%s.%u.bss", s->name_prefix,
+                     s->index);
+            add_sec(m, name, SHT_NOBITS, sec_flags(s->flags),
+                    s->vaddr + s->filesz, off, s->memsz - s->filesz, NULL);
+        }
+    }
+    return off;
+}
+
+static int fail(char *err, size_t errsz, const char *what)
+{
+    snprintf(err, errsz, "writing the packed ELF: %s: %s", what,
+             elf_errmsg(-1));
+    return -1;
+}
+
+static Elf_Scn *new_section(Elf *e, const struct out_sec *s, uint32_t name,
+                            size_t entsize, uint32_t link, uint32_t info)
+{
+    Elf_Scn *scn = elf_newscn(e);
+    if (scn == NULL)
+        return NULL;
+    if (s->type != SHT_NOBITS && s->size > 0) {
+        Elf_Data *d = elf_newdata(scn);
+        if (d == NULL)
+            return NULL;
+        d->d_buf = (void *)s->data;
+        d->d_size = s->size;
+        d->d_type = ELF_T_BYTE;
+        d->d_align = 1;
+        d->d_off = 0;
+        d->d_version = EV_CURRENT;
+    }
+    GElf_Shdr sh;
+    if (gelf_getshdr(scn, &sh) == NULL)
+        return NULL;
+    sh.sh_name = name;
+    sh.sh_type = s->type;
+    sh.sh_flags = s->flags;
+    sh.sh_addr = s->addr;
+    sh.sh_offset = s->offset;
+    sh.sh_size = s->size;
+    sh.sh_addralign = 1;
+    sh.sh_entsize = entsize;
+    sh.sh_link = link;
+    sh.sh_info = info;
+    if (!gelf_update_shdr(scn, &sh))
+        return NULL;
+    return scn;
+}
+
+static void add_phdr(GElf_Phdr *ph, size_t *n, uint32_t type, uint32_t flags,
+                     uint64_t offset, uint64_t vaddr, uint64_t filesz,
+                     uint64_t memsz, uint64_t align)
+{
+    GElf_Phdr *p = &ph[(*n)++];
+    p->p_type = type;
+    p->p_flags = flags;
+    p->p_offset = offset;
+    p->p_vaddr = vaddr;
+    p->p_paddr = vaddr;
+    p->p_filesz = filesz;
+    p->p_memsz = memsz;
+    p->p_align = align;
+}
+
+static size_t build_phdrs(const struct merge *m, const struct merge_input *in,
+                          size_t nguest, GElf_Phdr *ph)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < nguest; i++) {
+        const struct out_seg *s = &m->segs[i];
+        add_phdr(ph, &n, PT_LOAD, s->flags, s->offset, s->vaddr, s->filesz,
+                 s->memsz, PAGE);
+    }
+    uint64_t payload_end = NABLA_PAYLOAD_HEADER_OFFSET + in->payload_size;
+    add_phdr(ph, &n, PT_LOAD, PF_R, 0, NABLA_PAYLOAD_BASE, payload_end,
+             payload_end, PAGE);
+    for (size_t i = nguest; i < m->nsegs; i++) {
+        const struct out_seg *s = &m->segs[i];
+        add_phdr(ph, &n, PT_LOAD, s->flags, s->offset, s->vaddr, s->filesz,
+                 s->memsz, PAGE);
+    }
+    /* The stub's C library finds its TLS image through PT_TLS. */
+    for (size_t i = 0; i < in->stub->phnum; i++) {
+        const Elf64_Phdr *t = &in->stub->phdr[i];
+        if (t->p_type != PT_TLS)
+            continue;
+        for (size_t k = nguest; k < m->nsegs; k++) {
+            const struct out_seg *s = &m->segs[k];
+            if (t->p_vaddr >= s->vaddr && t->p_vaddr < s->vaddr + s->memsz)
+                add_phdr(ph, &n, PT_TLS, t->p_flags,
+                         s->offset + (t->p_vaddr - s->vaddr), t->p_vaddr,
+                         t->p_filesz, t->p_memsz, t->p_align);
+        }
+    }
+    add_phdr(ph, &n, PT_GNU_STACK, PF_R | PF_W, 0, 0, 0, 0, 16);
+    return n;
+}
+
+static int write_elf(struct merge *m, const struct merge_input *in,
+                     size_t nguest, uint64_t data_end, int fd, char *err,
+                     size_t errsz)
+{
+    GElf_Phdr phdrs[MAX_PHDRS];
+    size_t nphdrs = build_phdrs(m, in, nguest, phdrs);
+
+    if (sizeof(Elf64_Ehdr) + nphdrs * sizeof(Elf64_Phdr) >
+        NABLA_PAYLOAD_HEADER_OFFSET) {
+        snprintf(err, errsz, "writing the packed ELF: too many segments");
+        return -1;
+    }
+    /* Symbol and name tables follow the segments. */
+    uint64_t off = align_to(data_end, 8);
+    size_t symtab_index = m->nsecs;
+    add_sec(m, ".symtab", SHT_SYMTAB, 0, 0, off,
+            m->nsyms * sizeof(Elf64_Sym), m->syms);
+    off += m->nsyms * sizeof(Elf64_Sym);
+    add_sec(m, ".strtab", SHT_STRTAB, 0, 0, off, m->symstr.len,
+            m->symstr.buf);
+    off += m->symstr.len;
+    uint32_t names[2 * MAX_SEGS + 8];
+    for (size_t i = 0; i < m->nsecs; i++)
+        names[i] = (uint32_t)strtab_add(m, &m->shstr, m->secs[i].name);
+    size_t shstr_index = m->nsecs;
+    names[shstr_index] = (uint32_t)strtab_add(m, &m->shstr, ".shstrtab");
+    if (m->oom) {
+        snprintf(err, errsz, "writing the packed ELF: out of memory");
+        return -1;
+    }
+    add_sec(m, ".shstrtab", SHT_STRTAB, 0, 0, off, m->shstr.len,
+            m->shstr.buf);
+    off = align_to(off + m->shstr.len, 8);
+
+    Elf *e = elf_begin(fd, ELF_C_WRITE, NULL);
+    if (e == NULL)
+        return fail(err, errsz, "elf_begin");
+    int rc = -1;
+    if (elf_flagelf(e, ELF_C_SET, ELF_F_LAYOUT) == 0 ||
+        gelf_newehdr(e, ELFCLASS64) == NULL) {
+        fail(err, errsz, "ELF header");
+        goto out;
+    }
+    GElf_Ehdr eh;
+    gelf_getehdr(e, &eh);
+    eh.e_ident[EI_DATA] = ELFDATA2LSB;
+    eh.e_ident[EI_OSABI] = ELFOSABI_NONE;
+    eh.e_type = ET_EXEC;
+    eh.e_machine = EM_X86_64;
+    eh.e_version = EV_CURRENT;
+    eh.e_entry = in->stub->ehdr->e_entry;
+    eh.e_phoff = sizeof(Elf64_Ehdr);
+    eh.e_shoff = off;
+    eh.e_shstrndx = (uint16_t)shstr_index;
+    if (!gelf_update_ehdr(e, &eh) || gelf_newphdr(e, nphdrs) == NULL) {
+        fail(err, errsz, "program headers");
+        goto out;
+    }
+    for (size_t i = 0; i < nphdrs; i++) {
+        if (!gelf_update_phdr(e, (int)i, &phdrs[i])) {
+            fail(err, errsz, "program header");
+            goto out;
+        }
+    }
+    for (size_t i = 1; i < m->nsecs; i++) {
+        size_t entsize = 0;
+        uint32_t link = 0, info = 0;
+        if (i == symtab_index) {
+            entsize = sizeof(Elf64_Sym);
+            link = (uint32_t)(symtab_index + 1);
+            info = (uint32_t)m->nlocal;
+        }
+        if (new_section(e, &m->secs[i], names[i], entsize, link, info) ==
+            NULL) {
+            fail(err, errsz, m->secs[i].name);
+            goto out;
+        }
+    }
+    if (elf_update(e, ELF_C_WRITE) < 0) {
+        fail(err, errsz, "elf_update");
+        goto out;
+    }
+    rc = 0;
+out:
+    elf_end(e);
+    return rc;
+}
+
+int merge_write(const struct merge_input *in, int fd, char *err, size_t errsz)
+{
+    struct merge *m = calloc(1, sizeof(*m));
+    int rc = -1;
+
+    if (m == NULL) {
+        snprintf(err, errsz, "writing the packed ELF: out of memory");
+        return -1;
+    }
+    if (elf_version(EV_CURRENT) == EV_NONE) {
+        snprintf(err, errsz, "libelf: %s", elf_errmsg(-1));
+        free(m);
+        return -1;
+    }
+    for (size_t i = 0; i < in->nguest_loads; i++)
+        add_seg(m, ".guest", (unsigned)i, in->guest, in->guest_loads[i]);
+    size_t nguest = m->nsegs;
+    for (size_t i = 0, k = 0; i < in->stub->phnum; i++) {
+        const Elf64_Phdr *ph = &in->stub->phdr[i];
+        if (ph->p_type != PT_LOAD || ph->p_memsz == 0)
+            continue;
+        if (m->nsegs == MAX_SEGS) {
+            snprintf(err, errsz, "writing the packed ELF: stub has too many "
+                     "segments");
+            goto out;
+        }
+        add_seg(m, ".stub", (unsigned)k++, in->stub, ph);
+    }
+    uint64_t end = layout(m, in);
+    collect_symbols(m, in);
+    rc = write_elf(m, in, nguest, end, fd, err, errsz);
+out:
+    free(m->syms);
+    free(m->symstr.buf);
+    free(m->shstr.buf);
+    free(m);
+    return rc;
+}

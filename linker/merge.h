@@ -1,0 +1,25 @@
+/* Writing a packed executable: stub + guest segments + payload, one ELF. */
+#ifndef NABLA_MERGE_H
+#define NABLA_MERGE_H
+
+#include <stddef.h>
+
+#include "elfimage.h"
+
+struct merge_input {
+    const struct elf_image *stub;  /* static ET_EXEC at NABLA_STUB_BASE */
+    const struct elf_image *guest; /* validated by the caller */
+    const Elf64_Phdr *const *guest_loads;
+    size_t nguest_loads;
+    const void *payload; /* struct nabla_payload and its data */
+    size_t payload_size;
+};
+
+/*
+ * Writes the packed executable to fd (an empty regular file), using libelf
+ * with an explicit layout so that the result is deterministic.
+ * Returns 0, or -1 with one line in err.
+ */
+int merge_write(const struct merge_input *in, int fd, char *err, size_t errsz);
+
+#endif

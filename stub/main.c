@@ -1,0 +1,195 @@
+/*
+ * The stub: the first code of every packed unikernel executable.
+ *
+ * Start-up, in order:
+ *   1. find the payload nabla-pack baked into this file (program headers);
+ *   2. parse options: pack-time defaults, then the command line;
+ *   3. map guest memory around the guest segments that execve already mapped;
+ *   4. create the epoll set and the timer, write the boot information;
+ *   5. set no_new_privs and load the seccomp filter (ABI.md §4);
+ *   6. switch to the guest stack and jump to the guest entry point.
+ * Nothing after step 5 makes a system call: the guest runs confined from its
+ * first instruction.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/timerfd.h>
+
+#include "stub.h"
+
+const char *stub_progname = "nabla";
+
+static void vdie(int with_errno, const char *fmt, va_list ap)
+    __attribute__((noreturn));
+
+static void vdie(int with_errno, const char *fmt, va_list ap)
+{
+    int saved = errno;
+    fprintf(stderr, "%s: error: ", stub_progname);
+    vfprintf(stderr, fmt, ap);
+    if (with_errno)
+        fprintf(stderr, ": %s", strerror(saved));
+    fputc('\n', stderr);
+    exit(1);
+}
+
+void stub_die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vdie(0, fmt, ap);
+}
+
+void stub_die_errno(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vdie(1, fmt, ap);
+}
+
+/* Joins the guest arguments with single spaces into buf. */
+static void build_cmdline(char *buf, size_t size, int argc,
+                          const char *const *argv)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < argc; i++) {
+        size_t len = strlen(argv[i]);
+        if (n + len + (i > 0) + 1 > size)
+            stub_die("guest command line longer than %zu bytes", size - 1);
+        if (i > 0)
+            buf[n++] = ' ';
+        memcpy(buf + n, argv[i], len + 1);
+        n += len;
+    }
+}
+
+/*
+ * Lays out the boot page: struct spt_boot_info at SPT_BOOT_INFO_BASE, then
+ * the manifest, then the command line, all below SPT_GUEST_MIN_BASE.
+ */
+static struct spt_boot_info *write_boot_info(const struct nabla_payload *p,
+                                             uint64_t mem_size,
+                                             const struct stub_config *cfg,
+                                             int epollfd, int timerfd)
+{
+    struct spt_boot_info *bi = (struct spt_boot_info *)SPT_BOOT_INFO_BASE;
+    const struct mft *src = payload_mft(p);
+    size_t mft_size = MFT_SIZE(src->entries);
+    uintptr_t mft_addr = SPT_BOOT_INFO_BASE + 64;
+    uintptr_t cmdline_addr = (mft_addr + mft_size + 63) & ~(uintptr_t)63;
+
+    memcpy((void *)mft_addr, src, mft_size);
+    build_cmdline((char *)cmdline_addr, SPT_CMDLINE_SIZE, cfg->guest_argc,
+                  cfg->guest_argv);
+    bi->mem_size = mem_size;
+    bi->kernel_end = p->kernel_end;
+    bi->cmdline = (const char *)cmdline_addr;
+    bi->mft = (const void *)mft_addr;
+    bi->epollfd = epollfd;
+    bi->timerfd = timerfd;
+    return bi;
+}
+
+static void create_event_fds(int *epollfd, int *timerfd)
+{
+    *epollfd = epoll_create1(EPOLL_CLOEXEC);
+    if (*epollfd < 0)
+        stub_die_errno("epoll_create1");
+    *timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (*timerfd < 0)
+        stub_die_errno("timerfd_create");
+    struct epoll_event ev = {.events = EPOLLIN,
+                             .data.u64 = SPT_TIMERFD_EVENT_DATA};
+    if (epoll_ctl(*epollfd, EPOLL_CTL_ADD, *timerfd, &ev) != 0)
+        stub_die_errno("epoll_ctl(timerfd)");
+}
+
+/* Never returns: the guest owns the process from here on. */
+static void jump_to_guest(uint64_t entry, uint64_t stack,
+                          struct spt_boot_info *bi) __attribute__((noreturn));
+
+static void jump_to_guest(uint64_t entry, uint64_t stack,
+                          struct spt_boot_info *bi)
+{
+    __asm__ volatile("mov %0, %%rsp\n\t"
+                     "xor %%ebp, %%ebp\n\t"
+                     "jmp *%1\n\t"
+                     :
+                     : "r"(stack), "r"(entry), "D"(bi)
+                     : "memory");
+    __builtin_unreachable();
+}
+
+static int stub_main(int argc, char **argv)
+{
+    struct stub_config cfg;
+    int epollfd, timerfd;
+
+    if (argc > 0 && argv[0] != NULL) {
+        const char *slash = strrchr(argv[0], '/');
+        stub_progname = slash ? slash + 1 : argv[0];
+    }
+
+    /* 1. What nabla-pack baked in. */
+    const struct nabla_payload *p = payload_find();
+
+    /* 2. Options. */
+    options_parse(&cfg, p, argc, argv);
+    if (cfg.help) {
+        options_print_help(p);
+        return 0;
+    }
+    if (cfg.version) {
+        options_print_version();
+        return 0;
+    }
+    uint64_t mem_size = cfg.mem_mb << 20;
+
+    /* 3. Guest memory. */
+    memory_map_guest(p, mem_size);
+
+    /* 4. Event fds and boot information. */
+    create_event_fds(&epollfd, &timerfd);
+    struct spt_boot_info *bi =
+        write_boot_info(p, mem_size, &cfg, epollfd, timerfd);
+
+    /* 5. Confinement: from here on, only the guest's policy applies. */
+    fflush(NULL);
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+        stub_die_errno("prctl(PR_SET_NO_NEW_PRIVS)");
+    struct seccomp_policy policy = {
+        .epollfd = epollfd,
+        .timerfd = timerfd,
+        .mft = bi->mft,
+    };
+    seccomp_install(&policy);
+
+    /* 6. Into the guest, as a call with the stack at the top of memory. */
+    jump_to_guest(p->guest_entry, mem_size - 8, bi);
+}
+
+int __libc_start_main(int (*main)(int, char **, char **), int argc,
+                      char **argv, void (*init)(void), void (*fini)(void),
+                      void (*ldso_fini)(void));
+
+static int main_wrapper(int argc, char **argv, char **envp)
+{
+    (void)envp;
+    return stub_main(argc, argv);
+}
+
+/* Called by _start (start.S) with the initial stack pointer. */
+void stub_start_c(long *sp);
+
+void stub_start_c(long *sp)
+{
+    int argc = (int)sp[0];
+    char **argv = (char **)(sp + 1);
+    __libc_start_main(main_wrapper, argc, argv, NULL, NULL, NULL);
+}

@@ -1,0 +1,58 @@
+/*
+ * Guest memory. execve already mapped the guest's segments, file-backed, at
+ * their own addresses. What is left of [SPT_HOST_MEM_BASE, mem_size) — the
+ * boot page range below the segments, any gaps between them, and the heap
+ * and stack above them — becomes anonymous read-write memory, never
+ * executable. MAP_FIXED_NOREPLACE: nothing already there is ever replaced.
+ */
+#include <errno.h>
+#include <sys/mman.h>
+
+#include "stub.h"
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+
+/* Room the guest needs above its segments at least: heap page and stack. */
+#define GUEST_MIN_FREE (2ull << 20)
+
+static void map_anonymous(uint64_t start, uint64_t end)
+{
+    if (start >= end)
+        return;
+    void *want = (void *)start;
+    void *got = mmap(want, end - start, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE |
+                         MAP_NORESERVE,
+                     -1, 0);
+    if (got == MAP_FAILED)
+        stub_die_errno("cannot map guest memory %#llx-%#llx",
+                       (unsigned long long)start, (unsigned long long)end);
+    if (got != want) {
+        munmap(got, end - start);
+        stub_die("cannot map guest memory at %#llx: address in use",
+                 (unsigned long long)start);
+    }
+}
+
+void memory_map_guest(const struct nabla_payload *p, uint64_t mem_size)
+{
+    uint64_t kernel_end_page =
+        (p->kernel_end + SPT_PAGE_SIZE - 1) & ~(SPT_PAGE_SIZE - 1);
+    if (mem_size < kernel_end_page + GUEST_MIN_FREE)
+        stub_die("--mem=%llu is too small for this unikernel (needs at "
+                 "least %llu MiB)",
+                 (unsigned long long)(mem_size >> 20),
+                 (unsigned long long)((kernel_end_page + GUEST_MIN_FREE +
+                                       (1ull << 20) - 1) >>
+                                      20));
+
+    uint64_t cursor = SPT_HOST_MEM_BASE;
+    for (uint32_t i = 0; i < p->nsegments; i++) {
+        const struct nabla_segment *s = &p->segments[i];
+        map_anonymous(cursor, s->vaddr);
+        cursor = s->vaddr + s->memsz;
+    }
+    map_anonymous(cursor, mem_size);
+}

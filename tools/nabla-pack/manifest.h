@@ -1,0 +1,40 @@
+/* The application manifest: read from Solo5's manifest.json, or checked as
+ * found in a guest's MFT1 note. */
+#ifndef NABLA_PACK_MANIFEST_H
+#define NABLA_PACK_MANIFEST_H
+
+#include <stddef.h>
+
+#include "nabla/abi.h"
+
+/*
+ * Reads and validates the JSON manifest at path into *out (a buffer of
+ * MFT_SIZE(MFT_MAX_ENTRIES) bytes, aligned for struct mft). Entry 0 is the
+ * reserved entry; devices follow in file order, unattached, zeroed.
+ * Returns 0, or -1 after writing one line describing the problem (naming the
+ * file) into err (size errsz, no trailing newline).
+ */
+int manifest_read_json(const char *path, struct mft *out, char *err,
+                       size_t errsz);
+
+/*
+ * Validates a manifest found in a guest (descsz bytes at desc): version 1,
+ * 1..64 entries, descsz large enough, entry 0 reserved, names NUL-terminated,
+ * [A-Za-z0-9]+, unique, types BLOCK_BASIC or NET_BASIC.
+ * Returns 0 or -1 with a message in err as above.
+ */
+int manifest_check(const struct mft *mft, size_t descsz, char *err,
+                   size_t errsz);
+
+/*
+ * Writes a C source file that defines the MFT1 note of the manifest in
+ * section .note.solo5.manifest (8-byte aligned note, descriptor at offset
+ * 24), for linking into a guest. Returns 0 or -1 with a message in err.
+ */
+int manifest_write_c(const struct mft *mft, const char *out_path, char *err,
+                     size_t errsz);
+
+/* "BLOCK_BASIC", "NET_BASIC" or "RESERVED"/"UNKNOWN". */
+const char *manifest_type_name(uint32_t type);
+
+#endif

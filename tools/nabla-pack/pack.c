@@ -1,0 +1,264 @@
+/*
+ * Packing. The guest and the manifest are checked first; the output is
+ * written to a temporary file next to OUT and renamed into place only when
+ * complete, so a failure never leaves a partial or stale executable.
+ */
+#include "pack.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "guest.h"
+#include "manifest.h"
+#include "merge.h"
+
+extern const unsigned char nabla_stub_blob[], nabla_stub_blob_end[];
+
+/* JSON and note must declare the same devices, in the same order. */
+static int manifests_agree(const struct mft *json, const struct mft *note,
+                           const char *json_path, const char *guest_path,
+                           char *err, size_t errsz)
+{
+    if (json->entries != note->entries) {
+        snprintf(err, errsz,
+                 "%s declares %u devices but the manifest note of %s "
+                 "declares %u",
+                 json_path, json->entries - 1, guest_path, note->entries - 1);
+        return -1;
+    }
+    for (uint32_t i = 1; i < json->entries; i++) {
+        const struct mft_entry *a = &json->e[i], *b = &note->e[i];
+        if (strcmp(a->name, b->name) != 0 || a->type != b->type) {
+            snprintf(err, errsz,
+                     "%s and the manifest note of %s differ: device %u is "
+                     "'%s' (%s) in one and '%s' (%s) in the other",
+                     json_path, guest_path, i, a->name,
+                     manifest_type_name(a->type), b->name,
+                     manifest_type_name(b->type));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+struct buffer {
+    unsigned char *data;
+    size_t len, cap;
+};
+
+static int buf_append(struct buffer *b, const void *data, size_t len)
+{
+    if (b->len + len > b->cap) {
+        size_t cap = 2 * (b->len + len) + 4096;
+        unsigned char *n = realloc(b->data, cap);
+        if (n == NULL)
+            return -1;
+        memset(n + b->cap, 0, cap - b->cap);
+        b->data = n;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+    return 0;
+}
+
+static int buf_align(struct buffer *b, size_t align)
+{
+    static const unsigned char zeros[64];
+    size_t pad = (align - b->len % align) % align;
+    return buf_append(b, zeros, pad);
+}
+
+static int buf_strings(struct buffer *b, const char *const *s, size_t n,
+                       uint32_t *offset, uint32_t *size, uint32_t *count)
+{
+    *offset = (uint32_t)b->len;
+    for (size_t i = 0; i < n; i++) {
+        if (buf_append(b, s[i], strlen(s[i]) + 1) != 0)
+            return -1;
+    }
+    *size = (uint32_t)(b->len - *offset);
+    *count = (uint32_t)n;
+    return 0;
+}
+
+static int cmp_phdr_vaddr(const void *a, const void *b)
+{
+    const Elf64_Phdr *x = *(const Elf64_Phdr *const *)a;
+    const Elf64_Phdr *y = *(const Elf64_Phdr *const *)b;
+    return x->p_vaddr < y->p_vaddr ? -1 : x->p_vaddr > y->p_vaddr;
+}
+
+/* The manifest as the stub receives it: names and types, nothing attached. */
+static struct mft *clean_manifest(const struct mft *src)
+{
+    struct mft *m = calloc(1, MFT_SIZE(MFT_MAX_ENTRIES));
+    if (m == NULL)
+        return NULL;
+    m->version = MFT_VERSION;
+    m->entries = src->entries;
+    for (uint32_t i = 0; i < src->entries; i++) {
+        memcpy(m->e[i].name, src->e[i].name, MFT_NAME_SIZE);
+        m->e[i].type = src->e[i].type;
+    }
+    return m;
+}
+
+/* struct nabla_payload, then the manifest, options and arguments. */
+static int build_payload(struct buffer *b, const struct pack_request *req,
+                         struct guest *g, const struct mft *mft)
+{
+    struct nabla_payload p;
+
+    memset(&p, 0, sizeof(p));
+    memcpy(p.magic, NABLA_PAYLOAD_MAGIC, sizeof(p.magic));
+    p.version = NABLA_PAYLOAD_VERSION;
+    p.abi_target = g->abi.abi_target;
+    p.abi_version = g->abi.abi_version;
+    p.guest_entry = g->entry;
+    p.kernel_end = g->kernel_end;
+    p.mem_mb = req->mem_mb;
+    p.nsegments = (uint32_t)g->nloads;
+    for (size_t i = 0; i < g->nloads; i++) {
+        const Elf64_Phdr *ph = g->loads[i];
+        uint64_t start = ph->p_vaddr & ~(SPT_PAGE_SIZE - 1);
+        uint64_t end = (ph->p_vaddr + ph->p_memsz + SPT_PAGE_SIZE - 1) &
+                       ~(SPT_PAGE_SIZE - 1);
+        p.segments[i].vaddr = start;
+        p.segments[i].memsz = end - start;
+        p.segments[i].flags = ph->p_flags;
+    }
+    if (buf_append(b, &p, sizeof(p)) != 0 || buf_align(b, 8) != 0)
+        return -1;
+    p.mft_offset = (uint32_t)b->len;
+    p.mft_size = (uint32_t)MFT_SIZE(mft->entries);
+    struct mft *clean = clean_manifest(mft);
+    if (clean == NULL || buf_append(b, clean, p.mft_size) != 0) {
+        free(clean);
+        return -1;
+    }
+    free(clean);
+    if (buf_strings(b, req->options, req->noptions, &p.options_offset,
+                    &p.options_size, &p.options_count) != 0 ||
+        buf_strings(b, req->args, req->nargs, &p.args_offset, &p.args_size,
+                    &p.args_count) != 0 ||
+        buf_align(b, 8) != 0)
+        return -1;
+    memcpy(b->data, &p, sizeof(p));
+    return 0;
+}
+
+static int load_stub(struct elf_image *stub, const char *path, char *err,
+                     size_t errsz)
+{
+    int rc = path ? elf_image_load(stub, path, err, errsz)
+                  : elf_image_from_memory(
+                        stub, "embedded stub", nabla_stub_blob,
+                        (size_t)(nabla_stub_blob_end - nabla_stub_blob), err,
+                        errsz);
+    if (rc != 0)
+        return -1;
+    for (size_t i = 0; i < stub->phnum; i++) {
+        const Elf64_Phdr *ph = &stub->phdr[i];
+        if (ph->p_type == PT_INTERP || ph->p_type == PT_DYNAMIC ||
+            (ph->p_type == PT_LOAD &&
+             (ph->p_vaddr < NABLA_STUB_BASE || ph->p_offset > stub->size ||
+              ph->p_filesz > stub->size - ph->p_offset))) {
+            snprintf(err, errsz, "%s: not a valid nabla stub", stub->path);
+            elf_image_free(stub);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Writes the output through a temporary file renamed into place. */
+static int write_output(const struct pack_request *req,
+                        const struct merge_input *in, char *err, size_t errsz)
+{
+    size_t len = strlen(req->out_path) + 16;
+    char *tmp = malloc(len);
+    if (tmp == NULL) {
+        snprintf(err, errsz, "out of memory");
+        return -1;
+    }
+    snprintf(tmp, len, "%s.tmpXXXXXX", req->out_path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        snprintf(err, errsz, "%s: cannot create: %s", req->out_path,
+                 strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    int rc = merge_write(in, fd, err, errsz);
+    if (rc == 0 && fchmod(fd, 0755) != 0) {
+        snprintf(err, errsz, "%s: chmod: %s", tmp, strerror(errno));
+        rc = -1;
+    }
+    if (close(fd) != 0 && rc == 0) {
+        snprintf(err, errsz, "%s: write error: %s", tmp, strerror(errno));
+        rc = -1;
+    }
+    if (rc == 0 && rename(tmp, req->out_path) != 0) {
+        snprintf(err, errsz, "%s: cannot rename into place: %s",
+                 req->out_path, strerror(errno));
+        rc = -1;
+    }
+    if (rc != 0)
+        unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
+int pack(const struct pack_request *req, char *err, size_t errsz)
+{
+    struct guest g;
+    struct elf_image stub;
+    struct buffer payload = {0};
+    struct mft *json = NULL;
+    int rc = -1;
+    uint64_t mem_mb = req->mem_mb ? req->mem_mb : NABLA_MEM_DEFAULT_MB;
+
+    if (guest_load(&g, req->guest_path, mem_mb << 20, err, errsz) != 0)
+        return -1;
+    const struct mft *mft = g.mft;
+    if (req->manifest_path) {
+        json = calloc(1, MFT_SIZE(MFT_MAX_ENTRIES));
+        if (json == NULL) {
+            snprintf(err, errsz, "out of memory");
+            goto out_guest;
+        }
+        if (manifest_read_json(req->manifest_path, json, err, errsz) != 0 ||
+            manifests_agree(json, g.mft, req->manifest_path, req->guest_path,
+                            err, errsz) != 0)
+            goto out_guest;
+        mft = json;
+    }
+    qsort(g.loads, g.nloads, sizeof(g.loads[0]), cmp_phdr_vaddr);
+    if (build_payload(&payload, req, &g, mft) != 0) {
+        snprintf(err, errsz, "out of memory");
+        goto out_guest;
+    }
+    if (load_stub(&stub, req->stub_path, err, errsz) != 0)
+        goto out_guest;
+    struct merge_input in = {
+        .stub = &stub,
+        .guest = &g.img,
+        .guest_loads = g.loads,
+        .nguest_loads = g.nloads,
+        .payload = payload.data,
+        .payload_size = payload.len,
+    };
+    rc = write_output(req, &in, err, errsz);
+    elf_image_free(&stub);
+out_guest:
+    free(payload.data);
+    free(json);
+    guest_free(&g);
+    return rc;
+}
