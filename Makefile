@@ -30,6 +30,7 @@ $(LIBSECCOMP): scripts/build-libseccomp $(DEPS_STAMP)
 
 # --- stub: static musl executable at NABLA_STUB_BASE --------------------------
 STUB_SRCS := stub/main.c stub/options.c stub/payload.c stub/memory.c \
+	stub/devopts.c stub/block.c stub/net.c \
 	stub/seccomp.c
 STUB_OBJS := $(patsubst %.c,$(B)/%.o,$(STUB_SRCS)) $(B)/stub/start.o
 STUB := $(B)/stub/nabla-stub
@@ -39,7 +40,7 @@ STUB_LDFLAGS := -static -no-pie -nostartfiles -Wl,--no-relax \
 	-Wl,-Ttext-segment=0x7e0000000000 -Wl,-z,max-page-size=0x1000 \
 	-Wl,-z,noexecstack -Wl,--build-id=none
 
-$(B)/stub/%.o: stub/%.c stub/stub.h include/nabla/*.h $(LIBSECCOMP)
+$(B)/stub/%.o: stub/%.c stub/*.h include/nabla/*.h $(LIBSECCOMP)
 	@mkdir -p $(@D)
 	musl-gcc $(STUB_CFLAGS) -c $< -o $@
 
@@ -73,11 +74,11 @@ $(BINDINGS): $(BINDINGS_OBJS)
 # --- nabla-pack: host tool (glibc, libelf, json-c) ----------------------------
 PACK_SRCS := tools/nabla-pack/main.c tools/nabla-pack/pack.c \
 	tools/nabla-pack/guest.c tools/nabla-pack/manifest.c \
-	linker/elfimage.c linker/merge.c
-PACK_OBJS := $(patsubst %.c,$(B)/%.o,$(PACK_SRCS)) \
+	linker/elfimage.c linker/merge.c stub/devopts.c
+PACK_OBJS := $(patsubst %.c,$(B)/host/%.o,$(PACK_SRCS)) \
 	$(B)/tools/nabla-pack/stub_blob.o
 PACK := $(B)/tools/nabla-pack/nabla-pack
-PACK_CFLAGS := $(COMMON_CFLAGS) -D_GNU_SOURCE -Ilinker -Itools/nabla-pack
+PACK_CFLAGS := $(COMMON_CFLAGS) -D_GNU_SOURCE -Ilinker -Itools/nabla-pack -Istub
 PACK_LDLIBS := -lelf -ljson-c
 ifeq ($(SANITIZE),1)
 PACK_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -85,12 +86,17 @@ PACK_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all \
 PACK_LDFLAGS += -fsanitize=address,undefined
 endif
 
-$(B)/tools/nabla-pack/%.o: tools/nabla-pack/%.c tools/nabla-pack/*.h \
+$(B)/host/tools/nabla-pack/%.o: tools/nabla-pack/%.c tools/nabla-pack/*.h \
 		linker/*.h include/nabla/*.h $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	gcc $(PACK_CFLAGS) -c $< -o $@
 
-$(B)/linker/%.o: linker/%.c linker/*.h include/nabla/*.h $(DEPS_STAMP)
+$(B)/host/linker/%.o: linker/%.c linker/*.h include/nabla/*.h $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	gcc $(PACK_CFLAGS) -c $< -o $@
+
+# devopts.c is shared with the stub: built a second time for the host.
+$(B)/host/stub/devopts.o: stub/devopts.c stub/devopts.h include/nabla/abi.h
 	@mkdir -p $(@D)
 	gcc $(PACK_CFLAGS) -c $< -o $@
 
@@ -120,15 +126,23 @@ $(B)/tests/guests/%.o: tests/guests/%.c include/solo5.h
 	gcc $(APP_CFLAGS) -c $< -o $@
 
 # --- examples ------------------------------------------------------------------
-EXAMPLES := hello
+EXAMPLES := hello blkcount netecho
 EXAMPLE_BINS := $(foreach e,$(EXAMPLES),$(B)/examples/$(e)/$(e))
+# Defaults baked into each packed example.
+PACK_FLAGS_blkcount := --block:storage=blkcount.img
+PACK_FLAGS_netecho := --net:service=tap0 -- 10.0.0.2
+
+# blkcount's disk sits next to it; made once, never overwritten by make.
+$(B)/examples/blkcount/blkcount.img:
+	@mkdir -p $(@D)
+	truncate -s 1M $@
 
 define example_rules
 $(B)/examples/$(1)/$(1).spt: $(patsubst %.c,$(B)/%.o,$(wildcard examples/$(1)/*.c)) \
 		$(B)/examples/$(1)/manifest.o $(BINDINGS) linker/guest.ld
 	gcc $(GUEST_LDFLAGS) $$(filter %.o,$$^) -o $$@
 $(B)/examples/$(1)/$(1): $(B)/examples/$(1)/$(1).spt $(PACK)
-	$(PACK) -o $$@ $$<
+	$(PACK) -o $$@ $$< $(PACK_FLAGS_$(1))
 endef
 $(foreach e,$(EXAMPLES),$(eval $(call example_rules,$(e))))
 
@@ -160,7 +174,8 @@ $(B)/tests/unit/manifest_test: tests/unit/manifest_test.c tools/nabla-pack/manif
 
 # --- top-level targets -----------------------------------------------------------
 .PHONY: all demo check format clean
-all: $(STUB) $(BINDINGS) $(PACK) $(EXAMPLE_BINS) $(TEST_GUEST_BINS)
+all: $(STUB) $(BINDINGS) $(PACK) $(EXAMPLE_BINS) $(TEST_GUEST_BINS) \
+	$(B)/examples/blkcount/blkcount.img
 
 demo: all
 	@echo '--- running the packed hello example:'

@@ -6,9 +6,10 @@
  *   2. parse options: pack-time defaults, then the command line;
  *   3. map guest memory around the guest segments that execve already mapped;
  *   4. create the epoll set and the timer, write the boot information;
- *   5. set no_new_privs and load the seccomp filter (ABI.md §4);
- *   6. switch to the guest stack and jump to the guest entry point.
- * Nothing after step 5 makes a system call: the guest runs confined from its
+ *   5. attach every device of the manifest (block.c, net.c);
+ *   6. set no_new_privs and load the seccomp filter (ABI.md §4);
+ *   7. switch to the guest stack and jump to the guest entry point.
+ * Nothing after step 6 makes a system call: the guest runs confined from its
  * first instruction.
  */
 #include <errno.h>
@@ -85,12 +86,17 @@ static struct spt_boot_info *write_boot_info(const struct nabla_payload *p,
     uintptr_t cmdline_addr = (mft_addr + mft_size + 63) & ~(uintptr_t)63;
 
     memcpy((void *)mft_addr, src, mft_size);
+    struct mft *mft = (struct mft *)mft_addr;
+    for (uint32_t i = 0; i < mft->entries; i++) {
+        mft->e[i].attached = false; /* until a device module attaches it */
+        mft->e[i].b.hostfd = -1;
+    }
     build_cmdline((char *)cmdline_addr, SPT_CMDLINE_SIZE, cfg->guest_argc,
                   cfg->guest_argv);
     bi->mem_size = mem_size;
     bi->kernel_end = p->kernel_end;
     bi->cmdline = (const char *)cmdline_addr;
-    bi->mft = (const void *)mft_addr;
+    bi->mft = mft;
     bi->epollfd = epollfd;
     bi->timerfd = timerfd;
     return bi;
@@ -108,6 +114,21 @@ static void create_event_fds(int *epollfd, int *timerfd)
                              .data.u64 = SPT_TIMERFD_EVENT_DATA};
     if (epoll_ctl(*epollfd, EPOLL_CTL_ADD, *timerfd, &ev) != 0)
         stub_die_errno("epoll_ctl(timerfd)");
+}
+
+static void attach_devices(struct mft *mft, const struct stub_config *cfg,
+                           int epollfd)
+{
+    for (uint32_t i = 1; i < mft->entries; i++) {
+        struct mft_entry *e = &mft->e[i];
+        if (e->type == MFT_BLOCK_BASIC)
+            block_attach(e, i, cfg);
+        else if (e->type == MFT_NET_BASIC)
+            net_attach(e, i, cfg, epollfd);
+        else
+            stub_die("damaged executable: manifest entry %u has type %#x", i,
+                     e->type);
+    }
 }
 
 /* Never returns: the guest owns the process from here on. */
@@ -150,6 +171,7 @@ static int stub_main(int argc, char **argv)
         return 0;
     }
     uint64_t mem_size = cfg.mem_mb << 20;
+    net_check_given_fds(payload_mft(p), &cfg);
 
     /* 3. Guest memory. */
     memory_map_guest(p, mem_size);
@@ -159,7 +181,10 @@ static int stub_main(int argc, char **argv)
     struct spt_boot_info *bi =
         write_boot_info(p, mem_size, &cfg, epollfd, timerfd);
 
-    /* 5. Confinement: from here on, only the guest's policy applies. */
+    /* 5. Devices, written into the guest's copy of the manifest. */
+    attach_devices((struct mft *)bi->mft, &cfg, epollfd);
+
+    /* 6. Confinement: from here on, only the guest's policy applies. */
     fflush(NULL);
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
         stub_die_errno("prctl(PR_SET_NO_NEW_PRIVS)");
@@ -170,7 +195,7 @@ static int stub_main(int argc, char **argv)
     };
     seccomp_install(&policy);
 
-    /* 6. Into the guest, as a call with the stack at the top of memory. */
+    /* 7. Into the guest, as a call with the stack at the top of memory. */
     jump_to_guest(p->guest_entry, mem_size - 8, bi);
 }
 

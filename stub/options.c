@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
+#include <unistd.h>
 
 #include "nabla/version.h"
 #include "stub.h"
@@ -30,9 +32,37 @@ static uint64_t parse_mem(const char *value, int is_default)
     return mb;
 }
 
-/* One option; returns 0 if arg is not an option this stub knows. */
-static int parse_one(struct stub_config *cfg, const char *arg, int is_default)
+/* A device option: its value, by kind and manifest index. */
+static int parse_device(struct stub_config *cfg, const struct mft *mft,
+                        const char *arg, int is_default)
 {
+    struct devopt opt;
+    char err[256];
+
+    int rc = devopt_split(arg, &opt, err, sizeof(err));
+    if (rc == 0)
+        return 0;
+    if (rc < 0)
+        stub_die("%s%s", err, source_name(is_default));
+    int index = devopt_lookup(mft, &opt, err, sizeof(err));
+    if (index < 0)
+        stub_die("%s%s", err, source_name(is_default));
+    struct device_setting *s = &cfg->dev[opt.kind][index];
+    /* The command line overrides a default; twice at one level is a typo. */
+    if (s->value != NULL && s->from_default == (bool)is_default)
+        stub_die("device '%s' given twice: %s%s=...%s", opt.name,
+                 devopt_prefix(opt.kind), opt.name, source_name(is_default));
+    s->value = opt.value;
+    s->from_default = is_default;
+    return 1;
+}
+
+/* One option; returns 0 if arg is not an option this stub knows. */
+static int parse_one(struct stub_config *cfg, const struct mft *mft,
+                     const char *arg, int is_default)
+{
+    if (parse_device(cfg, mft, arg, is_default))
+        return 1;
     if (strncmp(arg, "--mem=", 6) == 0) {
         cfg->mem_mb = parse_mem(arg + 6, is_default);
         return 1;
@@ -56,13 +86,15 @@ static int is_guest_option(const char *arg)
 void options_parse(struct stub_config *cfg, const struct nabla_payload *p,
                    int argc, char **argv)
 {
+    const struct mft *mft = payload_mft(p);
+
     memset(cfg, 0, sizeof(*cfg));
     cfg->mem_mb = p->mem_mb ? p->mem_mb : NABLA_MEM_DEFAULT_MB;
 
     for (uint32_t i = 0; i < p->options_count; i++) {
         const char *opt = payload_string(p, p->options_offset,
                                          p->options_size, p->options_count, i);
-        if (!parse_one(cfg, opt, 1))
+        if (!parse_one(cfg, mft, opt, 1))
             stub_die("unknown default option '%s' baked in by nabla-pack",
                      opt);
     }
@@ -78,7 +110,7 @@ void options_parse(struct stub_config *cfg, const struct nabla_payload *p,
         }
         if (arg[0] != '-' || is_guest_option(arg))
             break;
-        if (!parse_one(cfg, arg, 0))
+        if (!parse_one(cfg, mft, arg, 0))
             stub_die("unknown option '%s' (see %s --help)", arg,
                      stub_progname);
     }
@@ -97,6 +129,66 @@ void options_parse(struct stub_config *cfg, const struct nabla_payload *p,
     cfg->guest_argv = defaults;
 }
 
+const char *options_resolve_path(const struct device_setting *s, char *buf,
+                                 size_t size)
+{
+    char exe[4096];
+
+    if (!s->from_default || s->value[0] == '/')
+        return s->value;
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n <= 0 || (size_t)n >= sizeof(exe) - 1) {
+        /* No /proc: fall back to the path the kernel executed. */
+        const char *fn = (const char *)getauxval(AT_EXECFN);
+        if (fn == NULL || strlen(fn) >= sizeof(exe))
+            stub_die("cannot find this executable's directory to resolve "
+                     "'%s'", s->value);
+        n = (ssize_t)strlen(fn);
+        memcpy(exe, fn, (size_t)n);
+    }
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash == NULL)
+        return s->value;
+    *slash = '\0';
+    if ((size_t)snprintf(buf, size, "%s/%s", exe, s->value) >= size)
+        stub_die("path too long: %s/%s", exe, s->value);
+    return buf;
+}
+
+static void print_device_help(const struct mft *mft)
+{
+    printf("\ndevices of this unikernel:\n");
+    if (mft->entries <= 1)
+        printf("  (none)\n");
+    for (uint32_t i = 1; i < mft->entries; i++) {
+        const struct mft_entry *e = &mft->e[i];
+        int block = e->type == MFT_BLOCK_BASIC;
+        printf("  %-16s %-12s %s%s=%s\n", e->name,
+               block ? "BLOCK_BASIC" : "NET_BASIC", block ? "--block:" : "--net:",
+               e->name, block ? "PATH" : "TAP|@FD");
+    }
+}
+
+static void print_defaults(const struct nabla_payload *p)
+{
+    if (p->options_count > 0) {
+        printf("\ndefaults baked in at pack time (relative paths are "
+               "relative to\nthis executable's directory):\n");
+        for (uint32_t i = 0; i < p->options_count; i++)
+            printf("  %s\n", payload_string(p, p->options_offset,
+                                           p->options_size, p->options_count,
+                                           i));
+    }
+    if (p->args_count > 0) {
+        printf("\ndefault guest arguments:");
+        for (uint32_t i = 0; i < p->args_count; i++)
+            printf(" %s", payload_string(p, p->args_offset, p->args_size,
+                                         p->args_count, i));
+        printf("\n");
+    }
+}
+
 void options_print_version(void)
 {
     printf("nabla stub %s (Solo5 spt ABI version %d, manifest version %d)\n",
@@ -110,19 +202,24 @@ void options_print_help(const struct nabla_payload *p)
            "runs itself. Options override the defaults baked in at pack "
            "time.\n\n"
            "options:\n"
-           "  --mem=MB        guest memory in MiB (default: %llu)\n"
-           "  --help          this text\n"
-           "  --version       stub version and ABI\n"
-           "  --              end of options; the rest goes to the guest\n\n"
-           "The first argument that is not an option, or one starting with\n"
-           "--solo5: (e.g. --solo5:quiet), starts the guest's arguments.\n",
+           "  --mem=MB                        guest memory in MiB (default: "
+           "%llu)\n"
+           "  --block:NAME=PATH               disk image of block device NAME\n"
+           "  --block-sector-size:NAME=BYTES  its block size (power of two "
+           ">= 512,\n"
+           "                                  default 512)\n"
+           "  --net:NAME=TAP|@FD              tap interface (or open fd) of "
+           "net device NAME\n"
+           "  --net-mac:NAME=HWADDR           its MAC (default: random)\n"
+           "  --help, --version\n"
+           "  --                              end of options; the rest goes "
+           "to the guest\n"
+           "An argument that is not an option, or one starting with "
+           "--solo5:\n"
+           "(e.g. --solo5:quiet), starts the guest's arguments.\n",
            stub_progname,
            (unsigned long long)(p->mem_mb ? p->mem_mb : NABLA_MEM_DEFAULT_MB));
-    if (p->args_count > 0) {
-        printf("\ndefault guest arguments:");
-        for (uint32_t i = 0; i < p->args_count; i++)
-            printf(" %s", payload_string(p, p->args_offset, p->args_size,
-                                         p->args_count, i));
-        printf("\n");
-    }
+    print_device_help(payload_mft(p));
+    print_defaults(p);
+    printf("\nexample: %s --mem=64 -- hello world\n", stub_progname);
 }

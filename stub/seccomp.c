@@ -24,59 +24,51 @@
 /* Largest filter accepted by the kernel (BPF_MAXINSNS). */
 static struct sock_filter filter_buf[BPF_MAXINSNS];
 
-static void add_rule(scmp_filter_ctx ctx, const char *name, int nr,
-                     unsigned n, const struct scmp_arg_cmp *args)
+void seccomp_allow(scmp_filter_ctx ctx, const char *what, int nr,
+                   unsigned nargs, const struct scmp_arg_cmp *args)
 {
-    int rc = seccomp_rule_add_exact_array(ctx, SCMP_ACT_ALLOW, nr, n, args);
+    int rc = seccomp_rule_add_exact_array(ctx, SCMP_ACT_ALLOW, nr, nargs,
+                                          args);
     if (rc != 0) {
         errno = -rc;
-        stub_die_errno("seccomp rule for %s", name);
+        stub_die_errno("seccomp rule for %s", what);
     }
 }
 
-static struct scmp_arg_cmp arg_cmp(unsigned arg, enum scmp_compare op,
-                                   scmp_datum_t value)
+struct scmp_arg_cmp seccomp_arg(unsigned arg, enum scmp_compare op,
+                                scmp_datum_t value)
 {
     struct scmp_arg_cmp c = {.arg = arg, .op = op, .datum_a = value,
                              .datum_b = 0};
     return c;
 }
 
+/* The calls every guest may make; device calls come from their modules. */
 static void add_rules(scmp_filter_ctx ctx, const struct seccomp_policy *pol)
 {
-    struct scmp_arg_cmp a[3];
+    struct scmp_arg_cmp a;
 
-    a[0] = arg_cmp(0, SCMP_CMP_EQ, 1);
-    add_rule(ctx, "write(console)", SCMP_SYS(write), 1, a);
-    add_rule(ctx, "exit_group", SCMP_SYS(exit_group), 0, NULL);
-    a[0] = arg_cmp(0, SCMP_CMP_EQ, CLOCK_MONOTONIC);
-    add_rule(ctx, "clock_gettime", SCMP_SYS(clock_gettime), 1, a);
-    a[0] = arg_cmp(0, SCMP_CMP_EQ, CLOCK_REALTIME);
-    add_rule(ctx, "clock_gettime", SCMP_SYS(clock_gettime), 1, a);
-    a[0] = arg_cmp(0, SCMP_CMP_EQ, (scmp_datum_t)pol->epollfd);
-    add_rule(ctx, "epoll_pwait", SCMP_SYS(epoll_pwait), 1, a);
-    a[0] = arg_cmp(0, SCMP_CMP_EQ, (scmp_datum_t)pol->timerfd);
-    add_rule(ctx, "timerfd_settime", SCMP_SYS(timerfd_settime), 1, a);
-    a[0] = arg_cmp(0, SCMP_CMP_EQ, ARCH_SET_FS);
-    add_rule(ctx, "arch_prctl", SCMP_SYS(arch_prctl), 1, a);
+    a = seccomp_arg(0, SCMP_CMP_EQ, 1);
+    seccomp_allow(ctx, "write(console)", SCMP_SYS(write), 1, &a);
+    seccomp_allow(ctx, "exit_group", SCMP_SYS(exit_group), 0, NULL);
+    a = seccomp_arg(0, SCMP_CMP_EQ, CLOCK_MONOTONIC);
+    seccomp_allow(ctx, "clock_gettime", SCMP_SYS(clock_gettime), 1, &a);
+    a = seccomp_arg(0, SCMP_CMP_EQ, CLOCK_REALTIME);
+    seccomp_allow(ctx, "clock_gettime", SCMP_SYS(clock_gettime), 1, &a);
+    a = seccomp_arg(0, SCMP_CMP_EQ, (scmp_datum_t)pol->epollfd);
+    seccomp_allow(ctx, "epoll_pwait", SCMP_SYS(epoll_pwait), 1, &a);
+    a = seccomp_arg(0, SCMP_CMP_EQ, (scmp_datum_t)pol->timerfd);
+    seccomp_allow(ctx, "timerfd_settime", SCMP_SYS(timerfd_settime), 1, &a);
+    a = seccomp_arg(0, SCMP_CMP_EQ, ARCH_SET_FS);
+    seccomp_allow(ctx, "arch_prctl", SCMP_SYS(arch_prctl), 1, &a);
 
     const struct mft *mft = pol->mft;
     for (uint32_t i = 1; i < mft->entries; i++) {
         const struct mft_entry *e = &mft->e[i];
-        if (!e->attached)
-            continue;
-        a[0] = arg_cmp(0, SCMP_CMP_EQ, (scmp_datum_t)e->b.hostfd);
-        if (e->type == MFT_NET_BASIC) {
-            add_rule(ctx, "read(net)", SCMP_SYS(read), 1, a);
-            add_rule(ctx, "write(net)", SCMP_SYS(write), 1, a);
-        } else if (e->type == MFT_BLOCK_BASIC) {
-            uint64_t bs = e->u.block_basic.block_size;
-            uint64_t last = e->u.block_basic.capacity - bs;
-            a[1] = arg_cmp(2, SCMP_CMP_EQ, bs);
-            a[2] = arg_cmp(3, SCMP_CMP_LE, last);
-            add_rule(ctx, "pread64(block)", SCMP_SYS(pread64), 3, a);
-            add_rule(ctx, "pwrite64(block)", SCMP_SYS(pwrite64), 3, a);
-        }
+        if (e->type == MFT_BLOCK_BASIC)
+            block_seccomp_rules(ctx, e);
+        else if (e->type == MFT_NET_BASIC)
+            net_seccomp_rules(ctx, e);
     }
 }
 

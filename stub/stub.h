@@ -4,8 +4,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <seccomp.h>
 #include <stdint.h>
 
+#include "devopts.h"
 #include "nabla/abi.h"
 #include "nabla/packed.h"
 
@@ -27,18 +29,42 @@ const char *payload_string(const struct nabla_payload *p, uint32_t offset,
                            uint32_t size, uint32_t count, uint32_t i);
 
 /* options.c: the command line, after the pack-time defaults. */
+struct device_setting {
+    const char *value; /* NULL: not given */
+    bool from_default; /* baked in by nabla-pack, not on the command line */
+};
+
 struct stub_config {
     uint64_t mem_mb;
     bool help;
     bool version;
     int guest_argc;
     const char *const *guest_argv;
+    /* Device option values by kind and manifest index. */
+    struct device_setting dev[DEVOPT_KINDS][MFT_MAX_ENTRIES];
 };
 
 void options_parse(struct stub_config *cfg, const struct nabla_payload *p,
                    int argc, char **argv);
 void options_print_help(const struct nabla_payload *p);
 void options_print_version(void);
+/*
+ * A default path baked in at pack time is relative to the directory of the
+ * executable, so that an app and its disk image can move together. Returns
+ * path itself, or the resolved path in buf.
+ */
+const char *options_resolve_path(const struct device_setting *s, char *buf,
+                                 size_t size);
+
+/* block.c and net.c: each device type attaches its entries of the manifest
+ * (the copy in the boot page) and says what its devices may do. */
+void block_attach(struct mft_entry *e, uint32_t index,
+                  const struct stub_config *cfg);
+void net_attach(struct mft_entry *e, uint32_t index,
+                const struct stub_config *cfg, int epollfd);
+/* Checks every --net:NAME=@FD before the stub opens any fd of its own, so
+ * that a number the caller never opened cannot name one of ours. */
+void net_check_given_fds(const struct mft *mft, const struct stub_config *cfg);
 
 /* memory.c: guest memory [SPT_HOST_MEM_BASE, mem_size) around the segments. */
 void memory_map_guest(const struct nabla_payload *p, uint64_t mem_size);
@@ -50,5 +76,13 @@ struct seccomp_policy {
     const struct mft *mft; /* the filled-in manifest: device fds and sizes */
 };
 void seccomp_install(const struct seccomp_policy *policy);
+
+/* For the device modules: allow syscall nr when all of args[0..nargs) hold. */
+void seccomp_allow(scmp_filter_ctx ctx, const char *what, int nr,
+                   unsigned nargs, const struct scmp_arg_cmp *args);
+struct scmp_arg_cmp seccomp_arg(unsigned arg, enum scmp_compare op,
+                                scmp_datum_t value);
+void block_seccomp_rules(scmp_filter_ctx ctx, const struct mft_entry *e);
+void net_seccomp_rules(scmp_filter_ctx ctx, const struct mft_entry *e);
 
 #endif

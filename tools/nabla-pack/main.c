@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devopts.h"
 #include "manifest.h"
 #include "nabla/packed.h"
 #include "nabla/version.h"
@@ -30,6 +31,11 @@ static void usage(FILE *f)
             "  -o OUT          output file (default: UNIKERNEL name without "
             "extension + .nabla)\n"
             "  --mem=MB        default guest memory in MiB (default %llu)\n"
+            "  --block:NAME=PATH, --block-sector-size:NAME=BYTES,\n"
+            "  --net:NAME=TAP|@FD, --net-mac:NAME=HWADDR\n"
+            "                  device defaults of the packed executable; a\n"
+            "                  relative PATH is resolved against the\n"
+            "                  executable's own directory when it runs\n"
             "  --stub=PATH     use this stub instead of the built-in one\n"
             "  --help          this text\n"
             "  --version       version\n"
@@ -40,7 +46,9 @@ static void usage(FILE *f)
             "\n"
             "example:\n"
             "  nabla-pack --mem=64 -o hello hello.spt -- world\n"
-            "  ./hello            # runs the unikernel with argument 'world'\n",
+            "  ./hello            # runs the unikernel with argument 'world'\n"
+            "  nabla-pack -o app app.spt --block:storage=disk.img\n"
+            "  ./app              # opens disk.img next to ./app\n",
             NABLA_MEM_DEFAULT_MB);
 }
 
@@ -61,6 +69,16 @@ static int parse_mem(const char *value, uint64_t *mb)
         v == 0 || v > NABLA_MEM_MAX_MB)
         return -1;
     *mb = v;
+    return 0;
+}
+
+static int is_device_option(const char *a)
+{
+    for (int k = 0; k < DEVOPT_KINDS; k++) {
+        const char *prefix = devopt_prefix((enum devopt_kind)k);
+        if (strncmp(a, prefix, strlen(prefix)) == 0)
+            return 1;
+    }
     return 0;
 }
 
@@ -142,6 +160,10 @@ int main(int argc, char **argv)
         } else if (strncmp(a, "--mem=", 6) == 0) {
             if (parse_mem(a + 6, &req.mem_mb) != 0)
                 return die("invalid %s: expected a size in MiB", a);
+        } else if (is_device_option(a)) {
+            if (req.noptions == MAX_DEFAULT_OPTIONS)
+                return die("%s", "too many device options");
+            options[req.noptions++] = a;
         } else if (strncmp(a, "--stub=", 7) == 0) {
             req.stub_path = a + 7;
         } else if (a[0] == '-' && a[1] != '\0') {

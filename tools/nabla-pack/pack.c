@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "devopts.h"
 #include "guest.h"
 #include "manifest.h"
 #include "merge.h"
@@ -44,6 +45,49 @@ static int manifests_agree(const struct mft *json, const struct mft *note,
         }
     }
     return 0;
+}
+
+/* Default device options: declared devices, valid values, each once. */
+static int check_default_options(const struct pack_request *req,
+                                 const struct mft *mft, char *err,
+                                 size_t errsz)
+{
+    static char seen[DEVOPT_KINDS][MFT_MAX_ENTRIES];
+    char why[256];
+
+    memset(seen, 0, sizeof(seen));
+    for (size_t i = 0; i < req->noptions; i++) {
+        struct devopt opt;
+        const char *arg = req->options[i];
+        int index, rc = devopt_split(arg, &opt, why, sizeof(why));
+        if (rc == 0) {
+            snprintf(err, errsz, "unknown option '%s'", arg);
+            return -1;
+        }
+        if (rc < 0 || (index = devopt_lookup(mft, &opt, why, sizeof(why))) <
+                          0)
+            goto bad;
+        if (seen[opt.kind][index]++) {
+            snprintf(err, errsz, "device '%s' given twice: %s%s=...",
+                     opt.name, devopt_prefix(opt.kind), opt.name);
+            return -1;
+        }
+        uint16_t bs;
+        uint8_t mac[6];
+        int fd;
+        if ((opt.kind == DEVOPT_BLOCK_SECTOR_SIZE &&
+             devopt_parse_sector_size(opt.value, &bs, why, sizeof(why)) !=
+                 0) ||
+            (opt.kind == DEVOPT_NET_MAC &&
+             devopt_parse_mac(opt.value, mac, why, sizeof(why)) != 0) ||
+            (opt.kind == DEVOPT_NET &&
+             devopt_parse_fd(opt.value, &fd, why, sizeof(why)) < 0))
+            goto bad;
+    }
+    return 0;
+bad:
+    snprintf(err, errsz, "%s", why);
+    return -1;
 }
 
 struct buffer {
@@ -239,6 +283,8 @@ int pack(const struct pack_request *req, char *err, size_t errsz)
             goto out_guest;
         mft = json;
     }
+    if (check_default_options(req, mft, err, errsz) != 0)
+        goto out_guest;
     qsort(g.loads, g.nloads, sizeof(g.loads[0]), cmp_phdr_vaddr);
     if (build_payload(&payload, req, &g, mft) != 0) {
         snprintf(err, errsz, "out of memory");

@@ -1,0 +1,90 @@
+/*
+ * Block devices: --block:NAME=PATH and --block-sector-size:NAME=BYTES.
+ *
+ * The disk image is opened read-write and checked (a regular file or block
+ * device, non-empty, a whole number of blocks) before the guest starts; it is
+ * never written by the stub. The guest may then pread64/pwrite64 exactly one
+ * block, inside the capacity, on that fd only.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "stub.h"
+
+#define DEFAULT_BLOCK_SIZE 512
+
+static uint64_t image_size(int fd, const char *path, const char *name)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+        stub_die_errno("block device '%s': stat '%s'", name, path);
+    if (S_ISREG(st.st_mode))
+        return (uint64_t)st.st_size;
+    if (S_ISBLK(st.st_mode)) {
+        uint64_t size;
+        if (ioctl(fd, BLKGETSIZE64, &size) != 0)
+            stub_die_errno("block device '%s': size of '%s'", name, path);
+        return size;
+    }
+    stub_die("block device '%s': '%s' is not a regular file or block device",
+             name, path);
+}
+
+void block_attach(struct mft_entry *e, uint32_t index,
+                  const struct stub_config *cfg)
+{
+    const struct device_setting *path_opt = &cfg->dev[DEVOPT_BLOCK][index];
+    const struct device_setting *bs_opt =
+        &cfg->dev[DEVOPT_BLOCK_SECTOR_SIZE][index];
+    uint16_t block_size = DEFAULT_BLOCK_SIZE;
+    char err[256], buf[4096];
+
+    if (path_opt->value == NULL)
+        stub_die("device '%s' of type BLOCK_BASIC declared but not attached: "
+                 "give --block:%s=PATH",
+                 e->name, e->name);
+    if (bs_opt->value &&
+        devopt_parse_sector_size(bs_opt->value, &block_size, err,
+                                 sizeof(err)) != 0)
+        stub_die("block device '%s': %s", e->name, err);
+
+    const char *path = options_resolve_path(path_opt, buf, sizeof(buf));
+    int fd = open(path, O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        stub_die_errno("block device '%s': cannot open disk image '%s' for "
+                       "reading and writing",
+                       e->name, path);
+    uint64_t size = image_size(fd, path, e->name);
+    if (size == 0)
+        stub_die("block device '%s': disk image '%s' is empty", e->name,
+                 path);
+    if (size < block_size)
+        stub_die("block device '%s': disk image '%s' (%llu bytes) is smaller "
+                 "than one block (%u bytes)",
+                 e->name, path, (unsigned long long)size, block_size);
+    if (size % block_size != 0)
+        stub_die("block device '%s': size of disk image '%s' (%llu bytes) "
+                 "must be block aligned (a multiple of %u)",
+                 e->name, path, (unsigned long long)size, block_size);
+
+    e->b.hostfd = fd;
+    e->u.block_basic.capacity = size;
+    e->u.block_basic.block_size = block_size;
+    e->attached = true;
+}
+
+void block_seccomp_rules(scmp_filter_ctx ctx, const struct mft_entry *e)
+{
+    uint64_t bs = e->u.block_basic.block_size;
+    struct scmp_arg_cmp a[3] = {
+        seccomp_arg(0, SCMP_CMP_EQ, (scmp_datum_t)e->b.hostfd),
+        seccomp_arg(2, SCMP_CMP_EQ, bs),
+        seccomp_arg(3, SCMP_CMP_LE, e->u.block_basic.capacity - bs),
+    };
+    seccomp_allow(ctx, "pread64(block)", SCMP_SYS(pread64), 3, a);
+    seccomp_allow(ctx, "pwrite64(block)", SCMP_SYS(pwrite64), 3, a);
+}

@@ -1,0 +1,152 @@
+/* Syntax of device options, shared by the stub and nabla-pack. */
+#include "devopts.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+    const char *prefix;
+    uint32_t type;
+} kinds[DEVOPT_KINDS] = {
+    [DEVOPT_BLOCK] = {"--block:", MFT_BLOCK_BASIC},
+    [DEVOPT_BLOCK_SECTOR_SIZE] = {"--block-sector-size:", MFT_BLOCK_BASIC},
+    [DEVOPT_NET] = {"--net:", MFT_NET_BASIC},
+    [DEVOPT_NET_MAC] = {"--net-mac:", MFT_NET_BASIC},
+};
+
+const char *devopt_prefix(enum devopt_kind kind)
+{
+    return kinds[kind].prefix;
+}
+
+static const char *type_name(uint32_t type)
+{
+    return type == MFT_BLOCK_BASIC ? "BLOCK_BASIC"
+           : type == MFT_NET_BASIC ? "NET_BASIC"
+                                   : "reserved";
+}
+
+int devopt_split(const char *arg, struct devopt *out, char *err,
+                 size_t errsz)
+{
+    for (int k = 0; k < DEVOPT_KINDS; k++) {
+        size_t plen = strlen(kinds[k].prefix);
+        if (strncmp(arg, kinds[k].prefix, plen) != 0)
+            continue;
+        const char *name = arg + plen;
+        const char *eq = strchr(name, '=');
+        size_t nlen = eq ? (size_t)(eq - name) : 0;
+        if (eq == NULL || nlen == 0 || eq[1] == '\0') {
+            snprintf(err, errsz, "malformed option '%s': expected %sNAME=%s",
+                     arg, kinds[k].prefix,
+                     k == DEVOPT_BLOCK ? "PATH"
+                     : k == DEVOPT_NET ? "TAP|@FD"
+                     : k == DEVOPT_NET_MAC ? "HWADDR"
+                                           : "BYTES");
+            return -1;
+        }
+        if (nlen > MFT_NAME_MAX) {
+            snprintf(err, errsz, "device name in '%.80s...' is longer than %d "
+                     "characters", arg, MFT_NAME_MAX);
+            return -1;
+        }
+        out->kind = (enum devopt_kind)k;
+        out->device_type = kinds[k].type;
+        memcpy(out->name, name, nlen);
+        out->name[nlen] = '\0';
+        out->value = eq + 1;
+        return 1;
+    }
+    return 0;
+}
+
+int devopt_lookup(const struct mft *mft, const struct devopt *opt, char *err,
+                  size_t errsz)
+{
+    for (uint32_t i = 1; i < mft->entries && i < MFT_MAX_ENTRIES; i++) {
+        if (strcmp(mft->e[i].name, opt->name) != 0)
+            continue;
+        if (mft->e[i].type != opt->device_type) {
+            snprintf(err, errsz, "device '%s' is declared as %s, not %s: %s "
+                     "does not apply to it", opt->name,
+                     type_name(mft->e[i].type), type_name(opt->device_type),
+                     kinds[opt->kind].prefix);
+            return -1;
+        }
+        return (int)i;
+    }
+    snprintf(err, errsz, "not declared in manifest: '%s' (in %s%s=...)",
+             opt->name, kinds[opt->kind].prefix, opt->name);
+    return -1;
+}
+
+int devopt_parse_sector_size(const char *value, uint16_t *out, char *err,
+                             size_t errsz)
+{
+    unsigned long v = 0;
+    const char *p = value;
+
+    for (; *p >= '0' && *p <= '9' && v <= 65536; p++)
+        v = v * 10 + (unsigned long)(*p - '0');
+    if (p == value || *p != '\0' || v < 512 || v > 32768 ||
+        (v & (v - 1)) != 0) {
+        snprintf(err, errsz, "block sector size '%s' is invalid: it must be "
+                 "a power of two from 512 to 32768", value);
+        return -1;
+    }
+    *out = (uint16_t)v;
+    return 0;
+}
+
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+int devopt_parse_mac(const char *value, uint8_t mac[6], char *err,
+                     size_t errsz)
+{
+    const char *p = value;
+    for (int i = 0; i < 6; i++) {
+        int hi = hex_digit(p[0]), lo = hi < 0 ? -1 : hex_digit(p[1]);
+        if (hi < 0 || lo < 0 || (i < 5 && p[2] != ':') ||
+            (i == 5 && p[2] != '\0'))
+            goto bad;
+        mac[i] = (uint8_t)(hi << 4 | lo);
+        p += 3;
+    }
+    if (mac[0] & 1) {
+        snprintf(err, errsz, "MAC address '%s' is a multicast address",
+                 value);
+        return -1;
+    }
+    return 0;
+bad:
+    snprintf(err, errsz, "MAC address '%s' is invalid: expected "
+             "xx:xx:xx:xx:xx:xx", value);
+    return -1;
+}
+
+int devopt_parse_fd(const char *value, int *fd, char *err, size_t errsz)
+{
+    long v = 0;
+    const char *p = value + 1;
+
+    if (value[0] != '@')
+        return 0;
+    for (; *p >= '0' && *p <= '9' && v < 1000000; p++)
+        v = v * 10 + (*p - '0');
+    if (p == value + 1 || *p != '\0' || v >= 1000000) {
+        snprintf(err, errsz, "'%s' is not a file descriptor: expected @FD, "
+                 "e.g. @3", value);
+        return -1;
+    }
+    *fd = (int)v;
+    return 1;
+}

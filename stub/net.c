@@ -1,0 +1,170 @@
+/*
+ * Net devices: --net:NAME=TAP (an existing tap interface) or --net:NAME=@FD
+ * (an fd the caller opened), and --net-mac:NAME=HWADDR.
+ *
+ * The fd is non-blocking and joins the epoll set with the device's handle as
+ * event data; the guest may read and write it, one frame per call, and
+ * nothing else.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "stub.h"
+
+#define DEFAULT_MTU 1500
+
+/* Interface flags and MTU of ifname; dies if it does not exist. */
+static void query_interface(const char *ifname, const char *name, int *up,
+                            int *mtu)
+{
+    struct ifreq ifr;
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0)
+        stub_die_errno("net device '%s': socket", name);
+    memset(&ifr, 0, sizeof(ifr));
+    strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
+    if (ioctl(s, SIOCGIFFLAGS, &ifr) != 0) {
+        if (errno == ENODEV)
+            stub_die("net device '%s': tap interface '%s' not found (create "
+                     "it with: ip tuntap add %s mode tap)",
+                     name, ifname, ifname);
+        stub_die_errno("net device '%s': interface '%s'", name, ifname);
+    }
+    *up = (ifr.ifr_flags & IFF_UP) != 0;
+    if (ioctl(s, SIOCGIFMTU, &ifr) != 0)
+        stub_die_errno("net device '%s': MTU of '%s'", name, ifname);
+    *mtu = ifr.ifr_mtu;
+    close(s);
+}
+
+static int open_tap(const char *ifname, const char *name, int *mtu)
+{
+    int up;
+
+    if (strlen(ifname) >= IFNAMSIZ)
+        stub_die("net device '%s': interface name '%s' is too long", name,
+                 ifname);
+    query_interface(ifname, name, &up, mtu);
+    if (!up)
+        stub_die("net device '%s': tap interface '%s' is down (bring it up "
+                 "with: ip link set dev %s up)",
+                 name, ifname, ifname);
+    int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        stub_die_errno("net device '%s': open /dev/net/tun", name);
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof(ifr));
+    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+    strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
+    if (ioctl(fd, TUNSETIFF, &ifr) != 0) {
+        if (errno == EINVAL)
+            stub_die("net device '%s': '%s' is not a tap interface (create "
+                     "one with: ip tuntap add NAME mode tap)",
+                     name, ifname);
+        stub_die_errno("net device '%s': attach to tap '%s'", name, ifname);
+    }
+    return fd;
+}
+
+/* An fd handed over by the caller: a tap fd whose interface gives the MTU. */
+static int use_fd(int fd, const char *value, const char *name, int *mtu)
+{
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0)
+        stub_die("net device '%s': '%s' is not an open file descriptor",
+                 name, value);
+    if (fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0)
+        stub_die_errno("net device '%s': make %s non-blocking", name, value);
+    *mtu = DEFAULT_MTU;
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof(ifr));
+    if (ioctl(fd, TUNGETIFF, &ifr) == 0) {
+        int up;
+        ifr.ifr_name[IFNAMSIZ - 1] = '\0';
+        query_interface(ifr.ifr_name, name, &up, mtu);
+    }
+    return fd;
+}
+
+void net_check_given_fds(const struct mft *mft, const struct stub_config *cfg)
+{
+    char err[256];
+
+    for (uint32_t i = 1; i < mft->entries; i++) {
+        const char *value = cfg->dev[DEVOPT_NET][i].value;
+        int fd;
+        if (mft->e[i].type != MFT_NET_BASIC || value == NULL)
+            continue;
+        int rc = devopt_parse_fd(value, &fd, err, sizeof(err));
+        if (rc < 0)
+            stub_die("net device '%s': %s", mft->e[i].name, err);
+        if (rc == 1 && fd <= 2)
+            stub_die("net device '%s': %s is standard input, output or "
+                     "error, not a tap",
+                     mft->e[i].name, value);
+        if (rc == 1 && fcntl(fd, F_GETFD) < 0)
+            stub_die("net device '%s': '%s' is not an open file descriptor",
+                     mft->e[i].name, value);
+    }
+}
+
+static void random_mac(uint8_t mac[6], const char *name)
+{
+    if (getrandom(mac, 6, 0) != 6)
+        stub_die_errno("net device '%s': random MAC address", name);
+    mac[0] = (uint8_t)((mac[0] & 0xfe) | 0x02); /* unicast, local */
+}
+
+void net_attach(struct mft_entry *e, uint32_t index,
+                const struct stub_config *cfg, int epollfd)
+{
+    const struct device_setting *opt = &cfg->dev[DEVOPT_NET][index];
+    const struct device_setting *mac_opt = &cfg->dev[DEVOPT_NET_MAC][index];
+    char err[256];
+    int fd, mtu;
+
+    if (opt->value == NULL)
+        stub_die("device '%s' of type NET_BASIC declared but not attached: "
+                 "give --net:%s=TAP",
+                 e->name, e->name);
+    if (mac_opt->value) {
+        if (devopt_parse_mac(mac_opt->value, e->u.net_basic.mac, err,
+                             sizeof(err)) != 0)
+            stub_die("net device '%s': %s", e->name, err);
+    } else {
+        random_mac(e->u.net_basic.mac, e->name);
+    }
+    int given_fd;
+    int rc = devopt_parse_fd(opt->value, &given_fd, err, sizeof(err));
+    if (rc < 0)
+        stub_die("net device '%s': %s", e->name, err);
+    if (rc == 1)
+        fd = use_fd(given_fd, opt->value, e->name, &mtu);
+    else
+        fd = open_tap(opt->value, e->name, &mtu);
+    if (mtu <= 0 || mtu > 65535 - 14)
+        stub_die("net device '%s': unusable MTU %d", e->name, mtu);
+
+    struct epoll_event ev = {.events = EPOLLIN, .data.u64 = index};
+    if (epoll_ctl(epollfd, EPOLL_CTL_ADD, fd, &ev) != 0)
+        stub_die_errno("net device '%s': add to epoll set", e->name);
+    e->b.hostfd = fd;
+    e->u.net_basic.mtu = (uint16_t)mtu;
+    e->attached = true;
+}
+
+void net_seccomp_rules(scmp_filter_ctx ctx, const struct mft_entry *e)
+{
+    struct scmp_arg_cmp a =
+        seccomp_arg(0, SCMP_CMP_EQ, (scmp_datum_t)e->b.hostfd);
+    seccomp_allow(ctx, "read(net)", SCMP_SYS(read), 1, &a);
+    seccomp_allow(ctx, "write(net)", SCMP_SYS(write), 1, &a);
+}

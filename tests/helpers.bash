@@ -1,0 +1,104 @@
+# Shared set-up of the bats tests: `load helpers` at the top of a .bats file.
+#
+# Environment:
+#   NABLA_BUILD  build directory (default: build), relative to the repository
+#                root unless absolute; e.g. build/sanitize for `make SANITIZE=1`
+#   NABLA_PACK   nabla-pack to test (default: $NABLA_BUILD/tools/nabla-pack/
+#                nabla-pack), relative to the repository root unless absolute
+
+load '/usr/lib/bats/bats-support/load'
+load '/usr/lib/bats/bats-assert/load'
+
+# run -N and run --separate-stderr.
+bats_require_minimum_version 1.5.0
+
+REPO_ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+
+# Makes a path absolute, relative to the repository root.
+abs_path() {
+    case "$1" in
+    /*) printf '%s\n' "$1" ;;
+    *) printf '%s\n' "$REPO_ROOT/$1" ;;
+    esac
+}
+
+NABLA_BUILD=$(abs_path "${NABLA_BUILD:-build}")
+PACK=$(abs_path "${NABLA_PACK:-$NABLA_BUILD/tools/nabla-pack/nabla-pack}")
+GUESTS=$NABLA_BUILD/tests/guests
+HELLO=$NABLA_BUILD/examples/hello/hello
+HELLO_SPT=$NABLA_BUILD/examples/hello/hello.spt
+
+# pack_file GUEST.spt OUT [pack args...]: packs GUEST.spt into OUT; fails the
+# test with the packer's exit status and stderr if that does not work.
+pack_file() {
+    local guest=$1 out=$2
+    shift 2
+    local errfile="$BATS_TEST_TMPDIR/.pack-stderr.$$"
+    if [[ ! -f $guest ]]; then
+        fail "pack: no guest $guest (run 'make all' first)"
+        return 1
+    fi
+    local rc=0
+    "$PACK" -o "$out" "$guest" "$@" 2>"$errfile" || rc=$?
+    if ((rc != 0)); then
+        {
+            echo "nabla-pack failed (exit status $rc):"
+            echo "  $PACK -o $out $guest $*"
+            cat "$errfile"
+        } | fail
+        return 1
+    fi
+    if [[ ! -x $out ]]; then
+        fail "nabla-pack succeeded but $out is not an executable file"
+        return 1
+    fi
+    rm -f "$errfile"
+}
+
+# pack_guest NAME [pack args...]: packs $GUESTS/NAME.spt into
+# $BATS_TEST_TMPDIR/NAME (the pack args follow the guest, e.g. "-- 42").
+pack_guest() {
+    local name=$1
+    shift
+    pack_file "$GUESTS/$name.spt" "$BATS_TEST_TMPDIR/$name" "$@"
+}
+
+# assert_in_range DESCRIPTION VALUE LOW HIGH: LOW <= VALUE < HIGH (integers).
+assert_in_range() {
+    local what=$1 value=$2 low=$3 high=$4
+    if ! [[ $value =~ ^-?[0-9]+$ ]]; then
+        fail "$what: '$value' is not an integer"
+        return 1
+    fi
+    if ((value < low || value >= high)); then
+        batslib_print_kv_single 5 value "$value" low "$low" high "$high" |
+            batslib_decorate "$what: not in [low, high)" |
+            fail
+        return 1
+    fi
+}
+
+# output_field KEY: the rest of the first line of $output that starts with
+# "KEY " (empty if there is none).
+output_field() {
+    local line
+    for line in "${lines[@]}"; do
+        if [[ $line == "$1 "* ]]; then
+            printf '%s\n' "${line#"$1 "}"
+            return 0
+        fi
+    done
+    return 0
+}
+
+# assert_one_stderr_line: after `run --separate-stderr`, stderr is exactly
+# one non-empty line.
+assert_one_stderr_line() {
+    : "${stderr?}"
+    if ((${#stderr_lines[@]} != 1)) || [[ -z ${stderr_lines[0]} ]]; then
+        batslib_print_kv_single_or_multi 6 stderr "$stderr" |
+            batslib_decorate "expected exactly one line on stderr, got ${#stderr_lines[@]}" |
+            fail
+        return 1
+    fi
+}
