@@ -60,7 +60,10 @@ GUEST_CFLAGS := -std=c11 -O2 -g $(WARN) -Iinclude -ffreestanding -fno-pie \
 	-fno-tree-loop-distribute-patterns -fno-builtin
 # The bindings set up the stack guard, so they cannot use it themselves.
 BINDINGS_CFLAGS := $(GUEST_CFLAGS) -fno-stack-protector
-APP_CFLAGS := $(GUEST_CFLAGS) -fstack-protector-strong
+# The guard lives in the bindings (__stack_chk_guard), not at %fs:0x28, which
+# belongs to whatever TLS the guest sets up (or to nothing at all).
+APP_CFLAGS := $(GUEST_CFLAGS) -fstack-protector-strong \
+	-mstack-protector-guard=global
 GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,linker/guest.ld \
 	-Wl,-z,max-page-size=0x1000 -Wl,--build-id=none -Wl,-z,noexecstack
 
