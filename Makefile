@@ -25,7 +25,7 @@ $(DEPS_STAMP): scripts/install-deps
 	scripts/install-deps
 	@touch $@
 
-$(LIBSECCOMP): scripts/build-libseccomp $(DEPS_STAMP)
+$(LIBSECCOMP): scripts/build-libseccomp | $(DEPS_STAMP)
 	scripts/build-libseccomp build
 
 # --- stub: static musl executable at NABLA_STUB_BASE --------------------------
@@ -169,13 +169,22 @@ $(foreach g,$(TEST_GUESTS),$(eval $(call test_guest_rules,$(g))))
 $(B)/tests/guests/%.mft.o: $(B)/tests/guests/%.mft.c
 	gcc $(GUEST_CFLAGS) -c $< -o $@
 
-# --- unit tests ------------------------------------------------------------------
-$(B)/tests/unit/manifest_test: tests/unit/manifest_test.c tools/nabla-pack/manifest.c
+# --- unit tests: tests/unit/NAME_test.c, linked with nabla-pack's code (not
+# its main), always under AddressSanitizer + UBSan --------------------------
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,\
+	$(wildcard tests/unit/*_test.c))
+UNIT_LIB_SRCS := $(filter-out tools/nabla-pack/main.c,$(PACK_SRCS))
+
+$(B)/tests/unit/%: tests/unit/%.c $(UNIT_LIB_SRCS) tools/nabla-pack/*.h \
+		linker/*.h stub/devopts.h include/nabla/*.h
 	@mkdir -p $(@D)
-	gcc -std=c11 $(WARN) -g -fsanitize=address,undefined -Iinclude \
-		-Itools/nabla-pack $^ -ljson-c -o $@
+	gcc -std=c11 $(WARN) -g -D_GNU_SOURCE -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -Iinclude -Ilinker -Itools/nabla-pack \
+		-Istub $< $(UNIT_LIB_SRCS) $(PACK_LDLIBS) -o $@
 
 # --- top-level targets -----------------------------------------------------------
+# Keep generated manifest sources and objects: they are small and useful.
+.SECONDARY:
 .PHONY: all demo check format clean
 all: $(STUB) $(BINDINGS) $(PACK) $(EXAMPLE_BINS) $(TEST_GUEST_BINS) \
 	$(B)/examples/blkcount/blkcount.img
@@ -184,8 +193,16 @@ demo: all
 	@echo '--- running the packed hello example:'
 	$(B)/examples/hello/hello from nabla
 
-check: all $(B)/tests/unit/manifest_test
-	NABLA_BUILD=$(B) bats --tap tests/
+# The whole suite, then nabla-pack's tests again with nabla-pack built under
+# AddressSanitizer + UBSan.
+check: all $(UNIT_TESTS)
+	NABLA_BUILD=$(B) scripts/run-tests "nabla tests" tests/
+ifneq ($(SANITIZE),1)
+	$(MAKE) SANITIZE=1 all
+	NABLA_BUILD=build/sanitize scripts/run-tests \
+		"nabla-pack under ASan/UBSan" tests/pack-errors.bats \
+		tests/hello.bats
+endif
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
