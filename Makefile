@@ -105,7 +105,7 @@ $(B)/host/stub/devopts.o: stub/devopts.c stub/devopts.h include/nabla/abi.h
 
 $(B)/tools/nabla-pack/stub_blob.o: tools/nabla-pack/stub_blob.S $(STUB)
 	@mkdir -p $(@D)
-	gcc -c -DNABLA_STUB_PATH='"$(STUB)"' $< -o $@
+	gcc -c -fPIE -DNABLA_STUB_PATH='"$(STUB)"' $< -o $@
 
 $(PACK): $(PACK_OBJS)
 	gcc $(PACK_LDFLAGS) $^ $(PACK_LDLIBS) -o $@
@@ -176,11 +176,13 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,\
 UNIT_LIB_SRCS := $(filter-out tools/nabla-pack/main.c,$(PACK_SRCS))
 
 $(B)/tests/unit/%: tests/unit/%.c $(UNIT_LIB_SRCS) tools/nabla-pack/*.h \
-		linker/*.h stub/devopts.h include/nabla/*.h
+		linker/*.h stub/devopts.h include/nabla/*.h \
+		$(B)/tools/nabla-pack/stub_blob.o
 	@mkdir -p $(@D)
 	gcc -std=c11 $(WARN) -g -D_GNU_SOURCE -fsanitize=address,undefined \
 		-fno-sanitize-recover=all -Iinclude -Ilinker -Itools/nabla-pack \
-		-Istub $< $(UNIT_LIB_SRCS) $(PACK_LDLIBS) -o $@
+		-Istub $< $(UNIT_LIB_SRCS) $(B)/tools/nabla-pack/stub_blob.o \
+		$(PACK_LDLIBS) -o $@
 
 # --- top-level targets -----------------------------------------------------------
 # Keep generated manifest sources and objects: they are small and useful.
