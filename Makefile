@@ -30,7 +30,7 @@ $(LIBSECCOMP): scripts/build-libseccomp | $(DEPS_STAMP)
 
 # --- stub: static musl executable at NABLA_STUB_BASE --------------------------
 STUB_SRCS := stub/main.c stub/options.c stub/payload.c stub/memory.c \
-	stub/devopts.c stub/block.c stub/net.c \
+	stub/devopts.c stub/block.c stub/net.c stub/policy.c stub/bpf.c \
 	stub/seccomp.c
 STUB_OBJS := $(patsubst %.c,$(B)/%.o,$(STUB_SRCS)) $(B)/stub/start.o
 STUB := $(B)/stub/nabla-stub
@@ -48,8 +48,8 @@ $(B)/stub/start.o: stub/start.S
 	@mkdir -p $(@D)
 	musl-gcc -c $< -o $@
 
-$(STUB): $(STUB_OBJS) $(LIBSECCOMP)
-	musl-gcc $(STUB_LDFLAGS) $(STUB_OBJS) $(LIBSECCOMP) -o $@
+$(STUB): $(STUB_OBJS)
+	musl-gcc $(STUB_LDFLAGS) $(STUB_OBJS) -o $@
 
 # --- bindings: one relocatable object for guests ------------------------------
 BINDINGS_SRCS := $(wildcard bindings/*.c)

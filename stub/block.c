@@ -76,15 +76,3 @@ void block_attach(struct mft_entry *e, uint32_t index,
     e->u.block_basic.block_size = block_size;
     e->attached = true;
 }
-
-void block_seccomp_rules(scmp_filter_ctx ctx, const struct mft_entry *e)
-{
-    uint64_t bs = e->u.block_basic.block_size;
-    struct scmp_arg_cmp a[3] = {
-        seccomp_arg(0, SCMP_CMP_EQ, (scmp_datum_t)e->b.hostfd),
-        seccomp_arg(2, SCMP_CMP_EQ, bs),
-        seccomp_arg(3, SCMP_CMP_LE, e->u.block_basic.capacity - bs),
-    };
-    seccomp_allow(ctx, "pread64(block)", SCMP_SYS(pread64), 3, a);
-    seccomp_allow(ctx, "pwrite64(block)", SCMP_SYS(pwrite64), 3, a);
-}

@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/prctl.h>
 #include <sys/timerfd.h>
 
 #include "stub.h"
@@ -186,8 +185,6 @@ static int stub_main(int argc, char **argv)
 
     /* 6. Confinement: from here on, only the guest's policy applies. */
     fflush(NULL);
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-        stub_die_errno("prctl(PR_SET_NO_NEW_PRIVS)");
     struct seccomp_policy policy = {
         .epollfd = epollfd,
         .timerfd = timerfd,

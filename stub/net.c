@@ -160,11 +160,3 @@ void net_attach(struct mft_entry *e, uint32_t index,
     e->u.net_basic.mtu = (uint16_t)mtu;
     e->attached = true;
 }
-
-void net_seccomp_rules(scmp_filter_ctx ctx, const struct mft_entry *e)
-{
-    struct scmp_arg_cmp a =
-        seccomp_arg(0, SCMP_CMP_EQ, (scmp_datum_t)e->b.hostfd);
-    seccomp_allow(ctx, "read(net)", SCMP_SYS(read), 1, &a);
-    seccomp_allow(ctx, "write(net)", SCMP_SYS(write), 1, &a);
-}

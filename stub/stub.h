@@ -4,7 +4,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <seccomp.h>
 #include <stdint.h>
 
 #include "devopts.h"
@@ -57,7 +56,7 @@ const char *options_resolve_path(const struct device_setting *s, char *buf,
                                  size_t size);
 
 /* block.c and net.c: each device type attaches its entries of the manifest
- * (the copy in the boot page) and says what its devices may do. */
+ * (the copy in the boot page). What they may do is in policy.c. */
 void block_attach(struct mft_entry *e, uint32_t index,
                   const struct stub_config *cfg);
 void net_attach(struct mft_entry *e, uint32_t index,
@@ -75,14 +74,8 @@ struct seccomp_policy {
     int timerfd;
     const struct mft *mft; /* the filled-in manifest: device fds and sizes */
 };
+/* Sets no_new_privs and loads the filter; after it, no system call but the
+ * guest's policy is possible. */
 void seccomp_install(const struct seccomp_policy *policy);
-
-/* For the device modules: allow syscall nr when all of args[0..nargs) hold. */
-void seccomp_allow(scmp_filter_ctx ctx, const char *what, int nr,
-                   unsigned nargs, const struct scmp_arg_cmp *args);
-struct scmp_arg_cmp seccomp_arg(unsigned arg, enum scmp_compare op,
-                                scmp_datum_t value);
-void block_seccomp_rules(scmp_filter_ctx ctx, const struct mft_entry *e);
-void net_seccomp_rules(scmp_filter_ctx ctx, const struct mft_entry *e);
 
 #endif

@@ -1,0 +1,74 @@
+/*
+ * The seccomp policy as data: a list of allowed system calls, each with the
+ * conditions its arguments must meet (all of them). The same list is
+ * compiled to BPF (bpf.c), described in words (--nabla-policy), and checked
+ * against libseccomp in the test suite. Self-contained: no libc needed
+ * beyond <stdint.h>/<stddef.h>, so host tools can use it too.
+ */
+#ifndef NABLA_POLICY_H
+#define NABLA_POLICY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nabla/abi.h"
+
+#define POLICY_MAX_RULES (8 + 2 * MFT_MAX_ENTRIES)
+#define POLICY_MAX_CONDS 3
+
+enum policy_op {
+    POLICY_EQ, /* args[arg] == value */
+    POLICY_LE, /* args[arg] <= value (unsigned 64-bit) */
+};
+
+struct policy_cond {
+    uint8_t arg; /* 0..5 */
+    uint8_t op;  /* enum policy_op */
+    uint64_t value;
+};
+
+struct policy_rule {
+    int nr;           /* x86_64 system call number */
+    const char *name; /* system call name */
+    const char *what; /* what it is for, e.g. "console", "block 'storage'" */
+    unsigned ncond;
+    struct policy_cond cond[POLICY_MAX_CONDS];
+};
+
+struct policy {
+    size_t nrules;
+    struct policy_rule rules[POLICY_MAX_RULES];
+};
+
+/* x86_64 numbers of the calls the spt ABI allows (ABI.md §4). */
+#define POLICY_NR_READ 0
+#define POLICY_NR_WRITE 1
+#define POLICY_NR_PREAD64 17
+#define POLICY_NR_PWRITE64 18
+#define POLICY_NR_ARCH_PRCTL 158
+#define POLICY_NR_CLOCK_GETTIME 228
+#define POLICY_NR_EXIT_GROUP 231
+#define POLICY_NR_EPOLL_PWAIT 281
+#define POLICY_NR_TIMERFD_SETTIME 286
+
+#define POLICY_CLOCK_REALTIME 0
+#define POLICY_CLOCK_MONOTONIC 1
+#define POLICY_ARCH_SET_FS 0x1002
+
+/* Appends a rule; returns it so that conditions can be added, or NULL when
+ * the policy is full. */
+struct policy_rule *policy_add(struct policy *p, int nr, const char *name,
+                               const char *what);
+void policy_cond(struct policy_rule *r, unsigned arg, enum policy_op op,
+                 uint64_t value);
+
+/* The calls every guest may make (console, exit, clocks, yield, TLS). */
+void policy_add_base(struct policy *p, int epollfd, int timerfd);
+/* The calls for the attached devices of a filled-in manifest. */
+void policy_add_devices(struct policy *p, const struct mft *mft);
+
+/* Writes the policy in words, one line per rule, to buf (NUL-terminated,
+ * truncated if too small); returns the length it needed. */
+size_t policy_describe(const struct policy *p, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,273 @@
+#!/usr/bin/env bats
+# Net devices, end to end: the netecho example (ARP, ping, UDP echo on port
+# 7) on tap interfaces.
+#
+# Everything happens inside a private network namespace made for each test
+# (ip netns add nabla-test-PID-N, deleted in teardown): the taps, their
+# addresses, the app and the traffic. Nothing outside it is addressed.
+
+load helpers
+
+NETECHO=$NABLA_BUILD/examples/netecho/netecho
+
+setup() {
+    NS=
+    APP_PID=
+    LOG=$BATS_TEST_TMPDIR/app.log
+    [[ -c /dev/net/tun ]] || skip "no /dev/net/tun: cannot make tap devices"
+    command -v ip >/dev/null || skip "no ip command (iproute2)"
+    command -v ping >/dev/null || skip "no ping (iputils-ping)"
+    [[ -x $NETECHO ]] || fail "no $NETECHO (run 'make all' first)"
+    local ns=nabla-test-$$-$BATS_TEST_NUMBER
+    if ! ip netns add "$ns" 2>"$BATS_TEST_TMPDIR/netns.err"; then
+        skip "cannot make a network namespace: $(cat "$BATS_TEST_TMPDIR/netns.err")"
+    fi
+    NS=$ns
+    in_ns ip link set lo up
+}
+
+teardown() {
+    stop_app
+    if [[ -n $NS ]]; then
+        ip netns del "$NS"
+    fi
+}
+
+in_ns() {
+    ip netns exec "$NS" "$@"
+}
+
+# add_tap NAME ADDRESS/PREFIX [MTU]: a tap in the namespace, host side
+# addressed, up.
+add_tap() {
+    in_ns ip tuntap add "$1" mode tap
+    in_ns ip addr add "$2" dev "$1"
+    if [[ -n ${3-} ]]; then
+        in_ns ip link set "$1" mtu "$3"
+    fi
+    in_ns ip link set "$1" up
+}
+
+# start_app LINES COMMAND [ARGS...]: runs COMMAND in the namespace in the
+# background (ip netns exec execs it: APP_PID is the app itself), stdout and
+# stderr into $LOG; waits up to 5 s until it printed LINES "netecho:" lines.
+start_app() {
+    local want=$1
+    shift
+    : >"$LOG"
+    ip netns exec "$NS" "$@" >"$LOG" 2>&1 3>&- &
+    APP_PID=$!
+    local i
+    for ((i = 0; i < 50; i++)); do
+        if (($(grep -c '^netecho: ' "$LOG") >= want)); then
+            return 0
+        fi
+        if ! kill -0 "$APP_PID" 2>/dev/null; then
+            {
+                echo "the app exited before it was ready:"
+                cat "$LOG"
+            } | fail
+            return 1
+        fi
+        sleep 0.1
+    done
+    {
+        echo "the app did not print $want 'netecho:' line(s) in 5 s:"
+        cat "$LOG"
+    } | fail
+}
+
+stop_app() {
+    if [[ -n $APP_PID ]]; then
+        kill -KILL "$APP_PID" 2>/dev/null || true
+        wait "$APP_PID" 2>/dev/null || true
+        APP_PID=
+    fi
+}
+
+# app_line: the first "netecho: ..." line the app printed (after start_app).
+app_line() {
+    grep -m1 "^netecho: ${1-}" "$LOG"
+}
+
+# ping_ok ADDRESS [COUNT]: a flood ping of COUNT (default 1000) echo
+# requests, all answered.
+ping_ok() {
+    local count=${2:-1000}
+    run -0 in_ns ping -c "$count" -f -W 1 "$1"
+    assert_output --partial "$count packets transmitted, $count received"
+    assert_output --regexp ", 0% packet loss"
+}
+
+# write_udp_echo: $BATS_TEST_TMPDIR/udpecho.py HOST COUNT SIZE... sends COUNT
+# UDP datagrams to HOST port 7, at most 16 in flight, and checks that every
+# one comes back byte-exact. Sizes: the SIZE arguments in turn, where "r"
+# means random from 8 to 1400 bytes. Each payload starts with its sequence
+# number (8 bytes) and is random after it. No retries: a lost or damaged
+# datagram fails the run.
+write_udp_echo() {
+    cat >"$BATS_TEST_TMPDIR/udpecho.py" <<'EOF'
+import os
+import random
+import socket
+import sys
+
+host, count, sizes = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+WINDOW = 16
+IP_MTU_DISCOVER, IP_PMTUDISC_DO = 10, 2
+
+rng = random.Random(os.urandom(16))
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+# Never fragment: netecho does not reassemble.
+s.setsockopt(socket.IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO)
+s.connect((host, 7))
+s.settimeout(2.0)
+
+
+def payload(seq):
+    spec = sizes[seq % len(sizes)]
+    size = rng.randint(8, 1400) if spec == "r" else int(spec)
+    return seq.to_bytes(8, "big") + rng.randbytes(size - 8)
+
+
+pending = {}
+sent = echoed = 0
+while echoed < count:
+    while sent < count and len(pending) < WINDOW:
+        p = payload(sent)
+        pending[sent] = p
+        s.send(p)
+        sent += 1
+    try:
+        reply = s.recv(65536)
+    except socket.timeout:
+        print(f"timeout: {echoed} of {count} echoed, "
+              f"{len(pending)} outstanding (first: #{min(pending)}, "
+              f"{len(pending[min(pending)])} bytes)")
+        sys.exit(1)
+    seq = int.from_bytes(reply[:8], "big")
+    want = pending.pop(seq, None)
+    if want is None:
+        print(f"unexpected reply ({len(reply)} bytes, seq {seq})")
+        sys.exit(1)
+    if reply != want:
+        print(f"datagram #{seq}: sent {len(want)} bytes, "
+              f"got {len(reply)} bytes back, different")
+        sys.exit(1)
+    echoed += 1
+print(f"{echoed} datagrams echoed byte-exact")
+EOF
+}
+
+# udp_echo_ok HOST COUNT SIZE...: see write_udp_echo.
+udp_echo_ok() {
+    local count=$2
+    write_udp_echo
+    run -0 in_ns python3 "$BATS_TEST_TMPDIR/udpecho.py" "$@"
+    assert_output "$count datagrams echoed byte-exact"
+}
+
+@test "netecho answers 1000 flood pings without loss" {
+    add_tap tap0 10.0.0.1/24
+    # The baked-in defaults: --net:service=tap0 and 10.0.0.2.
+    start_app 1 "$NETECHO"
+    run -0 app_line service
+    assert_output --regexp '^netecho: service mac ([0-9a-f]{2}:){5}[0-9a-f]{2} mtu 1500 ip 10\.0\.0\.2$'
+    ping_ok 10.0.0.2 1000
+}
+
+@test "netecho echoes 10,000 UDP datagrams byte-exact" {
+    add_tap tap0 10.0.0.1/24
+    start_app 1 "$NETECHO"
+    # The extremes (8 and 1400 bytes), then random sizes.
+    udp_echo_ok 10.0.0.2 10000 8 1400 r r r r r r r r r r r r r r r r
+}
+
+@test "two net devices at once: both answer" {
+    pack_guest netecho2
+    add_tap tap0 10.0.0.1/24
+    add_tap tap1 10.0.1.1/24
+    start_app 2 "$BATS_TEST_TMPDIR/netecho2" --net:service=tap0 \
+        --net:service2=tap1 -- 10.0.0.2 10.0.1.2
+    run -0 app_line "service "
+    assert_output --regexp ' mtu 1500 ip 10\.0\.0\.2$'
+    local mac1=${output#*mac }
+    run -0 app_line "service2 "
+    assert_output --regexp ' mtu 1500 ip 10\.0\.1\.2$'
+    local mac2=${output#*mac }
+    [[ ${mac1%% *} != "${mac2%% *}" ]] ||
+        fail "both devices got MAC ${mac1%% *}"
+    ping_ok 10.0.0.2 200
+    ping_ok 10.0.1.2 200
+    udp_echo_ok 10.0.0.2 500 r
+    udp_echo_ok 10.0.1.2 500 r
+    # Each address is served on its own device only.
+    run -0 in_ns ip neigh show 10.0.0.2 dev tap0
+    assert_output --partial "lladdr ${mac1%% *}"
+    run -0 in_ns ip neigh show 10.0.1.2 dev tap1
+    assert_output --partial "lladdr ${mac2%% *}"
+}
+
+@test "MTU 9000 on the tap: netecho sees it and echoes 8000-byte datagrams" {
+    add_tap tap0 10.0.0.1/24 9000
+    start_app 1 "$NETECHO"
+    run -0 app_line service
+    assert_output --regexp ' mtu 9000 ip 10\.0\.0\.2$'
+    # 8972 = 9000 - 20 (IPv4) - 8 (UDP): the largest unfragmented datagram.
+    udp_echo_ok 10.0.0.2 40 8000 8972 1500 4000
+}
+
+@test "--net:service=@FD: a tap opened by the caller works" {
+    add_tap tap0 10.0.0.1/24
+    cat >"$BATS_TEST_TMPDIR/withtap.py" <<'EOF'
+# withtap.py APP [ARGS...]: opens tap0, then execs APP --net:service=@FD ARGS
+# with that fd inherited.
+import fcntl
+import os
+import struct
+import sys
+
+TUNSETIFF = 0x400454CA
+IFF_TAP, IFF_NO_PI = 0x0002, 0x1000
+
+fd = os.open("/dev/net/tun", os.O_RDWR)
+fcntl.ioctl(fd, TUNSETIFF, struct.pack("16sH", b"tap0", IFF_TAP | IFF_NO_PI))
+os.set_inheritable(fd, True)
+print(f"withtap: tap0 on fd {fd}", flush=True)
+app = sys.argv[1]
+os.execv(app, [app, f"--net:service=@{fd}"] + sys.argv[2:])
+EOF
+    start_app 1 python3 "$BATS_TEST_TMPDIR/withtap.py" "$NETECHO"
+    run -0 grep -m1 '^withtap: tap0 on fd ' "$LOG"
+    local fd=${output##* }
+    ((fd > 2)) || fail "the tap got fd $fd"
+    run -0 app_line service
+    assert_output --regexp ' mtu 1500 ip 10\.0\.0\.2$'
+    ping_ok 10.0.0.2 200
+}
+
+@test "--net-mac:service=02:00:00:00:00:05 is the MAC netecho gets" {
+    add_tap tap0 10.0.0.1/24
+    start_app 1 "$NETECHO" --net-mac:service=02:00:00:00:00:05
+    run -0 app_line service
+    assert_output "netecho: service mac 02:00:00:00:00:05 mtu 1500 ip 10.0.0.2"
+    ping_ok 10.0.0.2 10
+    run -0 in_ns ip neigh show 10.0.0.2 dev tap0
+    assert_output --partial "lladdr 02:00:00:00:00:05"
+}
+
+@test "without --net-mac, the MAC is locally administered unicast" {
+    add_tap tap0 10.0.0.1/24
+    start_app 1 "$NETECHO"
+    run -0 app_line service
+    assert_output --regexp '^netecho: service mac ([0-9a-f]{2}:){5}[0-9a-f]{2} '
+    local mac=${output#*mac }
+    mac=${mac%% *}
+    local first=$((16#${mac%%:*}))
+    (((first & 1) == 0)) || fail "MAC $mac is multicast"
+    (((first & 2) == 2)) || fail "MAC $mac is not locally administered"
+    ping_ok 10.0.0.2 10
+    run -0 in_ns ip neigh show 10.0.0.2 dev tap0
+    assert_output --partial "lladdr $mac"
+}
