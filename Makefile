@@ -184,6 +184,19 @@ $(B)/tests/unit/%: tests/unit/%.c $(UNIT_LIB_SRCS) tools/nabla-pack/*.h \
 		-Istub $< $(UNIT_LIB_SRCS) $(B)/tools/nabla-pack/stub_blob.o \
 		$(PACK_LDLIBS) -o $@
 
+# The seccomp compiler checked against libseccomp (built for musl above): a
+# static musl program linking the stub's policy.c and bpf.c with libseccomp.
+FILTER_ORACLE := $(B)/tests/unit/filter_oracle
+$(FILTER_ORACLE): tests/unit/filter_oracle.c stub/policy.c stub/bpf.c \
+		stub/policy.h stub/bpf.h include/nabla/abi.h $(LIBSECCOMP)
+	@mkdir -p $(@D)
+	musl-gcc -std=c11 -O2 -g $(WARN) -D_GNU_SOURCE -static -Iinclude -Istub \
+		-isystem $(DEPS)/kernel-headers/include \
+		-isystem $(DEPS)/libseccomp/include \
+		tests/unit/filter_oracle.c stub/policy.c stub/bpf.c $(LIBSECCOMP) \
+		-o $@
+UNIT_TESTS += $(if $(wildcard tests/unit/filter_oracle.c),$(FILTER_ORACLE))
+
 # --- top-level targets -----------------------------------------------------------
 # Keep generated manifest sources and objects: they are small and useful.
 .SECONDARY:
@@ -212,3 +225,6 @@ format:
 clean:
 	rm -rf build/stub build/bindings build/tools build/linker build/examples \
 		build/tests build/sanitize
+
+# --- benchmarks (not part of check: noisy; tests/bench.bats runs them quickly)
+-include bench/bench.mk

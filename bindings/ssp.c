@@ -32,9 +32,22 @@ static uint64_t cpu_random(void)
     return v;
 }
 
+/* Called first thing, with the boot information not yet parsed. */
 void bindings_ssp_init(void)
 {
-    uintptr_t guard = (uintptr_t)cpu_random();
+    const struct nabla_boot_ext *ext =
+        (const struct nabla_boot_ext *)NABLA_BOOT_EXT_BASE;
+    uintptr_t guard;
+
+    /* The nabla stub hands over the kernel's AT_RANDOM bytes; RDRAND is the
+     * fallback under other tenders (it can be slow in a VM). */
+    if (ext->magic == NABLA_BOOT_EXT_MAGIC) {
+        guard = 0;
+        for (int i = 0; i < 8; i++)
+            guard |= (uintptr_t)ext->random[i] << (8 * i);
+    } else {
+        guard = (uintptr_t)cpu_random();
+    }
     /* A zero low byte stops string functions from reading the guard. */
     __stack_chk_guard = guard & ~(uintptr_t)0xff;
 }

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/epoll.h>
 #include <sys/timerfd.h>
 
@@ -82,6 +83,9 @@ static struct spt_boot_info *write_boot_info(const struct nabla_payload *p,
     const struct mft *src = payload_mft(p);
     size_t mft_size = MFT_SIZE(src->entries);
     uintptr_t mft_addr = SPT_BOOT_INFO_BASE + 64;
+    _Static_assert(NABLA_BOOT_EXT_BASE + sizeof(struct nabla_boot_ext) <=
+                       SPT_BOOT_INFO_BASE + 64,
+                   "boot extension overlaps the manifest");
     uintptr_t cmdline_addr = (mft_addr + mft_size + 63) & ~(uintptr_t)63;
 
     memcpy((void *)mft_addr, src, mft_size);
@@ -98,6 +102,14 @@ static struct spt_boot_info *write_boot_info(const struct nabla_payload *p,
     bi->mft = mft;
     bi->epollfd = epollfd;
     bi->timerfd = timerfd;
+
+    /* Randomness for the guest's stack guard, without a system call. */
+    struct nabla_boot_ext *ext = (struct nabla_boot_ext *)NABLA_BOOT_EXT_BASE;
+    const void *random = (const void *)getauxval(AT_RANDOM);
+    if (random != NULL) {
+        memcpy(ext->random, random, sizeof(ext->random));
+        ext->magic = NABLA_BOOT_EXT_MAGIC;
+    }
     return bi;
 }
 

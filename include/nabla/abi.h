@@ -99,6 +99,21 @@ struct spt_boot_info {
     int timerfd;
 };
 
+/*
+ * nabla's own addition, not part of the Solo5 ABI: right after the boot
+ * information, the stub leaves 16 random bytes from the kernel (AT_RANDOM)
+ * for the guest's stack guard. Guests must check the magic: other tenders
+ * leave no such block.
+ */
+#define NABLA_BOOT_EXT_MAGIC 0x544f4f42414c424eull /* "NBLABOOT" */
+
+struct nabla_boot_ext {
+    uint64_t magic;
+    uint8_t random[16];
+};
+
+#define NABLA_BOOT_EXT_BASE (SPT_BOOT_INFO_BASE + sizeof(struct spt_boot_info))
+
 /* The layout is normative: fail the build if a compiler disagrees. */
 _Static_assert(sizeof(struct mft_entry) == 104, "mft_entry layout");
 _Static_assert(offsetof(struct mft_entry, type) == 68, "mft_entry.type");
