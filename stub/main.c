@@ -174,7 +174,7 @@ static int stub_main(int argc, char **argv)
     /* 2. Options. */
     options_parse(&cfg, p, argc, argv);
     if (cfg.help) {
-        options_print_help(p);
+        options_print_help(p, &cfg);
         return 0;
     }
     if (cfg.version) {

@@ -156,17 +156,23 @@ const char *options_resolve_path(const struct device_setting *s, char *buf,
     return buf;
 }
 
-static void print_device_help(const struct mft *mft)
+static void print_device_help(const struct mft *mft,
+                              const struct stub_config *cfg)
 {
-    printf("\ndevices of this unikernel:\n");
+    printf("\ndevices of this unikernel (and their defaults):\n");
     if (mft->entries <= 1)
         printf("  (none)\n");
     for (uint32_t i = 1; i < mft->entries; i++) {
         const struct mft_entry *e = &mft->e[i];
         int block = e->type == MFT_BLOCK_BASIC;
+        const struct device_setting *s =
+            &cfg->dev[block ? DEVOPT_BLOCK : DEVOPT_NET][i];
         printf("  %-16s %-12s %s%s=%s\n", e->name,
-               block ? "BLOCK_BASIC" : "NET_BASIC", block ? "--block:" : "--net:",
-               e->name, block ? "PATH" : "TAP|@FD");
+               block ? "BLOCK_BASIC" : "NET_BASIC",
+               block ? "--block:" : "--net:", e->name,
+               s->from_default ? s->value
+               : block         ? "PATH (no default: required)"
+                               : "TAP|@FD (no default: required)");
     }
 }
 
@@ -195,7 +201,8 @@ void options_print_version(void)
            NABLA_VERSION, ABI_SPT_VERSION, MFT_VERSION);
 }
 
-void options_print_help(const struct nabla_payload *p)
+void options_print_help(const struct nabla_payload *p,
+                        const struct stub_config *cfg)
 {
     printf("usage: %s [OPTIONS] [--] [GUEST ARGUMENTS...]\n\n"
            "A unikernel packed by nabla-pack: it configures, sandboxes and\n"
@@ -219,7 +226,7 @@ void options_print_help(const struct nabla_payload *p)
            "(e.g. --solo5:quiet), starts the guest's arguments.\n",
            stub_progname,
            (unsigned long long)(p->mem_mb ? p->mem_mb : NABLA_MEM_DEFAULT_MB));
-    print_device_help(payload_mft(p));
+    print_device_help(payload_mft(p), cfg);
     print_defaults(p);
     printf("\nexample: %s --mem=64 -- hello world\n", stub_progname);
 }

@@ -45,7 +45,8 @@ struct stub_config {
 
 void options_parse(struct stub_config *cfg, const struct nabla_payload *p,
                    int argc, char **argv);
-void options_print_help(const struct nabla_payload *p);
+void options_print_help(const struct nabla_payload *p,
+                        const struct stub_config *cfg);
 void options_print_version(void);
 /*
  * A default path baked in at pack time is relative to the directory of the
