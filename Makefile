@@ -31,7 +31,7 @@ $(LIBSECCOMP): scripts/build-libseccomp | $(DEPS_STAMP)
 # --- stub: static musl executable at NABLA_STUB_BASE --------------------------
 STUB_SRCS := stub/main.c stub/options.c stub/payload.c stub/memory.c \
 	stub/devopts.c stub/block.c stub/net.c stub/policy.c stub/bpf.c \
-	stub/seccomp.c
+	stub/seccomp.c stub/harden.c stub/leave.c
 STUB_OBJS := $(patsubst %.c,$(B)/%.o,$(STUB_SRCS)) $(B)/stub/start.o
 STUB := $(B)/stub/nabla-stub
 STUB_CFLAGS := $(COMMON_CFLAGS) -D_GNU_SOURCE -fPIE -fno-stack-protector \
@@ -103,9 +103,20 @@ $(B)/host/stub/devopts.o: stub/devopts.c stub/devopts.h include/nabla/abi.h
 	@mkdir -p $(@D)
 	gcc $(PACK_CFLAGS) -c $< -o $@
 
-$(B)/tools/nabla-pack/stub_blob.o: tools/nabla-pack/stub_blob.S $(STUB)
+# The exit trampoline: position-independent code that nabla-pack copies into
+# the guest's text page (see include/nabla/packed.h).
+TRAMPOLINE := $(B)/stub/trampoline.bin
+$(B)/stub/trampoline.o: stub/trampoline.S
 	@mkdir -p $(@D)
-	gcc -c -fPIE -DNABLA_STUB_PATH='"$(STUB)"' $< -o $@
+	gcc -c $< -o $@
+$(TRAMPOLINE): $(B)/stub/trampoline.o
+	objcopy -O binary --only-section=.text $< $@
+
+$(B)/tools/nabla-pack/stub_blob.o: tools/nabla-pack/stub_blob.S $(STUB) \
+		$(TRAMPOLINE)
+	@mkdir -p $(@D)
+	gcc -c -fPIE -DNABLA_STUB_PATH='"$(STUB)"' \
+		-DNABLA_TRAMPOLINE_PATH='"$(TRAMPOLINE)"' $< -o $@
 
 $(PACK): $(PACK_OBJS)
 	gcc $(PACK_LDFLAGS) $^ $(PACK_LDLIBS) -o $@

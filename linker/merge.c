@@ -84,12 +84,13 @@ static size_t strtab_add(struct merge *m, struct strtab *t, const char *s)
 }
 
 static void add_seg(struct merge *m, const char *prefix, unsigned index,
-                    const struct elf_image *img, const Elf64_Phdr *ph)
+                    const struct elf_image *img, const Elf64_Phdr *ph,
+                    const uint8_t *data)
 {
     struct out_seg *s = &m->segs[m->nsegs++];
     s->name_prefix = prefix;
     s->index = index;
-    s->data = img->data + ph->p_offset;
+    s->data = data ? data : img->data + ph->p_offset;
     s->vaddr = ph->p_vaddr;
     s->filesz = ph->p_filesz;
     s->memsz = ph->p_memsz;
@@ -410,7 +411,8 @@ int merge_write(const struct merge_input *in, int fd, char *err, size_t errsz)
         return -1;
     }
     for (size_t i = 0; i < in->nguest_loads; i++)
-        add_seg(m, ".guest", (unsigned)i, in->guest, in->guest_loads[i]);
+        add_seg(m, ".guest", (unsigned)i, in->guest, in->guest_loads[i],
+                in->guest_data ? in->guest_data[i] : NULL);
     size_t nguest = m->nsegs;
     for (size_t i = 0, k = 0; i < in->stub->phnum; i++) {
         const Elf64_Phdr *ph = &in->stub->phdr[i];
@@ -421,7 +423,7 @@ int merge_write(const struct merge_input *in, int fd, char *err, size_t errsz)
                      "segments");
             goto out;
         }
-        add_seg(m, ".stub", (unsigned)k++, in->stub, ph);
+        add_seg(m, ".stub", (unsigned)k++, in->stub, ph, NULL);
     }
     uint64_t end = layout(m, in);
     collect_symbols(m, in);

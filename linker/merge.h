@@ -10,6 +10,8 @@ struct merge_input {
     const struct elf_image *stub;  /* static ET_EXEC at NABLA_STUB_BASE */
     const struct elf_image *guest; /* validated by the caller */
     const Elf64_Phdr *const *guest_loads;
+    /* File bytes of each guest segment; NULL: from the guest image. */
+    const uint8_t *const *guest_data;
     size_t nguest_loads;
     const void *payload; /* struct nabla_payload and its data */
     size_t payload_size;

@@ -2,15 +2,18 @@
  * The stub: the first code of every packed unikernel executable.
  *
  * Start-up, in order:
- *   1. find the payload nabla-pack baked into this file (program headers);
- *   2. parse options: pack-time defaults, then the command line;
- *   3. map guest memory around the guest segments that execve already mapped;
- *   4. create the epoll set and the timer, write the boot information;
- *   5. attach every device of the manifest (block.c, net.c);
- *   6. set no_new_privs and load the seccomp filter (ABI.md §4);
- *   7. switch to the guest stack and jump to the guest entry point.
- * Nothing after step 6 makes a system call: the guest runs confined from its
- * first instruction.
+ *   1. refuse set-uid/set-gid execution;
+ *   2. find the payload nabla-pack baked into this file (program headers);
+ *   3. parse options: pack-time defaults, then the command line;
+ *   4. close every fd that is not stdin/out/err or given for a device;
+ *   5. map guest memory around the guest segments that execve already mapped;
+ *   6. create the epoll set and the timer, write the boot information;
+ *   7. attach every device of the manifest (block.c, net.c);
+ *   8. drop every capability;
+ *   9. set no_new_privs, unmap the stub, load the seccomp filter (ABI.md §4)
+ *      and jump to the guest entry point on the guest stack (leave.c).
+ * No system call outside the guest's policy is possible from the guest's
+ * first instruction on.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -142,36 +145,24 @@ static void attach_devices(struct mft *mft, const struct stub_config *cfg,
     }
 }
 
-/* Never returns: the guest owns the process from here on. */
-static void jump_to_guest(uint64_t entry, uint64_t stack,
-                          struct spt_boot_info *bi) __attribute__((noreturn));
-
-static void jump_to_guest(uint64_t entry, uint64_t stack,
-                          struct spt_boot_info *bi)
-{
-    __asm__ volatile("mov %0, %%rsp\n\t"
-                     "xor %%ebp, %%ebp\n\t"
-                     "jmp *%1\n\t"
-                     :
-                     : "r"(stack), "r"(entry), "D"(bi)
-                     : "memory");
-    __builtin_unreachable();
-}
-
 static int stub_main(int argc, char **argv)
 {
     struct stub_config cfg;
     int epollfd, timerfd;
+    int given_fds[MFT_MAX_ENTRIES];
 
     if (argc > 0 && argv[0] != NULL) {
         const char *slash = strrchr(argv[0], '/');
         stub_progname = slash ? slash + 1 : argv[0];
     }
 
-    /* 1. What nabla-pack baked in. */
+    /* 1. No privileges to be gained through this file. */
+    harden_refuse_secure_exec();
+
+    /* 2. What nabla-pack baked in. */
     const struct nabla_payload *p = payload_find();
 
-    /* 2. Options. */
+    /* 3. Options. */
     options_parse(&cfg, p, argc, argv);
     if (cfg.help) {
         options_print_help(p, &cfg);
@@ -182,30 +173,33 @@ static int stub_main(int argc, char **argv)
         return 0;
     }
     uint64_t mem_size = cfg.mem_mb << 20;
-    net_check_given_fds(payload_mft(p), &cfg);
 
-    /* 3. Guest memory. */
+    /* 4. Only the fds the guest was given. */
+    size_t ngiven = net_given_fds(payload_mft(p), &cfg, given_fds,
+                                  MFT_MAX_ENTRIES);
+    harden_close_fds(given_fds, ngiven);
+
+    /* 5. Guest memory. */
     memory_map_guest(p, mem_size);
 
-    /* 4. Event fds and boot information. */
+    /* 6. Event fds and boot information. */
     create_event_fds(&epollfd, &timerfd);
     struct spt_boot_info *bi =
         write_boot_info(p, mem_size, &cfg, epollfd, timerfd);
 
-    /* 5. Devices, written into the guest's copy of the manifest. */
+    /* 7. Devices, written into the guest's copy of the manifest. */
     attach_devices((struct mft *)bi->mft, &cfg, epollfd);
 
-    /* 6. Confinement: from here on, only the guest's policy applies. */
-    fflush(NULL);
+    /* 8. Nothing more needs privileges. */
+    harden_drop_capabilities();
+
+    /* 9. Confinement, and into the guest. */
     struct seccomp_policy policy = {
         .epollfd = epollfd,
         .timerfd = timerfd,
         .mft = bi->mft,
     };
-    seccomp_install(&policy);
-
-    /* 7. Into the guest, as a call with the stack at the top of memory. */
-    jump_to_guest(p->guest_entry, mem_size - 8, bi);
+    leave_stub(p, mem_size, bi, &policy);
 }
 
 int __libc_start_main(int (*main)(int, char **, char **), int argc,

@@ -94,9 +94,11 @@ static int use_fd(int fd, const char *value, const char *name, int *mtu)
     return fd;
 }
 
-void net_check_given_fds(const struct mft *mft, const struct stub_config *cfg)
+size_t net_given_fds(const struct mft *mft, const struct stub_config *cfg,
+                     int *fds, size_t max)
 {
     char err[256];
+    size_t n = 0;
 
     for (uint32_t i = 1; i < mft->entries; i++) {
         const char *value = cfg->dev[DEVOPT_NET][i].value;
@@ -106,14 +108,32 @@ void net_check_given_fds(const struct mft *mft, const struct stub_config *cfg)
         int rc = devopt_parse_fd(value, &fd, err, sizeof(err));
         if (rc < 0)
             stub_die("net device '%s': %s", mft->e[i].name, err);
-        if (rc == 1 && fd <= 2)
+        if (rc == 0)
+            continue;
+        if (fd <= 2)
             stub_die("net device '%s': %s is standard input, output or "
                      "error, not a tap",
                      mft->e[i].name, value);
-        if (rc == 1 && fcntl(fd, F_GETFD) < 0)
+        if (fcntl(fd, F_GETFD) < 0)
             stub_die("net device '%s': '%s' is not an open file descriptor",
                      mft->e[i].name, value);
+        size_t k = n;
+        for (size_t j = 0; j < n; j++) {
+            if (fds[j] == fd)
+                stub_die("net device '%s': %s is already given to another "
+                         "net device",
+                         mft->e[i].name, value);
+        }
+        if (n == max)
+            break;
+        while (k > 0 && fds[k - 1] > fd) {
+            fds[k] = fds[k - 1];
+            k--;
+        }
+        fds[k] = fd;
+        n++;
     }
+    return n;
 }
 
 static void random_mac(uint8_t mac[6], const char *name)

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/filter.h>
+
 #include "devopts.h"
 #include "nabla/abi.h"
 #include "nabla/packed.h"
@@ -62,9 +64,13 @@ void block_attach(struct mft_entry *e, uint32_t index,
                   const struct stub_config *cfg);
 void net_attach(struct mft_entry *e, uint32_t index,
                 const struct stub_config *cfg, int epollfd);
-/* Checks every --net:NAME=@FD before the stub opens any fd of its own, so
- * that a number the caller never opened cannot name one of ours. */
-void net_check_given_fds(const struct mft *mft, const struct stub_config *cfg);
+/*
+ * Checks every --net:NAME=@FD before the stub opens any fd of its own, so
+ * that a number the caller never opened cannot name one of ours, and stores
+ * them in fds[] sorted ascending; returns how many.
+ */
+size_t net_given_fds(const struct mft *mft, const struct stub_config *cfg,
+                     int *fds, size_t max);
 
 /* memory.c: guest memory [SPT_HOST_MEM_BASE, mem_size) around the segments. */
 void memory_map_guest(const struct nabla_payload *p, uint64_t mem_size);
@@ -75,8 +81,24 @@ struct seccomp_policy {
     int timerfd;
     const struct mft *mft; /* the filled-in manifest: device fds and sizes */
 };
-/* Sets no_new_privs and loads the filter; after it, no system call but the
- * guest's policy is possible. */
-void seccomp_install(const struct seccomp_policy *policy);
+/* Compiles the guest's policy into buf (max instructions); returns the
+ * number of instructions. */
+size_t seccomp_compile(const struct seccomp_policy *policy,
+                       struct sock_filter *buf, size_t max);
+void seccomp_no_new_privs(void);
+/* After this, no system call outside the guest's policy is possible. */
+void seccomp_load(struct sock_filter *filter, size_t n);
+
+/* harden.c */
+void harden_refuse_secure_exec(void);
+/* Closes every fd >= 3 that is not in keep[] (sorted ascending). */
+void harden_close_fds(const int *keep, size_t nkeep);
+void harden_drop_capabilities(void);
+
+/* leave.c: compiles and loads the filter, unmaps the stub where it can and
+ * jumps to the guest. */
+void leave_stub(const struct nabla_payload *p, uint64_t mem_size,
+                const struct spt_boot_info *bi,
+                const struct seccomp_policy *policy) __attribute__((noreturn));
 
 #endif

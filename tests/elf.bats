@@ -2,8 +2,8 @@
 # Broken guest ELF files: nabla-pack refuses each one with exit status 1 (not
 # a crash), exactly one line on stderr naming the problem, and no output or
 # temporary file. Every broken file is made here, in the test, from a good
-# guest by tools/mutate.py below (written to $BATS_FILE_TMPDIR). Also runs
-# the truncation and random-corruption unit test (tests/unit/elf_test.c).
+# guest by mutate.py below (written to $BATS_FILE_TMPDIR). Also runs the
+# truncation and random-corruption unit test (tests/unit/elf_test.c).
 
 load helpers
 
@@ -120,6 +120,13 @@ def mutate(e, mode):
     elif mode == 'shoff-outside':
         need(e.u64(E_SHOFF) != 0, 'section header table')
         e.u64(E_SHOFF, size + 0x1000)
+    elif mode == 'shoff-odd':
+        # The section header table moved one byte on, to an odd offset.
+        shoff, shnum = e.u64(E_SHOFF), e.u16(60)
+        need(shoff != 0 and shoff + shnum * 64 == size,
+             'section header table at the end')
+        e.d = e.d[:shoff] + b'\0' + e.d[shoff:]
+        e.u64(E_SHOFF, shoff + 1)
     elif mode == 'phnum-too-large':
         e.u16(E_PHNUM, (size - e.phoff) // PH.size + 1)
     elif mode == 'phentsize':
@@ -348,6 +355,20 @@ refused() {
 @test "e_shoff pointing outside the file" {
     broken shoff-outside
     refused 'section headers .*outside the file'
+}
+
+@test "section header table at an odd offset: packed or refused, never a sanitizer report" {
+    broken shoff-odd
+    local out=$BATS_TEST_TMPDIR/out
+    run --separate-stderr "$PACK" -o "$out" "$BATS_TEST_TMPDIR/broken.spt"
+    refute_regex "$stderr" 'runtime error|AddressSanitizer'
+    if ((status == 0)); then
+        run -42 "$out" 42
+    else
+        assert_equal "$status" 1
+        assert_one_stderr_line
+        [[ ! -e $out ]] || fail "output file $out was created"
+    fi
 }
 
 @test "e_phnum too large for the file" {
@@ -593,11 +614,29 @@ refused() {
 
 # --- truncation and corruption (C, under ASan/UBSan) ---------------------------
 
-@test "every truncation and 20000 random corruptions of hello.spt (elf_test, ASan/UBSan)" {
+# elf_test PART: runs tests/unit/elf_test on hello.spt, part PART only.
+elf_test() {
     local t=$NABLA_BUILD/tests/unit/elf_test
     [[ -x $t ]] || fail "no $t (run 'make $t')"
-    run "$t" "$HELLO_SPT"
+    run "$t" "$HELLO_SPT" "$@"
     assert_success
     refute_output --partial "not ok"
+    refute_output --partial "runtime error"
     assert_output --partial "# all"
+}
+
+@test "unit: the good hello.spt loads and is valid (elf_test, ASan/UBSan)" {
+    elf_test whole
+}
+
+@test "unit: every truncation of hello.spt is refused with one line (elf_test, ASan/UBSan)" {
+    elf_test truncate
+}
+
+@test "unit: 20000 random corruptions of hello.spt, no crash, accepted ones valid (elf_test, ASan/UBSan)" {
+    elf_test corrupt
+}
+
+@test "unit: symbols of a guest with tables at odd offsets, no undefined behaviour (elf_test, ASan/UBSan)" {
+    elf_test symbols
 }

@@ -19,6 +19,54 @@
 #include "merge.h"
 
 extern const unsigned char nabla_stub_blob[], nabla_stub_blob_end[];
+extern const unsigned char nabla_trampoline_blob[],
+    nabla_trampoline_blob_end[];
+
+#define TRAMPOLINE_ALIGN 4
+
+/*
+ * The exit trampoline goes into the unused tail of the last page of an
+ * executable guest segment without bss. Returns the segment's index and
+ * sets *at to the trampoline's address, or returns -1 if no segment has
+ * room (the stub then stays mapped while the guest runs).
+ */
+static int find_trampoline_room(const struct guest *g, uint64_t *at)
+{
+    size_t size = (size_t)(nabla_trampoline_blob_end - nabla_trampoline_blob);
+
+    for (size_t i = 0; i < g->nloads; i++) {
+        const Elf64_Phdr *ph = g->loads[i];
+        uint64_t end = ph->p_vaddr + ph->p_filesz;
+        uint64_t start = (end + TRAMPOLINE_ALIGN - 1) & ~(uint64_t)(TRAMPOLINE_ALIGN - 1);
+        uint64_t page_end = (end + SPT_PAGE_SIZE - 1) & ~(SPT_PAGE_SIZE - 1);
+        if ((ph->p_flags & PF_X) && ph->p_memsz == ph->p_filesz &&
+            end % SPT_PAGE_SIZE != 0 && start + size <= page_end) {
+            *at = start;
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+/* A copy of segment i with the trampoline appended; phdr and data are set
+ * for the merge. Returns 0 or -1 (out of memory). */
+static int append_trampoline(const struct guest *g, size_t i, uint64_t at,
+                             Elf64_Phdr *phdr, uint8_t **data)
+{
+    const Elf64_Phdr *ph = g->loads[i];
+    size_t size = (size_t)(nabla_trampoline_blob_end - nabla_trampoline_blob);
+    size_t new_size = (size_t)(at - ph->p_vaddr) + size;
+
+    *data = calloc(1, new_size);
+    if (*data == NULL)
+        return -1;
+    memcpy(*data, g->img.data + ph->p_offset, ph->p_filesz);
+    memcpy(*data + (at - ph->p_vaddr), nabla_trampoline_blob, size);
+    *phdr = *ph;
+    phdr->p_filesz = new_size;
+    phdr->p_memsz = new_size;
+    return 0;
+}
 
 /* JSON and note must declare the same devices, in the same order. */
 static int manifests_agree(const struct mft *json, const struct mft *note,
@@ -155,7 +203,8 @@ static struct mft *clean_manifest(const struct mft *src)
 
 /* struct nabla_payload, then the manifest, options and arguments. */
 static int build_payload(struct buffer *b, const struct pack_request *req,
-                         struct guest *g, const struct mft *mft)
+                         struct guest *g, const struct mft *mft,
+                         uint64_t trampoline)
 {
     struct nabla_payload p;
 
@@ -167,6 +216,7 @@ static int build_payload(struct buffer *b, const struct pack_request *req,
     p.guest_entry = g->entry;
     p.kernel_end = g->kernel_end;
     p.mem_mb = req->mem_mb;
+    p.trampoline = trampoline;
     p.nsegments = (uint32_t)g->nloads;
     for (size_t i = 0; i < g->nloads; i++) {
         const Elf64_Phdr *ph = g->loads[i];
@@ -265,6 +315,9 @@ int pack(const struct pack_request *req, char *err, size_t errsz)
     struct elf_image stub;
     struct buffer payload = {0};
     struct mft *json = NULL;
+    Elf64_Phdr tramp_phdr;
+    uint8_t *tramp_data = NULL;
+    const uint8_t *guest_data[NABLA_MAX_GUEST_SEGMENTS] = {NULL};
     int rc = -1;
     uint64_t mem_mb = req->mem_mb ? req->mem_mb : NABLA_MEM_DEFAULT_MB;
 
@@ -286,7 +339,18 @@ int pack(const struct pack_request *req, char *err, size_t errsz)
     if (check_default_options(req, mft, err, errsz) != 0)
         goto out_guest;
     qsort(g.loads, g.nloads, sizeof(g.loads[0]), cmp_phdr_vaddr);
-    if (build_payload(&payload, req, &g, mft) != 0) {
+    uint64_t trampoline = 0;
+    int tseg = find_trampoline_room(&g, &trampoline);
+    if (tseg >= 0) {
+        if (append_trampoline(&g, (size_t)tseg, trampoline, &tramp_phdr,
+                              &tramp_data) != 0) {
+            snprintf(err, errsz, "out of memory");
+            goto out_guest;
+        }
+        guest_data[tseg] = tramp_data;
+        g.loads[tseg] = &tramp_phdr;
+    }
+    if (build_payload(&payload, req, &g, mft, trampoline) != 0) {
         snprintf(err, errsz, "out of memory");
         goto out_guest;
     }
@@ -296,6 +360,7 @@ int pack(const struct pack_request *req, char *err, size_t errsz)
         .stub = &stub,
         .guest = &g.img,
         .guest_loads = g.loads,
+        .guest_data = guest_data,
         .nguest_loads = g.nloads,
         .payload = payload.data,
         .payload_size = payload.len,
@@ -303,6 +368,7 @@ int pack(const struct pack_request *req, char *err, size_t errsz)
     rc = write_output(req, &in, err, errsz);
     elf_image_free(&stub);
 out_guest:
+    free(tramp_data);
     free(payload.data);
     free(json);
     guest_free(&g);

@@ -1,0 +1,67 @@
+# Benchmarks (issue 5): included by the top Makefile. `make bench` builds
+# everything plus the bench guests and baselines, then runs bench/run-all.
+# `make bench-build` only builds them (tests/bench.bats uses it).
+#
+#   $(B)/bench/guests/NAME.spt   bench guest bench/guests/NAME.c, its manifest
+#                                bench/guests/NAME.json (else manifest.json)
+#   $(B)/bench/NAME              that guest packed (BENCH_PACK_FLAGS_NAME)
+#   $(B)/bench/baseline/NAME     static musl baseline bench/baseline/NAME.c
+#   $(B)/bench/baseline/netecho  examples/netecho/netecho.c as a Linux
+#                                program over bench/baseline/solo5_host.c
+
+BENCH_GUESTS := big64 sleep4m blkbench
+BENCH_BASELINES := hello sleep4m blkbench udpping netecho
+BENCH_BINS := $(foreach g,$(BENCH_GUESTS),$(B)/bench/$(g)) \
+	$(foreach b,$(BENCH_BASELINES),$(B)/bench/baseline/$(b))
+
+# 64 MiB of data: give it room above the image.
+BENCH_PACK_FLAGS_big64 := --mem=256
+
+bench_manifest = $(firstword $(wildcard bench/guests/$(1).json) \
+	bench/guests/manifest.json)
+
+$(B)/bench/guests/%.o: bench/guests/%.c include/solo5.h
+	@mkdir -p $(@D)
+	gcc $(APP_CFLAGS) -c $< -o $@
+
+$(B)/bench/guests/%.mft.o: $(B)/bench/guests/%.mft.c
+	gcc $(GUEST_CFLAGS) -c $< -o $@
+
+define bench_guest_rules
+$(B)/bench/guests/$(1).mft.c: $(call bench_manifest,$(1)) $(PACK)
+	@mkdir -p $$(@D)
+	$(PACK) gen-manifest $$< -o $$@
+$(B)/bench/guests/$(1).spt: $(B)/bench/guests/$(1).o \
+		$(B)/bench/guests/$(1).mft.o $(BINDINGS) linker/guest.ld
+	gcc $(GUEST_LDFLAGS) $$(filter %.o,$$^) -o $$@
+$(B)/bench/$(1): $(B)/bench/guests/$(1).spt $(PACK)
+	$(PACK) -o $$@ $$< $(BENCH_PACK_FLAGS_$(1))
+endef
+$(foreach g,$(BENCH_GUESTS),$(eval $(call bench_guest_rules,$(g))))
+
+# Baselines: ordinary static musl programs.
+BENCH_MUSL_CFLAGS := -std=c11 -O2 $(WARN) -D_GNU_SOURCE -static
+
+$(B)/bench/baseline/%: bench/baseline/%.c
+	@mkdir -p $(@D)
+	musl-gcc $(BENCH_MUSL_CFLAGS) $< -o $@
+
+# netecho's own source, compiled with the guests' flags (same code), linked
+# with the host shim instead of the bindings and the stub.
+$(B)/bench/baseline/netecho.o: examples/netecho/netecho.c include/solo5.h
+	@mkdir -p $(@D)
+	musl-gcc $(APP_CFLAGS) -c $< -o $@
+
+$(B)/bench/baseline/solo5_host.o: bench/baseline/solo5_host.c include/solo5.h
+	@mkdir -p $(@D)
+	musl-gcc -std=c11 -O2 $(WARN) -D_GNU_SOURCE -Iinclude -c $< -o $@
+
+$(B)/bench/baseline/netecho: $(B)/bench/baseline/netecho.o \
+		$(B)/bench/baseline/solo5_host.o
+	musl-gcc -static $^ -o $@
+
+.PHONY: bench bench-build
+bench-build: all $(BENCH_BINS)
+
+bench: bench-build
+	NABLA_BUILD=$(B) bench/run-all

@@ -1,0 +1,120 @@
+# Shared by the bench scripts: `. "$(dirname "$0")/lib.sh"` after setting
+# BENCH_NAME. Not a script of its own.
+#
+# Every bench script prints exactly one result line on stdout, a row of
+# bench/run-all's table:
+#     NAME | BASELINE | NABLA | RATIO | TARGET | PASS/FAIL/SKIP | NOTES
+# (BASELINE and NABLA start with a number and its unit, RATIO is
+# nabla/baseline), and its details on stderr. Exit status: 0 when the row was
+# measured (whether the target was met or not), 77 when skipped (row with
+# SKIP and the reason), 2 on an error (no row).
+#
+# Options: --quick (a few iterations, seconds: checks the script runs; the
+# numbers mean little), --help.
+# Environment: NABLA_BUILD, the build directory (default build), relative to
+# the repository root unless absolute.
+
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_ROOT=$(cd "$BENCH_DIR/.." && pwd)
+NABLA_BUILD=${NABLA_BUILD:-build}
+case $NABLA_BUILD in
+/*) ;;
+*) NABLA_BUILD=$REPO_ROOT/$NABLA_BUILD ;;
+esac
+BB=$NABLA_BUILD/bench
+QUICK=0
+
+die() {
+    echo "$BENCH_NAME: error: $*" >&2
+    exit 2
+}
+
+log() {
+    echo "$BENCH_NAME: $*" >&2
+}
+
+# bench_args "$@": the common options.
+bench_args() {
+    local a
+    for a in "$@"; do
+        case $a in
+        --quick) QUICK=1 ;;
+        -h | --help)
+            sed -n '2,/^$/{s/^# \{0,1\}//;p}' "$0"
+            exit 0
+            ;;
+        *) die "unknown option '$a' (options: --quick, --help)" ;;
+        esac
+    done
+}
+
+# need FILE...: executables built by `make bench-build`.
+need() {
+    local f
+    for f in "$@"; do
+        [[ -x $f ]] || die "missing $f (run 'make bench-build' first)"
+    done
+}
+
+need_cmd() {
+    local c
+    for c in "$@"; do
+        command -v "$c" >/dev/null || die "needs the '$c' command"
+    done
+}
+
+# calc FORMAT EXPRESSION: awk arithmetic, printf-formatted.
+calc() {
+    awk "BEGIN { printf \"$1\", $2 }"
+}
+
+# is_true EXPRESSION: awk condition, as an exit status.
+is_true() {
+    awk "BEGIN { exit !($1) }"
+}
+
+# median: of the numbers on stdin, one per line.
+median() {
+    sort -g | awk '{ v[NR] = $1 }
+        END {
+            if (NR == 0) exit 1
+            if (NR % 2) print v[(NR + 1) / 2]
+            else print (v[NR / 2] + v[NR / 2 + 1]) / 2
+        }'
+}
+
+# field KEY: the value after the word KEY in the last line of stdin that
+# has it ("... KEY VALUE ...").
+field() {
+    awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) v = $(i + 1) }
+        END { if (v == "") exit 1; print v }'
+}
+
+# row NAME BASELINE NABLA RATIO TARGET RESULT NOTES: the result line.
+row() {
+    local notes=$7
+    if ((QUICK)); then
+        notes="quick run, not a measurement; $notes"
+    fi
+    printf '%s | %s | %s | %s | %s | %s | %s\n' "$1" "$2" "$3" "$4" "$5" \
+        "$6" "$notes"
+}
+
+# hyperfine_stat JSON NAME KEY: a statistic (median, mean...) of the
+# command named NAME, in microseconds.
+hyperfine_stat() {
+    jq -r --arg n "$2" --arg k "$3" \
+        '.results[] | select(.command == $n) | .[$k] * 1e6' "$1" |
+        awk '{ printf "%.1f", $1 }'
+}
+
+# quote_cmd WORD...: one command line for hyperfine -N (shell words).
+quote_cmd() {
+    local w out=
+    for w in "$@"; do
+        out+="${out:+ }'${w//\'/\'\\\'\'}'"
+    done
+    printf '%s\n' "$out"
+}

@@ -1,0 +1,84 @@
+/*
+ * Leaving the stub. With an exit trampoline in the guest's text page, the
+ * stub unmaps itself and everything else outside guest memory before the
+ * filter is loaded. Without a trampoline (no room in the guest's text page)
+ * the stub loads the filter and jumps itself, and stays mapped.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "stub.h"
+
+static const char exit_errmsg[] =
+    "nabla: error: cannot unmap the stub or load the seccomp filter\n";
+
+static void jump_to_guest(uint64_t entry, uint64_t stack,
+                          const struct spt_boot_info *bi)
+    __attribute__((noreturn));
+
+static void jump_to_guest(uint64_t entry, uint64_t stack,
+                          const struct spt_boot_info *bi)
+{
+    __asm__ volatile("mov %0, %%rsp\n\t"
+                     "xor %%ebp, %%ebp\n\t"
+                     "jmp *%1\n\t"
+                     :
+                     : "r"(stack), "r"(entry), "D"(bi)
+                     : "memory");
+    __builtin_unreachable();
+}
+
+/*
+ * Everything the process has outside guest memory is the stub's: its code,
+ * data, payload, heap and stack, and the vDSO. Nothing of the guest lies
+ * above mem_size, so one range covers all of it, up to the end of the user
+ * address space. munmap skips the holes; [vsyscall] lies above the user
+ * address space and stays (the kernel pins it).
+ */
+#define USER_SPACE_END 0x7ffffffff000ull
+
+static void plan_ranges(struct nabla_exit_plan *plan, uint64_t mem_size)
+{
+    plan->nranges = 1;
+    plan->ranges[0].start = mem_size;
+    plan->ranges[0].len = USER_SPACE_END - mem_size;
+}
+
+void leave_stub(const struct nabla_payload *p, uint64_t mem_size,
+                const struct spt_boot_info *bi,
+                const struct seccomp_policy *policy)
+{
+    struct nabla_exit_plan *plan =
+        (struct nabla_exit_plan *)NABLA_EXIT_PLAN_BASE;
+    struct sock_filter *filter = (struct sock_filter *)NABLA_EXIT_FILTER_BASE;
+    size_t max = (SPT_GUEST_MIN_BASE - NABLA_EXIT_FILTER_BASE) /
+                 sizeof(struct sock_filter);
+    if (max > BPF_MAXINSNS)
+        max = BPF_MAXINSNS;
+    size_t n = seccomp_compile(policy, filter, max);
+    uint64_t stack = mem_size - 8;
+
+    seccomp_no_new_privs();
+    fflush(NULL);
+    if (p->trampoline == 0) {
+        seccomp_load(filter, n);
+        jump_to_guest(p->guest_entry, stack, bi);
+    }
+    plan_ranges(plan, mem_size);
+    plan->entry = p->guest_entry;
+    plan->stack = stack;
+    plan->boot_info = (uint64_t)(uintptr_t)bi;
+    plan->filter_len = (uint16_t)n;
+    plan->filter = (uint64_t)(uintptr_t)filter;
+    /* The message must survive the unmapping: copy it to guest memory. */
+    char *msg = (char *)(plan + 1);
+    memcpy(msg, exit_errmsg, sizeof(exit_errmsg));
+    plan->errmsg = (uint64_t)(uintptr_t)msg;
+    plan->errmsg_len = sizeof(exit_errmsg) - 1;
+
+    void (*trampoline)(struct nabla_exit_plan *) =
+        (void (*)(struct nabla_exit_plan *))(uintptr_t)p->trampoline;
+    trampoline(plan);
+    __builtin_unreachable();
+}

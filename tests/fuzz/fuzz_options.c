@@ -1,0 +1,352 @@
+/*
+ * Fuzz harness: the stub's option parser, options_parse() (stub/options.c),
+ * with devopts.c and payload_mft()/payload_string() from payload.c.
+ *
+ * Input layout (text-friendly, so that seeds are readable):
+ *   byte 0   manifest of the payload: MANIFESTS[b0 % 8]; bit 3 set: the
+ *            payload's default --mem is 64 (else 0: the stub's default)
+ *   byte 1   number of default options baked in the payload (b1 % 16)
+ *   byte 2   number of default guest arguments in the payload (b2 % 16)
+ *   rest     NUL-separated strings: the default options, then the default
+ *            guest arguments, then argv[1..] (at most 64 arguments; argv[0]
+ *            is "nabla"). '0' is 0x30, so "100" + strings is "manifest 1, no
+ *            defaults".
+ * The payload is built as nabla-pack builds it (and payload_find() checks
+ * it): header, manifest at an 8-byte aligned offset, then the two string
+ * lists, in one heap block of exactly that size; each argument is a heap
+ * block of its own, so AddressSanitizer sees any read past one.
+ *
+ * stub_die() and stub_die_errno() (stub/main.c exits) longjmp back here.
+ * After a normal return, what the stub does next is checked and done: every
+ * device value names a manifest entry of the right type and points into an
+ * argument or the payload, --mem is in range, the guest's argv is readable;
+ * sector sizes, MACs and @FDs are parsed as block.c and net.c do, a default
+ * path is resolved, --help prints (to /dev/null).
+ */
+#include <elf.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+
+#include "fuzz_util.h"
+#include "stub.h"
+
+#define MAX_ARGS 64
+
+const char *stub_progname = "nabla";
+
+static jmp_buf die_jmp;
+static int die_armed;
+static char die_msg[1024];
+
+static void vdie(const char *fmt, va_list ap) __attribute__((noreturn));
+
+static void vdie(const char *fmt, va_list ap)
+{
+    /* Formatting the message reads every argument, as the real one does. */
+    vsnprintf(die_msg, sizeof(die_msg), fmt, ap);
+    FUZZ_ASSERT(die_armed, "stub_die outside options_parse: %s", die_msg);
+    longjmp(die_jmp, 1);
+}
+
+void stub_die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vdie(fmt, ap);
+}
+
+void stub_die_errno(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vdie(fmt, ap);
+}
+
+/* --- the manifests of the payload ----------------------------------------- */
+
+struct device {
+    const char *name;
+    uint32_t type;
+};
+
+#define B MFT_BLOCK_BASIC
+#define N MFT_NET_BASIC
+/* 66 characters: with one more, the longest name a manifest allows. */
+#define TAIL66                                                                \
+    "234567890123456789012345678901234567890123456789012345678901234567"
+_Static_assert(sizeof("a" TAIL66) == MFT_NAME_SIZE, "longest name");
+static const struct device m_none[] = {{NULL, 0}};
+static const struct device m_block[] = {{"storage", B}, {NULL, 0}};
+static const struct device m_net[] = {{"service", N}, {NULL, 0}};
+static const struct device m_both[] = {
+    {"storage", B}, {"service", N}, {NULL, 0}};
+static const struct device m_prefixes[] = {
+    {"a", B}, {"ab", N}, {"abc", B}, {"A", N}, {"storage1", N}, {NULL, 0}};
+static const struct device m_long[] = {
+    {"a" TAIL66, B}, {"b" TAIL66, N}, {NULL, 0}};
+static const struct device m_several[] = {
+    {"net0", N}, {"net1", N}, {"disk0", B}, {"disk1", B}, {NULL, 0}};
+static const struct device m_max[] = {{"", 0}}; /* 63 devices d1..d63 */
+#undef B
+#undef N
+
+static const struct device *const MANIFESTS[8] = {
+    m_none, m_block, m_net, m_both, m_prefixes, m_long, m_several, m_max};
+
+static uint32_t fill_manifest(struct mft *mft, const struct device *d)
+{
+    uint32_t n = 1;
+    memset(mft, 0, MFT_SIZE(MFT_MAX_ENTRIES));
+    mft->version = MFT_VERSION;
+    mft->e[0].type = MFT_RESERVED_FIRST;
+    if (d == m_max) {
+        for (; n < MFT_MAX_ENTRIES; n++) {
+            snprintf(mft->e[n].name, MFT_NAME_SIZE, "d%u", n);
+            mft->e[n].type = n % 2 ? MFT_BLOCK_BASIC : MFT_NET_BASIC;
+        }
+    } else {
+        for (; d->name != NULL; d++, n++) {
+            snprintf(mft->e[n].name, MFT_NAME_SIZE, "%s", d->name);
+            mft->e[n].type = d->type;
+        }
+    }
+    mft->entries = n;
+    return n;
+}
+
+/* --- the input ------------------------------------------------------------ */
+
+struct input {
+    const struct device *manifest;
+    uint64_t mem_mb;
+    uint32_t nopts, nargs;
+    size_t nstrings;
+    const char *strings[16 + 16 + MAX_ARGS]; /* into a NUL-terminated copy */
+};
+
+static int split(const uint8_t *data, size_t size, struct input *in,
+                 char **copy)
+{
+    if (size < 3)
+        return -1;
+    in->manifest = MANIFESTS[data[0] % 8];
+    in->mem_mb = data[0] & 8 ? 64 : 0;
+    in->nopts = data[1] % 16;
+    in->nargs = data[2] % 16;
+    data += 3;
+    size -= 3;
+    *copy = malloc(size + 1);
+    if (*copy == NULL)
+        FUZZ_SETUP_FAIL("malloc");
+    memcpy(*copy, data, size);
+    (*copy)[size] = '\0';
+    const size_t max = sizeof(in->strings) / sizeof(in->strings[0]);
+    in->nstrings = 0;
+    /* NUL-terminated strings; the last NUL may be left out. */
+    for (size_t off = 0; off < size && in->nstrings < max;) {
+        const char *s = *copy + off;
+        in->strings[in->nstrings++] = s;
+        off += strlen(s) + 1;
+    }
+    if (in->nopts > in->nstrings)
+        in->nopts = (uint32_t)in->nstrings;
+    if (in->nargs > in->nstrings - in->nopts)
+        in->nargs = (uint32_t)(in->nstrings - in->nopts);
+    return 0;
+}
+
+static size_t list_size(const char *const *s, uint32_t n)
+{
+    size_t size = 0;
+    for (uint32_t i = 0; i < n; i++)
+        size += strlen(s[i]) + 1;
+    return size;
+}
+
+static uint32_t put_list(char *base, uint32_t off, const char *const *s,
+                         uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        size_t len = strlen(s[i]) + 1;
+        memcpy(base + off, s[i], len);
+        off += (uint32_t)len;
+    }
+    return off;
+}
+
+/* The payload, as nabla-pack lays it out, in a block of exactly its size. */
+static struct nabla_payload *build_payload(const struct input *in)
+{
+    static union {
+        struct mft mft;
+        unsigned char bytes[MFT_SIZE(MFT_MAX_ENTRIES)];
+    } m;
+    uint32_t entries = fill_manifest(&m.mft, in->manifest);
+    const char *const *opts = in->strings;
+    const char *const *args = in->strings + in->nopts;
+
+    struct nabla_payload h;
+    memset(&h, 0, sizeof(h));
+    memcpy(h.magic, NABLA_PAYLOAD_MAGIC, sizeof(h.magic));
+    h.version = NABLA_PAYLOAD_VERSION;
+    h.abi_target = ABI_TARGET_SPT;
+    h.abi_version = ABI_SPT_VERSION;
+    h.nsegments = 1;
+    h.segments[0].vaddr = SPT_GUEST_MIN_BASE;
+    h.segments[0].memsz = SPT_PAGE_SIZE;
+    h.segments[0].flags = PF_R | PF_X;
+    h.guest_entry = SPT_GUEST_MIN_BASE;
+    h.kernel_end = SPT_GUEST_MIN_BASE + SPT_PAGE_SIZE;
+    h.mem_mb = in->mem_mb;
+    h.mft_offset = (uint32_t)((sizeof(h) + 7) & ~(size_t)7);
+    h.mft_size = (uint32_t)MFT_SIZE(entries);
+    h.options_offset = h.mft_offset + h.mft_size;
+    h.options_size = (uint32_t)list_size(opts, in->nopts);
+    h.options_count = in->nopts;
+    h.args_offset = h.options_offset + h.options_size;
+    h.args_size = (uint32_t)list_size(args, in->nargs);
+    h.args_count = in->nargs;
+
+    char *p = malloc((size_t)h.args_offset + h.args_size);
+    if (p == NULL)
+        FUZZ_SETUP_FAIL("malloc");
+    memset(p, 0, h.mft_offset);
+    memcpy(p, &h, sizeof(h));
+    memcpy(p + h.mft_offset, &m.mft, h.mft_size);
+    put_list(p, h.options_offset, opts, in->nopts);
+    put_list(p, h.args_offset, args, in->nargs);
+    return (struct nabla_payload *)p;
+}
+
+/* --- after options_parse -------------------------------------------------- */
+
+static int inside(const char *s, const char *base, size_t size)
+{
+    return s >= base && s < base + size;
+}
+
+static void check_value(const char *v, const struct nabla_payload *p,
+                        int argc, char **argv, bool is_default)
+{
+    size_t len = strlen(v); /* ASan: terminated inside its block */
+    if (is_default) {
+        FUZZ_ASSERT(inside(v, (const char *)p + p->options_offset,
+                           p->options_size),
+                    "default value '%s' not in the payload's options", v);
+        return;
+    }
+    for (int i = 1; i < argc; i++) {
+        size_t alen = strlen(argv[i]);
+        if (v >= argv[i] && v + len == argv[i] + alen)
+            return;
+    }
+    FUZZ_ASSERT(0, "value '%s' not the tail of an argument", v);
+}
+
+static void use_config(const struct stub_config *cfg,
+                       const struct nabla_payload *p, int argc, char **argv)
+{
+    const struct mft *mft = payload_mft(p);
+    char err[256];
+
+    FUZZ_ASSERT(cfg->mem_mb >= 1 && cfg->mem_mb <= NABLA_MEM_MAX_MB,
+                "mem_mb %llu", (unsigned long long)cfg->mem_mb);
+    FUZZ_ASSERT(cfg->guest_argc >= 0 &&
+                    (cfg->guest_argc == 0 || cfg->guest_argv != NULL),
+                "guest_argc %d", cfg->guest_argc);
+    for (int i = 0; i < cfg->guest_argc; i++) {
+        FUZZ_ASSERT(cfg->guest_argv[i] != NULL, "guest_argv[%d] NULL", i);
+        (void)strlen(cfg->guest_argv[i]);
+    }
+    for (int k = 0; k < DEVOPT_KINDS; k++) {
+        uint32_t want = k == DEVOPT_BLOCK || k == DEVOPT_BLOCK_SECTOR_SIZE
+                            ? MFT_BLOCK_BASIC
+                            : MFT_NET_BASIC;
+        for (uint32_t i = 0; i < MFT_MAX_ENTRIES; i++) {
+            const struct device_setting *s = &cfg->dev[k][i];
+            if (s->value == NULL)
+                continue;
+            FUZZ_ASSERT(i >= 1 && i < mft->entries && mft->e[i].type == want,
+                        "%s value for entry %u (type %u)",
+                        devopt_prefix((enum devopt_kind)k), i,
+                        i < mft->entries ? mft->e[i].type : 0);
+            check_value(s->value, p, argc, argv, s->from_default);
+            uint16_t sector;
+            uint8_t mac[6];
+            int fd;
+            char buf[PATH_MAX];
+            switch (k) {
+            case DEVOPT_BLOCK:
+                (void)strlen(options_resolve_path(s, buf, sizeof(buf)));
+                break;
+            case DEVOPT_BLOCK_SECTOR_SIZE:
+                if (devopt_parse_sector_size(s->value, &sector, err,
+                                             sizeof(err)) == 0)
+                    FUZZ_ASSERT(sector >= 512 && sector <= 32768 &&
+                                    (sector & (sector - 1)) == 0,
+                                "sector size %u from '%s'", sector, s->value);
+                break;
+            case DEVOPT_NET:
+                if (devopt_parse_fd(s->value, &fd, err, sizeof(err)) > 0)
+                    FUZZ_ASSERT(fd >= 0, "fd %d from '%s'", fd, s->value);
+                break;
+            case DEVOPT_NET_MAC:
+                if (devopt_parse_mac(s->value, mac, err, sizeof(err)) == 0)
+                    FUZZ_ASSERT((mac[0] & 1) == 0, "multicast MAC from '%s'",
+                                s->value);
+                break;
+            }
+        }
+    }
+    if (cfg->help)
+        options_print_help(p, cfg);
+    if (cfg->version)
+        options_print_version();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static int stdout_closed;
+    struct input in;
+    char *copy;
+
+    if (!stdout_closed) {
+        /* --help prints; nobody needs to read it. */
+        if (freopen("/dev/null", "w", stdout) == NULL)
+            FUZZ_SETUP_FAIL("freopen");
+        stdout_closed = 1;
+    }
+    if (split(data, size, &in, &copy) != 0)
+        return 0;
+
+    struct nabla_payload *p = build_payload(&in);
+
+    int argc = 1;
+    char *argv[1 + MAX_ARGS + 1];
+    argv[0] = strdup("nabla");
+    for (size_t i = in.nopts + in.nargs; i < in.nstrings && argc <= MAX_ARGS;
+         i++)
+        argv[argc++] = strdup(in.strings[i]);
+    argv[argc] = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (argv[i] == NULL)
+            FUZZ_SETUP_FAIL("strdup");
+    }
+
+    /* Nothing set after setjmp is read after the longjmp but cfg, which
+     * is static. */
+    static struct stub_config cfg;
+    die_armed = 1;
+    if (setjmp(die_jmp) == 0) {
+        options_parse(&cfg, p, argc, argv);
+        use_config(&cfg, p, argc, argv);
+    }
+    die_armed = 0;
+
+    for (int i = 0; i < argc; i++)
+        free(argv[i]);
+    free(p);
+    free(copy);
+    return 0;
+}

@@ -1,0 +1,947 @@
+/*
+ * filter_oracle: checks our seccomp compiler (stub/bpf.c) and the policy it
+ * compiles (stub/policy.c) against independent references.
+ *
+ * For each of several device configurations, the policy is built the way the
+ * stub builds it (policy_add_base + policy_add_devices on a hand-made
+ * manifest), then:
+ *
+ *   1. our program (bpf_compile) is checked statically the way the kernel
+ *      would check it (size, opcodes, loads, jump targets, final RET) and
+ *      must only ever return SECCOMP_RET_ALLOW or SECCOMP_RET_KILL_PROCESS;
+ *   2. the same rules are given to libseccomp (one rule per policy rule), its
+ *      BPF is exported, and both programs run in a small classic-BPF
+ *      interpreter on a large sweep of struct seccomp_data inputs: they must
+ *      agree on "allowed or not" for every input;
+ *   3. the allow/kill decision of our program is also compared with a direct
+ *      reading of ABI.md §4 (written here from the manifest, not from the
+ *      policy), so that a wrong policy.c is caught too.
+ *
+ * Output is TAP; the exit status is non-zero on any failure.
+ */
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "bpf.h"
+#include "policy.h"
+
+#define X32_BIT 0x40000000u
+#define MAX_SHOWN 8
+
+/* ---- test output ---------------------------------------------------------- */
+
+static int test_no, failed_tests;
+static unsigned long long total_inputs;
+
+static void tap(int ok, const char *fmt, ...)
+{
+    va_list ap;
+    test_no++;
+    if (!ok)
+        failed_tests++;
+    printf("%s %d - ", ok ? "ok" : "not ok", test_no);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+    fflush(stdout);
+}
+
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    printf("Bail out! ");
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+    fflush(stdout);
+    exit(2);
+}
+
+/* ---- a classic BPF interpreter for seccomp programs --------------------- */
+
+struct prog {
+    struct sock_filter *insn;
+    size_t len;
+};
+
+static uint32_t load_word(const struct seccomp_data *d, uint32_t k)
+{
+    uint32_t v;
+    if (k % 4 != 0 || k + 4 > sizeof(*d)) {
+        fprintf(stderr, "filter_oracle: bad absolute load at offset %u\n", k);
+        abort();
+    }
+    memcpy(&v, (const char *)d + k, 4);
+    return v;
+}
+
+static void unknown_opcode(const struct prog *p, size_t pc)
+{
+    fprintf(stderr,
+            "filter_oracle: interpreter: unknown opcode %#x at %zu "
+            "(jt %u jf %u k %#x)\n",
+            p->insn[pc].code, pc, p->insn[pc].jt, p->insn[pc].jf,
+            p->insn[pc].k);
+    abort();
+}
+
+/* Runs p on d; returns the 32-bit return value. Aborts on an unknown opcode,
+ * a jump out of range or a program that runs off its end. */
+static uint32_t bpf_run(const struct prog *p, const struct seccomp_data *d)
+{
+    uint32_t A = 0, X = 0, mem[BPF_MEMWORDS] = {0};
+    size_t pc = 0;
+
+    while (pc < p->len) {
+        const struct sock_filter *f = &p->insn[pc];
+        uint32_t k = f->k;
+        uint32_t src;
+        switch (BPF_CLASS(f->code)) {
+        case BPF_LD:
+            if (f->code == (BPF_LD | BPF_W | BPF_ABS))
+                A = load_word(d, k);
+            else if (f->code == (BPF_LD | BPF_W | BPF_LEN))
+                A = sizeof(*d);
+            else if (f->code == (BPF_LD | BPF_IMM))
+                A = k;
+            else if (f->code == (BPF_LD | BPF_MEM) && k < BPF_MEMWORDS)
+                A = mem[k];
+            else
+                unknown_opcode(p, pc);
+            pc++;
+            break;
+        case BPF_LDX:
+            if (f->code == (BPF_LDX | BPF_W | BPF_LEN))
+                X = sizeof(*d);
+            else if (f->code == (BPF_LDX | BPF_IMM))
+                X = k;
+            else if (f->code == (BPF_LDX | BPF_MEM) && k < BPF_MEMWORDS)
+                X = mem[k];
+            else
+                unknown_opcode(p, pc);
+            pc++;
+            break;
+        case BPF_ST:
+            if (f->code != BPF_ST || k >= BPF_MEMWORDS)
+                unknown_opcode(p, pc);
+            mem[k] = A;
+            pc++;
+            break;
+        case BPF_STX:
+            if (f->code != BPF_STX || k >= BPF_MEMWORDS)
+                unknown_opcode(p, pc);
+            mem[k] = X;
+            pc++;
+            break;
+        case BPF_ALU:
+            src = BPF_SRC(f->code) == BPF_X ? X : k;
+            switch (BPF_OP(f->code)) {
+            case BPF_ADD: A += src; break;
+            case BPF_SUB: A -= src; break;
+            case BPF_MUL: A *= src; break;
+            case BPF_DIV:
+                if (src == 0)
+                    return 0; /* the kernel returns 0 (kill) */
+                A /= src;
+                break;
+            case BPF_MOD:
+                if (src == 0)
+                    return 0;
+                A %= src;
+                break;
+            case BPF_OR: A |= src; break;
+            case BPF_AND: A &= src; break;
+            case BPF_XOR: A ^= src; break;
+            case BPF_LSH: A = src < 32 ? A << src : 0; break;
+            case BPF_RSH: A = src < 32 ? A >> src : 0; break;
+            case BPF_NEG: A = -A; break;
+            default: unknown_opcode(p, pc);
+            }
+            pc++;
+            break;
+        case BPF_JMP: {
+            int taken;
+            src = BPF_SRC(f->code) == BPF_X ? X : k;
+            if (BPF_OP(f->code) == BPF_JA) {
+                if (f->code != (BPF_JMP | BPF_JA))
+                    unknown_opcode(p, pc);
+                pc += 1 + (size_t)k;
+                break;
+            }
+            switch (BPF_OP(f->code)) {
+            case BPF_JEQ: taken = A == src; break;
+            case BPF_JGT: taken = A > src; break;
+            case BPF_JGE: taken = A >= src; break;
+            case BPF_JSET: taken = (A & src) != 0; break;
+            default: unknown_opcode(p, pc); taken = 0;
+            }
+            pc += 1 + (size_t)(taken ? f->jt : f->jf);
+            break;
+        }
+        case BPF_RET:
+            if (f->code == (BPF_RET | BPF_K))
+                return k;
+            if (f->code == (BPF_RET | BPF_A))
+                return A;
+            unknown_opcode(p, pc);
+            break;
+        case BPF_MISC:
+            if (f->code == (BPF_MISC | BPF_TAX))
+                X = A;
+            else if (f->code == (BPF_MISC | BPF_TXA))
+                A = X;
+            else
+                unknown_opcode(p, pc);
+            pc++;
+            break;
+        default:
+            unknown_opcode(p, pc);
+        }
+    }
+    fprintf(stderr, "filter_oracle: program ran off its end (pc %zu)\n", pc);
+    abort();
+}
+
+/* ---- the static validator (what the kernel checks on load) --------------- */
+
+/* Returns NULL if p would pass the kernel's checks (bpf_check_classic and
+ * seccomp_check_filter) and only returns ALLOW or KILL_PROCESS, else why. */
+static const char *validate(const struct prog *p, char *why, size_t size)
+{
+    if (p->len == 0 || p->len > BPF_MAXINSNS) {
+        snprintf(why, size, "%zu instructions (limit %d)", p->len,
+                 BPF_MAXINSNS);
+        return why;
+    }
+    for (size_t pc = 0; pc < p->len; pc++) {
+        const struct sock_filter *f = &p->insn[pc];
+        size_t rest = p->len - pc - 1; /* instructions after this one */
+        switch (f->code) {
+        case BPF_LD | BPF_W | BPF_ABS:
+            if (f->k % 4 != 0 || f->k >= sizeof(struct seccomp_data)) {
+                snprintf(why, size, "insn %zu: load at offset %u", pc, f->k);
+                return why;
+            }
+            break;
+        case BPF_RET | BPF_K:
+            if (f->k != SECCOMP_RET_ALLOW && f->k != SECCOMP_RET_KILL_PROCESS) {
+                snprintf(why, size, "insn %zu: returns %#x, not ALLOW or "
+                                    "KILL_PROCESS", pc, f->k);
+                return why;
+            }
+            break;
+        case BPF_JMP | BPF_JA:
+            if (f->k >= rest) {
+                snprintf(why, size, "insn %zu: ja +%u past the end (%zu)", pc,
+                         f->k, p->len);
+                return why;
+            }
+            break;
+        case BPF_JMP | BPF_JEQ | BPF_K:
+        case BPF_JMP | BPF_JGT | BPF_K:
+        case BPF_JMP | BPF_JGE | BPF_K:
+        case BPF_JMP | BPF_JSET | BPF_K:
+            if (f->jt >= rest || f->jf >= rest) {
+                snprintf(why, size, "insn %zu: jt +%u / jf +%u past the end "
+                                    "(%zu)", pc, f->jt, f->jf, p->len);
+                return why;
+            }
+            break;
+        default:
+            /* Our compiler only needs the opcodes above; anything else is
+             * suspicious even where the kernel would accept it. */
+            snprintf(why, size, "insn %zu: unexpected opcode %#x", pc,
+                     f->code);
+            return why;
+        }
+    }
+    if (BPF_CLASS(p->insn[p->len - 1].code) != BPF_RET) {
+        snprintf(why, size, "the last instruction is not a RET");
+        return why;
+    }
+    return NULL;
+}
+
+/* ---- libseccomp ------------------------------------------------------------ */
+
+static struct prog libseccomp_compile(const struct policy *pol)
+{
+    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
+    if (ctx == NULL)
+        die("seccomp_init failed");
+    for (size_t i = 0; i < pol->nrules; i++) {
+        const struct policy_rule *r = &pol->rules[i];
+        struct scmp_arg_cmp cmp[POLICY_MAX_CONDS];
+        for (unsigned c = 0; c < r->ncond; c++) {
+            cmp[c].arg = r->cond[c].arg;
+            cmp[c].op = r->cond[c].op == POLICY_EQ ? SCMP_CMP_EQ : SCMP_CMP_LE;
+            cmp[c].datum_a = r->cond[c].value;
+            cmp[c].datum_b = 0;
+        }
+        int rc = seccomp_rule_add_exact_array(ctx, SCMP_ACT_ALLOW, r->nr,
+                                              r->ncond, cmp);
+        if (rc != 0)
+            die("seccomp_rule_add_exact_array(%s #%zu): %s", r->name, i,
+                strerror(-rc));
+    }
+    int fd = memfd_create("filter_oracle", 0);
+    if (fd < 0)
+        die("memfd_create: %s", strerror(errno));
+    int rc = seccomp_export_bpf(ctx, fd);
+    if (rc != 0)
+        die("seccomp_export_bpf: %s", strerror(-rc));
+    seccomp_release(ctx);
+    off_t size = lseek(fd, 0, SEEK_END);
+    if (size <= 0 || size % (off_t)sizeof(struct sock_filter) != 0)
+        die("libseccomp exported %lld bytes", (long long)size);
+    struct prog p;
+    p.len = (size_t)size / sizeof(struct sock_filter);
+    p.insn = calloc(p.len, sizeof(struct sock_filter));
+    if (p.insn == NULL || pread(fd, p.insn, (size_t)size, 0) != size)
+        die("reading libseccomp's program back failed");
+    close(fd);
+    return p;
+}
+
+/* ---- the configurations ---------------------------------------------------- */
+
+#define EPOLLFD 3
+#define TIMERFD 4
+
+struct config {
+    const char *name;
+    int epollfd, timerfd;
+    struct mft *mft;
+};
+
+static struct mft *new_mft(void)
+{
+    struct mft *m = calloc(1, MFT_SIZE(MFT_MAX_ENTRIES));
+    if (m == NULL)
+        die("out of memory");
+    m->version = MFT_VERSION;
+    m->entries = 1;
+    snprintf(m->e[0].name, MFT_NAME_SIZE, "%s", "");
+    m->e[0].type = MFT_RESERVED_FIRST;
+    m->e[0].b.hostfd = -1;
+    return m;
+}
+
+static void add_block(struct mft *m, int fd, uint16_t bs, uint64_t capacity)
+{
+    struct mft_entry *e = &m->e[m->entries];
+    snprintf(e->name, MFT_NAME_SIZE, "blk%u", m->entries);
+    e->type = MFT_BLOCK_BASIC;
+    e->u.block_basic.block_size = bs;
+    e->u.block_basic.capacity = capacity;
+    e->b.hostfd = fd;
+    e->attached = true;
+    m->entries++;
+}
+
+static void add_net(struct mft *m, int fd)
+{
+    struct mft_entry *e = &m->e[m->entries];
+    snprintf(e->name, MFT_NAME_SIZE, "net%u", m->entries);
+    e->type = MFT_NET_BASIC;
+    e->u.net_basic.mtu = 1500;
+    e->u.net_basic.mac[0] = 0x02;
+    e->u.net_basic.mac[5] = (uint8_t)m->entries;
+    e->b.hostfd = fd;
+    e->attached = true;
+    m->entries++;
+}
+
+/* ---- ABI.md §4, read directly --------------------------------------------- */
+
+/* Allowed by ABI.md §4 for the devices of c? */
+static int abi_allows(const struct config *c, const struct seccomp_data *d)
+{
+    const __u64 *a = d->args;
+    if (d->arch != AUDIT_ARCH_X86_64)
+        return 0;
+    switch ((uint32_t)d->nr) {
+    case POLICY_NR_WRITE:
+        if (a[0] == 1)
+            return 1;
+        break;
+    case POLICY_NR_EXIT_GROUP:
+        return 1;
+    case POLICY_NR_CLOCK_GETTIME:
+        return a[0] == POLICY_CLOCK_MONOTONIC || a[0] == POLICY_CLOCK_REALTIME;
+    case POLICY_NR_EPOLL_PWAIT:
+        return a[0] == (uint64_t)c->epollfd;
+    case POLICY_NR_TIMERFD_SETTIME:
+        return a[0] == (uint64_t)c->timerfd;
+    case POLICY_NR_ARCH_PRCTL:
+        return a[0] == POLICY_ARCH_SET_FS;
+    }
+    for (uint32_t i = 1; i < c->mft->entries; i++) {
+        const struct mft_entry *e = &c->mft->e[i];
+        if (!e->attached || a[0] != (uint64_t)e->b.hostfd)
+            continue;
+        if (e->type == MFT_BLOCK_BASIC &&
+            (d->nr == POLICY_NR_PREAD64 || d->nr == POLICY_NR_PWRITE64)) {
+            uint64_t bs = e->u.block_basic.block_size;
+            if (a[2] == bs && a[3] <= e->u.block_basic.capacity - bs)
+                return 1;
+        }
+        if (e->type == MFT_NET_BASIC &&
+            (d->nr == POLICY_NR_READ || d->nr == POLICY_NR_WRITE))
+            return 1;
+    }
+    return 0;
+}
+
+/* ---- value sets ------------------------------------------------------------ */
+
+struct vset {
+    uint64_t *v;
+    size_t n, cap;
+};
+
+static void vs_add(struct vset *s, uint64_t x)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 64;
+        s->v = realloc(s->v, s->cap * sizeof(*s->v));
+        if (s->v == NULL)
+            die("out of memory");
+    }
+    s->v[s->n++] = x;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void vs_unique(struct vset *s)
+{
+    size_t m = 0;
+    qsort(s->v, s->n, sizeof(*s->v), cmp_u64);
+    for (size_t i = 0; i < s->n; i++)
+        if (m == 0 || s->v[m - 1] != s->v[i])
+            s->v[m++] = s->v[i];
+    s->n = m;
+}
+
+static void vs_free(struct vset *s)
+{
+    free(s->v);
+    s->v = NULL;
+    s->n = s->cap = 0;
+}
+
+/* Values around v: v, v±1, with other high words, halves. */
+static void vs_around(struct vset *s, uint64_t v)
+{
+    uint64_t lo = v & 0xffffffffull;
+    vs_add(s, v);
+    vs_add(s, v - 1);
+    vs_add(s, v + 1);
+    vs_add(s, v | (1ull << 32));
+    vs_add(s, v ^ (1ull << 63));
+    vs_add(s, v + (1ull << 32));
+    vs_add(s, v - (1ull << 32));
+    for (uint64_t h = 0; h <= 2; h++) {
+        vs_add(s, lo | (h << 32));
+        vs_add(s, ((lo + 1) & 0xffffffffull) | (h << 32));
+    }
+    vs_add(s, lo | 0xffffffff00000000ull);
+    vs_add(s, v >> 32);
+    vs_add(s, v & 0xffffffff00000000ull);
+}
+
+static void vs_generic(struct vset *s)
+{
+    static const uint64_t g[] = {0, 1, 2, 0x7fffffff, 0x80000000,
+                                 0xffffffff, 1ull << 32, (1ull << 32) | 1,
+                                 2ull << 32, 1ull << 63, ~0ull, ~0ull - 1};
+    for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++)
+        vs_add(s, g[i]);
+}
+
+/* The interesting values of argument arg of the calls to nr. */
+static void values_for(const struct config *c, const struct policy *pol,
+                       int nr, unsigned arg, struct vset *s)
+{
+    vs_generic(s);
+    for (size_t i = 0; i < pol->nrules; i++) {
+        const struct policy_rule *r = &pol->rules[i];
+        if (r->nr != nr)
+            continue;
+        for (unsigned k = 0; k < r->ncond; k++)
+            if (r->cond[k].arg == arg)
+                vs_around(s, r->cond[k].value);
+    }
+    if (arg == 0) {
+        for (uint64_t v = 0; v <= 11; v++)
+            vs_add(s, v); /* clocks, small fds */
+        for (uint64_t v = 0x1001; v <= 0x1004; v++)
+            vs_add(s, v); /* arch_prctl codes */
+        vs_add(s, (uint64_t)c->epollfd);
+        vs_add(s, (uint64_t)c->timerfd);
+        vs_add(s, (uint64_t)-1);
+    }
+    for (uint32_t i = 1; i < c->mft->entries; i++) {
+        const struct mft_entry *e = &c->mft->e[i];
+        if (arg == 0)
+            vs_around(s, (uint64_t)e->b.hostfd);
+        if (e->type != MFT_BLOCK_BASIC)
+            continue;
+        uint64_t bs = e->u.block_basic.block_size;
+        uint64_t cap = e->u.block_basic.capacity;
+        if (arg == 2) {
+            vs_add(s, bs - 1);
+            vs_add(s, bs);
+            vs_add(s, bs + 1);
+            vs_add(s, 2 * bs);
+            vs_add(s, bs / 2);
+            vs_add(s, bs | (1ull << 32));
+        }
+        if (arg == 3) {
+            vs_add(s, 0);
+            vs_add(s, bs);
+            vs_add(s, cap / 2);
+            vs_around(s, cap - bs);
+            vs_around(s, cap);
+            vs_add(s, cap + bs);
+            vs_add(s, 2 * cap);
+            for (uint64_t h = 0; h <= 2; h++) {
+                vs_add(s, ((cap - bs) & 0xffffffffull) | (h << 32));
+                vs_add(s, (cap & 0xffffffffull) | (h << 32));
+                vs_add(s, (h << 32));
+                vs_add(s, (h << 32) | bs);
+            }
+        }
+    }
+    vs_unique(s);
+}
+
+/* ---- the sweep ---------------------------------------------------------------- */
+
+struct sweep {
+    const struct config *c;
+    const struct prog *ours, *ref;
+    unsigned long long inputs, disagree, abi_disagree, bad_ret;
+};
+
+static void show(const char *what, const struct seccomp_data *d, uint32_t ours,
+                 uint32_t ref)
+{
+    printf("#   %s: arch %#x nr %#x args %#llx %#llx %#llx %#llx %#llx "
+           "%#llx: ours %#x, reference %#x\n",
+           what, d->arch, (uint32_t)d->nr, (unsigned long long)d->args[0],
+           (unsigned long long)d->args[1], (unsigned long long)d->args[2],
+           (unsigned long long)d->args[3], (unsigned long long)d->args[4],
+           (unsigned long long)d->args[5], ours, ref);
+}
+
+static int allowed(uint32_t ret)
+{
+    return (ret & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ALLOW;
+}
+
+static void check_input(struct sweep *s, const struct seccomp_data *d)
+{
+    uint32_t ours = bpf_run(s->ours, d);
+    uint32_t ref = bpf_run(s->ref, d);
+    int abi = abi_allows(s->c, d);
+
+    s->inputs++;
+    if (ours != SECCOMP_RET_ALLOW && ours != SECCOMP_RET_KILL_PROCESS) {
+        if (s->bad_ret++ < MAX_SHOWN)
+            show("ours returns neither ALLOW nor KILL_PROCESS", d, ours, ref);
+    }
+    if (allowed(ours) != allowed(ref)) {
+        if (s->disagree++ < MAX_SHOWN)
+            show(allowed(ours) ? "ALLOWED by ours, killed by libseccomp"
+                               : "KILLED by ours, allowed by libseccomp",
+                 d, ours, ref);
+    }
+    if (allowed(ours) != abi) {
+        if (s->abi_disagree++ < MAX_SHOWN)
+            show(abi ? "ABI.md §4 allows it, ours kills it"
+                     : "ABI.md §4 forbids it, ours allows it",
+                 d, ours, abi ? SECCOMP_RET_ALLOW : SECCOMP_RET_KILL_PROCESS);
+    }
+}
+
+/* Unconstrained arguments: all zero, or all ones. */
+static const uint64_t free_fill[2] = {0, ~0ull};
+
+static void set_free(struct seccomp_data *d, const unsigned *args,
+                     size_t nargs, uint64_t fill)
+{
+    for (unsigned a = 0; a < 6; a++) {
+        int constrained = 0;
+        for (size_t i = 0; i < nargs; i++)
+            constrained |= args[i] == a;
+        if (!constrained)
+            d->args[a] = fill;
+    }
+}
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint64_t rng(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+/* A full product of the value sets is used up to this many combinations per
+ * (arch, nr); beyond it, per-rule products, rule pairs and random draws. */
+#define FULL_PRODUCT_MAX 300000ull
+#define RANDOM_DRAWS 200000ull
+
+/* Runs the sweep for the calls with number nr (the x86_64 number; the
+ * number put in the input is nr_in, e.g. with the x32 bit). */
+static void sweep_nr(struct sweep *s, const struct policy *pol, uint32_t arch,
+                     int nr, uint32_t nr_in)
+{
+    unsigned args[6];
+    size_t nargs = 0;
+    struct vset vals[6] = {{0}};
+    struct seccomp_data d;
+
+    memset(&d, 0, sizeof(d));
+    d.arch = arch;
+    d.nr = (int)nr_in;
+    d.instruction_pointer = 0x100000;
+
+    /* The constrained arguments of nr. */
+    for (size_t i = 0; i < pol->nrules; i++) {
+        const struct policy_rule *r = &pol->rules[i];
+        if (r->nr != nr)
+            continue;
+        for (unsigned k = 0; k < r->ncond; k++) {
+            int seen = 0;
+            for (size_t j = 0; j < nargs; j++)
+                seen |= args[j] == r->cond[k].arg;
+            if (!seen)
+                args[nargs++] = r->cond[k].arg;
+        }
+    }
+    unsigned long long product = 1;
+    for (size_t i = 0; i < nargs; i++) {
+        values_for(s->c, pol, nr, args[i], &vals[i]);
+        product *= vals[i].n;
+    }
+
+    for (int f = 0; f < 2; f++) {
+        set_free(&d, args, nargs, free_fill[f]);
+        if (product <= FULL_PRODUCT_MAX) {
+            size_t idx[6] = {0};
+            for (;;) {
+                for (size_t i = 0; i < nargs; i++)
+                    d.args[args[i]] = vals[i].v[idx[i]];
+                check_input(s, &d);
+                size_t i = 0;
+                while (i < nargs && ++idx[i] == vals[i].n)
+                    idx[i++] = 0;
+                if (i == nargs)
+                    break;
+            }
+            continue;
+        }
+        /* Each rule with the values around its own conditions. */
+        for (size_t ri = 0; ri < pol->nrules; ri++) {
+            const struct policy_rule *r = &pol->rules[ri];
+            struct vset local[6] = {{0}};
+            if (r->nr != nr)
+                continue;
+            for (size_t i = 0; i < nargs; i++) {
+                vs_generic(&local[i]);
+                for (unsigned k = 0; k < r->ncond; k++)
+                    if (r->cond[k].arg == args[i])
+                        vs_around(&local[i], r->cond[k].value);
+                vs_unique(&local[i]);
+            }
+            size_t idx[6] = {0};
+            for (;;) {
+                for (size_t i = 0; i < nargs; i++)
+                    d.args[args[i]] = local[i].v[idx[i]];
+                check_input(s, &d);
+                size_t i = 0;
+                while (i < nargs && ++idx[i] == local[i].n)
+                    idx[i++] = 0;
+                if (i == nargs)
+                    break;
+            }
+            for (size_t i = 0; i < nargs; i++)
+                vs_free(&local[i]);
+        }
+        /* Pairs of rules: each argument from one or the other, at the
+         * boundary value or one past it. */
+        for (size_t ri = 0; ri < pol->nrules; ri++) {
+            if (pol->rules[ri].nr != nr)
+                continue;
+            for (size_t rj = 0; rj < pol->nrules; rj++) {
+                if (pol->rules[rj].nr != nr)
+                    continue;
+                for (unsigned mask = 0; mask < (1u << (2 * nargs)); mask++) {
+                    for (size_t i = 0; i < nargs; i++) {
+                        const struct policy_rule *r =
+                            (mask >> (2 * i)) & 1 ? &pol->rules[rj]
+                                                  : &pol->rules[ri];
+                        uint64_t v = 0;
+                        for (unsigned k = 0; k < r->ncond; k++)
+                            if (r->cond[k].arg == args[i])
+                                v = r->cond[k].value;
+                        d.args[args[i]] = v + ((mask >> (2 * i + 1)) & 1);
+                    }
+                    check_input(s, &d);
+                }
+            }
+        }
+        /* Random draws from the whole product. */
+        for (unsigned long long n = 0; n < RANDOM_DRAWS; n++) {
+            for (size_t i = 0; i < nargs; i++)
+                d.args[args[i]] = vals[i].v[rng() % vals[i].n];
+            check_input(s, &d);
+        }
+    }
+    for (size_t i = 0; i < nargs; i++)
+        vs_free(&vals[i]);
+}
+
+/* Numbers without any rule: a few argument patterns. */
+static void sweep_other(struct sweep *s, uint32_t arch, uint32_t nr_in)
+{
+    static const uint64_t patterns[][6] = {
+        {0, 0, 0, 0, 0, 0},
+        {1, 0, 0, 0, 0, 0},
+        {~0ull, ~0ull, ~0ull, ~0ull, ~0ull, ~0ull},
+        {POLICY_ARCH_SET_FS, 0, 512, 0, 0, 0},
+        {EPOLLFD, 0, 0, 0, 0, 0},
+        {5, 0x100000, 512, 0, 0, 0},
+    };
+    struct seccomp_data d;
+    memset(&d, 0, sizeof(d));
+    d.arch = arch;
+    d.nr = (int)nr_in;
+    d.instruction_pointer = 0x100000;
+    for (size_t i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++) {
+        memcpy(d.args, patterns[i], sizeof(d.args));
+        check_input(s, &d);
+    }
+}
+
+/* For each rule of nr: the arguments that meet its conditions (for a LE,
+ * the bound and 0), the other arguments zero or all ones. */
+static void sweep_allowed(struct sweep *s, const struct policy *pol,
+                          uint32_t arch, int nr, uint32_t nr_in)
+{
+    struct seccomp_data d;
+    memset(&d, 0, sizeof(d));
+    d.arch = arch;
+    d.nr = (int)nr_in;
+    d.instruction_pointer = 0x100000;
+    for (size_t i = 0; i < pol->nrules; i++) {
+        const struct policy_rule *r = &pol->rules[i];
+        if (r->nr != nr)
+            continue;
+        for (int f = 0; f < 2; f++) {
+            for (int le_zero = 0; le_zero < 2; le_zero++) {
+                for (unsigned a = 0; a < 6; a++)
+                    d.args[a] = free_fill[f];
+                for (unsigned k = 0; k < r->ncond; k++)
+                    d.args[r->cond[k].arg] =
+                        r->cond[k].op == POLICY_LE && le_zero
+                            ? 0
+                            : r->cond[k].value;
+                check_input(s, &d);
+            }
+        }
+    }
+}
+
+static int has_rule(const struct policy *pol, int nr)
+{
+    for (size_t i = 0; i < pol->nrules; i++)
+        if (pol->rules[i].nr == nr)
+            return 1;
+    return 0;
+}
+
+static void run_sweep(struct sweep *s, const struct policy *pol)
+{
+    static const uint32_t arches[] = {AUDIT_ARCH_X86_64, AUDIT_ARCH_I386,
+                                      AUDIT_ARCH_AARCH64};
+    static const uint32_t odd[] = {0x7fffffff, 0xffffffff, 0x80000000,
+                                   0x3fffffff, X32_BIT, X32_BIT | 0x3fffffff,
+                                   0xfffffffe, 1000, 0xffff};
+
+    for (size_t a = 0; a < sizeof(arches) / sizeof(arches[0]); a++) {
+        for (uint32_t nr = 0; nr <= 600; nr++) {
+            if (has_rule(pol, (int)nr)) {
+                /* Under another architecture or with the x32 bit, the
+                 * argument values do not matter: the inputs that would be
+                 * allowed for x86_64 are the ones worth trying. */
+                if (arches[a] == AUDIT_ARCH_X86_64)
+                    sweep_nr(s, pol, arches[a], (int)nr, nr);
+                else
+                    sweep_allowed(s, pol, arches[a], (int)nr, nr);
+                sweep_allowed(s, pol, arches[a], (int)nr, nr | X32_BIT);
+            } else {
+                sweep_other(s, arches[a], nr);
+                sweep_other(s, arches[a], nr | X32_BIT);
+            }
+        }
+        for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++)
+            sweep_other(s, arches[a], odd[i]);
+    }
+}
+
+/* ---- one configuration --------------------------------------------------------- */
+
+static void check_config(const struct config *c)
+{
+    static struct policy pol;
+    static struct sock_filter ours_buf[BPF_MAXINSNS];
+    static struct sock_filter small_buf[BPF_MAXINSNS];
+    char why[256];
+
+    memset(&pol, 0, sizeof(pol));
+    policy_add_base(&pol, c->epollfd, c->timerfd);
+    policy_add_devices(&pol, c->mft);
+
+    size_t n = bpf_compile(&pol, ours_buf, BPF_MAXINSNS);
+    struct prog ours = {.insn = ours_buf, .len = n};
+    const char *err = n == 0 ? "bpf_compile returned 0 (does not fit)"
+                             : validate(&ours, why, sizeof(why));
+    tap(err == NULL, "%s: %zu rules, our program of %zu instructions passes "
+                     "the kernel's checks%s%s",
+        c->name, pol.nrules, n, err ? ": " : "", err ? err : "");
+    if (err != NULL)
+        return;
+
+    /* One instruction less room: it must say so rather than truncate. */
+    size_t m = bpf_compile(&pol, small_buf, n - 1);
+    tap(m == 0, "%s: bpf_compile with room for %zu instructions returns 0 "
+                "(got %zu)", c->name, n - 1, m);
+
+    struct prog ref = libseccomp_compile(&pol);
+    /* libseccomp's program must be runnable here too. */
+    struct sweep s = {.c = c, .ours = &ours, .ref = &ref};
+    run_sweep(&s, &pol);
+    total_inputs += s.inputs;
+    tap(s.disagree == 0 && s.bad_ret == 0,
+        "%s: %llu inputs agree with libseccomp (%zu instructions)%s", c->name,
+        s.inputs, ref.len,
+        s.disagree || s.bad_ret ? ": DISAGREEMENTS above" : "");
+    if (s.disagree || s.bad_ret)
+        printf("#   %s: %llu disagreements with libseccomp, %llu bad "
+               "return values\n",
+               c->name, s.disagree, s.bad_ret);
+    tap(s.abi_disagree == 0, "%s: %llu inputs decided as ABI.md section 4 "
+                             "says%s",
+        c->name, s.inputs, s.abi_disagree ? ": DISAGREEMENTS above" : "");
+    if (s.abi_disagree)
+        printf("#   %s: %llu disagreements with ABI.md section 4\n", c->name,
+               s.abi_disagree);
+    free(ref.insn);
+}
+
+int main(void)
+{
+    static const uint16_t sizes[] = {512, 1024, 2048, 4096, 8192, 32768};
+    struct config configs[16];
+    size_t nc = 0;
+    struct mft *m;
+
+    m = new_mft();
+    configs[nc++] = (struct config){"base", EPOLLFD, TIMERFD, m};
+
+    m = new_mft();
+    add_block(m, 5, 512, 1 << 20);
+    configs[nc++] = (struct config){"base+block512", EPOLLFD, TIMERFD, m};
+
+    m = new_mft();
+    add_block(m, 5, 4096, 64 << 10);
+    configs[nc++] = (struct config){"base+block4096", EPOLLFD, TIMERFD, m};
+
+    m = new_mft();
+    add_net(m, 5);
+    add_net(m, 6);
+    configs[nc++] = (struct config){"base+2net", EPOLLFD, TIMERFD, m};
+
+    m = new_mft();
+    add_block(m, 5, 512, (8ull << 30) + 512);
+    configs[nc++] = (struct config){"base+block 8GiB+512", EPOLLFD, TIMERFD,
+                                    m};
+
+    /* Capacities at the 32-bit boundaries, one-block disks, big fds, a
+     * device that is declared but not attached. */
+    m = new_mft();
+    add_block(m, 5, 512, 512);
+    add_block(m, 6, 4096, 1ull << 32);
+    add_block(m, 7, 512, (1ull << 32) + 512);
+    add_block(m, 8, 4096, (1ull << 32) + 4096 * 3);
+    add_block(m, 300, 512, 1ull << 40);
+    add_block(m, 9, 512, 0xffffffffull * 512);
+    add_net(m, 70000);
+    add_block(m, 10, 512, 1 << 20);
+    m->e[m->entries - 1].attached = false;
+    configs[nc++] = (struct config){"edges", EPOLLFD, TIMERFD, m};
+
+    m = new_mft();
+    for (int i = 0; i < 63; i++) {
+        uint16_t bs = sizes[i % 6];
+        uint64_t cap = (uint64_t)bs * (uint64_t)(1 + i * 7);
+        if (i % 5 == 4)
+            cap += (uint64_t)(i % 3) << 32; /* some beyond 4 GiB */
+        add_block(m, 5 + i, bs, cap);
+    }
+    configs[nc++] = (struct config){"base+63block", EPOLLFD, TIMERFD, m};
+
+    m = new_mft();
+    for (int i = 0; i < 60; i++) {
+        if (i % 2 == 0)
+            add_block(m, 5 + i, sizes[(i / 2) % 6],
+                      (uint64_t)sizes[(i / 2) % 6] * (uint64_t)(2 + i) +
+                          ((i % 8 == 0) ? (1ull << 32) : 0));
+        else
+            add_net(m, 5 + i);
+    }
+    configs[nc++] = (struct config){"base+30block+30net", EPOLLFD, TIMERFD,
+                                    m};
+
+    /* Odd event fds: high numbers, and a timer fd that is not epoll+1. */
+    m = new_mft();
+    add_block(m, 3, 512, 1 << 20);
+    add_net(m, 4);
+    configs[nc++] = (struct config){"base(epoll 1023, timer 77)+block+net",
+                                    1023, 77, m};
+
+    for (size_t i = 0; i < nc; i++) {
+        check_config(&configs[i]);
+        free(configs[i].mft);
+    }
+
+    printf("1..%d\n", test_no);
+    if (failed_tests == 0)
+        printf("# all %d tests passed: %llu inputs compared\n", test_no,
+               total_inputs);
+    else
+        printf("# %d of %d tests FAILED (%llu inputs compared)\n",
+               failed_tests, test_no, total_inputs);
+    return failed_tests == 0 ? 0 : 1;
+}
