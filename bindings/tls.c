@@ -10,12 +10,15 @@
 extern char _stdata[], _etdata[], _etbss[];
 extern char _tls_align[]; /* an absolute symbol: the value is the address */
 
+/* The TLS block below the thread pointer: the PT_TLS memory size rounded up
+ * to its alignment, exactly as the linker computed the variables' offsets
+ * from the thread pointer. */
 static size_t tls_data_size(void)
 {
     size_t align = (size_t)(uintptr_t)_tls_align;
     size_t size = (size_t)(_etbss - _stdata);
-    if (align < 16)
-        align = 16;
+    if (align == 0)
+        align = 1;
     return (size + align - 1) & ~(align - 1);
 }
 
@@ -34,12 +37,11 @@ solo5_result_t solo5_tls_init(uintptr_t tls)
     if (tls == 0)
         return SOLO5_R_EINVAL;
     size_t tdata = (size_t)(_etdata - _stdata);
-    size_t tbss = (size_t)(_etbss - _etdata);
     uintptr_t tp = solo5_tls_tp_offset(tls);
-    char *block = (char *)(tp - (size_t)(_etbss - _stdata));
+    char *block = (char *)(tp - tls_data_size());
 
     memcpy(block, _stdata, tdata);
-    memset(block + tdata, 0, tbss);
+    memset(block + tdata, 0, tls_data_size() - tdata);
     *(uintptr_t *)tp = tp;
     return SOLO5_R_OK;
 }
