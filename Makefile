@@ -77,7 +77,9 @@ $(BINDINGS): $(BINDINGS_OBJS)
 # --- nabla-pack: host tool (glibc, libelf, json-c) ----------------------------
 PACK_SRCS := tools/nabla-pack/main.c tools/nabla-pack/pack.c \
 	tools/nabla-pack/guest.c tools/nabla-pack/manifest.c \
-	linker/elfimage.c linker/merge.c stub/devopts.c
+	tools/nabla-pack/packed.c tools/nabla-pack/inspect.c \
+	linker/elfimage.c linker/merge.c linker/sha256.c stub/devopts.c \
+	stub/policy.c
 PACK_OBJS := $(patsubst %.c,$(B)/host/%.o,$(PACK_SRCS)) \
 	$(B)/tools/nabla-pack/stub_blob.o
 PACK := $(B)/tools/nabla-pack/nabla-pack
@@ -98,8 +100,8 @@ $(B)/host/linker/%.o: linker/%.c linker/*.h include/nabla/*.h $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	gcc $(PACK_CFLAGS) -c $< -o $@
 
-# devopts.c is shared with the stub: built a second time for the host.
-$(B)/host/stub/devopts.o: stub/devopts.c stub/devopts.h include/nabla/abi.h
+# devopts.c and policy.c are shared with the stub: built again for the host.
+$(B)/host/stub/%.o: stub/%.c stub/*.h include/nabla/*.h
 	@mkdir -p $(@D)
 	gcc $(PACK_CFLAGS) -c $< -o $@
 

@@ -42,7 +42,7 @@ bench_args() {
         case $a in
         --quick) QUICK=1 ;;
         -h | --help)
-            sed -n '2,/^$/{s/^# \{0,1\}//;p}' "$0"
+            awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"
             exit 0
             ;;
         *) die "unknown option '$a' (options: --quick, --help)" ;;

@@ -178,30 +178,40 @@ void elf_image_free(struct elf_image *img)
     img->size = 0;
 }
 
+/* Section header i, copied: the table may sit at any offset in the file. */
+static Elf64_Shdr section_header(const struct elf_image *img, unsigned i)
+{
+    Elf64_Shdr sh;
+    memcpy(&sh, img->data + img->ehdr->e_shoff + (size_t)i * sizeof(sh),
+           sizeof(sh));
+    return sh;
+}
+
 void elf_image_symbols(const struct elf_image *img, elf_symbol_fn fn,
                        void *ctx)
 {
     const Elf64_Ehdr *eh = img->ehdr;
     if (eh->e_shoff == 0 || eh->e_shnum == 0)
         return;
-    const Elf64_Shdr *sh = (const Elf64_Shdr *)(img->data + eh->e_shoff);
     for (unsigned i = 0; i < eh->e_shnum; i++) {
-        if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum)
+        Elf64_Shdr sym = section_header(img, i);
+        if (sym.sh_type != SHT_SYMTAB || sym.sh_link >= eh->e_shnum)
             continue;
-        const Elf64_Shdr *sym = &sh[i], *str = &sh[sym->sh_link];
-        if (sym->sh_offset > img->size ||
-            sym->sh_size > img->size - sym->sh_offset ||
-            str->sh_offset > img->size ||
-            str->sh_size > img->size - str->sh_offset || str->sh_size == 0 ||
-            img->data[str->sh_offset + str->sh_size - 1] != '\0')
+        Elf64_Shdr str = section_header(img, sym.sh_link);
+        if (sym.sh_offset > img->size ||
+            sym.sh_size > img->size - sym.sh_offset ||
+            str.sh_offset > img->size ||
+            str.sh_size > img->size - str.sh_offset || str.sh_size == 0 ||
+            img->data[str.sh_offset + str.sh_size - 1] != '\0')
             continue;
-        const Elf64_Sym *syms = (const Elf64_Sym *)(img->data + sym->sh_offset);
-        const char *names = (const char *)(img->data + str->sh_offset);
-        size_t n = sym->sh_size / sizeof(Elf64_Sym);
+        const char *names = (const char *)(img->data + str.sh_offset);
+        size_t n = sym.sh_size / sizeof(Elf64_Sym);
         for (size_t k = 1; k < n; k++) {
-            if (syms[k].st_name >= str->sh_size)
+            Elf64_Sym s;
+            memcpy(&s, img->data + sym.sh_offset + k * sizeof(s), sizeof(s));
+            if (s.st_name >= str.sh_size)
                 continue;
-            fn(ctx, names + syms[k].st_name, &syms[k]);
+            fn(ctx, names + s.st_name, &s);
         }
     }
 }

@@ -4,7 +4,9 @@
  * filter is loaded. Without a trampoline (no room in the guest's text page)
  * the stub loads the filter and jumps itself, and stays mapped.
  */
+#include <linux/seccomp.h>
 #include <stdio.h>
+#include <sys/syscall.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -32,17 +34,20 @@ static void jump_to_guest(uint64_t entry, uint64_t stack,
 /*
  * Everything the process has outside guest memory is the stub's: its code,
  * data, payload, heap and stack, and the vDSO. Nothing of the guest lies
- * above mem_size, so one range covers all of it, up to the end of the user
- * address space. munmap skips the holes; [vsyscall] lies above the user
+ * above mem_size, so one munmap covers all of it, up to the end of the user
+ * address space; munmap skips the holes. [vsyscall] lies above the user
  * address space and stays (the kernel pins it).
  */
 #define USER_SPACE_END 0x7ffffffff000ull
 
-static void plan_ranges(struct nabla_exit_plan *plan, uint64_t mem_size)
+static void plan_call(struct nabla_exit_plan *plan, uint64_t nr, uint64_t a0,
+                      uint64_t a1, uint64_t a2)
 {
-    plan->nranges = 1;
-    plan->ranges[0].start = mem_size;
-    plan->ranges[0].len = USER_SPACE_END - mem_size;
+    struct nabla_exit_call *c = &plan->calls[plan->ncalls++];
+    c->nr = nr;
+    c->arg0 = a0;
+    c->arg1 = a1;
+    c->arg2 = a2;
 }
 
 void leave_stub(const struct nabla_payload *p, uint64_t mem_size,
@@ -65,16 +70,20 @@ void leave_stub(const struct nabla_payload *p, uint64_t mem_size,
         seccomp_load(filter, n);
         jump_to_guest(p->guest_entry, stack, bi);
     }
-    plan_ranges(plan, mem_size);
+    plan->ncalls = 0;
+    plan_call(plan, SYS_munmap, mem_size, USER_SPACE_END - mem_size, 0);
+    plan_call(plan, SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0,
+              (uint64_t)(uintptr_t)&plan->filter_len);
     plan->entry = p->guest_entry;
     plan->stack = stack;
     plan->boot_info = (uint64_t)(uintptr_t)bi;
     plan->filter_len = (uint16_t)n;
     plan->filter = (uint64_t)(uintptr_t)filter;
     /* The message must survive the unmapping: copy it to guest memory. */
-    char *msg = (char *)(plan + 1);
-    memcpy(msg, exit_errmsg, sizeof(exit_errmsg));
-    plan->errmsg = (uint64_t)(uintptr_t)msg;
+    _Static_assert(sizeof(exit_errmsg) <= sizeof(plan->errmsg_text),
+                   "exit message too long");
+    memcpy(plan->errmsg_text, exit_errmsg, sizeof(exit_errmsg));
+    plan->errmsg = (uint64_t)(uintptr_t)plan->errmsg_text;
     plan->errmsg_len = sizeof(exit_errmsg) - 1;
 
     void (*trampoline)(struct nabla_exit_plan *) =

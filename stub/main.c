@@ -199,6 +199,10 @@ static int stub_main(int argc, char **argv)
         .timerfd = timerfd,
         .mft = bi->mft,
     };
+    if (cfg.print_policy) {
+        seccomp_print_policy(&policy);
+        return 0;
+    }
     leave_stub(p, mem_size, bi, &policy);
 }
 

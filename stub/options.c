@@ -75,6 +75,10 @@ static int parse_one(struct stub_config *cfg, const struct mft *mft,
         cfg->version = true;
         return 1;
     }
+    if (strcmp(arg, "--print-policy") == 0 && !is_default) {
+        cfg->print_policy = true;
+        return 1;
+    }
     return 0;
 }
 
@@ -120,9 +124,13 @@ void options_parse(struct stub_config *cfg, const struct nabla_payload *p,
         cfg->guest_argv = (const char *const *)argv + i;
         return;
     }
-    /* No guest arguments on the command line: use the packed defaults. */
+    /* No guest arguments on the command line: use the packed defaults.
+     * Each takes at least two bytes of the command line (a character and a
+     * space), so more than this could never fit. */
     static const char *defaults[SPT_CMDLINE_SIZE / 2];
-    for (uint32_t k = 0; k < p->args_count && k < SPT_CMDLINE_SIZE / 2; k++)
+    if (p->args_count > SPT_CMDLINE_SIZE / 2)
+        stub_die("damaged executable: %u default arguments", p->args_count);
+    for (uint32_t k = 0; k < p->args_count; k++)
         defaults[k] = payload_string(p, p->args_offset, p->args_size,
                                      p->args_count, k);
     cfg->guest_argc = (int)p->args_count;
@@ -218,6 +226,9 @@ void options_print_help(const struct nabla_payload *p,
            "  --net:NAME=TAP|@FD              tap interface (or open fd) of "
            "net device NAME\n"
            "  --net-mac:NAME=HWADDR           its MAC (default: random)\n"
+           "  --print-policy                  attach the devices, print the "
+           "seccomp policy\n"
+           "                                  in words and exit\n"
            "  --help, --version\n"
            "  --                              end of options; the rest goes "
            "to the guest\n"

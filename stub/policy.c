@@ -12,6 +12,7 @@ struct policy_rule *policy_add(struct policy *p, int nr, const char *name,
     r->nr = nr;
     r->name = name;
     r->what = what;
+    r->device = 0;
     r->ncond = 0;
     return r;
 }
@@ -47,7 +48,8 @@ void policy_add_base(struct policy *p, int epollfd, int timerfd)
     policy_cond(r, 0, POLICY_EQ, POLICY_ARCH_SET_FS);
 }
 
-static void add_block(struct policy *p, const struct mft_entry *e)
+static void add_block(struct policy *p, const struct mft_entry *e,
+                      uint32_t index)
 {
     uint64_t bs = e->u.block_basic.block_size;
     uint64_t last = e->u.block_basic.capacity - bs;
@@ -56,20 +58,28 @@ static void add_block(struct policy *p, const struct mft_entry *e)
 
     for (int i = 0; i < 2; i++) {
         struct policy_rule *r = policy_add(p, nrs[i], names[i], e->name);
+        if (r == NULL)
+            return;
+        r->device = index;
         policy_cond(r, 0, POLICY_EQ, (uint64_t)e->b.hostfd);
         policy_cond(r, 2, POLICY_EQ, bs);
         policy_cond(r, 3, POLICY_LE, last);
     }
 }
 
-static void add_net(struct policy *p, const struct mft_entry *e)
+static void add_net(struct policy *p, const struct mft_entry *e,
+                    uint32_t index)
 {
-    struct policy_rule *r;
+    static const int nrs[2] = {POLICY_NR_READ, POLICY_NR_WRITE};
+    static const char *const names[2] = {"read", "write"};
 
-    r = policy_add(p, POLICY_NR_READ, "read", e->name);
-    policy_cond(r, 0, POLICY_EQ, (uint64_t)e->b.hostfd);
-    r = policy_add(p, POLICY_NR_WRITE, "write", e->name);
-    policy_cond(r, 0, POLICY_EQ, (uint64_t)e->b.hostfd);
+    for (int i = 0; i < 2; i++) {
+        struct policy_rule *r = policy_add(p, nrs[i], names[i], e->name);
+        if (r == NULL)
+            return;
+        r->device = index;
+        policy_cond(r, 0, POLICY_EQ, (uint64_t)e->b.hostfd);
+    }
 }
 
 void policy_add_devices(struct policy *p, const struct mft *mft)
@@ -79,10 +89,15 @@ void policy_add_devices(struct policy *p, const struct mft *mft)
         if (!e->attached)
             continue;
         if (e->type == MFT_BLOCK_BASIC)
-            add_block(p, e);
+            add_block(p, e, i);
         else if (e->type == MFT_NET_BASIC)
-            add_net(p, e);
+            add_net(p, e, i);
     }
+}
+
+static int is_block_call(int nr)
+{
+    return nr == POLICY_NR_PREAD64 || nr == POLICY_NR_PWRITE64;
 }
 
 static const char *arg_name(unsigned arg, int nr)
@@ -93,17 +108,48 @@ static const char *arg_name(unsigned arg, int nr)
         return nr == POLICY_NR_CLOCK_GETTIME ? "clock"
                : nr == POLICY_NR_ARCH_PRCTL  ? "code"
                                              : "fd";
-    if ((nr == POLICY_NR_PREAD64 || nr == POLICY_NR_PWRITE64) && arg == 2)
+    if (is_block_call(nr) && arg == 2)
         return "count";
-    if ((nr == POLICY_NR_PREAD64 || nr == POLICY_NR_PWRITE64) && arg == 3)
+    if (is_block_call(nr) && arg == 3)
         return "offset";
     return arg < 6 ? generic[arg] : "arg?";
 }
 
-size_t policy_describe(const struct policy *p, char *buf, size_t size)
+/* What a condition's value means; symbolic: without run-time numbers. */
+static void value_text(const struct policy_rule *r,
+                       const struct policy_cond *c, int symbolic, char *buf,
+                       size_t size)
+{
+    unsigned long long v = (unsigned long long)c->value;
+
+    if (r->nr == POLICY_NR_CLOCK_GETTIME)
+        snprintf(buf, size, "%s",
+                 v == POLICY_CLOCK_MONOTONIC  ? "CLOCK_MONOTONIC"
+                 : v == POLICY_CLOCK_REALTIME ? "CLOCK_REALTIME"
+                                              : "?");
+    else if (r->nr == POLICY_NR_ARCH_PRCTL)
+        snprintf(buf, size, "ARCH_SET_FS");
+    else if (r->nr == POLICY_NR_EXIT_GROUP)
+        snprintf(buf, size, "%llu", v);
+    else if (r->nr == POLICY_NR_EPOLL_PWAIT)
+        snprintf(buf, size, symbolic ? "the epoll fd" : "%llu", v);
+    else if (r->nr == POLICY_NR_TIMERFD_SETTIME)
+        snprintf(buf, size, symbolic ? "the timer fd" : "%llu", v);
+    else if (r->device == 0 || !symbolic)
+        snprintf(buf, size, "%llu", v);
+    else if (c->arg == 0)
+        snprintf(buf, size, "the fd of '%s'", r->what);
+    else if (c->arg == 2)
+        snprintf(buf, size, "the block size of '%s'", r->what);
+    else
+        snprintf(buf, size, "the capacity of '%s' - its block size", r->what);
+}
+
+size_t policy_describe(const struct policy *p, int symbolic, char *buf,
+                       size_t size)
 {
     size_t n = 0;
-    char line[256];
+    char line[512], value[128];
 
     if (size > 0)
         buf[0] = '\0';
@@ -117,15 +163,15 @@ size_t policy_describe(const struct policy *p, char *buf, size_t size)
             const struct policy_rule *r = &p->rules[i];
             len = snprintf(line, sizeof(line), "allow %s (%s)", r->name,
                            r->what);
-            for (unsigned c = 0; c < r->ncond && len > 0 &&
+            for (unsigned k = 0; k < r->ncond && len > 0 &&
                                  (size_t)len < sizeof(line);
-                 c++) {
-                const struct policy_cond *pc = &r->cond[c];
+                 k++) {
+                const struct policy_cond *c = &r->cond[k];
+                value_text(r, c, symbolic, value, sizeof(value));
                 len += snprintf(line + len, sizeof(line) - (size_t)len,
-                                "%s %s %s %llu", c == 0 ? " if" : " and",
-                                arg_name(pc->arg, r->nr),
-                                pc->op == POLICY_EQ ? "==" : "<=",
-                                (unsigned long long)pc->value);
+                                "%s %s %s %s", k == 0 ? " if" : " and",
+                                arg_name(c->arg, r->nr),
+                                c->op == POLICY_EQ ? "==" : "<=", value);
             }
             if (len > 0 && (size_t)len < sizeof(line) - 1) {
                 line[len++] = '\n';

@@ -30,7 +30,8 @@ struct policy_cond {
 struct policy_rule {
     int nr;           /* x86_64 system call number */
     const char *name; /* system call name */
-    const char *what; /* what it is for, e.g. "console", "block 'storage'" */
+    const char *what; /* what it is for: "console", or the device's name */
+    uint32_t device;  /* manifest index of the device, 0 for the base rules */
     unsigned ncond;
     struct policy_cond cond[POLICY_MAX_CONDS];
 };
@@ -67,8 +68,13 @@ void policy_add_base(struct policy *p, int epollfd, int timerfd);
 /* The calls for the attached devices of a filled-in manifest. */
 void policy_add_devices(struct policy *p, const struct mft *mft);
 
-/* Writes the policy in words, one line per rule, to buf (NUL-terminated,
- * truncated if too small); returns the length it needed. */
-size_t policy_describe(const struct policy *p, char *buf, size_t size);
+/*
+ * Writes the policy in words, one line per rule, to buf (NUL-terminated,
+ * truncated if too small); returns the length it needed. symbolic: name the
+ * values decided at run time (fds, block sizes, capacities) instead of
+ * printing them.
+ */
+size_t policy_describe(const struct policy *p, int symbolic, char *buf,
+                       size_t size);
 
 #endif

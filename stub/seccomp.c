@@ -7,6 +7,7 @@
  * (Solo5 #477). The test suite checks the compiler against libseccomp.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <linux/seccomp.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -27,6 +28,17 @@ size_t seccomp_compile(const struct seccomp_policy *pol,
     if (n == 0)
         stub_die("seccomp policy too large for one BPF program");
     return n;
+}
+
+void seccomp_print_policy(const struct seccomp_policy *pol)
+{
+    static char text[64 * 1024];
+
+    policy.nrules = 0;
+    policy_add_base(&policy, pol->epollfd, pol->timerfd);
+    policy_add_devices(&policy, pol->mft);
+    policy_describe(&policy, 0, text, sizeof(text));
+    fputs(text, stdout);
 }
 
 void seccomp_no_new_privs(void)

@@ -39,6 +39,7 @@ struct stub_config {
     uint64_t mem_mb;
     bool help;
     bool version;
+    bool print_policy; /* attach the devices, print the policy, exit */
     int guest_argc;
     const char *const *guest_argv;
     /* Device option values by kind and manifest index. */
@@ -86,6 +87,8 @@ struct seccomp_policy {
 size_t seccomp_compile(const struct seccomp_policy *policy,
                        struct sock_filter *buf, size_t max);
 void seccomp_no_new_privs(void);
+/* The exact policy in words, with this run's fds and sizes, on stdout. */
+void seccomp_print_policy(const struct seccomp_policy *policy);
 /* After this, no system call outside the guest's policy is possible. */
 void seccomp_load(struct sock_filter *filter, size_t n);
 

@@ -637,6 +637,10 @@ elf_test() {
     elf_test corrupt
 }
 
+@test "unit: 2000 corrupted guests that load are packed or refused cleanly (elf_test, ASan/UBSan)" {
+    elf_test pack
+}
+
 @test "unit: symbols of a guest with tables at odd offsets, no undefined behaviour (elf_test, ASan/UBSan)" {
     elf_test symbols
 }

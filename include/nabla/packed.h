@@ -55,43 +55,54 @@ struct nabla_payload {
     uint32_t reserved0;
     /* Guest address of the exit trampoline (see below), 0 if none. */
     uint64_t trampoline;
-    uint32_t reserved[2];
+    /* The guest's PT_TLS, kept for tools (the host never sees it). */
+    uint64_t tls_vaddr, tls_filesz, tls_memsz, tls_align;
+    /* File size of each guest segment before the trampoline was added. */
+    uint64_t segment_filesz[NABLA_MAX_GUEST_SEGMENTS];
+    /* SHA-256 over this payload (with checksum zeroed) and the file bytes of
+     * every other PT_LOAD, in program header order: `nabla-pack verify`. */
+    uint8_t checksum[32];
 };
 
 /*
  * The exit trampoline: a few bytes of position-independent code (see
  * stub/trampoline.S) that nabla-pack places in the unused tail of the
  * guest's last text page. The stub calls it with a struct nabla_exit_plan:
- * it unmaps everything that is not guest memory (the stub's code, data,
- * heap and stack, the vDSO), loads the seccomp filter and jumps to the
- * guest. Once the filter is loaded, the trampoline's own system calls are
- * forbidden, so the few bytes left behind cannot do anything.
+ * it makes the planned system calls (unmap everything that is not guest
+ * memory: the stub's code, data, heap and stack, the vDSO; then load the
+ * seccomp filter) and jumps to the guest. Once the filter is loaded, the
+ * trampoline's own system calls are forbidden, so the few bytes left behind
+ * cannot do anything.
  */
 #define NABLA_EXIT_PLAN_BASE SPT_HOST_MEM_BASE /* the page below boot info */
 #define NABLA_EXIT_FILTER_BASE 0x18000ull      /* up to 32 KiB of BPF */
-#define NABLA_EXIT_MAX_RANGES 200
+#define NABLA_EXIT_MAX_CALLS 8
+
+struct nabla_exit_call {
+    uint64_t nr, arg0, arg1, arg2;
+};
 
 struct nabla_exit_plan {
-    uint64_t entry;     /* 0: guest entry point */
-    uint64_t stack;     /* 8: guest stack pointer */
-    uint64_t boot_info; /* 16: first argument of the entry point */
+    uint64_t entry;      /* 0: guest entry point */
+    uint64_t stack;      /* 8: guest stack pointer */
+    uint64_t boot_info;  /* 16: first argument of the entry point */
     uint16_t filter_len; /* 24: struct sock_fprog */
     uint8_t pad[6];
     uint64_t filter;     /* 32 */
-    uint64_t nranges;    /* 40 */
+    uint64_t ncalls;     /* 40 */
     uint64_t errmsg;     /* 48: message written to stderr on failure */
     uint64_t errmsg_len; /* 56 */
-    struct {
-        uint64_t start, len;
-    } ranges[NABLA_EXIT_MAX_RANGES]; /* 64 */
+    struct nabla_exit_call calls[NABLA_EXIT_MAX_CALLS]; /* 64 */
+    char errmsg_text[128];
 };
 
 /* stub/trampoline.S reads the plan at these offsets. */
 _Static_assert(offsetof(struct nabla_exit_plan, filter_len) == 24, "plan");
 _Static_assert(offsetof(struct nabla_exit_plan, filter) == 32, "plan");
-_Static_assert(offsetof(struct nabla_exit_plan, nranges) == 40, "plan");
+_Static_assert(offsetof(struct nabla_exit_plan, ncalls) == 40, "plan");
 _Static_assert(offsetof(struct nabla_exit_plan, errmsg) == 48, "plan");
-_Static_assert(offsetof(struct nabla_exit_plan, ranges) == 64, "plan");
+_Static_assert(offsetof(struct nabla_exit_plan, calls) == 64, "plan");
+_Static_assert(sizeof(struct nabla_exit_call) == 32, "plan call");
 _Static_assert(sizeof(struct nabla_exit_plan) <= 0x1000, "plan page");
 
 #endif

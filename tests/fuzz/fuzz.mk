@@ -49,7 +49,7 @@ FUZZ_LIBS_options :=
 # Largest input: the seed guests are up to 70 KB.
 FUZZ_MAXLEN_elf := 81920
 FUZZ_MAXLEN_manifest := 8192
-FUZZ_MAXLEN_options := 4096
+FUZZ_MAXLEN_options := 8192
 
 FUZZ_HEADERS := $(FUZZ_SRC)/fuzz_util.h tools/nabla-pack/*.h linker/*.h \
 	stub/*.h include/nabla/*.h include/solo5.h
@@ -72,12 +72,16 @@ $(FUZZ_BIN)/replay_$(1): $(FUZZ_SRC)/fuzz_$(1).c $(FUZZ_SRC)/replay.c \
 
 fuzz-$(1): $(FUZZ_BIN)/fuzz_$(1)
 	@mkdir -p $(FUZZ_OUT)/corpus/$(1) $(FUZZ_OUT)/artifacts
-	$(FUZZ_BIN)/fuzz_$(1) -max_total_time=$(FUZZ_TIME) \
+	{ $(FUZZ_BIN)/fuzz_$(1) -max_total_time=$(FUZZ_TIME) \
 		-max_len=$(FUZZ_MAXLEN_$(1)) -dict=$(FUZZ_SRC)/$(1).dict \
 		-artifact_prefix=$(FUZZ_OUT)/artifacts/$(1)- -print_final_stats=1 \
 		$(FUZZ_FLAGS) $(FUZZ_OUT)/corpus/$(1) $(FUZZ_SRC)/corpus/$(1) \
-		$(if $(filter 1,$(FUZZ_REGRESS)),$(FUZZ_SRC)/regress/$(1)) \
-		2>&1 | tee $(FUZZ_OUT)/$(1).log; exit $$$${PIPESTATUS[0]}
+		$(if $(filter 1,$(FUZZ_REGRESS)),$(FUZZ_SRC)/regress/$(1)); \
+		echo $$$$? >$(FUZZ_OUT)/$(1).status; } 2>&1 | tee $(FUZZ_OUT)/$(1).log
+	@status=$$$$(cat $(FUZZ_OUT)/$(1).status); if [ "$$$$status" != 0 ]; then \
+		echo "fuzz-$(1): libFuzzer exit status $$$$status: see" \
+			"$(FUZZ_OUT)/$(1).log and $(FUZZ_OUT)/artifacts/" >&2; \
+		exit 1; fi
 
 fuzz-replay-run-$(1): $(FUZZ_BIN)/replay_$(1)
 	$(FUZZ_BIN)/replay_$(1) $(FUZZ_SRC)/corpus/$(1) $(FUZZ_SRC)/regress/$(1)

@@ -166,10 +166,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct guest g;
         char err[512] = "";
         if (guest_load(&g, path, limits[i], err, sizeof(err)) == 0) {
+            FUZZ_SAY("guest_load (%llu MiB): ok, %zu segments, %u entries",
+                     (unsigned long long)(limits[i] >> 20), g.nloads,
+                     g.mft->entries);
             check_guest(&g, limits[i]);
             guest_free(&g);
             break;
         }
+        FUZZ_SAY("guest_load (%llu MiB): %s",
+                 (unsigned long long)(limits[i] >> 20), err);
         FUZZ_ASSERT(fuzz_is_printable_line(err, sizeof(err)),
                     "message not one printable line");
         if (strstr(err, "use a larger --mem") == NULL)

@@ -28,10 +28,12 @@ static void fuzz_json(const uint8_t *data, size_t size)
     }
     const char *path = fuzz_file_set(&file, "fuzz_manifest", data, size);
     if (manifest_read_json(path, out, err, sizeof(err)) != 0) {
+        FUZZ_SAY("manifest_read_json: %s", err);
         FUZZ_ASSERT(fuzz_is_printable_line(err, sizeof(err)),
                     "message not one printable line");
         return;
     }
+    FUZZ_SAY("manifest_read_json: ok, %u entries", out->entries);
     FUZZ_ASSERT(out->version == MFT_VERSION, "version %u", out->version);
     FUZZ_ASSERT(out->entries >= 1 && out->entries <= MFT_MAX_ENTRIES,
                 "entries %u", out->entries);
@@ -65,6 +67,7 @@ static void fuzz_binary(const uint8_t *data, size_t size)
     int rb = check_copy(data, size, 1, errb, sizeof(errb));
     FUZZ_ASSERT(ra == rb && strcmp(erra, errb) == 0,
                 "aligned: %d '%s', misaligned: %d '%s'", ra, erra, rb, errb);
+    FUZZ_SAY("manifest_check: %s", ra == 0 ? "ok" : erra);
     if (ra != 0)
         FUZZ_ASSERT(fuzz_is_printable_line(erra, sizeof(erra)),
                     "message not one printable line");

@@ -6,7 +6,9 @@
  *   byte 0   manifest of the payload: MANIFESTS[b0 % 8]; bit 3 set: the
  *            payload's default --mem is 64 (else 0: the stub's default)
  *   byte 1   number of default options baked in the payload (b1 % 16)
- *   byte 2   number of default guest arguments in the payload (b2 % 16)
+ *   byte 2   number of default guest arguments in the payload (b2 % 16;
+ *            0xff: all the strings after the default options, up to 8192 --
+ *            more than the stub's limit of SPT_CMDLINE_SIZE / 2)
  *   rest     NUL-separated strings: the default options, then the default
  *            guest arguments, then argv[1..] (at most 64 arguments; argv[0]
  *            is "nabla"). '0' is 0x30, so "100" + strings is "manifest 1, no
@@ -32,6 +34,7 @@
 #include "stub.h"
 
 #define MAX_ARGS 64
+#define MAX_DEFAULT_ARGS 8192
 
 const char *stub_progname = "nabla";
 
@@ -46,6 +49,7 @@ static void vdie(const char *fmt, va_list ap)
     /* Formatting the message reads every argument, as the real one does. */
     vsnprintf(die_msg, sizeof(die_msg), fmt, ap);
     FUZZ_ASSERT(die_armed, "stub_die outside options_parse: %s", die_msg);
+    FUZZ_SAY("stub_die: %s", die_msg);
     longjmp(die_jmp, 1);
 }
 
@@ -122,7 +126,8 @@ struct input {
     uint64_t mem_mb;
     uint32_t nopts, nargs;
     size_t nstrings;
-    const char *strings[16 + 16 + MAX_ARGS]; /* into a NUL-terminated copy */
+    /* Into a NUL-terminated copy of the input. */
+    const char *strings[16 + MAX_DEFAULT_ARGS + MAX_ARGS];
 };
 
 static int split(const uint8_t *data, size_t size, struct input *in,
@@ -133,7 +138,7 @@ static int split(const uint8_t *data, size_t size, struct input *in,
     in->manifest = MANIFESTS[data[0] % 8];
     in->mem_mb = data[0] & 8 ? 64 : 0;
     in->nopts = data[1] % 16;
-    in->nargs = data[2] % 16;
+    in->nargs = data[2] == 0xff ? MAX_DEFAULT_ARGS : data[2] % 16u;
     data += 3;
     size -= 3;
     *copy = malloc(size + 1);
@@ -308,7 +313,7 @@ static void use_config(const struct stub_config *cfg,
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static int stdout_closed;
-    struct input in;
+    static struct input in; /* large */
     char *copy;
 
     if (!stdout_closed) {
@@ -340,6 +345,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     die_armed = 1;
     if (setjmp(die_jmp) == 0) {
         options_parse(&cfg, p, argc, argv);
+        FUZZ_SAY("options_parse: ok, mem %llu, %d guest arguments",
+                 (unsigned long long)cfg.mem_mb, cfg.guest_argc);
         use_config(&cfg, p, argc, argv);
     }
     die_armed = 0;

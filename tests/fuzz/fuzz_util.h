@@ -70,6 +70,27 @@ static inline const char *fuzz_file_set(struct fuzz_file *f, const char *name,
     return f->path;
 }
 
+/* NABLA_FUZZ_VERBOSE=1 in the environment: harnesses print what the code
+ * under test said about each input (on stderr), for replaying by hand. */
+static inline bool fuzz_verbose(void)
+{
+    static int verbose = -1;
+    if (verbose < 0) {
+        const char *v = getenv("NABLA_FUZZ_VERBOSE");
+        verbose = v != NULL && v[0] != '\0' && strcmp(v, "0") != 0;
+    }
+    return verbose;
+}
+
+#define FUZZ_SAY(...)                                                         \
+    do {                                                                      \
+        if (fuzz_verbose()) {                                                 \
+            fprintf(stderr, "fuzz: ");                                        \
+            fprintf(stderr, __VA_ARGS__);                                     \
+            fputc('\n', stderr);                                              \
+        }                                                                     \
+    } while (0)
+
 /* A message promised to be one printable line: non-empty, printable ASCII,
  * NUL-terminated inside its buffer. */
 static inline bool fuzz_is_printable_line(const char *s, size_t bufsz)

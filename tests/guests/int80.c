@@ -4,11 +4,11 @@
  * whatever the call, even one that is allowed as a 64-bit call. The argument
  * picks the i386 call:
  *
- *   getpid   eax 20                            (the default)
- *   write    eax 4: write(1, message, length)  (x86_64 write to fd 1 is allowed)
- *   exit     eax 1: exit(42)
- *   exit_group  eax 252: exit_group(42)        (allowed as x86_64 231)
- *   clock    eax 265: clock_gettime(CLOCK_MONOTONIC, &ts)
+ *   getpid      eax 20 (the default)
+ *   write       eax 4: write(1, message, length); as x86_64 call: allowed
+ *   exit        eax 1: exit(42)
+ *   exit_group  eax 252: exit_group(42); as x86_64 call (231): allowed
+ *   clock       eax 265: clock_gettime(CLOCK_MONOTONIC, &ts)
  *
  * If the call returns, prints "ESCAPED int80 <call> ret=<value>" and exits 0;
  * if an exit call runs, the exit status is 42. A bad argument exits 2.

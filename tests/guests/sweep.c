@@ -75,7 +75,7 @@ static long raw6(unsigned long nr, unsigned long a1, unsigned long a2,
     return ret;
 }
 
-/* ---- output ----------------------------------------------------------------- */
+/* ---- output -------------------------------------------------------------- */
 
 static void say(const char *s)
 {
@@ -128,7 +128,7 @@ static int escaped(const char *what, unsigned long nr, long ret)
     return 0;
 }
 
-/* ---- command line ------------------------------------------------------------- */
+/* ---- command line -------------------------------------------------------- */
 
 /* The word at *s (up to a space or the end), advancing *s past it. */
 static int next_word(const char **s, char *out, size_t size)
@@ -193,7 +193,7 @@ static int parse_num(const char *s, unsigned long *out)
     return 1;
 }
 
-/* ---- the devices ------------------------------------------------------------- */
+/* ---- the devices --------------------------------------------------------- */
 
 struct devices {
     unsigned long epollfd, timerfd;
@@ -238,7 +238,7 @@ static int find_devices(struct devices *d)
     return 1;
 }
 
-/* ---- allowed calls with arguments outside the policy -------------------------- */
+/* ---- allowed calls with arguments outside the policy --------------------- */
 
 struct bad_case {
     const char *name;
@@ -248,23 +248,23 @@ struct bad_case {
 };
 
 /* Placeholders for values known only at run time. */
-#define P_BUF 0xb0f0000000000001ul   /* &buf */
-#define P_TS 0xb0f0000000000002ul    /* &ts */
-#define P_ITS 0xb0f0000000000003ul   /* &its */
-#define P_BLK 0xb0f0000000000004ul   /* block fd */
-#define P_NET 0xb0f0000000000005ul   /* net fd */
-#define P_EPOLL 0xb0f0000000000006ul /* epoll fd */
-#define P_TIMER 0xb0f0000000000007ul /* timer fd */
-#define P_BS 0xb0f0000000000008ul    /* block size */
-#define P_LAST 0xb0f0000000000009ul  /* capacity - block size */
-#define P_CAP 0xb0f000000000000aul   /* capacity */
-#define P_MTU 0xb0f000000000000bul   /* MTU + 14 */
-#define P_BS_P1 0xb0f000000000000cul /* block size + 1 */
-#define P_BS_M1 0xb0f000000000000dul /* block size - 1 */
-#define P_2BS 0xb0f000000000000eul   /* 2 * block size */
+#define P_BUF 0xb0f0000000000001ul     /* &buf */
+#define P_TS 0xb0f0000000000002ul      /* &ts */
+#define P_ITS 0xb0f0000000000003ul     /* &its */
+#define P_BLK 0xb0f0000000000004ul     /* block fd */
+#define P_NET 0xb0f0000000000005ul     /* net fd */
+#define P_EPOLL 0xb0f0000000000006ul   /* epoll fd */
+#define P_TIMER 0xb0f0000000000007ul   /* timer fd */
+#define P_BS 0xb0f0000000000008ul      /* block size */
+#define P_LAST 0xb0f0000000000009ul    /* capacity - block size */
+#define P_CAP 0xb0f000000000000aul     /* capacity */
+#define P_MTU 0xb0f000000000000bul     /* MTU + 14 */
+#define P_BS_P1 0xb0f000000000000cul   /* block size + 1 */
+#define P_BS_M1 0xb0f000000000000dul   /* block size - 1 */
+#define P_2BS 0xb0f000000000000eul     /* 2 * block size */
 #define P_LAST_P1 0xb0f000000000000ful /* capacity - block size + 1 */
 #define P_NEG_BS 0xb0f0000000000010ul  /* -block size */
-#define P_HIBIT 0x0100000000000000ul /* "| 1 << 32" on a placeholder */
+#define P_HIBIT 0x0100000000000000ul   /* "| 1 << 32" on a placeholder */
 
 static const struct bad_case bad_cases[] = {
     /* console: fd 1 only */
@@ -318,8 +318,11 @@ static const struct bad_case bad_cases[] = {
     {"pread-offset-cap", NR_PREAD64, {P_BLK, P_BUF, P_BS, P_CAP}},
     {"pwrite-offset-cap", NR_PWRITE64, {P_BLK, P_BUF, P_BS, P_CAP}},
     {"pwrite-offset-last+1", NR_PWRITE64, {P_BLK, P_BUF, P_BS, P_LAST_P1}},
-    {"pread-offset-last-hi", NR_PREAD64, {P_BLK, P_BUF, P_BS, P_LAST | P_HIBIT}},
-    {"pwrite-offset-last-hi", NR_PWRITE64,
+    {"pread-offset-last-hi",
+     NR_PREAD64,
+     {P_BLK, P_BUF, P_BS, P_LAST | P_HIBIT}},
+    {"pwrite-offset-last-hi",
+     NR_PWRITE64,
      {P_BLK, P_BUF, P_BS, P_LAST | P_HIBIT}},
     {"pwrite-offset-4g", NR_PWRITE64, {P_BLK, P_BUF, P_BS, HI}},
     {"pwrite-offset-8g", NR_PWRITE64, {P_BLK, P_BUF, P_BS, 2 * HI}},
@@ -338,23 +341,56 @@ static unsigned long resolve(unsigned long v, const struct devices *d)
         v &= ~P_HIBIT;
     }
     switch (v) {
-    case P_BUF: out = (unsigned long)buf; break;
-    case P_TS: out = (unsigned long)&ts; break;
-    case P_ITS: out = (unsigned long)&its; break;
-    case P_BLK: out = d->blkfd; break;
-    case P_NET: out = d->netfd; break;
-    case P_EPOLL: out = d->epollfd; break;
-    case P_TIMER: out = d->timerfd; break;
-    case P_BS: out = d->bs; break;
-    case P_BS_P1: out = d->bs + 1; break;
-    case P_BS_M1: out = d->bs - 1; break;
-    case P_2BS: out = 2 * d->bs; break;
-    case P_LAST: out = d->cap - d->bs; break;
-    case P_LAST_P1: out = d->cap - d->bs + 1; break;
-    case P_NEG_BS: out = -d->bs; break;
-    case P_CAP: out = d->cap; break;
-    case P_MTU: out = d->mtu + 14; break;
-    default: return v;
+    case P_BUF:
+        out = (unsigned long)buf;
+        break;
+    case P_TS:
+        out = (unsigned long)&ts;
+        break;
+    case P_ITS:
+        out = (unsigned long)&its;
+        break;
+    case P_BLK:
+        out = d->blkfd;
+        break;
+    case P_NET:
+        out = d->netfd;
+        break;
+    case P_EPOLL:
+        out = d->epollfd;
+        break;
+    case P_TIMER:
+        out = d->timerfd;
+        break;
+    case P_BS:
+        out = d->bs;
+        break;
+    case P_BS_P1:
+        out = d->bs + 1;
+        break;
+    case P_BS_M1:
+        out = d->bs - 1;
+        break;
+    case P_2BS:
+        out = 2 * d->bs;
+        break;
+    case P_LAST:
+        out = d->cap - d->bs;
+        break;
+    case P_LAST_P1:
+        out = d->cap - d->bs + 1;
+        break;
+    case P_NEG_BS:
+        out = -d->bs;
+        break;
+    case P_CAP:
+        out = d->cap;
+        break;
+    case P_MTU:
+        out = d->mtu + 14;
+        break;
+    default:
+        return v;
     }
     return out | hi;
 }
@@ -377,7 +413,7 @@ static int allowed_bad(const char *name, const struct devices *d)
     return 2;
 }
 
-/* ---- allowed calls with good arguments ------------------------------------------ */
+/* ---- allowed calls with good arguments ----------------------------------- */
 
 static int good_failed(const char *what, long ret)
 {
@@ -443,8 +479,8 @@ static int allowed_good(const struct devices *d)
     if (ret != 0 || ts.sec < 1600000000)
         return good_failed("clock_gettime(CLOCK_REALTIME)", ret);
     tls_block[0] = (uintptr_t)tls_block;
-    ret = raw6(NR_ARCH_PRCTL, ARCH_SET_FS, (unsigned long)tls_block, 0, 0, 0,
-               0);
+    ret =
+        raw6(NR_ARCH_PRCTL, ARCH_SET_FS, (unsigned long)tls_block, 0, 0, 0, 0);
     if (ret != 0)
         return good_failed("arch_prctl(ARCH_SET_FS)", ret);
     /* Arm the timer one second from now (absolute), then disarm it. */
@@ -457,8 +493,7 @@ static int allowed_good(const struct devices *d)
     if (ret != 0)
         return good_failed("timerfd_settime(armed)", ret);
     memset(&its, 0, sizeof(its));
-    ret = raw6(NR_TIMERFD_SETTIME, d->timerfd, 0, (unsigned long)&its, 0, 0,
-               0);
+    ret = raw6(NR_TIMERFD_SETTIME, d->timerfd, 0, (unsigned long)&its, 0, 0, 0);
     if (ret != 0)
         return good_failed("timerfd_settime(disarmed)", ret);
     ret = raw6(NR_EPOLL_PWAIT, d->epollfd, (unsigned long)buf, 4, 0, 0, 8);
@@ -468,13 +503,13 @@ static int allowed_good(const struct devices *d)
     unsigned long offs[2] = {0, d->cap - d->bs};
     for (int i = 0; i < 2; i++) {
         memset(buf, 'S', d->bs);
-        ret = raw6(NR_PWRITE64, d->blkfd, (unsigned long)buf, d->bs, offs[i],
-                   0, 0);
+        ret = raw6(NR_PWRITE64, d->blkfd, (unsigned long)buf, d->bs, offs[i], 0,
+                   0);
         if (ret != (long)d->bs)
             return good_failed("pwrite64 of one block", ret);
         memset(buf, 0, d->bs);
-        ret = raw6(NR_PREAD64, d->blkfd, (unsigned long)buf, d->bs, offs[i],
-                   0, 0);
+        ret = raw6(NR_PREAD64, d->blkfd, (unsigned long)buf, d->bs, offs[i], 0,
+                   0);
         if (ret != (long)d->bs || buf[0] != 'S' || buf[d->bs - 1] != 'S')
             return good_failed("pread64 of one block", ret);
     }
@@ -498,9 +533,9 @@ static int allowed_good(const struct devices *d)
 static int is_allowed_nr(unsigned long nr)
 {
     return nr == NR_READ || nr == NR_WRITE || nr == NR_PREAD64 ||
-           nr == NR_PWRITE64 || nr == NR_ARCH_PRCTL ||
-           nr == NR_CLOCK_GETTIME || nr == NR_EXIT_GROUP ||
-           nr == NR_EPOLL_PWAIT || nr == NR_TIMERFD_SETTIME;
+           nr == NR_PWRITE64 || nr == NR_ARCH_PRCTL || nr == NR_CLOCK_GETTIME ||
+           nr == NR_EXIT_GROUP || nr == NR_EPOLL_PWAIT ||
+           nr == NR_TIMERFD_SETTIME;
 }
 
 int solo5_app_main(const struct solo5_start_info *si)
@@ -537,8 +572,8 @@ int solo5_app_main(const struct solo5_start_info *si)
         unsigned long a[6] = {~0ul, ~0ul, ~0ul, ~0ul, ~0ul, ~0ul};
         if (is_allowed_nr(nr))
             good_args(nr, &d, a);
-        long ret = raw6(nr | X32_SYSCALL_BIT, a[0], a[1], a[2], a[3], a[4],
-                        a[5]);
+        long ret =
+            raw6(nr | X32_SYSCALL_BIT, a[0], a[1], a[2], a[3], a[4], a[5]);
         return escaped("x32", nr | X32_SYSCALL_BIT, ret);
     }
 usage:

@@ -7,7 +7,8 @@
  * guest checks that each area starts with the PT_TLS image (.tdata values,
  * zeroed .tbss), that the compiler's %fs-relative accesses land inside the
  * current area, that writes in one area are invisible in the other while
- * switching back and forth (across a solo5_yield too), and prints "tls ok"
+ * switching back and forth (across a solo5_yield too), that an _Alignas(64)
+ * TLS variable is aligned in a 64-byte aligned area, and prints "tls ok"
  * (exit 0) or what failed (exit 1).
  *
  * Every TLS access sits in its own noipa function, so the compiler cannot
@@ -53,6 +54,8 @@ static void check(int ok, const char *what)
 __thread int tv = 42;
 __thread uint64_t tv64 = 0x1122334455667788ull;
 __thread char tname[8] = "tlsname";
+/* Over-aligned: the thread pointer and the block must honour p_align. */
+_Alignas(64) __thread uint32_t taligned = 0xa11a64u;
 /* .tbss */
 #define TARR_SIZE 300
 __thread unsigned char tarr[TARR_SIZE];
@@ -66,6 +69,8 @@ NOIPA static uint64_t get_tzero(void) { return tzero; }
 NOIPA static void set_tzero(uint64_t v) { tzero = v; }
 NOIPA static uintptr_t addr_tv(void) { return (uintptr_t)&tv; }
 NOIPA static uintptr_t addr_tarr(void) { return (uintptr_t)&tarr[0]; }
+NOIPA static uint32_t get_taligned(void) { return taligned; }
+NOIPA static uintptr_t addr_taligned(void) { return (uintptr_t)&taligned; }
 
 NOIPA static int tname_is(const char *want)
 {
@@ -128,12 +133,17 @@ static void check_inside(uintptr_t area, size_t size, uintptr_t tp,
         say_hex("tls: &tarr ", b);
     }
     check(ok, what);
+    if (addr_taligned() % 64 != 0)
+        say_hex("tls: &taligned ", addr_taligned());
+    check(addr_taligned() % 64 == 0, "_Alignas(64) TLS variable is 64-byte "
+                                     "aligned");
 }
 
 static void check_fresh(const char *what)
 {
     int ok = get_tv() == 42 && get_tv64() == 0x1122334455667788ull &&
-             tname_is("tlsname") && tarr_all(0) && get_tzero() == 0;
+             tname_is("tlsname") && tarr_all(0) && get_tzero() == 0 &&
+             get_taligned() == 0xa11a64u;
     if (!ok)
         say_hex("tls: tv = ", (uint64_t)(unsigned)get_tv());
     check(ok, what);
@@ -142,8 +152,8 @@ static void check_fresh(const char *what)
 int solo5_app_main(const struct solo5_start_info *si)
 {
     size_t size = solo5_tls_size();
-    size_t need = sizeof(int) + sizeof(uint64_t) + 8 + TARR_SIZE +
-                  sizeof(uint64_t) + sizeof(uintptr_t);
+    size_t need = sizeof(int) + sizeof(uint64_t) + 8 + sizeof(uint32_t) +
+                  TARR_SIZE + sizeof(uint64_t) + sizeof(uintptr_t);
     if (size < need) {
         say_hex("tls: solo5_tls_size() = ", size);
         say("tls: FAILED: solo5_tls_size() smaller than the TLS variables\n");

@@ -4,7 +4,7 @@
  *
  *   elf_test GUEST.spt [PART...]
  *
- * PART is whole, truncate, corrupt or symbols (parts 1 to 4 below); all of
+ * PART is whole, truncate, corrupt, pack or symbols (parts below); all of
  * them by default.
  * GUEST.spt must be a good guest whose section header table ends the file
  * (as the linker writes it), so that every proper prefix is damaged:
@@ -19,6 +19,8 @@
  *      inside the file, not overlapping, never W+X, entry in an executable
  *      load, ABI spt v2, a valid manifest inside the file), and -1 must
  *      come with a proper message;
+ *   3b. 2000 such copies (e_shoff left alone) that guest_load accepts are
+ *      packed with pack(): 0, or -1 with a proper message and no file left;
  *   4. guests whose section header table or symbol table sits at an odd
  *      offset: loading them and listing their symbols (what packing does)
  *      is not undefined behaviour.
@@ -43,6 +45,7 @@
 
 #include "guest.h"
 #include "manifest.h"
+#include "pack.h"
 
 #define MEM_LIMIT (512ull << 20)
 #define CORRUPTIONS 20000
@@ -334,14 +337,16 @@ struct range {
     size_t start, len;
 };
 
-static int part_corruption(void)
+static struct range headers, first, notes[8];
+static size_t nnotes;
+static size_t hits_headers, hits_notes, hits_first;
+
+static bool corruption_setup(void)
 {
     const Elf64_Ehdr *eh = (const Elf64_Ehdr *)good;
-    struct range headers = {0, eh->e_phoff + (size_t)eh->e_phnum *
-                                                 sizeof(Elf64_Phdr)};
-    struct range first = {0, good_size < 4096 ? good_size : 4096};
-    struct range notes[8];
-    size_t nnotes = 0;
+    headers = (struct range){0, eh->e_phoff + (size_t)eh->e_phnum *
+                                                  sizeof(Elf64_Phdr)};
+    first = (struct range){0, good_size < 4096 ? good_size : 4096};
     const Elf64_Phdr *ph = (const Elf64_Phdr *)(good + eh->e_phoff);
     for (size_t i = 0; i < eh->e_phnum && nnotes < 8; i++) {
         if (ph[i].p_type == PT_NOTE && ph[i].p_filesz > 0)
@@ -349,42 +354,61 @@ static int part_corruption(void)
     }
     if (nnotes == 0 || headers.len > good_size) {
         diag("the good file has no PT_NOTE or odd program headers");
-        return CHILD_FAIL;
+        return false;
     }
+    return true;
+}
+
+/*
+ * buf = the good file with 1 to 8 bytes changed: 3/8 of them in the ELF and
+ * program headers, 1/8 anywhere in the first 4 KiB, 1/2 in the notes. With
+ * keep_shoff, e_shoff is left alone (an odd e_shoff is part 4's case).
+ */
+static void corrupt(uint8_t *buf, bool keep_shoff)
+{
+    memcpy(buf, good, good_size);
+    int flips = 1 + (int)(rng() % 8);
+    for (int f = 0; f < flips; f++) {
+        uint64_t r = rng();
+        const struct range *where;
+        switch (r % 8) {
+        case 0: case 1: case 2:
+            where = &headers;
+            hits_headers++;
+            break;
+        case 3:
+            where = &first;
+            hits_first++;
+            break;
+        default:
+            where = &notes[(r >> 3) % nnotes];
+            hits_notes++;
+            break;
+        }
+        size_t pos = where->start + (size_t)((r >> 16) % where->len);
+        if (keep_shoff && pos >= offsetof(Elf64_Ehdr, e_shoff) &&
+            pos < offsetof(Elf64_Ehdr, e_shoff) + 8)
+            continue;
+        uint8_t v = (uint8_t)(r >> 56);
+        if ((r >> 8) % 4 == 0)
+            buf[pos] = (uint8_t)(0xff * (v & 1)); /* 0x00 or 0xff */
+        else
+            buf[pos] ^= (uint8_t)(v | 1); /* never a no-op */
+    }
+}
+
+static int part_corruption(void)
+{
+    if (!corruption_setup())
+        return CHILD_FAIL;
 
     uint8_t *buf = malloc(good_size);
     if (buf == NULL)
         return 2;
     memfd_open();
     int bad = 0, accepted = 0;
-    size_t hits_headers = 0, hits_notes = 0, hits_first = 0;
     for (int iter = 0; iter < CORRUPTIONS; iter++) {
-        memcpy(buf, good, good_size);
-        int flips = 1 + (int)(rng() % 8);
-        for (int f = 0; f < flips; f++) {
-            uint64_t r = rng();
-            const struct range *where;
-            switch (r % 8) {
-            case 0: case 1: case 2:
-                where = &headers;
-                hits_headers++;
-                break;
-            case 3:
-                where = &first;
-                hits_first++;
-                break;
-            default:
-                where = &notes[(r >> 3) % nnotes];
-                hits_notes++;
-                break;
-            }
-            size_t pos = where->start + (size_t)((r >> 16) % where->len);
-            uint8_t v = (uint8_t)(r >> 56);
-            if ((r >> 8) % 4 == 0)
-                buf[pos] = (uint8_t)(0xff * (v & 1)); /* 0x00 or 0xff */
-            else
-                buf[pos] ^= (uint8_t)(v | 1); /* never a no-op */
-        }
+        corrupt(buf, false);
         struct guest g;
         char err[1024];
         memset(err, 0, sizeof(err));
@@ -406,10 +430,79 @@ static int part_corruption(void)
     }
     free(buf);
     diag("%d corruptions: %d accepted (all valid guests: %s), %d refused; "
-         "bytes changed: %zu in the headers, %zu in the first 4 KiB, %zu in "
-         "the notes",
+         "changes: %zu in the headers, %zu in the first 4 KiB, %zu in the "
+         "notes",
          CORRUPTIONS, accepted, bad ? "no" : "yes", CORRUPTIONS - accepted,
          hits_headers, hits_first, hits_notes);
+    return bad ? CHILD_FAIL : CHILD_PASS;
+}
+
+/* --- Part 3b: packing what was accepted ------------------------------------- */
+
+#define PACK_CORRUPTIONS 2000
+
+/* Corrupted guests that guest_load accepts are packed (with the embedded
+ * stub) into a temporary directory: pack returns 0 or -1 with a proper
+ * message, never a crash or a sanitizer report, and leaves no file when it
+ * fails. */
+static int part_pack(void)
+{
+    if (!corruption_setup())
+        return CHILD_FAIL;
+    char dir[] = "/tmp/elf_test.XXXXXX";
+    if (mkdtemp(dir) == NULL) {
+        perror("mkdtemp");
+        return 2;
+    }
+    char in_path[64], out_path[64];
+    snprintf(in_path, sizeof(in_path), "%s/guest.spt", dir);
+    snprintf(out_path, sizeof(out_path), "%s/out", dir);
+    uint8_t *buf = malloc(good_size);
+    if (buf == NULL)
+        return 2;
+    int bad = 0, accepted = 0, packed = 0;
+    for (int iter = 0; iter < PACK_CORRUPTIONS; iter++) {
+        corrupt(buf, true);
+        FILE *f = fopen(in_path, "wb");
+        if (f == NULL || fwrite(buf, 1, good_size, f) != good_size ||
+            fclose(f) != 0) {
+            perror(in_path);
+            return 2;
+        }
+        struct guest g;
+        char err[1024] = "";
+        if (guest_load(&g, in_path, MEM_LIMIT, err, sizeof(err)) != 0)
+            continue;
+        guest_free(&g);
+        accepted++;
+        struct pack_request req = {.guest_path = in_path,
+                                   .out_path = out_path};
+        memset(err, 0, sizeof(err));
+        int rc = pack(&req, err, sizeof(err));
+        if (rc == 0) {
+            packed++;
+            if (unlink(out_path) != 0) {
+                diag("corruption %d: packed, but no %s", iter, out_path);
+                bad++;
+            }
+        } else if (rc != -1 || !message_ok(err, sizeof(err))) {
+            diag("corruption %d: pack returned %d with message '%s'", iter,
+                 rc, err);
+            bad++;
+        } else if (access(out_path, F_OK) == 0) {
+            diag("corruption %d: pack failed but left %s", iter, out_path);
+            unlink(out_path);
+            bad++;
+        }
+    }
+    free(buf);
+    unlink(in_path);
+    if (rmdir(dir) != 0) {
+        diag("%s not empty after packing: temporary files left", dir);
+        bad++;
+    }
+    diag("%d corruptions: %d accepted by guest_load, %d of them packed",
+         PACK_CORRUPTIONS, accepted, packed);
     return bad ? CHILD_FAIL : CHILD_PASS;
 }
 
@@ -502,6 +595,9 @@ static const struct {
     {"corrupt", part_corruption,
      "20000 random corruptions of the headers and notes: no crash, accepted "
      "ones are valid guests"},
+    {"pack", part_pack,
+     "2000 corrupted guests accepted by guest_load are packed or refused "
+     "cleanly"},
     {"symbols", part_odd_shdr,
      "section header table at an odd offset: no undefined behaviour reading "
      "symbols"},
@@ -514,7 +610,7 @@ int main(int argc, char **argv)
 {
     if (argc < 2) {
         fprintf(stderr, "usage: elf_test GUEST.spt [PART...]\n"
-                        "parts: whole truncate corrupt symbols (default: "
+                        "parts: whole truncate corrupt pack symbols (default: "
                         "all)\n");
         return 2;
     }

@@ -38,7 +38,7 @@
 #define X32_BIT 0x40000000u
 #define MAX_SHOWN 8
 
-/* ---- test output ---------------------------------------------------------- */
+/* ---- test output --------------------------------------------------------- */
 
 static int test_no, failed_tests;
 static unsigned long long total_inputs;
@@ -69,7 +69,7 @@ static void die(const char *fmt, ...)
     exit(2);
 }
 
-/* ---- a classic BPF interpreter for seccomp programs --------------------- */
+/* ---- a classic BPF interpreter for seccomp programs ---------------------- */
 
 struct prog {
     struct sock_filter *insn;
@@ -148,9 +148,15 @@ static uint32_t bpf_run(const struct prog *p, const struct seccomp_data *d)
         case BPF_ALU:
             src = BPF_SRC(f->code) == BPF_X ? X : k;
             switch (BPF_OP(f->code)) {
-            case BPF_ADD: A += src; break;
-            case BPF_SUB: A -= src; break;
-            case BPF_MUL: A *= src; break;
+            case BPF_ADD:
+                A += src;
+                break;
+            case BPF_SUB:
+                A -= src;
+                break;
+            case BPF_MUL:
+                A *= src;
+                break;
             case BPF_DIV:
                 if (src == 0)
                     return 0; /* the kernel returns 0 (kill) */
@@ -161,13 +167,26 @@ static uint32_t bpf_run(const struct prog *p, const struct seccomp_data *d)
                     return 0;
                 A %= src;
                 break;
-            case BPF_OR: A |= src; break;
-            case BPF_AND: A &= src; break;
-            case BPF_XOR: A ^= src; break;
-            case BPF_LSH: A = src < 32 ? A << src : 0; break;
-            case BPF_RSH: A = src < 32 ? A >> src : 0; break;
-            case BPF_NEG: A = -A; break;
-            default: unknown_opcode(p, pc);
+            case BPF_OR:
+                A |= src;
+                break;
+            case BPF_AND:
+                A &= src;
+                break;
+            case BPF_XOR:
+                A ^= src;
+                break;
+            case BPF_LSH:
+                A = src < 32 ? A << src : 0;
+                break;
+            case BPF_RSH:
+                A = src < 32 ? A >> src : 0;
+                break;
+            case BPF_NEG:
+                A = -A;
+                break;
+            default:
+                unknown_opcode(p, pc);
             }
             pc++;
             break;
@@ -181,11 +200,21 @@ static uint32_t bpf_run(const struct prog *p, const struct seccomp_data *d)
                 break;
             }
             switch (BPF_OP(f->code)) {
-            case BPF_JEQ: taken = A == src; break;
-            case BPF_JGT: taken = A > src; break;
-            case BPF_JGE: taken = A >= src; break;
-            case BPF_JSET: taken = (A & src) != 0; break;
-            default: unknown_opcode(p, pc); taken = 0;
+            case BPF_JEQ:
+                taken = A == src;
+                break;
+            case BPF_JGT:
+                taken = A > src;
+                break;
+            case BPF_JGE:
+                taken = A >= src;
+                break;
+            case BPF_JSET:
+                taken = (A & src) != 0;
+                break;
+            default:
+                unknown_opcode(p, pc);
+                taken = 0;
             }
             pc += 1 + (size_t)(taken ? f->jt : f->jf);
             break;
@@ -237,8 +266,10 @@ static const char *validate(const struct prog *p, char *why, size_t size)
             break;
         case BPF_RET | BPF_K:
             if (f->k != SECCOMP_RET_ALLOW && f->k != SECCOMP_RET_KILL_PROCESS) {
-                snprintf(why, size, "insn %zu: returns %#x, not ALLOW or "
-                                    "KILL_PROCESS", pc, f->k);
+                snprintf(why, size,
+                         "insn %zu: returns %#x, not ALLOW or "
+                         "KILL_PROCESS",
+                         pc, f->k);
                 return why;
             }
             break;
@@ -254,16 +285,17 @@ static const char *validate(const struct prog *p, char *why, size_t size)
         case BPF_JMP | BPF_JGE | BPF_K:
         case BPF_JMP | BPF_JSET | BPF_K:
             if (f->jt >= rest || f->jf >= rest) {
-                snprintf(why, size, "insn %zu: jt +%u / jf +%u past the end "
-                                    "(%zu)", pc, f->jt, f->jf, p->len);
+                snprintf(why, size,
+                         "insn %zu: jt +%u / jf +%u past the end "
+                         "(%zu)",
+                         pc, f->jt, f->jf, p->len);
                 return why;
             }
             break;
         default:
             /* Our compiler only needs the opcodes above; anything else is
              * suspicious even where the kernel would accept it. */
-            snprintf(why, size, "insn %zu: unexpected opcode %#x", pc,
-                     f->code);
+            snprintf(why, size, "insn %zu: unexpected opcode %#x", pc, f->code);
             return why;
         }
     }
@@ -274,7 +306,7 @@ static const char *validate(const struct prog *p, char *why, size_t size)
     return NULL;
 }
 
-/* ---- libseccomp ------------------------------------------------------------ */
+/* ---- libseccomp ---------------------------------------------------------- */
 
 static struct prog libseccomp_compile(const struct policy *pol)
 {
@@ -315,7 +347,7 @@ static struct prog libseccomp_compile(const struct policy *pol)
     return p;
 }
 
-/* ---- the configurations ---------------------------------------------------- */
+/* ---- the configurations -------------------------------------------------- */
 
 #define EPOLLFD 3
 #define TIMERFD 4
@@ -364,7 +396,7 @@ static void add_net(struct mft *m, int fd)
     m->entries++;
 }
 
-/* ---- ABI.md §4, read directly --------------------------------------------- */
+/* ---- ABI.md §4, read directly -------------------------------------------- */
 
 /* Allowed by ABI.md §4 for the devices of c? */
 static int abi_allows(const struct config *c, const struct seccomp_data *d)
@@ -405,7 +437,7 @@ static int abi_allows(const struct config *c, const struct seccomp_data *d)
     return 0;
 }
 
-/* ---- value sets ------------------------------------------------------------ */
+/* ---- value sets ---------------------------------------------------------- */
 
 struct vset {
     uint64_t *v;
@@ -468,16 +500,17 @@ static void vs_around(struct vset *s, uint64_t v)
 
 static void vs_generic(struct vset *s)
 {
-    static const uint64_t g[] = {0, 1, 2, 0x7fffffff, 0x80000000,
-                                 0xffffffff, 1ull << 32, (1ull << 32) | 1,
-                                 2ull << 32, 1ull << 63, ~0ull, ~0ull - 1};
+    static const uint64_t g[] = {
+        0,          1,          2,          0x7fffffff,
+        0x80000000, 0xffffffff, 1ull << 32, (1ull << 32) | 1,
+        2ull << 32, 1ull << 63, ~0ull,      ~0ull - 1};
     for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++)
         vs_add(s, g[i]);
 }
 
 /* The interesting values of argument arg of the calls to nr. */
-static void values_for(const struct config *c, const struct policy *pol,
-                       int nr, unsigned arg, struct vset *s)
+static void values_for(const struct config *c, const struct policy *pol, int nr,
+                       unsigned arg, struct vset *s)
 {
     vs_generic(s);
     for (size_t i = 0; i < pol->nrules; i++) {
@@ -532,7 +565,7 @@ static void values_for(const struct config *c, const struct policy *pol,
     vs_unique(s);
 }
 
-/* ---- the sweep ---------------------------------------------------------------- */
+/* ---- the sweep ----------------------------------------------------------- */
 
 struct sweep {
     const struct config *c;
@@ -584,8 +617,8 @@ static void check_input(struct sweep *s, const struct seccomp_data *d)
 /* Unconstrained arguments: all zero, or all ones. */
 static const uint64_t free_fill[2] = {0, ~0ull};
 
-static void set_free(struct seccomp_data *d, const unsigned *args,
-                     size_t nargs, uint64_t fill)
+static void set_free(struct seccomp_data *d, const unsigned *args, size_t nargs,
+                     uint64_t fill)
 {
     for (unsigned a = 0; a < 6; a++) {
         int constrained = 0;
@@ -698,9 +731,9 @@ static void sweep_nr(struct sweep *s, const struct policy *pol, uint32_t arch,
                     continue;
                 for (unsigned mask = 0; mask < (1u << (2 * nargs)); mask++) {
                     for (size_t i = 0; i < nargs; i++) {
-                        const struct policy_rule *r =
-                            (mask >> (2 * i)) & 1 ? &pol->rules[rj]
-                                                  : &pol->rules[ri];
+                        const struct policy_rule *r = (mask >> (2 * i)) & 1
+                                                          ? &pol->rules[rj]
+                                                          : &pol->rules[ri];
                         uint64_t v = 0;
                         for (unsigned k = 0; k < r->ncond; k++)
                             if (r->cond[k].arg == args[i])
@@ -786,8 +819,8 @@ static void run_sweep(struct sweep *s, const struct policy *pol)
     static const uint32_t arches[] = {AUDIT_ARCH_X86_64, AUDIT_ARCH_I386,
                                       AUDIT_ARCH_AARCH64};
     static const uint32_t odd[] = {0x7fffffff, 0xffffffff, 0x80000000,
-                                   0x3fffffff, X32_BIT, X32_BIT | 0x3fffffff,
-                                   0xfffffffe, 1000, 0xffff};
+                                   0x3fffffff, X32_BIT,    X32_BIT | 0x3fffffff,
+                                   0xfffffffe, 1000,       0xffff};
 
     for (size_t a = 0; a < sizeof(arches) / sizeof(arches[0]); a++) {
         for (uint32_t nr = 0; nr <= 600; nr++) {
@@ -810,7 +843,7 @@ static void run_sweep(struct sweep *s, const struct policy *pol)
     }
 }
 
-/* ---- one configuration --------------------------------------------------------- */
+/* ---- one configuration --------------------------------------------------- */
 
 static void check_config(const struct config *c)
 {
@@ -827,16 +860,19 @@ static void check_config(const struct config *c)
     struct prog ours = {.insn = ours_buf, .len = n};
     const char *err = n == 0 ? "bpf_compile returned 0 (does not fit)"
                              : validate(&ours, why, sizeof(why));
-    tap(err == NULL, "%s: %zu rules, our program of %zu instructions passes "
-                     "the kernel's checks%s%s",
+    tap(err == NULL,
+        "%s: %zu rules, our program of %zu instructions passes "
+        "the static checks of a kernel load%s%s",
         c->name, pol.nrules, n, err ? ": " : "", err ? err : "");
     if (err != NULL)
         return;
 
     /* One instruction less room: it must say so rather than truncate. */
     size_t m = bpf_compile(&pol, small_buf, n - 1);
-    tap(m == 0, "%s: bpf_compile with room for %zu instructions returns 0 "
-                "(got %zu)", c->name, n - 1, m);
+    tap(m == 0,
+        "%s: bpf_compile with room for %zu instructions returns 0 "
+        "(got %zu)",
+        c->name, n - 1, m);
 
     struct prog ref = libseccomp_compile(&pol);
     /* libseccomp's program must be runnable here too. */
@@ -851,8 +887,9 @@ static void check_config(const struct config *c)
         printf("#   %s: %llu disagreements with libseccomp, %llu bad "
                "return values\n",
                c->name, s.disagree, s.bad_ret);
-    tap(s.abi_disagree == 0, "%s: %llu inputs decided as ABI.md section 4 "
-                             "says%s",
+    tap(s.abi_disagree == 0,
+        "%s: %llu inputs decided as ABI.md section 4 "
+        "says%s",
         c->name, s.inputs, s.abi_disagree ? ": DISAGREEMENTS above" : "");
     if (s.abi_disagree)
         printf("#   %s: %llu disagreements with ABI.md section 4\n", c->name,
@@ -885,8 +922,7 @@ int main(void)
 
     m = new_mft();
     add_block(m, 5, 512, (8ull << 30) + 512);
-    configs[nc++] = (struct config){"base+block 8GiB+512", EPOLLFD, TIMERFD,
-                                    m};
+    configs[nc++] = (struct config){"base+block 8GiB+512", EPOLLFD, TIMERFD, m};
 
     /* Capacities at the 32-bit boundaries, one-block disks, big fds, a
      * device that is declared but not attached. */
@@ -921,15 +957,14 @@ int main(void)
         else
             add_net(m, 5 + i);
     }
-    configs[nc++] = (struct config){"base+30block+30net", EPOLLFD, TIMERFD,
-                                    m};
+    configs[nc++] = (struct config){"base+30block+30net", EPOLLFD, TIMERFD, m};
 
     /* Odd event fds: high numbers, and a timer fd that is not epoll+1. */
     m = new_mft();
     add_block(m, 3, 512, 1 << 20);
     add_net(m, 4);
-    configs[nc++] = (struct config){"base(epoll 1023, timer 77)+block+net",
-                                    1023, 77, m};
+    configs[nc++] =
+        (struct config){"base(epoll 1023, timer 77)+block+net", 1023, 77, m};
 
     for (size_t i = 0; i < nc; i++) {
         check_config(&configs[i]);
@@ -941,7 +976,7 @@ int main(void)
         printf("# all %d tests passed: %llu inputs compared\n", test_no,
                total_inputs);
     else
-        printf("# %d of %d tests FAILED (%llu inputs compared)\n",
-               failed_tests, test_no, total_inputs);
+        printf("# %d of %d tests FAILED (%llu inputs compared)\n", failed_tests,
+               test_no, total_inputs);
     return failed_tests == 0 ? 0 : 1;
 }

@@ -15,6 +15,7 @@ struct guest {
     uint64_t kernel_end; /* highest p_vaddr + p_memsz */
     size_t nloads;
     const Elf64_Phdr *loads[NABLA_MAX_GUEST_SEGMENTS];
+    uint64_t orig_filesz[NABLA_MAX_GUEST_SEGMENTS]; /* set by the packer */
     struct abi1_info abi;
     const struct mft *mft; /* inside img.data, validated */
     size_t mft_size;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "devopts.h"
+#include "inspect.h"
 #include "manifest.h"
 #include "nabla/packed.h"
 #include "nabla/version.h"
@@ -22,6 +23,8 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: nabla-pack [OPTIONS] UNIKERNEL [MANIFEST.json] "
             "[-- DEFAULT-ARGS...]\n"
+            "       nabla-pack inspect [--json] APP    what APP holds\n"
+            "       nabla-pack verify APP              check APP's checksum\n"
             "       nabla-pack gen-manifest MANIFEST.json -o OUT.c\n"
             "\n"
             "Packs a Solo5 spt unikernel into one static executable that\n"
@@ -136,6 +139,10 @@ int main(int argc, char **argv)
 
     if (argc > 1 && strcmp(argv[1], "gen-manifest") == 0)
         return cmd_gen_manifest(argc, argv);
+    if (argc > 1 && strcmp(argv[1], "verify") == 0)
+        return cmd_verify(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "inspect") == 0)
+        return cmd_inspect(argc - 1, argv + 1);
 
     req.options = options;
     for (i = 1; i < argc; i++) {

@@ -17,12 +17,13 @@
 #include "guest.h"
 #include "manifest.h"
 #include "merge.h"
+#include "packed.h"
 
 extern const unsigned char nabla_stub_blob[], nabla_stub_blob_end[];
 extern const unsigned char nabla_trampoline_blob[],
     nabla_trampoline_blob_end[];
 
-#define TRAMPOLINE_ALIGN 4
+#define TRAMPOLINE_ALIGN 1
 
 /*
  * The exit trampoline goes into the unused tail of the last page of an
@@ -218,8 +219,18 @@ static int build_payload(struct buffer *b, const struct pack_request *req,
     p.mem_mb = req->mem_mb;
     p.trampoline = trampoline;
     p.nsegments = (uint32_t)g->nloads;
+    for (size_t i = 0; i < g->img.phnum; i++) {
+        const Elf64_Phdr *ph = &g->img.phdr[i];
+        if (ph->p_type == PT_TLS) {
+            p.tls_vaddr = ph->p_vaddr;
+            p.tls_filesz = ph->p_filesz;
+            p.tls_memsz = ph->p_memsz;
+            p.tls_align = ph->p_align;
+        }
+    }
     for (size_t i = 0; i < g->nloads; i++) {
         const Elf64_Phdr *ph = g->loads[i];
+        p.segment_filesz[i] = g->orig_filesz[i];
         uint64_t start = ph->p_vaddr & ~(SPT_PAGE_SIZE - 1);
         uint64_t end = (ph->p_vaddr + ph->p_memsz + SPT_PAGE_SIZE - 1) &
                        ~(SPT_PAGE_SIZE - 1);
@@ -271,6 +282,28 @@ static int load_stub(struct elf_image *stub, const char *path, char *err,
     return 0;
 }
 
+/* Computes the checksum of the file just written and stores it in its
+ * payload, so that `nabla-pack verify` can tell a damaged copy. */
+static int store_checksum(int fd, const char *path, char *err, size_t errsz)
+{
+    struct elf_image img;
+    uint8_t sum[32];
+
+    if (elf_image_load(&img, path, err, errsz) != 0)
+        return -1;
+    int rc = packed_checksum(&img, sum, err, errsz);
+    elf_image_free(&img);
+    if (rc != 0)
+        return -1;
+    off_t at = (off_t)(NABLA_PAYLOAD_HEADER_OFFSET +
+                       offsetof(struct nabla_payload, checksum));
+    if (pwrite(fd, sum, sizeof(sum), at) != (ssize_t)sizeof(sum)) {
+        snprintf(err, errsz, "%s: write error: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 /* Writes the output through a temporary file renamed into place. */
 static int write_output(const struct pack_request *req,
                         const struct merge_input *in, char *err, size_t errsz)
@@ -290,6 +323,8 @@ static int write_output(const struct pack_request *req,
         return -1;
     }
     int rc = merge_write(in, fd, err, errsz);
+    if (rc == 0)
+        rc = store_checksum(fd, tmp, err, errsz);
     if (rc == 0 && fchmod(fd, 0755) != 0) {
         snprintf(err, errsz, "%s: chmod: %s", tmp, strerror(errno));
         rc = -1;
@@ -340,7 +375,10 @@ int pack(const struct pack_request *req, char *err, size_t errsz)
         goto out_guest;
     qsort(g.loads, g.nloads, sizeof(g.loads[0]), cmp_phdr_vaddr);
     uint64_t trampoline = 0;
+    for (size_t i = 0; i < g.nloads; i++)
+        g.orig_filesz[i] = g.loads[i]->p_filesz;
     int tseg = find_trampoline_room(&g, &trampoline);
+    uint64_t orig_filesz = tseg >= 0 ? g.loads[tseg]->p_filesz : 0;
     if (tseg >= 0) {
         if (append_trampoline(&g, (size_t)tseg, trampoline, &tramp_phdr,
                               &tramp_data) != 0) {
@@ -349,6 +387,7 @@ int pack(const struct pack_request *req, char *err, size_t errsz)
         }
         guest_data[tseg] = tramp_data;
         g.loads[tseg] = &tramp_phdr;
+        g.orig_filesz[tseg] = orig_filesz;
     }
     if (build_payload(&payload, req, &g, mft, trampoline) != 0) {
         snprintf(err, errsz, "out of memory");

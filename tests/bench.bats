@@ -1,0 +1,98 @@
+#!/usr/bin/env bats
+# The benchmarks of bench/ (run in full by `make bench`), each run here with
+# --quick so that they cannot rot: they must run and print a well-formed
+# result line with numbers in it. Their performance targets are NOT checked
+# here (a quick run on a busy machine measures little).
+#
+# Row format (bench/lib.sh):
+#   NAME | BASELINE UNIT | NABLA UNIT | RATIO | TARGET | PASS/FAIL | NOTES
+
+load helpers
+
+NUM='[0-9]+(\.[0-9]+)?'
+
+setup_file() {
+    # The bench guests and baselines: `make check` builds only `all`.
+    local sanitize=0 log=$BATS_FILE_TMPDIR/make.log
+    if [[ $NABLA_BUILD == "$REPO_ROOT/build/sanitize" ]]; then
+        sanitize=1
+    elif [[ $NABLA_BUILD != "$REPO_ROOT/build" ]]; then
+        return 0 # a build directory make does not know: use what is there
+    fi
+    if ! env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+        make -C "$REPO_ROOT" SANITIZE=$sanitize bench-build >"$log" 2>&1; then
+        echo "make bench-build failed:" >&2
+        tail -n 30 "$log" >&2
+        return 1
+    fi
+}
+
+# run_bench NAME: runs bench/NAME --quick (stdout in $output, stderr in
+# $stderr); skips the test if the benchmark skipped itself (exit 77).
+run_bench() {
+    run --separate-stderr "$REPO_ROOT/bench/$1" --quick
+    if ((status == 77)); then
+        skip "bench/$1: ${output##*| SKIP | }"
+    fi
+    assert_success
+    assert_equal "${#lines[@]}" 1
+}
+
+# assert_row NAME UNIT: the one line of $output is NAME's row with numbers in
+# UNIT for the baseline and nabla, a numeric ratio, and PASS or FAIL.
+assert_row() {
+    local re="^$1 \| $NUM $2 \| $NUM $2 \| $NUM \| [^|]+ \| (PASS|FAIL) \| [^|]*$"
+    assert_output --regexp "$re"
+}
+
+@test "bench/start-hello --quick: packed hello vs static musl hello, start to exit" {
+    run_bench start-hello
+    assert_row start-hello us
+    assert_output --regexp "means: baseline $NUM us, nabla $NUM us"
+}
+
+@test "bench/start-64m --quick: 64 MiB guest vs static musl hello, start to exit" {
+    run_bench start-64m
+    assert_row start-64m us
+    assert_output --regexp "big64/hello $NUM "
+}
+
+@test "bench/pss --quick: Pss per instance of many packed guests vs musl processes" {
+    run_bench pss
+    assert_row pss kB
+    assert_output --regexp "one alone: nabla $NUM kB, baseline $NUM kB"
+}
+
+@test "bench/block --quick: 512-byte block write+read ops/s vs pwrite/pread" {
+    run_bench block
+    assert_row block ops/s
+}
+
+@test "bench/net --quick: UDP echo round trips/s over a tap vs a musl process" {
+    [[ -c /dev/net/tun ]] || skip "no /dev/net/tun: cannot make tap devices"
+    command -v ip >/dev/null || skip "no ip command (iproute2)"
+    run_bench net
+    assert_row net rt/s
+}
+
+@test "bench/stub-info: stub size and system calls before the jump" {
+    run --separate-stderr "$REPO_ROOT/bench/stub-info" --quick
+    assert_success
+    assert_equal "${#lines[@]}" 2
+    assert_line --index 0 --regexp "^stub size: text [0-9]+ data [0-9]+ bss [0-9]+ bytes .*; stripped file [0-9]+ bytes$"
+    assert_line --index 1 --regexp "^stub syscalls: [0-9]+ before the jump .*; packed hello [0-9]+ in all .*, its guest [0-9]+ after seccomp; baseline hello [0-9]+ in all$"
+}
+
+@test "bench/run-all --quick: one table with a row per benchmark" {
+    run --separate-stderr "$REPO_ROOT/bench/run-all" --quick
+    assert_success
+    assert_line --regexp '^benchmark +\| baseline +\| nabla +\| ratio +\| target +\| result +\| notes$'
+    local b
+    for b in start-hello start-64m pss block net; do
+        assert_line --regexp "^$b +\| .* \| (PASS|FAIL|SKIP) +\| "
+    done
+    refute_output --partial ERROR
+    assert_line --regexp '^stub size: '
+    assert_line --regexp '^stub syscalls: '
+    assert_line --regexp '^targets missed: [0-9]+; errors: 0$'
+}

@@ -1,0 +1,243 @@
+/*
+ * verify, inspect and extract: what a packed executable holds, read back
+ * from the file alone (nothing is run).
+ */
+#include "inspect.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "manifest.h"
+#include "nabla/version.h"
+#include "packed.h"
+#include "policy.h"
+
+static int fail(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "nabla-pack: error: ");
+    fprintf(stderr, fmt, arg);
+    fputc('\n', stderr);
+    return 1;
+}
+
+static int open_checked(struct packed *pk, const char *path, int verify)
+{
+    char err[512];
+    uint8_t sum[32];
+
+    if (packed_open(pk, path, err, sizeof(err)) != 0)
+        return fail("%s", err);
+    if (!verify)
+        return 0;
+    if (packed_checksum(&pk->img, sum, err, sizeof(err)) != 0) {
+        packed_close(pk);
+        return fail("%s", err);
+    }
+    if (memcmp(sum, pk->payload->checksum, sizeof(sum)) != 0) {
+        packed_close(pk);
+        return fail("%s: checksum mismatch: the file is damaged, do not run "
+                    "it", path);
+    }
+    return 0;
+}
+
+/* The one path argument of a subcommand, and its flags. */
+static const char *one_path(int argc, char **argv, int *json,
+                            const char **out)
+{
+    const char *path = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (json && strcmp(argv[i], "--json") == 0)
+            *json = 1;
+        else if (out && strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+            *out = argv[++i];
+        else if (argv[i][0] == '-' || path != NULL)
+            return NULL;
+        else
+            path = argv[i];
+    }
+    return path;
+}
+
+int cmd_verify(int argc, char **argv)
+{
+    struct packed pk;
+    const char *path = one_path(argc, argv, NULL, NULL);
+
+    if (path == NULL)
+        return fail("%s", "usage: nabla-pack verify APP");
+    if (open_checked(&pk, path, 1) != 0)
+        return 1;
+    printf("%s: OK (sha256 ", path);
+    for (int i = 0; i < 32; i++)
+        printf("%02x", pk.payload->checksum[i]);
+    printf(")\n");
+    packed_close(&pk);
+    return 0;
+}
+
+/* The policy with run-time values named, from the manifest's devices. */
+static void describe_policy(const struct packed *pk, int symbolic, char *buf,
+                            size_t size)
+{
+    static struct policy pol;
+    struct mft *m = calloc(1, MFT_SIZE(MFT_MAX_ENTRIES));
+
+    pol.nrules = 0;
+    buf[0] = '\0';
+    if (m == NULL)
+        return;
+    memcpy(m, pk->mft, MFT_SIZE(pk->mft->entries));
+    for (uint32_t i = 1; i < m->entries; i++) {
+        m->e[i].attached = true;
+        m->e[i].b.hostfd = -1;
+        m->e[i].u.block_basic.block_size = 512;
+        m->e[i].u.block_basic.capacity = 512;
+    }
+    policy_add_base(&pol, -1, -1);
+    policy_add_devices(&pol, m);
+    policy_describe(&pol, symbolic, buf, size);
+    free(m);
+}
+
+static void json_string(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            printf("\\%c", c);
+        else if (c < 0x20)
+            printf("\\u%04x", c);
+        else
+            putchar(c);
+    }
+    putchar('"');
+}
+
+static void print_text(const struct packed *pk, const char *policy)
+{
+    const struct nabla_payload *p = pk->payload;
+
+    printf("file:        %s\n", pk->img.path);
+    printf("stub:        nabla %s, Solo5 spt ABI version %u (target %u)\n",
+           NABLA_VERSION, p->abi_version, p->abi_target);
+    printf("guest entry: %#llx\n", (unsigned long long)p->guest_entry);
+    for (size_t i = 0; i < pk->nguest; i++) {
+        const Elf64_Phdr *ph = pk->guest[i];
+        printf("segment:     %#llx-%#llx %c%c%c file %llu bytes\n",
+               (unsigned long long)ph->p_vaddr,
+               (unsigned long long)(ph->p_vaddr + ph->p_memsz),
+               ph->p_flags & PF_R ? 'r' : '-', ph->p_flags & PF_W ? 'w' : '-',
+               ph->p_flags & PF_X ? 'x' : '-',
+               (unsigned long long)p->segment_filesz[i]);
+    }
+    printf("kernel end:  %#llx\n", (unsigned long long)p->kernel_end);
+    printf("memory:      %llu MiB%s\n",
+           (unsigned long long)(p->mem_mb ? p->mem_mb : NABLA_MEM_DEFAULT_MB),
+           p->mem_mb ? "" : " (stub default)");
+    printf("stub unmapped before the guest runs: %s\n",
+           p->trampoline ? "yes" : "no (no room for the exit trampoline)");
+    printf("devices:\n");
+    if (pk->mft->entries <= 1)
+        printf("  (none)\n");
+    for (uint32_t i = 1; i < pk->mft->entries; i++)
+        printf("  %-16s %s\n", pk->mft->e[i].name,
+               manifest_type_name(pk->mft->e[i].type));
+    printf("default options:");
+    for (uint32_t i = 0; i < p->options_count; i++)
+        printf(" %s", packed_string(pk, p->options_offset, p->options_count,
+                                    i));
+    printf("%s\ndefault arguments:", p->options_count ? "" : " (none)");
+    for (uint32_t i = 0; i < p->args_count; i++)
+        printf(" %s", packed_string(pk, p->args_offset, p->args_count, i));
+    printf("%s\nseccomp policy (fds and sizes are decided at run time; "
+           "APP --print-policy shows them):\n",
+           p->args_count ? "" : " (none)");
+    for (const char *l = policy; *l;) {
+        const char *e = strchr(l, '\n');
+        size_t n = e ? (size_t)(e - l) : strlen(l);
+        printf("  %.*s\n", (int)n, l);
+        l += n + (e != NULL);
+    }
+}
+
+static void print_json(const struct packed *pk, const char *policy)
+{
+    const struct nabla_payload *p = pk->payload;
+
+    printf("{\"file\": ");
+    json_string(pk->img.path);
+    printf(", \"stub_version\": \"%s\", \"abi_target\": %u, "
+           "\"abi_version\": %u, \"entry\": %llu, \"kernel_end\": %llu, "
+           "\"mem_mb\": %llu, \"stub_unmapped\": %s,\n \"segments\": [",
+           NABLA_VERSION, p->abi_target, p->abi_version,
+           (unsigned long long)p->guest_entry,
+           (unsigned long long)p->kernel_end,
+           (unsigned long long)(p->mem_mb ? p->mem_mb : NABLA_MEM_DEFAULT_MB),
+           p->trampoline ? "true" : "false");
+    for (size_t i = 0; i < pk->nguest; i++) {
+        const Elf64_Phdr *ph = pk->guest[i];
+        printf("%s{\"vaddr\": %llu, \"memsz\": %llu, \"filesz\": %llu, "
+               "\"flags\": \"%s%s%s\"}",
+               i ? ", " : "", (unsigned long long)ph->p_vaddr,
+               (unsigned long long)ph->p_memsz,
+               (unsigned long long)p->segment_filesz[i],
+               ph->p_flags & PF_R ? "r" : "", ph->p_flags & PF_W ? "w" : "",
+               ph->p_flags & PF_X ? "x" : "");
+    }
+    printf("],\n \"devices\": [");
+    for (uint32_t i = 1; i < pk->mft->entries; i++) {
+        printf("%s{\"name\": ", i > 1 ? ", " : "");
+        json_string(pk->mft->e[i].name);
+        printf(", \"type\": \"%s\"}", manifest_type_name(pk->mft->e[i].type));
+    }
+    printf("],\n \"default_options\": [");
+    for (uint32_t i = 0; i < p->options_count; i++) {
+        printf("%s", i ? ", " : "");
+        json_string(packed_string(pk, p->options_offset, p->options_count, i));
+    }
+    printf("],\n \"default_args\": [");
+    for (uint32_t i = 0; i < p->args_count; i++) {
+        printf("%s", i ? ", " : "");
+        json_string(packed_string(pk, p->args_offset, p->args_count, i));
+    }
+    printf("],\n \"policy\": [");
+    int first = 1;
+    for (const char *l = policy; *l;) {
+        const char *e = strchr(l, '\n');
+        size_t n = e ? (size_t)(e - l) : strlen(l);
+        char line[512];
+        snprintf(line, sizeof(line), "%.*s", (int)n, l);
+        printf("%s", first ? "" : ", ");
+        json_string(line);
+        first = 0;
+        l += n + (e != NULL);
+    }
+    printf("]}\n");
+}
+
+int cmd_inspect(int argc, char **argv)
+{
+    struct packed pk;
+    int json = 0;
+    static char policy[64 * 1024];
+    const char *path = one_path(argc, argv, &json, NULL);
+
+    if (path == NULL)
+        return fail("%s", "usage: nabla-pack inspect [--json] APP");
+    if (open_checked(&pk, path, 0) != 0)
+        return 1;
+    describe_policy(&pk, 1, policy, sizeof(policy));
+    if (json)
+        print_json(&pk, policy);
+    else
+        print_text(&pk, policy);
+    packed_close(&pk);
+    return 0;
+}

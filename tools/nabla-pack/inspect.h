@@ -1,0 +1,10 @@
+/* nabla-pack subcommands that read a packed executable. */
+#ifndef NABLA_PACK_INSPECT_H
+#define NABLA_PACK_INSPECT_H
+
+/* Each returns the process exit status; argv[0] is the subcommand. */
+int cmd_verify(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
+
+#endif

@@ -1,0 +1,37 @@
+/* Reading a packed executable back: for verify, inspect and extract. */
+#ifndef NABLA_PACK_PACKED_H
+#define NABLA_PACK_PACKED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "elfimage.h"
+#include "nabla/abi.h"
+#include "nabla/packed.h"
+#include "sha256.h"
+
+struct packed {
+    struct elf_image img;
+    const struct nabla_payload *payload; /* inside img.data */
+    size_t payload_size;
+    const struct mft *mft;
+    size_t nguest;
+    const Elf64_Phdr *guest[NABLA_MAX_GUEST_SEGMENTS]; /* by address */
+};
+
+/*
+ * Opens path and checks that it is a packed nabla executable whose payload
+ * and segments lie inside the file. Returns 0, or -1 with one line in err.
+ */
+int packed_open(struct packed *pk, const char *path, char *err, size_t errsz);
+void packed_close(struct packed *pk);
+
+/* The checksum as defined in struct nabla_payload, computed over img. */
+int packed_checksum(const struct elf_image *img, uint8_t out[32], char *err,
+                    size_t errsz);
+
+/* Default options and guest arguments of the payload. */
+const char *packed_string(const struct packed *pk, uint32_t offset,
+                          uint32_t count, uint32_t i);
+
+#endif
