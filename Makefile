@@ -78,6 +78,7 @@ $(BINDINGS): $(BINDINGS_OBJS)
 PACK_SRCS := tools/nabla-pack/main.c tools/nabla-pack/pack.c \
 	tools/nabla-pack/guest.c tools/nabla-pack/manifest.c \
 	tools/nabla-pack/packed.c tools/nabla-pack/inspect.c \
+	tools/nabla-pack/extract.c \
 	linker/elfimage.c linker/merge.c linker/sha256.c stub/devopts.c \
 	stub/policy.c
 PACK_OBJS := $(patsubst %.c,$(B)/host/%.o,$(PACK_SRCS)) \

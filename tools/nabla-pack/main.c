@@ -25,6 +25,7 @@ static void usage(FILE *f)
             "[-- DEFAULT-ARGS...]\n"
             "       nabla-pack inspect [--json] APP    what APP holds\n"
             "       nabla-pack verify APP              check APP's checksum\n"
+            "       nabla-pack extract APP -o DIR      guest ELF + manifest.json\n"
             "       nabla-pack gen-manifest MANIFEST.json -o OUT.c\n"
             "\n"
             "Packs a Solo5 spt unikernel into one static executable that\n"
@@ -143,6 +144,8 @@ int main(int argc, char **argv)
         return cmd_verify(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "inspect") == 0)
         return cmd_inspect(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "extract") == 0)
+        return cmd_extract(argc - 1, argv + 1);
 
     req.options = options;
     for (i = 1; i < argc; i++) {

@@ -1,0 +1,338 @@
+/*
+ * extract: writes back the guest of a packed executable as a Solo5 spt
+ * guest ELF (runnable again by nabla-pack) and its manifest.json.
+ *
+ * The original file is not stored, so the result is equivalent rather than
+ * identical: the same segments (without the exit trampoline), entry point,
+ * PT_TLS, ABI1 and MFT1 notes, PT_INTERP, and the guest's symbols.
+ * Extracting an extracted-and-repacked guest gives the same bytes again.
+ */
+#include "inspect.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "manifest.h"
+#include "packed.h"
+
+#define SOLO5_INTERP "/nonexistent/solo5/"
+#define PAGE 0x1000ull
+
+struct out {
+    uint8_t *data;
+    size_t len, cap;
+    int oom;
+};
+
+static size_t out_reserve(struct out *o, size_t at, size_t len)
+{
+    if (at + len > o->cap) {
+        size_t cap = 2 * (at + len) + 4096;
+        uint8_t *d = realloc(o->data, cap);
+        if (d == NULL) {
+            o->oom = 1;
+            return at;
+        }
+        memset(d + o->cap, 0, cap - o->cap);
+        o->data = d;
+        o->cap = cap;
+    }
+    if (at + len > o->len)
+        o->len = at + len;
+    return at;
+}
+
+static void out_write(struct out *o, size_t at, const void *src, size_t len)
+{
+    out_reserve(o, at, len);
+    if (!o->oom)
+        memcpy(o->data + at, src, len);
+}
+
+static size_t align_up(size_t v, size_t a)
+{
+    return (v + a - 1) & ~(a - 1);
+}
+
+struct note_abi1 {
+    uint32_t namesz, descsz, type;
+    char name[8];
+    struct abi1_info desc;
+};
+
+/* The MFT1 note: descriptor 8-byte aligned, 24 bytes into the note. */
+static size_t write_mft_note(struct out *o, size_t at, const struct mft *mft)
+{
+    uint32_t hdr[3] = {sizeof(ABI_NOTE_NAME), (uint32_t)MFT_SIZE(mft->entries),
+                       MFT1_NOTE_TYPE};
+    char name[12] = ABI_NOTE_NAME;
+    struct mft *clean = calloc(1, MFT_SIZE(mft->entries));
+    if (clean == NULL) {
+        o->oom = 1;
+        return 0;
+    }
+    clean->version = MFT_VERSION;
+    clean->entries = mft->entries;
+    for (uint32_t i = 0; i < mft->entries; i++) {
+        memcpy(clean->e[i].name, mft->e[i].name, MFT_NAME_SIZE);
+        clean->e[i].type = mft->e[i].type;
+    }
+    out_write(o, at, hdr, sizeof(hdr));
+    out_write(o, at + 12, name, sizeof(name));
+    out_write(o, at + 24, clean, MFT_SIZE(mft->entries));
+    free(clean);
+    return 24 + MFT_SIZE(mft->entries);
+}
+
+struct sym_out {
+    struct out syms, names;
+    const struct packed *pk;
+    size_t nsyms, nlocal;
+};
+
+/* Keeps the guest's symbols: those that point into guest segments. */
+static void keep_symbol(void *ctx, const char *name, const Elf64_Sym *s)
+{
+    struct sym_out *so = ctx;
+    const struct packed *pk = so->pk;
+    int inside = 0;
+
+    for (size_t i = 0; i < pk->nguest; i++) {
+        const Elf64_Phdr *ph = pk->guest[i];
+        if (s->st_value >= ph->p_vaddr &&
+            s->st_value <= ph->p_vaddr + ph->p_memsz)
+            inside = 1;
+    }
+    if (!inside)
+        return;
+    Elf64_Sym copy = *s;
+    copy.st_name = (uint32_t)so->names.len;
+    copy.st_shndx = SHN_ABS; /* no guest sections are rebuilt */
+    out_write(&so->names, so->names.len, name, strlen(name) + 1);
+    out_write(&so->syms, so->syms.len, &copy, sizeof(copy));
+    so->nsyms++;
+    /* The packed table lists locals first, so the order is kept. */
+    if (ELF64_ST_BIND(s->st_info) == STB_LOCAL)
+        so->nlocal++;
+}
+
+static int build_elf(const struct packed *pk, struct out *o)
+{
+    const struct nabla_payload *p = pk->payload;
+    Elf64_Phdr ph[NABLA_MAX_GUEST_SEGMENTS + 6];
+    size_t nph = 0;
+    int has_tls = p->tls_memsz != 0;
+    size_t nphdrs = 1 + pk->nguest + (has_tls ? 1 : 0) + 2 + 1;
+    size_t off = sizeof(Elf64_Ehdr) + nphdrs * sizeof(Elf64_Phdr);
+
+    memset(ph, 0, sizeof(ph));
+    /* PT_INTERP first, as the ELF specification wants. */
+    size_t interp_off = off;
+    out_write(o, off, SOLO5_INTERP, sizeof(SOLO5_INTERP));
+    off += sizeof(SOLO5_INTERP);
+    ph[nph++] = (Elf64_Phdr){.p_type = PT_INTERP, .p_flags = PF_R,
+                             .p_offset = interp_off, .p_filesz =
+                             sizeof(SOLO5_INTERP), .p_memsz =
+                             sizeof(SOLO5_INTERP), .p_align = 1};
+    for (size_t i = 0; i < pk->nguest; i++) {
+        const Elf64_Phdr *g = pk->guest[i];
+        uint64_t filesz = p->segment_filesz[i];
+        uint64_t memsz = g->p_memsz - (g->p_filesz - filesz);
+        off = align_up(off, PAGE) + g->p_vaddr % PAGE;
+        out_write(o, off, pk->img.data + g->p_offset, filesz);
+        ph[nph++] = (Elf64_Phdr){.p_type = PT_LOAD, .p_flags = g->p_flags,
+                                 .p_offset = off, .p_vaddr = g->p_vaddr,
+                                 .p_paddr = g->p_vaddr, .p_filesz = filesz,
+                                 .p_memsz = memsz, .p_align = PAGE};
+        if (has_tls && p->tls_vaddr >= g->p_vaddr &&
+            p->tls_vaddr < g->p_vaddr + memsz)
+            ph[nph++] = (Elf64_Phdr){
+                .p_type = PT_TLS, .p_flags = PF_R,
+                .p_offset = off + (p->tls_vaddr - g->p_vaddr),
+                .p_vaddr = p->tls_vaddr, .p_paddr = p->tls_vaddr,
+                .p_filesz = p->tls_filesz, .p_memsz = p->tls_memsz,
+                .p_align = p->tls_align};
+        off += filesz;
+    }
+    if (nph != nphdrs - 3)
+        return -1; /* PT_TLS outside every segment: damaged payload */
+    /* The notes, in their own PT_NOTEs, after the segments. */
+    struct note_abi1 abi = {sizeof(ABI_NOTE_NAME), sizeof(struct abi1_info),
+                            ABI1_NOTE_TYPE, ABI_NOTE_NAME,
+                            {p->abi_target, p->abi_version, 0, 0}};
+    off = align_up(off, 8);
+    out_write(o, off, &abi, sizeof(abi));
+    ph[nph++] = (Elf64_Phdr){.p_type = PT_NOTE, .p_flags = PF_R,
+                             .p_offset = off, .p_filesz = sizeof(abi),
+                             .p_memsz = sizeof(abi), .p_align = 4};
+    off = align_up(off + sizeof(abi), 8);
+    size_t mft_size = write_mft_note(o, off, pk->mft);
+    ph[nph++] = (Elf64_Phdr){.p_type = PT_NOTE, .p_flags = PF_R,
+                             .p_offset = off, .p_filesz = mft_size,
+                             .p_memsz = mft_size, .p_align = 8};
+    off = align_up(off + mft_size, 8);
+    ph[nph++] = (Elf64_Phdr){.p_type = PT_GNU_STACK,
+                             .p_flags = PF_R | PF_W, .p_align = 16};
+
+    /* Symbols (absolute: the sections are not rebuilt), then headers. */
+    struct sym_out so = {.pk = pk};
+    Elf64_Sym null_sym;
+    memset(&null_sym, 0, sizeof(null_sym));
+    out_write(&so.syms, 0, &null_sym, sizeof(null_sym));
+    out_write(&so.names, 0, "", 1);
+    elf_image_symbols(&pk->img, keep_symbol, &so);
+    static const char shstr[] = "\0.symtab\0.strtab\0.shstrtab";
+    size_t symtab_off = off;
+    out_write(o, off, so.syms.data, so.syms.len);
+    off += so.syms.len;
+    size_t strtab_off = off;
+    out_write(o, off, so.names.data, so.names.len);
+    off += so.names.len;
+    size_t shstr_off = off;
+    out_write(o, off, shstr, sizeof(shstr));
+    off = align_up(off + sizeof(shstr), 8);
+    Elf64_Shdr sh[4];
+    memset(sh, 0, sizeof(sh));
+    sh[1] = (Elf64_Shdr){.sh_name = 1, .sh_type = SHT_SYMTAB,
+                         .sh_offset = symtab_off, .sh_size = so.syms.len,
+                         .sh_link = 2, .sh_info = (uint32_t)(1 + so.nlocal),
+                         .sh_addralign = 8,
+                         .sh_entsize = sizeof(Elf64_Sym)};
+    sh[2] = (Elf64_Shdr){.sh_name = 9, .sh_type = SHT_STRTAB,
+                         .sh_offset = strtab_off, .sh_size = so.names.len,
+                         .sh_addralign = 1};
+    sh[3] = (Elf64_Shdr){.sh_name = 17, .sh_type = SHT_STRTAB,
+                         .sh_offset = shstr_off, .sh_size = sizeof(shstr),
+                         .sh_addralign = 1};
+    out_write(o, off, sh, sizeof(sh));
+    int oom = so.syms.oom || so.names.oom;
+    free(so.syms.data);
+    free(so.names.data);
+
+    Elf64_Ehdr eh;
+    memset(&eh, 0, sizeof(eh));
+    memcpy(eh.e_ident, ELFMAG, SELFMAG);
+    eh.e_ident[EI_CLASS] = ELFCLASS64;
+    eh.e_ident[EI_DATA] = ELFDATA2LSB;
+    eh.e_ident[EI_VERSION] = EV_CURRENT;
+    eh.e_type = ET_EXEC;
+    eh.e_machine = EM_X86_64;
+    eh.e_version = EV_CURRENT;
+    eh.e_entry = p->guest_entry;
+    eh.e_phoff = sizeof(Elf64_Ehdr);
+    eh.e_shoff = off;
+    eh.e_ehsize = sizeof(Elf64_Ehdr);
+    eh.e_phentsize = sizeof(Elf64_Phdr);
+    eh.e_phnum = (uint16_t)nph;
+    eh.e_shentsize = sizeof(Elf64_Shdr);
+    eh.e_shnum = 4;
+    eh.e_shstrndx = 3;
+    out_write(o, 0, &eh, sizeof(eh));
+    out_write(o, sizeof(eh), ph, nph * sizeof(Elf64_Phdr));
+    return oom || o->oom ? -1 : 0;
+}
+
+static int write_file(const char *path, const void *data, size_t len,
+                      mode_t mode)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    if (fd < 0)
+        return -1;
+    const uint8_t *p = data;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            close(fd);
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return close(fd);
+}
+
+static int write_manifest_json(const struct mft *mft, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (f == NULL)
+        return -1;
+    fprintf(f, "{\n    \"type\": \"solo5.manifest\",\n    \"version\": 1,\n"
+               "    \"devices\": [");
+    for (uint32_t i = 1; i < mft->entries; i++)
+        fprintf(f, "%s\n        { \"name\": \"%s\", \"type\": \"%s\" }",
+                i > 1 ? "," : "", mft->e[i].name,
+                manifest_type_name(mft->e[i].type));
+    fprintf(f, "%s]\n}\n", mft->entries > 1 ? "\n    " : "");
+    return fclose(f);
+}
+
+int cmd_extract(int argc, char **argv)
+{
+    const char *app = NULL, *dir = NULL;
+    struct packed pk;
+    struct out o = {0};
+    char err[512];
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+            dir = argv[++i];
+        else if (argv[i][0] != '-' && app == NULL)
+            app = argv[i];
+        else {
+            fprintf(stderr, "nabla-pack: error: extract: unexpected argument "
+                            "'%s' (usage: nabla-pack extract APP -o DIR)\n",
+                    argv[i]);
+            return 1;
+        }
+    }
+    if (app == NULL || dir == NULL) {
+        fprintf(stderr, "nabla-pack: error: usage: nabla-pack extract APP -o "
+                        "DIR\n");
+        return 1;
+    }
+    if (packed_open(&pk, app, err, sizeof(err)) != 0) {
+        fprintf(stderr, "nabla-pack: error: %s\n", err);
+        return 1;
+    }
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "nabla-pack: error: %s: cannot create: %s\n", dir,
+                strerror(errno));
+        packed_close(&pk);
+        return 1;
+    }
+    const char *base = strrchr(app, '/');
+    base = base ? base + 1 : app;
+    size_t len = strlen(dir) + strlen(base) + 32;
+    char *elf_path = malloc(len), *json_path = malloc(len);
+    int rc = 1;
+    if (elf_path == NULL || json_path == NULL)
+        goto out;
+    snprintf(elf_path, len, "%s/%s.spt", dir, base);
+    snprintf(json_path, len, "%s/manifest.json", dir);
+    if (build_elf(&pk, &o) != 0) {
+        fprintf(stderr, "nabla-pack: error: %s: damaged payload or out of "
+                        "memory\n", app);
+        goto out;
+    }
+    if (write_file(elf_path, o.data, o.len, 0755) != 0 ||
+        write_manifest_json(pk.mft, json_path) != 0) {
+        fprintf(stderr, "nabla-pack: error: %s: cannot write: %s\n", dir,
+                strerror(errno));
+        goto out;
+    }
+    printf("%s\n%s\n", elf_path, json_path);
+    rc = 0;
+out:
+    free(o.data);
+    free(elf_path);
+    free(json_path);
+    packed_close(&pk);
+    return rc;
+}
