@@ -27,6 +27,7 @@
 
 #define PAGE 0x1000ull
 #define MAX_SEGS (2 * NABLA_MAX_GUEST_SEGMENTS + 8)
+#define MAX_DEBUG_SECTIONS 24
 #define MAX_PHDRS (MAX_SEGS + 2)
 
 struct out_seg {
@@ -52,7 +53,7 @@ struct strtab {
 struct merge {
     struct out_seg segs[MAX_SEGS];
     size_t nsegs;
-    struct out_sec secs[2 * MAX_SEGS + 5];
+    struct out_sec secs[2 * MAX_SEGS + MAX_DEBUG_SECTIONS + 5];
     size_t nsecs; /* including the null section */
     Elf64_Sym *syms;
     size_t nsyms, syms_cap, nlocal;
@@ -187,6 +188,48 @@ static void collect_symbols(struct merge *m, const struct merge_input *in)
     elf_image_symbols(in->guest, add_symbol, &guest);
 }
 
+/*
+ * The guest's DWARF sections (.debug_*), copied unchanged: the guest is
+ * linked at its final addresses, so gdb can use them as they are. Anything
+ * that does not lie inside the file is skipped: debug data is optional.
+ */
+static uint64_t add_debug_sections(struct merge *m, const struct elf_image *g,
+                                   uint64_t off)
+{
+    const Elf64_Ehdr *eh = g->ehdr;
+    Elf64_Shdr strtab;
+    size_t added = 0;
+
+    if (eh->e_shoff == 0 || eh->e_shstrndx >= eh->e_shnum)
+        return off;
+    memcpy(&strtab, g->data + eh->e_shoff + eh->e_shstrndx * sizeof(strtab),
+           sizeof(strtab));
+    if (strtab.sh_offset > g->size || strtab.sh_size > g->size -
+                                                           strtab.sh_offset)
+        return off;
+    for (unsigned i = 1; i < eh->e_shnum && added < MAX_DEBUG_SECTIONS; i++) {
+        Elf64_Shdr sh;
+        char name[32];
+        memcpy(&sh, g->data + eh->e_shoff + i * sizeof(sh), sizeof(sh));
+        if (sh.sh_type != SHT_PROGBITS || (sh.sh_flags & SHF_ALLOC) ||
+            sh.sh_name >= strtab.sh_size || sh.sh_offset > g->size ||
+            sh.sh_size > g->size - sh.sh_offset)
+            continue;
+        const char *n = (const char *)g->data + strtab.sh_offset + sh.sh_name;
+        size_t max = strtab.sh_size - sh.sh_name;
+        if (strnlen(n, max) == max || strncmp(n, ".debug_", 7) != 0 ||
+            strlen(n) >= sizeof(name))
+            continue;
+        snprintf(name, sizeof(name), "%s", n);
+        off = align_to(off, 8);
+        add_sec(m, name, SHT_PROGBITS, sh.sh_flags & SHF_COMPRESSED, 0, off,
+                sh.sh_size, g->data + sh.sh_offset);
+        off += sh.sh_size;
+        added++;
+    }
+    return off;
+}
+
 /* Places segments and their sections; returns the first free offset. */
 static uint64_t layout(struct merge *m, const struct merge_input *in)
 {
@@ -213,7 +256,7 @@ static uint64_t layout(struct merge *m, const struct merge_input *in)
                     s->vaddr + s->filesz, off, s->memsz - s->filesz, NULL);
         }
     }
-    return off;
+    return add_debug_sections(m, in->guest, off);
 }
 
 static int fail(char *err, size_t errsz, const char *what)
@@ -329,7 +372,7 @@ static int write_elf(struct merge *m, const struct merge_input *in,
     add_sec(m, ".strtab", SHT_STRTAB, 0, 0, off, m->symstr.len,
             m->symstr.buf);
     off += m->symstr.len;
-    uint32_t names[2 * MAX_SEGS + 8];
+    uint32_t names[2 * MAX_SEGS + MAX_DEBUG_SECTIONS + 8];
     for (size_t i = 0; i < m->nsecs; i++)
         names[i] = (uint32_t)strtab_add(m, &m->shstr, m->secs[i].name);
     size_t shstr_index = m->nsecs;

@@ -4,8 +4,9 @@
  *
  *   elf_test GUEST.spt [PART...]
  *
- * PART is whole, truncate, corrupt, pack or symbols (parts below); all of
- * them by default.
+ * PART is whole (1 below), truncate (2), corrupt (3), pack (3b) or
+ * symbols (4); all of them by default.
+ *
  * GUEST.spt must be a good guest whose section header table ends the file
  * (as the linker writes it), so that every proper prefix is damaged:
  *
@@ -27,7 +28,8 @@
  *
  * Each part runs in a child process, so that a sanitizer report or a crash
  * in one is reported as that part's failure ("not ok") and the others
- * still run. Files are written to a memfd and opened as /proc/self/fd/N.
+ * still run. Files are written to a memfd and opened as /proc/self/fd/N
+ * (part 3b: a temporary directory under /tmp, removed at the end).
  * Output is TAP, ending in "# all N tests passed" or "# N of M failed".
  */
 #include <errno.h>
