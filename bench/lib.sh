@@ -105,9 +105,14 @@ row() {
 # hyperfine_stat JSON NAME KEY: a statistic (median, mean...) of the
 # command named NAME, in microseconds.
 hyperfine_stat() {
-    jq -r --arg n "$2" --arg k "$3" \
-        '.results[] | select(.command == $n) | .[$k] * 1e6' "$1" |
-        awk '{ printf "%.1f", $1 }'
+    python3 - "$@" <<'PY'
+import json, sys
+path, name, key = sys.argv[1:4]
+with open(path) as f:
+    results = json.load(f)["results"]
+value = [r[key] for r in results if r["command"] == name][0]
+print("%.1f" % (value * 1e6))
+PY
 }
 
 # quote_cmd WORD...: one command line for hyperfine -N (shell words).

@@ -75,11 +75,11 @@ void harden_drop_capabilities(void)
     /* The bounding set can only shrink with CAP_SETPCAP; without it the
      * process has no capabilities to lose and no_new_privs keeps it so. */
     for (int cap = 0; have_setpcap && cap < 64; cap++) {
-        if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) < 0)
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0)
+            continue;
+        if (errno == EINVAL)
             break; /* past the last capability this kernel knows */
-        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0)
-            stub_die_errno("dropping capability %d from the bounding set",
-                           cap);
+        stub_die_errno("dropping capability %d from the bounding set", cap);
     }
     hdr.pid = 0;
     for (int i = 0; i < 2; i++) {

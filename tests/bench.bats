@@ -80,7 +80,7 @@ assert_row() {
     assert_success
     assert_equal "${#lines[@]}" 2
     assert_line --index 0 --regexp "^stub size: text [0-9]+ data [0-9]+ bss [0-9]+ bytes .*; stripped file [0-9]+ bytes$"
-    assert_line --index 1 --regexp "^stub syscalls: [0-9]+ before the jump .*; packed hello [0-9]+ in all .*, its guest [0-9]+ after seccomp; baseline hello [0-9]+ in all$"
+    assert_line --index 1 --regexp "^stub syscalls: [0-9]+ before the jump .*; packed hello [0-9]+ in all .* - its guest's [0-9]+ after seccomp = [0-9]+; baseline hello [0-9]+ in all$"
 }
 
 @test "bench/run-all --quick: one table with a row per benchmark" {
