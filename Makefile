@@ -211,12 +211,17 @@ $(FILTER_ORACLE): tests/unit/filter_oracle.c stub/policy.c stub/bpf.c \
 		-o $@
 UNIT_TESTS += $(if $(wildcard tests/unit/filter_oracle.c),$(FILTER_ORACLE))
 
+# --- parts kept in their own files (examples, install, packaging) -----------
+# Each mk/*.mk may add to EXTRA_ALL (built by `make all`).
+EXTRA_ALL :=
+-include $(sort $(wildcard mk/*.mk))
+
 # --- top-level targets -----------------------------------------------------------
 # Keep generated manifest sources and objects: they are small and useful.
 .SECONDARY:
 .PHONY: all demo check format clean
 all: $(STUB) $(BINDINGS) $(PACK) $(EXAMPLE_BINS) $(TEST_GUEST_BINS) \
-	$(B)/examples/blkcount/blkcount.img
+	$(B)/examples/blkcount/blkcount.img $(EXTRA_ALL)
 
 demo: all
 	@echo '--- running the packed hello example:'
