@@ -78,14 +78,14 @@ $(BINDINGS): $(BINDINGS_OBJS)
 PACK_SRCS := tools/nabla-pack/main.c tools/nabla-pack/pack.c \
 	tools/nabla-pack/guest.c tools/nabla-pack/manifest.c \
 	tools/nabla-pack/packed.c tools/nabla-pack/inspect.c \
-	tools/nabla-pack/extract.c \
+	tools/nabla-pack/extract.c tools/nabla-pack/oci.c \
 	linker/elfimage.c linker/merge.c linker/sha256.c stub/devopts.c \
 	stub/policy.c
 PACK_OBJS := $(patsubst %.c,$(B)/host/%.o,$(PACK_SRCS)) \
 	$(B)/tools/nabla-pack/stub_blob.o
 PACK := $(B)/tools/nabla-pack/nabla-pack
 PACK_CFLAGS := $(COMMON_CFLAGS) -D_GNU_SOURCE -Ilinker -Itools/nabla-pack -Istub
-PACK_LDLIBS := -lelf -ljson-c
+PACK_LDLIBS := -lelf -ljson-c -lz
 ifeq ($(SANITIZE),1)
 PACK_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer

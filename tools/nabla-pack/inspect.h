@@ -6,5 +6,6 @@
 int cmd_verify(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
+int cmd_oci(int argc, char **argv);
 
 #endif
