@@ -40,6 +40,7 @@ static void usage(FILE *f)
             "                  device defaults of the packed executable; a\n"
             "                  relative PATH is resolved against the\n"
             "                  executable's own directory when it runs\n"
+            "  -q, --quiet     no summary line\n"
             "  --stub=PATH     use this stub instead of the built-in one\n"
             "  --help          this text\n"
             "  --version       version\n"
@@ -174,6 +175,8 @@ int main(int argc, char **argv)
             if (req.noptions == MAX_DEFAULT_OPTIONS)
                 return die("%s", "too many device options");
             options[req.noptions++] = a;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            req.quiet = 1;
         } else if (strncmp(a, "--stub=", 7) == 0) {
             req.stub_path = a + 7;
         } else if (a[0] == '-' && a[1] != '\0') {

@@ -344,6 +344,29 @@ static int write_output(const struct pack_request *req,
     return rc;
 }
 
+/* One line saying what was packed, for people. */
+static void print_summary(const struct pack_request *req,
+                          const struct guest *g, const struct mft *mft,
+                          int unmaps)
+{
+    struct stat st;
+    uint64_t image = 0;
+
+    for (size_t i = 0; i < g->nloads; i++)
+        image += g->loads[i]->p_memsz;
+    if (stat(req->out_path, &st) != 0)
+        st.st_size = 0;
+    printf("nabla-pack: %s: %zu segments, %llu KiB guest memory image, "
+           "%u devices, %zu default options, %zu default arguments -> %s "
+           "(%lld KiB, stub %s before the guest runs)\n",
+           req->guest_path, g->nloads,
+           (unsigned long long)((image + 1023) / 1024), mft->entries - 1,
+           req->noptions, req->nargs, req->out_path,
+           (long long)((st.st_size + 1023) / 1024),
+           unmaps ? "unmapped" : "stays mapped (no room in the guest's "
+                                 "text page)");
+}
+
 int pack(const struct pack_request *req, char *err, size_t errsz)
 {
     struct guest g;
@@ -405,6 +428,8 @@ int pack(const struct pack_request *req, char *err, size_t errsz)
         .payload_size = payload.len,
     };
     rc = write_output(req, &in, err, errsz);
+    if (rc == 0 && !req->quiet)
+        print_summary(req, &g, mft, trampoline != 0);
     elf_image_free(&stub);
 out_guest:
     free(tramp_data);

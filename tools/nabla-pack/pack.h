@@ -15,6 +15,7 @@ struct pack_request {
     size_t noptions;
     const char *const *args;   /* default guest arguments */
     size_t nargs;
+    int quiet;                 /* no summary line */
 };
 
 /* Returns 0, or -1 with one line in err; never leaves a partial output. */
