@@ -6,6 +6,8 @@
 #   make SANITIZE=1 build nabla-pack with AddressSanitizer + UBSan
 #   make format     clang-format the sources
 
+.DEFAULT_GOAL := all
+
 B := build
 SANITIZE ?= 0
 ifeq ($(SANITIZE),1)
@@ -40,11 +42,11 @@ STUB_LDFLAGS := -static -no-pie -nostartfiles -Wl,--no-relax \
 	-Wl,-Ttext-segment=0x7e0000000000 -Wl,-z,max-page-size=0x1000 \
 	-Wl,-z,noexecstack -Wl,--build-id=none
 
-$(B)/stub/%.o: stub/%.c stub/*.h include/nabla/*.h $(LIBSECCOMP)
+$(B)/stub/%.o: stub/%.c stub/*.h include/nabla/*.h Makefile | $(LIBSECCOMP)
 	@mkdir -p $(@D)
 	musl-gcc $(STUB_CFLAGS) -c $< -o $@
 
-$(B)/stub/start.o: stub/start.S
+$(B)/stub/start.o: stub/start.S Makefile
 	@mkdir -p $(@D)
 	musl-gcc -c $< -o $@
 
@@ -67,7 +69,8 @@ APP_CFLAGS := $(GUEST_CFLAGS) -fstack-protector-strong \
 GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,linker/guest.ld \
 	-Wl,-z,max-page-size=0x1000 -Wl,--build-id=none -Wl,-z,noexecstack
 
-$(B)/bindings/%.o: bindings/%.c bindings/*.h include/solo5.h include/nabla/abi.h
+$(B)/bindings/%.o: bindings/%.c bindings/*.h include/solo5.h include/nabla/abi.h \
+		Makefile
 	@mkdir -p $(@D)
 	gcc $(BINDINGS_CFLAGS) -c $< -o $@
 
@@ -134,11 +137,11 @@ $(B)/%/manifest.c: %/manifest.json $(PACK)
 $(B)/%/manifest.o: $(B)/%/manifest.c
 	gcc $(GUEST_CFLAGS) -c $< -o $@
 
-$(B)/examples/%.o: examples/%.c include/solo5.h
+$(B)/examples/%.o: examples/%.c include/solo5.h Makefile
 	@mkdir -p $(@D)
 	gcc $(APP_CFLAGS) -c $< -o $@
 
-$(B)/tests/guests/%.o: tests/guests/%.c include/solo5.h
+$(B)/tests/guests/%.o: tests/guests/%.c include/solo5.h Makefile
 	@mkdir -p $(@D)
 	gcc $(APP_CFLAGS) -c $< -o $@
 
@@ -243,7 +246,8 @@ format:
 
 clean:
 	rm -rf build/stub build/bindings build/tools build/linker build/examples \
-		build/tests build/sanitize
+		build/tests build/sanitize build/host build/install build/bench \
+		build/fuzz
 
 # --- benchmarks (not part of check: noisy; tests/bench.bats runs them quickly)
 -include bench/bench.mk

@@ -26,6 +26,7 @@ static void usage(FILE *f)
             "       nabla-pack inspect [--json] APP    what APP holds\n"
             "       nabla-pack verify APP              check APP's checksum\n"
             "       nabla-pack extract APP -o DIR      guest ELF + manifest.json\n"
+            "       nabla-pack oci APP -o DIR [-t TAG] OCI image of APP + disks\n"
             "       nabla-pack gen-manifest MANIFEST.json -o OUT.c\n"
             "\n"
             "Packs a Solo5 spt unikernel into one static executable that\n"
@@ -147,6 +148,8 @@ int main(int argc, char **argv)
         return cmd_inspect(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "extract") == 0)
         return cmd_extract(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "oci") == 0)
+        return cmd_oci(argc - 1, argv + 1);
 
     req.options = options;
     for (i = 1; i < argc; i++) {

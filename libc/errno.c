@@ -1,0 +1,4 @@
+/* The guest's errno (include/errno.h). */
+#include <errno.h>
+
+int errno;

@@ -1,0 +1,101 @@
+# The httpd example (issue 8): an lwIP HTTP server unikernel, and the guest
+# C library it uses (libc/). Included by the top Makefile.
+#
+#   $(B)/libc/libc.a                  nabla's freestanding libc for guests
+#   $(B)/examples/httpd/httpd.spt     the unikernel
+#   $(B)/examples/httpd/httpd         packed: --net:service=tap0, and
+#                                     --ipv4=10.0.0.2/24 as its arguments
+#   $(B)/examples/httpd/site/         the served files as built (random.bin)
+#   $(B)/bench/baseline/httpd         bench/httpd's baseline (make bench-build)
+#
+# lwIP itself (Debian's source package, pinned) is fetched once into
+# build/deps/lwip/ by scripts/fetch-lwip, and compiled with -w: its sources
+# are not ours. Our files (the example, libc/) keep the project's warnings.
+
+# --- libc: freestanding, no system headers at all ---------------------------
+# Only the compiler's own headers (stddef.h, stdint.h, stdarg.h, limits.h)
+# and ours.
+GUEST_LIBC_INC := -nostdinc -isystem $(shell gcc -print-file-name=include) \
+	-Ilibc/include
+GUEST_LIBC := $(B)/libc/libc.a
+GUEST_LIBC_SRCS := $(wildcard libc/*.c)
+GUEST_LIBC_OBJS := $(patsubst %.c,$(B)/%.o,$(GUEST_LIBC_SRCS))
+
+$(GUEST_LIBC_OBJS): $(B)/libc/%.o: libc/%.c libc/include/*.h
+	@mkdir -p $(@D)
+	gcc $(APP_CFLAGS) $(GUEST_LIBC_INC) -c $< -o $@
+
+$(GUEST_LIBC): $(GUEST_LIBC_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+# --- lwIP ------------------------------------------------------------------------
+LWIP_DIR := $(DEPS)/lwip/lwip-2.1.3
+LWIP_STAMP := $(LWIP_DIR)/.fetched
+LWIP_SRCS := core/init.c core/def.c core/inet_chksum.c core/ip.c core/mem.c \
+	core/memp.c core/netif.c core/pbuf.c core/tcp.c core/tcp_in.c \
+	core/tcp_out.c core/timeouts.c core/ipv4/etharp.c core/ipv4/icmp.c \
+	core/ipv4/ip4.c core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c \
+	netif/ethernet.c
+
+$(LWIP_STAMP): scripts/fetch-lwip | $(DEPS_STAMP)
+	scripts/fetch-lwip build
+
+# The sources appear with the stamp.
+$(addprefix $(LWIP_DIR)/src/,$(LWIP_SRCS)): $(LWIP_STAMP) ;
+
+HTTPD_B := $(B)/examples/httpd
+HTTPD_PORT_HDRS := examples/httpd/lwip/lwipopts.h examples/httpd/lwip/arch/*.h
+HTTPD_INC := $(GUEST_LIBC_INC) -Iexamples/httpd/lwip -I$(LWIP_DIR)/src/include
+LWIP_OBJS := $(patsubst %.c,$(HTTPD_B)/lwip/%.o,$(LWIP_SRCS))
+
+$(LWIP_OBJS): $(HTTPD_B)/lwip/%.o: $(LWIP_DIR)/src/%.c $(LWIP_STAMP) \
+		$(HTTPD_PORT_HDRS) libc/include/*.h
+	@mkdir -p $(@D)
+	gcc $(filter-out -Wall -Wextra -Werror,$(APP_CFLAGS)) -w $(HTTPD_INC) \
+		-c $< -o $@
+
+# --- the example -------------------------------------------------------------------
+HTTPD_SRCS := $(wildcard examples/httpd/*.c)
+HTTPD_GUEST_SRCS := $(filter-out examples/httpd/gen-random.c,$(HTTPD_SRCS))
+HTTPD_OBJS := $(patsubst examples/httpd/%.c,$(HTTPD_B)/%.o,$(HTTPD_GUEST_SRCS))
+
+$(HTTPD_OBJS): $(HTTPD_B)/%.o: examples/httpd/%.c examples/httpd/httpd.h \
+		$(HTTPD_PORT_HDRS) libc/include/*.h include/solo5.h $(LWIP_STAMP)
+	@mkdir -p $(@D)
+	gcc $(APP_CFLAGS) $(HTTPD_INC) -c $< -o $@
+
+# The site: index.html as it is, random.bin made by a host program.
+$(HTTPD_B)/gen-random: examples/httpd/gen-random.c
+	@mkdir -p $(@D)
+	gcc -std=c11 -O2 $(WARN) $< -o $@
+
+$(HTTPD_B)/site/random.bin: $(HTTPD_B)/gen-random
+	@mkdir -p $(@D)
+	$< $@.tmp && mv $@.tmp $@
+
+$(HTTPD_B)/site/index.html: examples/httpd/site/index.html
+	@mkdir -p $(@D)
+	cp $< $@
+
+$(HTTPD_B)/site.o: examples/httpd/site.S $(HTTPD_B)/site/index.html \
+		$(HTTPD_B)/site/random.bin
+	gcc -c -DSITE_INDEX_HTML='"$(HTTPD_B)/site/index.html"' \
+		-DSITE_RANDOM_BIN='"$(HTTPD_B)/site/random.bin"' $< -o $@
+
+$(HTTPD_B)/httpd.spt: $(HTTPD_OBJS) $(HTTPD_B)/site.o $(LWIP_OBJS) \
+		$(HTTPD_B)/manifest.o $(BINDINGS) $(GUEST_LIBC) linker/guest.ld
+	gcc $(GUEST_LDFLAGS) $(HTTPD_OBJS) $(HTTPD_B)/site.o $(LWIP_OBJS) \
+		$(HTTPD_B)/manifest.o $(BINDINGS) $(GUEST_LIBC) -o $@
+
+$(HTTPD_B)/httpd: $(HTTPD_B)/httpd.spt $(PACK)
+	$(PACK) -o $@ $< --net:service=tap0 -- --ipv4=10.0.0.2/24
+
+EXTRA_ALL += $(HTTPD_B)/httpd $(GUEST_LIBC)
+
+# --- bench/httpd's baseline: the same page from a static musl process --------
+$(B)/bench/baseline/httpd: bench/baseline/httpd.c
+	@mkdir -p $(@D)
+	musl-gcc -std=c11 -O2 $(WARN) -D_GNU_SOURCE -static $< -o $@
+
+bench-build: $(B)/bench/baseline/httpd

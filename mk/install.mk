@@ -1,0 +1,159 @@
+# make install / make uninstall: nabla-pack, nabla-cc, the guest toolchain
+# files (bindings object, linker script, headers, nabla.mk, nabla.pc), the
+# stub for reference, and the man pages.
+#
+#   make install PREFIX=/usr/local DESTDIR=/tmp/root
+#   make uninstall PREFIX=/usr/local DESTDIR=/tmp/root
+#
+# Installed layout (PREFIX=/usr/local):
+#   bin/nabla-pack  bin/nabla-cc
+#   lib/nabla/{nabla.o,guest.ld,nabla.mk,nabla-stub}
+#   lib/pkgconfig/nabla.pc
+#   include/nabla/solo5.h  include/nabla/nabla/{abi,packed,version}.h
+#                   (so -I$(PREFIX)/include/nabla finds solo5.h and nabla/abi.h)
+#   share/man/man1/{nabla-pack,nabla-cc}.1  share/man/man7/nabla.7
+#
+# The guest flags written into nabla-cc, nabla.pc and nabla.mk are the
+# Makefile's own (APP_CFLAGS, GUEST_LDFLAGS) without the warnings, the
+# language standard, the optimisation and debug levels and the in-tree paths.
+# nabla-cc and nabla.mk find the other files relative to themselves, so an
+# installed tree works from its DESTDIR too; nabla.pc names the real PREFIX
+# (with a DESTDIR: pkg-config --define-variable=prefix=$DESTDIR$PREFIX).
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+exec_prefix ?= $(PREFIX)
+bindir ?= $(exec_prefix)/bin
+libdir ?= $(exec_prefix)/lib
+includedir ?= $(PREFIX)/include
+datarootdir ?= $(PREFIX)/share
+mandir ?= $(datarootdir)/man
+pkgconfigdir ?= $(libdir)/pkgconfig
+nabladir ?= $(libdir)/nabla
+nablaincludedir ?= $(includedir)/nabla
+INSTALL ?= install
+
+INST_VERSION := $(shell sed -n 's/^\#define NABLA_VERSION "\(.*\)"$$/\1/p' \
+	include/nabla/version.h)
+inst_comma := ,
+# What a guest must be compiled and linked with, wherever it is built.
+INST_CFLAGS = $(filter-out -std=% -O% -g -W% -I%,$(APP_CFLAGS))
+INST_LDFLAGS = $(filter-out -Wl$(inst_comma)-T$(inst_comma)%,$(GUEST_LDFLAGS))
+
+INST_GEN := $(B)/install
+INST_MAN1 := man/nabla-pack.1 man/nabla-cc.1
+INST_MAN7 := man/nabla.7
+INST_HEADERS := $(wildcard include/nabla/*.h)
+
+# A path relative to PREFIX as pkg-config writes it (${prefix}/lib).
+inst_pc_path = $(patsubst $(PREFIX)/%,$${prefix}/%,$(patsubst \
+	$(PREFIX),$${prefix},$(1)))
+# "realpath -ms --relative-to": from directory $(1) to $(2), at install time.
+inst_rel = $$(realpath -ms --relative-to='$(1)' '$(2)')
+
+# Generated again at every install: they depend on PREFIX and friends.
+.PHONY: install uninstall install-gen
+install-gen: $(INST_GEN)/nabla.pc $(INST_GEN)/nabla-cc $(INST_GEN)/nabla.mk
+
+$(INST_GEN)/nabla.pc: pkgconfig/nabla.pc.in include/nabla/version.h FORCE_INSTALL_GEN
+	@mkdir -p $(@D)
+	sed -e 's|@prefix@|$(PREFIX)|g' \
+	    -e 's|@exec_prefix@|$(call inst_pc_path,$(exec_prefix))|g' \
+	    -e 's|@bindir@|$(call inst_pc_path,$(bindir))|g' \
+	    -e 's|@libdir@|$(call inst_pc_path,$(libdir))|g' \
+	    -e 's|@includedir@|$(call inst_pc_path,$(includedir))|g' \
+	    -e 's|@nabladir@|$(call inst_pc_path,$(nabladir))|g' \
+	    -e 's|@nablaincludedir@|$(call inst_pc_path,$(nablaincludedir))|g' \
+	    -e 's|@VERSION@|$(INST_VERSION)|g' \
+	    -e 's|@CFLAGS@|$(strip $(INST_CFLAGS))|g' \
+	    -e 's|@LDFLAGS@|$(strip $(INST_LDFLAGS))|g' $< >$@.tmp
+	mv $@.tmp $@
+
+$(INST_GEN)/nabla-cc: tools/nabla-cc include/nabla/version.h FORCE_INSTALL_GEN
+	@mkdir -p $(@D)
+	sed -e 's|@VERSION@|$(INST_VERSION)|g' \
+	    -e 's|@CFLAGS@|$(strip $(INST_CFLAGS))|g' \
+	    -e 's|@LDFLAGS@|$(strip $(INST_LDFLAGS))|g' \
+	    -e "s|@BIN_TO_NABLADIR@|$(call inst_rel,$(bindir),$(nabladir))|g" \
+	    -e "s|@BIN_TO_INCLUDEDIR@|$(call inst_rel,$(bindir),$(nablaincludedir))|g" \
+	    $< >$@.tmp
+	chmod 755 $@.tmp
+	mv $@.tmp $@
+
+# lib/nabla/nabla.mk: linker/nabla.mk's variables, for the installed files.
+define INST_NABLA_MK
+# nabla @VERSION@: build a Solo5 spt unikernel against the installed nabla
+# bindings from another Makefile (installed by nabla's `make install`).
+#
+#   include @nabladir@/nabla.mk
+#   app.spt: app.o manifest.o
+#   	$(CC) $(NABLA_LDFLAGS) $^ $(NABLA_LIBS) -o $@
+#   %.o: %.c
+#   	$(CC) $(NABLA_CFLAGS) -c $< -o $@
+#   manifest.c: manifest.json
+#   	$(NABLA_PACK) gen-manifest $< -o $@
+#   app: app.spt
+#   	$(NABLA_PACK) -o $@ $<
+#
+# The other files are found relative to this one, so a tree installed with
+# DESTDIR, or moved elsewhere, works as is.
+NABLA_LIBDIR := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+NABLA_INCLUDEDIR ?= $(abspath $(NABLA_LIBDIR)/@NABLADIR_TO_INCLUDEDIR@)
+NABLA_BINDIR ?= $(abspath $(NABLA_LIBDIR)/@NABLADIR_TO_BINDIR@)
+
+# Freestanding, not position-independent (the guest is linked at a fixed
+# address), and the stack guard in the bindings rather than at %fs:0x28,
+# which belongs to the guest's own TLS.
+NABLA_CFLAGS := -std=c11 -O2 @CFLAGS@ \
+	-I$(NABLA_INCLUDEDIR)
+NABLA_LDFLAGS := @LDFLAGS@ \
+	-Wl,-T,$(NABLA_LIBDIR)/guest.ld
+NABLA_LIBS := $(NABLA_LIBDIR)/nabla.o
+NABLA_PACK := $(NABLA_BINDIR)/nabla-pack
+endef
+
+INST_NABLA_MK_TEXT = $(subst @VERSION@,$(INST_VERSION),$(subst \
+	@nabladir@,$(nabladir),$(subst @CFLAGS@,$(strip $(INST_CFLAGS)),$(subst \
+	@LDFLAGS@,$(strip $(INST_LDFLAGS)),$(value INST_NABLA_MK)))))
+
+# The text goes through the environment: no quoting, and nothing is written
+# while make expands the recipe (make -n).
+$(INST_GEN)/nabla.mk: export INST_NABLA_MK_ENV = $(INST_NABLA_MK_TEXT)
+$(INST_GEN)/nabla.mk: include/nabla/version.h mk/install.mk FORCE_INSTALL_GEN
+	@mkdir -p $(@D)
+	printenv INST_NABLA_MK_ENV >$@.tmp
+	sed -i -e "s|@NABLADIR_TO_INCLUDEDIR@|$(call inst_rel,$(nabladir),$(nablaincludedir))|" \
+	    -e "s|@NABLADIR_TO_BINDIR@|$(call inst_rel,$(nabladir),$(bindir))|" $@.tmp
+	mv $@.tmp $@
+
+.PHONY: FORCE_INSTALL_GEN
+FORCE_INSTALL_GEN:
+
+install: $(PACK) $(STUB) $(BINDINGS) linker/guest.ld include/solo5.h \
+		$(INST_HEADERS) $(INST_MAN1) $(INST_MAN7) install-gen
+	$(INSTALL) -d '$(DESTDIR)$(bindir)' '$(DESTDIR)$(nabladir)' \
+		'$(DESTDIR)$(pkgconfigdir)' '$(DESTDIR)$(nablaincludedir)/nabla' \
+		'$(DESTDIR)$(mandir)/man1' '$(DESTDIR)$(mandir)/man7'
+	$(INSTALL) -m 755 $(PACK) '$(DESTDIR)$(bindir)/nabla-pack'
+	$(INSTALL) -m 755 $(INST_GEN)/nabla-cc '$(DESTDIR)$(bindir)/nabla-cc'
+	$(INSTALL) -m 755 $(STUB) '$(DESTDIR)$(nabladir)/nabla-stub'
+	$(INSTALL) -m 644 $(BINDINGS) '$(DESTDIR)$(nabladir)/nabla.o'
+	$(INSTALL) -m 644 linker/guest.ld '$(DESTDIR)$(nabladir)/guest.ld'
+	$(INSTALL) -m 644 $(INST_GEN)/nabla.mk '$(DESTDIR)$(nabladir)/nabla.mk'
+	$(INSTALL) -m 644 $(INST_GEN)/nabla.pc '$(DESTDIR)$(pkgconfigdir)/nabla.pc'
+	$(INSTALL) -m 644 include/solo5.h '$(DESTDIR)$(nablaincludedir)/solo5.h'
+	$(INSTALL) -m 644 $(INST_HEADERS) '$(DESTDIR)$(nablaincludedir)/nabla/'
+	$(INSTALL) -m 644 $(INST_MAN1) '$(DESTDIR)$(mandir)/man1/'
+	$(INSTALL) -m 644 $(INST_MAN7) '$(DESTDIR)$(mandir)/man7/'
+
+uninstall:
+	rm -f '$(DESTDIR)$(bindir)/nabla-pack' '$(DESTDIR)$(bindir)/nabla-cc' \
+		'$(DESTDIR)$(nabladir)/nabla-stub' '$(DESTDIR)$(nabladir)/nabla.o' \
+		'$(DESTDIR)$(nabladir)/guest.ld' '$(DESTDIR)$(nabladir)/nabla.mk' \
+		'$(DESTDIR)$(pkgconfigdir)/nabla.pc' \
+		'$(DESTDIR)$(nablaincludedir)/solo5.h' \
+		$(foreach h,$(INST_HEADERS),'$(DESTDIR)$(nablaincludedir)/nabla/$(notdir $(h))') \
+		$(foreach m,$(INST_MAN1),'$(DESTDIR)$(mandir)/man1/$(notdir $(m))') \
+		$(foreach m,$(INST_MAN7),'$(DESTDIR)$(mandir)/man7/$(notdir $(m))')
+	rmdir '$(DESTDIR)$(nabladir)' '$(DESTDIR)$(nablaincludedir)/nabla' \
+		'$(DESTDIR)$(nablaincludedir)' 2>/dev/null || true

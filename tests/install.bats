@@ -1,0 +1,205 @@
+#!/usr/bin/env bats
+# make install / make uninstall (mk/install.mk): a unikernel built outside the
+# source tree with the installed files alone (pkg-config, nabla.mk, nabla-cc),
+# packed with the installed nabla-pack; the man pages.
+
+load helpers
+
+# The suite may run under `make check`: the makes it starts (nabla's own, and
+# a third-party project's) must not inherit that make's flags and overrides.
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+
+setup_file() {
+    export ROOT=$BATS_FILE_TMPDIR/root
+    export INST=$ROOT/usr/local
+    make -s -C "$REPO_ROOT" install DESTDIR="$ROOT" PREFIX=/usr/local \
+        >"$BATS_FILE_TMPDIR/install.log" 2>&1 ||
+        echo "failed: $?" >"$BATS_FILE_TMPDIR/install.failed"
+}
+
+setup() {
+    if [[ -e $BATS_FILE_TMPDIR/install.failed ]]; then
+        {
+            echo "make install DESTDIR=$ROOT PREFIX=/usr/local $(cat "$BATS_FILE_TMPDIR/install.failed"):"
+            cat "$BATS_FILE_TMPDIR/install.log"
+        } | fail
+    fi
+    # A third-party project: the hello example, outside the tree.
+    PROJ=$BATS_TEST_TMPDIR/project
+    mkdir -p "$PROJ"
+    cp "$REPO_ROOT/examples/hello/hello.c" "$REPO_ROOT/examples/hello/manifest.json" "$PROJ/"
+    # Only the installed files: nothing of the repository on the paths.
+    PKGCONF=(env PKG_CONFIG_PATH="$INST/lib/pkgconfig" PKG_CONFIG_LIBDIR=
+        pkg-config --define-variable=prefix="$INST")
+}
+
+# runs_hello APP: the packed APP greets and prints its argument.
+runs_hello() {
+    run "$1" --solo5:quiet installed
+    assert_success
+    assert_line "Hello, World"
+    assert_line "installed"
+}
+
+@test "make install puts every file in place under DESTDIR/PREFIX" {
+    local f
+    for f in bin/nabla-pack bin/nabla-cc lib/nabla/nabla-stub; do
+        [[ -f $INST/$f && -x $INST/$f ]] || fail "$f: missing or not executable"
+    done
+    for f in lib/nabla/nabla.o lib/nabla/guest.ld lib/nabla/nabla.mk \
+        lib/pkgconfig/nabla.pc include/nabla/solo5.h include/nabla/nabla/abi.h \
+        share/man/man1/nabla-pack.1 share/man/man1/nabla-cc.1 \
+        share/man/man7/nabla.7; do
+        [[ -f $INST/$f ]] || fail "$f: missing"
+    done
+    # Nothing outside the prefix.
+    run find "$ROOT" -mindepth 1 -maxdepth 2 -not -path "$ROOT/usr" -not -path "$ROOT/usr/local"
+    assert_output ""
+    run "$INST/bin/nabla-pack" --version
+    assert_success
+    assert_output --partial "nabla-pack"
+}
+
+@test "nabla.pc names the real prefix, and DESTDIR is reached with --define-variable" {
+    run env PKG_CONFIG_PATH="$INST/lib/pkgconfig" pkg-config --libs nabla
+    assert_success
+    assert_output --partial "-Wl,-T,/usr/local/lib/nabla/guest.ld"
+    assert_output --partial "/usr/local/lib/nabla/nabla.o"
+
+    run "${PKGCONF[@]}" --cflags nabla
+    assert_success
+    assert_output --partial "-I$INST/include/nabla"
+    assert_output --partial "-ffreestanding"
+    assert_output --partial "-fno-pie"
+    assert_output --partial "-fstack-protector-strong"
+    assert_output --partial "-mstack-protector-guard=global"
+
+    run "${PKGCONF[@]}" --libs nabla
+    assert_success
+    assert_output --partial "-nostdlib"
+    assert_output --partial "-static"
+    assert_output --partial "-no-pie"
+    assert_output --partial "-Wl,-T,$INST/lib/nabla/guest.ld"
+    assert_output --partial "$INST/lib/nabla/nabla.o"
+
+    run "${PKGCONF[@]}" --variable=nabla_pack nabla
+    assert_output "$INST/bin/nabla-pack"
+}
+
+@test "a third-party Makefile with two pkg-config variables builds hello; the installed nabla-pack packs it" {
+    printf '%s\n' \
+        'CFLAGS = -O2 -g $(shell $(PKG_CONFIG) --cflags nabla)' \
+        'LDFLAGS = $(shell $(PKG_CONFIG) --libs nabla)' \
+        'hello.spt: hello.o manifest.o' \
+        $'\t$(CC) $^ $(LDFLAGS) -o $@' \
+        'manifest.c: manifest.json' \
+        $'\tnabla-pack gen-manifest $< -o $@' >"$PROJ/Makefile"
+    run env PATH="$INST/bin:/usr/bin:/bin" make -C "$PROJ" \
+        PKG_CONFIG="${PKGCONF[*]}"
+    assert_success
+    refute_output --partial "$REPO_ROOT"
+    run "$INST/bin/nabla-pack" -q -o "$PROJ/hello" "$PROJ/hello.spt"
+    assert_success
+    runs_hello "$PROJ/hello"
+}
+
+@test "a third-party Makefile that includes the installed nabla.mk builds and packs hello" {
+    printf '%s\n' \
+        "include $INST/lib/nabla/nabla.mk" \
+        'hello: hello.spt' \
+        $'\t$(NABLA_PACK) -q -o $@ $<' \
+        'hello.spt: hello.o manifest.o' \
+        $'\t$(CC) $(NABLA_LDFLAGS) $^ $(NABLA_LIBS) -o $@' \
+        '%.o: %.c' \
+        $'\t$(CC) $(NABLA_CFLAGS) -c $< -o $@' \
+        'manifest.c: manifest.json' \
+        $'\t$(NABLA_PACK) gen-manifest $< -o $@' >"$PROJ/Makefile"
+    run make -C "$PROJ"
+    assert_success
+    refute_output --partial "$REPO_ROOT"
+    assert_output --partial "$INST/bin/nabla-pack"
+    assert_output --partial "-Wl,-T,$INST/lib/nabla/guest.ld"
+    runs_hello "$PROJ/hello"
+}
+
+@test "nabla-cc --manifest=manifest.json compiles and links hello in one step" {
+    cd "$PROJ"
+    run "$INST/bin/nabla-cc" --manifest=manifest.json -O2 -g -Wall -Wextra -Werror \
+        hello.c -o hello.spt
+    assert_success
+    assert_output ""
+    run "$INST/bin/nabla-pack" -q -o hello hello.spt
+    assert_success
+    runs_hello "$PROJ/hello"
+    # The guest keeps its DWARF: its own source file is named.
+    run readelf --debug-dump=info hello
+    assert_output --partial "hello.c"
+}
+
+@test "nabla-cc: separate compilation, then a link with --manifest FILE; from PATH through a symlink" {
+    mkdir "$BATS_TEST_TMPDIR/bin"
+    ln -s "$INST/bin/nabla-cc" "$BATS_TEST_TMPDIR/bin/nabla-cc"
+    cd "$PROJ"
+    run env PATH="$BATS_TEST_TMPDIR/bin:$PATH" nabla-cc -O2 -c hello.c -o hello.o
+    assert_success
+    run env PATH="$BATS_TEST_TMPDIR/bin:$PATH" nabla-cc --manifest manifest.json hello.o -o hello.spt
+    assert_success
+    # A guest ELF, not runnable on the host by itself.
+    run readelf -lW hello.spt
+    assert_output --partial "/nonexistent/solo5/"
+    run "$INST/bin/nabla-pack" -q -o hello hello.spt
+    assert_success
+    runs_hello "$PROJ/hello"
+}
+
+@test "nabla-cc adds the same flags as pkg-config; refuses --manifest with -c and a bad manifest" {
+    run "$INST/bin/nabla-cc" --print-cflags
+    assert_success
+    local cc_cflags=$output
+    run "${PKGCONF[@]}" --cflags nabla
+    assert_equal "$cc_cflags" "${output% }"
+
+    cd "$PROJ"
+    run -1 --separate-stderr "$INST/bin/nabla-cc" --manifest=manifest.json -c hello.c
+    assert_one_stderr_line
+    assert_regex "$stderr" '^nabla-cc: error: .*linking'
+
+    echo '{"type": "solo5.manifest", "version": 1, "devices": [{"name": "x"' >bad.json
+    run -1 "$INST/bin/nabla-cc" --manifest=bad.json hello.c -o bad.spt
+    assert_output --partial "nabla-cc: error:"
+    [[ ! -e bad.spt ]] || fail "bad.spt was written"
+    # No temporary directory left behind.
+    run find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'nabla-cc.*' -newer "$PROJ/hello.c"
+    assert_output ""
+}
+
+@test "the man pages render without warnings" {
+    command -v man >/dev/null || fail "no man command (Debian package man-db)"
+    local page
+    for page in man1/nabla-pack.1 man1/nabla-cc.1 man7/nabla.7; do
+        run bash -c 'MANWIDTH=80 man --warnings -l "$1" 2>&1 >/dev/null' - \
+            "$INST/share/man/$page"
+        assert_success
+        assert_output ""
+        run env MANWIDTH=80 man -l "$INST/share/man/$page"
+        assert_success
+        assert_line "NAME"
+        assert_output --partial "EXIT STATUS"
+    done
+    run env MANWIDTH=80 man -l "$INST/share/man/man7/nabla.7"
+    assert_output --partial -- "--block:NAME=PATH"
+    assert_output --partial "159"
+}
+
+@test "make uninstall removes every installed file" {
+    local root=$BATS_TEST_TMPDIR/root2
+    run make -s -C "$REPO_ROOT" install DESTDIR="$root" PREFIX=/opt/nabla
+    assert_success
+    run find "$root" -type f
+    assert_line "$root/opt/nabla/bin/nabla-cc"
+    run make -s -C "$REPO_ROOT" uninstall DESTDIR="$root" PREFIX=/opt/nabla
+    assert_success
+    run find "$root" -not -type d
+    assert_output ""
+    [[ ! -e $root/opt/nabla/lib/nabla ]] || fail "lib/nabla is still there"
+}

@@ -1,0 +1,548 @@
+#!/usr/bin/env bats
+# nabla-pack oci: an OCI image layout holding a packed executable and its
+# relative default disk images. Checked byte by byte (tar, gzip, JSON,
+# digests, reproducibility), with skopeo and umoci, and run with podman
+# (`podman run`, and `podman kube play` of the Pods in examples/kubernetes/).
+#
+# The container tools are installed by setup_file if missing (skopeo umoci
+# podman runc); the tests that need them are skipped, with the reason, if
+# that is impossible. Podman runs with its own storage and settings under
+# $OCI_HOME, removed at the end (see pm below).
+
+load helpers
+
+BLKCOUNT_SPT=$NABLA_BUILD/examples/blkcount/blkcount.spt
+BADSYSCALL_SPT=$NABLA_BUILD/tests/guests/badsyscall.spt
+KUBE_DIR=$REPO_ROOT/examples/kubernetes
+
+setup_file() {
+    local missing=() tool log=$BATS_FILE_TMPDIR/apt.log
+    for tool in skopeo umoci podman runc; do
+        command -v "$tool" >/dev/null || missing+=("$tool")
+    done
+    local reason=
+    if ((${#missing[@]} > 0)); then
+        if ((EUID != 0)); then
+            reason="missing ${missing[*]} (not root: cannot install them)"
+        elif ! command -v apt-get >/dev/null; then
+            reason="missing ${missing[*]} (no apt-get to install them)"
+        else
+            local apt=(apt-get -o DPkg::Lock::Timeout=600 -y)
+            export DEBIAN_FRONTEND=noninteractive
+            if ! "${apt[@]}" install skopeo umoci podman runc >"$log" 2>&1 &&
+                ! { "${apt[@]}" update && "${apt[@]}" install skopeo umoci \
+                    podman runc; } >>"$log" 2>&1; then
+                reason="cannot install ${missing[*]}: $(tail -n 1 "$log")"
+            fi
+        fi
+    fi
+    printf '%s' "$reason" >"$BATS_FILE_TMPDIR/no-container-tools"
+
+    # podman names an image run as oci:PATH after PATH, which must then be
+    # lower case: a home of our own, readable by user 65534 as well.
+    local home
+    while :; do
+        home=/tmp/nabla-oci.$$.$RANDOM
+        mkdir -m 0755 "$home" 2>/dev/null && break
+    done
+    export OCI_HOME=$home
+    mkdir -p "$OCI_HOME/podman"
+    # Root here lacks CAP_SYS_RESOURCE: podman's default rlimits (raised to
+    # the hard limit) fail in runc ("error setting rlimit type 7"), and
+    # `kube play` has no --ulimit: hence default_ulimits. tmp_dir keeps
+    # podman's run-time state apart from any other podman on the machine.
+    cat >"$OCI_HOME/podman/containers.conf" <<EOF
+[containers]
+default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
+netns = "none"
+
+[engine]
+tmp_dir = "$OCI_HOME/podman/tmp"
+EOF
+    cat >"$OCI_HOME/podman/storage.conf" <<EOF
+[storage]
+driver = "vfs"
+graphroot = "$OCI_HOME/podman/root"
+runroot = "$OCI_HOME/podman/run"
+EOF
+}
+
+teardown_file() {
+    if [[ -z $OCI_HOME || ! -d $OCI_HOME ]]; then
+        return 0
+    fi
+    if [[ -d $OCI_HOME/podman/root ]] && command -v podman >/dev/null; then
+        pm pod rm -a -f >/dev/null 2>&1 || true
+        pm rm -a -f >/dev/null 2>&1 || true
+    fi
+    # Whatever podman left mounted below OCI_HOME (shm of a container).
+    local m
+    findmnt -rn -o TARGET | grep "^$OCI_HOME/" | sort -r |
+        while read -r m; do umount "$m" 2>/dev/null || true; done
+    rm -rf "$OCI_HOME"
+}
+
+setup() {
+    cd "$BATS_TEST_TMPDIR" || return 1
+    KUBE_FILES=()
+}
+
+teardown() {
+    local f
+    for f in "${KUBE_FILES[@]}"; do
+        pm kube down "$f" >/dev/null 2>&1 || true
+    done
+}
+
+# need_container_tools: skips the test (with the reason) without them.
+need_container_tools() {
+    local reason
+    reason=$(cat "$BATS_FILE_TMPDIR/no-container-tools")
+    if [[ -n $reason ]]; then
+        skip "$reason"
+    fi
+}
+
+# pm ARGS...: podman with its own storage and state under $OCI_HOME. On
+# these machines podman 4.3 falls back to most of these by itself; they are
+# explicit so that nothing else on the machine changes them:
+#   --runtime runc             crun (if installed) refuses the hybrid cgroup
+#                              v1/v2 layout
+#   --cgroup-manager=cgroupfs  systemd is not PID 1
+#   --events-backend=file      no journald either
+#   --storage-driver vfs       plain directories: nothing mounted to clean up
+# What is required: rlimits that root may set here (see setup_file), as
+# --ulimit for `run` (pm_run) and default_ulimits for `kube play`.
+pm() {
+    CONTAINERS_CONF=$OCI_HOME/podman/containers.conf \
+        CONTAINERS_STORAGE_CONF=$OCI_HOME/podman/storage.conf \
+        podman --runtime runc --cgroup-manager=cgroupfs \
+        --events-backend=file --storage-driver vfs "$@"
+}
+
+# pm_run IMAGE [ARGS...]: runs a container, gone afterwards; no network,
+# rlimits that root may set here.
+pm_run() {
+    pm run --rm --network none --ulimit nofile=1024:1024 \
+        --ulimit nproc=1024:1024 "$@"
+}
+
+# to_storage DIR NAME: the image tagged latest in layout DIR, copied into
+# podman's storage as localhost/NAME:latest (for kube play).
+to_storage() {
+    CONTAINERS_STORAGE_CONF=$OCI_HOME/podman/storage.conf \
+        skopeo copy -q "oci:$1:latest" "containers-storage:localhost/$2:latest"
+}
+
+# oci APP DIR [ARGS...]: nabla-pack oci, which must succeed.
+oci() {
+    local app=$1 dir=$2
+    shift 2
+    run --separate-stderr "$PACK" oci "$app" -o "$dir" "$@"
+    if ((status != 0)); then
+        echo "nabla-pack oci $app -o $dir $* failed ($status): $stderr" | fail
+        return 1
+    fi
+}
+
+# json FILE EXPR: the Python expression EXPR over the JSON in FILE (d).
+json() {
+    python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+# blob DIR DIGEST: the path of a blob.
+blob() {
+    printf '%s/blobs/sha256/%s\n' "$1" "${2#sha256:}"
+}
+
+# image DIR [TAG]: sets MANIFEST, CONFIG and LAYER (blob paths) and
+# LAYER_DIGEST of the image tagged TAG (default latest).
+image() {
+    local dir=$1 tag=${2:-latest} digest
+    digest=$(json "$dir/index.json" "[m['digest'] for m in d['manifests']
+        if m.get('annotations', {}).get('org.opencontainers.image.ref.name')
+        == '$tag'][0]")
+    MANIFEST=$(blob "$dir" "$digest")
+    CONFIG=$(blob "$dir" "$(json "$MANIFEST" "d['config']['digest']")")
+    LAYER_DIGEST=$(json "$MANIFEST" "d['layers'][0]['digest']")
+    LAYER=$(blob "$dir" "$LAYER_DIGEST")
+}
+
+# layer_names DIR: runs tar -t on the layer of DIR's image tagged latest
+# (names in archive order in output, lines; LAYER etc. set, see image).
+layer_names() {
+    image "$1"
+    run tar -tzf "$LAYER"
+}
+
+# pack_blkcount OUT DEFAULT: blkcount packed into OUT with
+# --block:storage=DEFAULT.
+pack_blkcount() {
+    mkdir -p "$(dirname "$1")"
+    pack_file "$BLKCOUNT_SPT" "$1" -q "--block:storage=$2"
+}
+
+# public_dir: a fresh 0755 directory in OCI_HOME, reachable by user 65534.
+public_dir() {
+    local d
+    d=$(mktemp -d "$OCI_HOME/public.XXXXXX") && chmod 0755 "$d" &&
+        printf '%s\n' "$d"
+}
+
+# --- the layout, byte by byte ------------------------------------------------
+
+@test "oci: an image layout with one manifest, config and layer" {
+    oci "$HELLO" out
+    assert_output --regexp "^oci:out:latest sha256:[0-9a-f]{64}$"
+    run cat out/oci-layout
+    assert_output '{"imageLayoutVersion":"1.0.0"}'
+    run json out/index.json "(d['schemaVersion'], len(d['manifests']),
+        d['manifests'][0]['mediaType'], d['manifests'][0]['annotations'],
+        d['manifests'][0]['platform'])"
+    assert_output "(2, 1, 'application/vnd.oci.image.manifest.v1+json', \
+{'org.opencontainers.image.ref.name': 'latest'}, \
+{'architecture': 'amd64', 'os': 'linux'})"
+    image out
+    run json "$MANIFEST" "(d['schemaVersion'], d['mediaType'],
+        d['config']['mediaType'], [l['mediaType'] for l in d['layers']])"
+    assert_output "(2, 'application/vnd.oci.image.manifest.v1+json', \
+'application/vnd.oci.image.config.v1+json', \
+['application/vnd.oci.image.layer.v1.tar+gzip'])"
+    # No Cmd, no shell, no time.
+    run json "$CONFIG" "(sorted(d), d['architecture'], d['os'], d['config'])"
+    assert_output "(['architecture', 'config', 'os', 'rootfs'], 'amd64', \
+'linux', {'Entrypoint': ['/hello'], 'WorkingDir': '/'})"
+    # diff_id: the uncompressed tar.
+    local diff_id
+    diff_id=sha256:$(gzip -dc "$LAYER" | sha256sum | cut -d' ' -f1)
+    run json "$CONFIG" "d['rootfs']"
+    assert_output "{'type': 'layers', 'diff_ids': ['$diff_id']}"
+    # Every blob is named by its digest and has the size given for it.
+    local f
+    for f in out/blobs/sha256/*; do
+        assert_equal "$(sha256sum <"$f" | cut -d' ' -f1)" "${f##*/}"
+    done
+    run ls out/blobs/sha256
+    assert_equal "${#lines[@]}" 3
+    assert_equal "$(json "$MANIFEST" "d['layers'][0]['size']")" \
+        "$(stat -c %s "$LAYER")"
+    assert_equal "$(json "$MANIFEST" "d['config']['size']")" \
+        "$(stat -c %s "$CONFIG")"
+    assert_equal "$(json out/index.json "d['manifests'][0]['size']")" \
+        "$(stat -c %s "$MANIFEST")"
+}
+
+@test "oci: the layer holds the executable alone, root's, from 1970" {
+    oci "$HELLO" out
+    image out
+    run tar --numeric-owner -tzvf "$LAYER"
+    assert_success
+    assert_equal "${#lines[@]}" 1
+    assert_output --regexp "^-rwxr-xr-x 0/0 +$(stat -c %s "$HELLO") 1970-01-01 00:00 hello$"
+    run tar -tzvf "$LAYER"
+    assert_output --regexp '^-rwxr-xr-x root/root .* hello$'
+    # gzip -n: no name, mtime 0; then best compression, Unix.
+    run od -An -tx1 -N10 "$LAYER"
+    assert_output " 1f 8b 08 00 00 00 00 00 02 03"
+    # The executable in the image is APP, and runs.
+    mkdir root
+    tar -xzf "$LAYER" -C root
+    cmp "$HELLO" root/hello
+    run root/hello --solo5:quiet
+    assert_success
+    assert_output --partial "Hello, World"
+}
+
+@test "oci: relative default disks are copied next to the executable, sorted" {
+    pack_blkcount app/blkcount disk.img
+    truncate -s 64K app/disk.img
+    printf 'boot' | dd of=app/disk.img conv=notrunc status=none
+    oci app/blkcount out
+    layer_names out
+    assert_output "$(printf 'blkcount\ndisk.img')"
+    run tar --numeric-owner -tzvf "$LAYER"
+    assert_line --index 1 --regexp '^-rw-r--r-- 0/0 +65536 1970-01-01 00:00 disk.img$'
+    mkdir root
+    tar -xzf "$LAYER" -C root
+    cmp app/disk.img root/disk.img
+
+    # In a subdirectory, with its parents; "../" from the executable's
+    # directory is "/" in the image, as the kernel resolves "/..".
+    pack_blkcount app2/bin/blk ../disks/./a.img
+    mkdir app2/disks
+    truncate -s 4K app2/disks/a.img
+    oci app2/bin/blk out2
+    layer_names out2
+    assert_output "$(printf 'blk\ndisks/\ndisks/a.img')"
+    run tar --numeric-owner -tzvf "$LAYER"
+    assert_line --index 1 --regexp '^drwxr-xr-x 0/0 +0 1970-01-01 00:00 disks/$'
+}
+
+@test "oci: an absolute default disk is not copied" {
+    pack_blkcount app/blkcount /nonexistent/disk.img
+    oci app/blkcount out
+    layer_names out
+    assert_output blkcount
+}
+
+@test "oci: byte-reproducible (pack twice, oci twice: identical trees)" {
+    pack_blkcount a/blkcount disk.img
+    pack_blkcount b/blkcount disk.img
+    truncate -s 1M a/disk.img b/disk.img
+    cmp a/blkcount b/blkcount
+    oci a/blkcount out1
+    sleep 1 # a later second would show in any time stamp
+    oci b/blkcount out2
+    diff -r out1 out2
+    # Into a layout that already holds that very image: unchanged.
+    oci a/blkcount out1
+    diff -r out1 out2
+}
+
+@test "oci: SOURCE_DATE_EPOCH is the creation time, nothing else changes" {
+    oci "$HELLO" plain
+    SOURCE_DATE_EPOCH=1700000000 oci "$HELLO" dated1
+    SOURCE_DATE_EPOCH=1700000000 oci "$HELLO" dated2
+    diff -r dated1 dated2
+    image dated1
+    run json "$CONFIG" "(d['created'], d['history'])"
+    assert_output "('2023-11-14T22:13:20Z', [{'created': \
+'2023-11-14T22:13:20Z', 'created_by': 'nabla-pack oci'}])"
+    local layer=$LAYER_DIGEST
+    image plain
+    assert_equal "$LAYER_DIGEST" "$layer"
+    # Empty means unset.
+    SOURCE_DATE_EPOCH='' oci "$HELLO" empty
+    diff -r plain empty
+}
+
+@test "oci: -t TAG names the image; an existing layout gets one more" {
+    oci "$HELLO" out -t v1
+    assert_output --regexp "^oci:out:v1 sha256:"
+    pack_blkcount app/blkcount /data/disk.img
+    oci app/blkcount out -t blk
+    run json out/index.json "sorted(m['annotations'][
+        'org.opencontainers.image.ref.name'] for m in d['manifests'])"
+    assert_output "['blk', 'v1']"
+    # The same tag again replaces the image in the index.
+    oci "$HELLO" out -t blk
+    run json out/index.json "sorted(m['annotations'][
+        'org.opencontainers.image.ref.name'] for m in d['manifests'])"
+    assert_output "['blk', 'v1']"
+    image out blk
+    run tar -tzf "$LAYER"
+    assert_output hello
+}
+
+# --- errors ------------------------------------------------------------------
+
+# oci_fails REGEX APP DIR [ARGS...]: exit status 1, one line matching REGEX
+# on stderr, nothing on stdout, DIR not created.
+oci_fails() {
+    local regex=$1 app=$2 dir=$3
+    shift 3
+    local existed=0
+    [[ -e $dir ]] && existed=1
+    run -1 --separate-stderr "$PACK" oci "$app" -o "$dir" "$@"
+    assert_one_stderr_line
+    assert_equal "$output" ""
+    [[ $stderr =~ $regex ]] ||
+        fail "stderr '$stderr' does not match '$regex'"
+    if ((existed == 0)) && [[ -e $dir ]]; then
+        fail "$dir was created"
+    fi
+}
+
+@test "oci errors: APP is not a packed executable" {
+    echo 'not an ELF' >text
+    oci_fails '^nabla-pack: error: text: not an ELF file$' text out
+    oci_fails '^nabla-pack: error: .*hello.spt: not a packed nabla executable' \
+        "$HELLO_SPT" out
+    oci_fails '^nabla-pack: error: missing: cannot open: No such file' \
+        missing out
+}
+
+@test "oci errors: a default disk image is missing" {
+    pack_blkcount app/blkcount disk.img
+    oci_fails '^nabla-pack: error: oci: app/blkcount: default disk image app/disk.img \(--block:storage=disk.img\): No such file or directory$' \
+        app/blkcount out
+}
+
+@test "oci errors: DIR not writable, not a directory, not empty" {
+    ((EUID == 0)) || skip "needs root to run as user 65534 with setpriv"
+    local pub
+    pub=$(public_dir)
+    cp "$HELLO" "$pub/hello"
+    run -1 --separate-stderr setpriv --reuid=65534 --regid=65534 \
+        --clear-groups "$PACK" oci "$pub/hello" -o "$pub/out"
+    assert_one_stderr_line
+    assert_equal "$stderr" "nabla-pack: error: oci: $pub/out: cannot create: Permission denied"
+    # DIR exists and is empty, but is not writable.
+    mkdir -m 0755 "$pub/empty"
+    run -1 --separate-stderr setpriv --reuid=65534 --regid=65534 \
+        --clear-groups "$PACK" oci "$pub/hello" -o "$pub/empty"
+    assert_one_stderr_line
+    assert_equal "$stderr" "nabla-pack: error: oci: $pub/empty/blobs: cannot create: Permission denied"
+    run ls -A "$pub/empty"
+    assert_output ""
+
+    echo data >file
+    oci_fails '^nabla-pack: error: oci: file: cannot open: Not a directory$' \
+        "$HELLO" file
+    oci_fails '^nabla-pack: error: oci: file/out: cannot create: Not a directory$' \
+        "$HELLO" file/out
+    mkdir full
+    touch full/precious
+    oci_fails '^nabla-pack: error: oci: full: exists and is neither empty nor an OCI image layout$' \
+        "$HELLO" full
+    run ls -A full
+    assert_output precious
+}
+
+@test "oci errors: usage, tag, SOURCE_DATE_EPOCH" {
+    run -1 --separate-stderr "$PACK" oci "$HELLO"
+    assert_one_stderr_line
+    assert_equal "$stderr" "nabla-pack: error: oci: no output directory (usage: nabla-pack oci APP -o DIR [-t TAG])"
+    run -1 --separate-stderr "$PACK" oci "$HELLO" -o
+    assert_one_stderr_line
+    run -1 --separate-stderr "$PACK" oci "$HELLO" -o out --json
+    assert_one_stderr_line
+    assert_equal "$stderr" "nabla-pack: error: oci: unexpected argument --json (usage: nabla-pack oci APP -o DIR [-t TAG])"
+    oci_fails "^nabla-pack: error: oci: invalid tag 'a:b'" "$HELLO" out -t a:b
+    oci_fails "^nabla-pack: error: oci: invalid tag ''" "$HELLO" out -t ''
+    SOURCE_DATE_EPOCH=yesterday oci_fails \
+        "^nabla-pack: error: oci: SOURCE_DATE_EPOCH='yesterday': not a number" \
+        "$HELLO" out
+}
+
+# --- skopeo, umoci -------------------------------------------------------------
+
+@test "skopeo inspect: architecture and layer digest" {
+    need_container_tools
+    oci "$HELLO" out
+    image out
+    run skopeo inspect oci:out:latest
+    assert_success
+    run json <(echo "$output") "(d['Architecture'], d['Os'], d['Layers'])"
+    assert_output "('amd64', 'linux', ['$LAYER_DIGEST'])"
+    run skopeo inspect --config oci:out:latest
+    assert_success
+    assert_output --partial '"/hello"'
+}
+
+@test "umoci stat: reads the image" {
+    need_container_tools
+    oci "$HELLO" out
+    run umoci stat --image out:latest
+    assert_success
+    # With SOURCE_DATE_EPOCH, the history shows the layer.
+    image out
+    SOURCE_DATE_EPOCH=0 oci "$HELLO" dated
+    run umoci stat --image dated:latest
+    assert_success
+    assert_output --partial "$LAYER_DIGEST"
+    assert_output --partial "1970-01-01T00:00:00Z"
+}
+
+# --- podman ---------------------------------------------------------------------
+
+@test "podman run oci:DIR: hello says Hello, World" {
+    need_container_tools
+    oci "$HELLO" "$OCI_HOME/hello"
+    run pm_run "oci:$OCI_HOME/hello:latest"
+    assert_success
+    assert_output --partial "Hello, World"
+    # The entrypoint is the executable: arguments are its options, then the
+    # guest's.
+    run pm_run "oci:$OCI_HOME/hello:latest" --solo5:quiet
+    assert_success
+    refute_output --partial "nabla: solo5 bindings"
+    assert_output --partial "Hello, World"
+}
+
+@test "podman run: blkcount counts on its volume, or on the disk in its image" {
+    need_container_tools
+    pack_blkcount app/blkcount blkcount.img
+    truncate -s 1M app/blkcount.img
+    oci app/blkcount "$OCI_HOME/blkcount"
+    mkdir disk
+    truncate -s 1M disk/blkcount.img
+    local i
+    for i in 1 2; do
+        run pm_run -v "$PWD/disk:/data" "oci:$OCI_HOME/blkcount:latest" \
+            --block:storage=/data/blkcount.img --solo5:quiet
+        assert_success
+        assert_output --partial "boot count: $i"
+    done
+    # The default, relative to /blkcount: /blkcount.img in the image (each
+    # container starts from the image's copy).
+    for i in 1 2; do
+        run pm_run "oci:$OCI_HOME/blkcount:latest" --solo5:quiet
+        assert_success
+        assert_output --partial "boot count: 1"
+    done
+}
+
+@test "podman run: the guest is still confined in the container (SIGSYS)" {
+    need_container_tools
+    mkdir app
+    pack_file "$BADSYSCALL_SPT" app/badsyscall -q
+    oci app/badsyscall "$OCI_HOME/badsyscall"
+    # getpid is allowed by the engine's default seccomp profile, so the kill
+    # comes from the executable's own filter, stacked on it.
+    run pm_run "oci:$OCI_HOME/badsyscall:latest" getpid
+    assert_equal "$status" 159
+    run pm_run "oci:$OCI_HOME/badsyscall:latest" --solo5:quiet other
+    assert_equal "$status" 2
+}
+
+# kube_play YAML: plays YAML (torn down after the test), waits for CONTAINER
+# to exit; sets output to its logs and status to its exit code.
+kube_play() {
+    local yaml=$1 container=$2
+    KUBE_FILES+=("$yaml")
+    run pm kube play --network none "$yaml"
+    if ((status != 0)); then
+        echo "podman kube play $yaml failed ($status): $output" | fail
+        return 1
+    fi
+    local code
+    code=$(pm wait "$container")
+    run pm logs "$container"
+    status=$code
+}
+
+@test "podman kube play: the hello Pod (non-root, read-only, no caps)" {
+    need_container_tools
+    oci "$HELLO" img
+    to_storage img nabla-hello
+    kube_play "$KUBE_DIR/hello-pod.yaml" nabla-hello-hello
+    assert_equal "$status" 0
+    assert_output --partial "Hello, World"
+    run pm inspect nabla-hello-hello --format \
+        '{{.Config.User}} {{.HostConfig.ReadonlyRootfs}} {{.EffectiveCaps}} {{.HostConfig.SecurityOpt}}'
+    assert_output "65534:65534 true [] [no-new-privileges]"
+}
+
+@test "podman kube play: the blkcount Pod counts on its hostPath volume" {
+    need_container_tools
+    pack_blkcount app/blkcount blkcount.img
+    truncate -s 1M app/blkcount.img
+    oci app/blkcount img
+    to_storage img nabla-blkcount
+    local disk
+    disk=$(public_dir)
+    truncate -s 1M "$disk/blkcount.img"
+    chown 65534:65534 "$disk/blkcount.img"
+    sed "s|/srv/nabla-blkcount|$disk|" "$KUBE_DIR/blkcount-pod.yaml" >pod.yaml
+    grep -q "path: $disk$" pod.yaml
+    local i
+    for i in 1 2; do
+        kube_play pod.yaml nabla-blkcount-blkcount
+        assert_equal "$status" 0
+        assert_output --partial "boot count: $i"
+        pm kube down pod.yaml >/dev/null
+    done
+}

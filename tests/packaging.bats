@@ -1,0 +1,239 @@
+#!/usr/bin/env bats
+# Distribution packaging: byte-reproducible output, stripping as packaging
+# tools do it, a .deb of a packed unikernel (examples/debian/build-deb) that
+# lintian accepts, and the systemd unit examples.
+
+load helpers
+
+BUILD_DEB=$REPO_ROOT/examples/debian/build-deb
+
+# sha256 FILE: the file's SHA-256 in hex.
+sha256() {
+    sha256sum "$1" | cut -d' ' -f1
+}
+
+# verify_ok FILE: nabla-pack verify accepts FILE.
+verify_ok() {
+    run "$PACK" verify "$1"
+    assert_success
+    assert_output --regexp "^.*: OK \(sha256 [0-9a-f]{64}\)$"
+}
+
+# runs_hello FILE WORD: the packed hello FILE greets and prints WORD.
+runs_hello() {
+    run "$1" --solo5:quiet "$2"
+    assert_success
+    assert_line "Hello, World"
+    assert_line "$2"
+}
+
+# build_hello_deb OUTDIR [build-deb options]: a .deb of the packed hello
+# example, with a fixture license; sets DEB to its path.
+build_hello_deb() {
+    local outdir=$1
+    shift
+    printf 'Test fixture: not a license.\n\nSecond paragraph.\n' \
+        >"$BATS_TEST_TMPDIR/LICENSE"
+    run --separate-stderr "$BUILD_DEB" --pack "$PACK" --version 0.1.0-1 \
+        --maintainer 'Nabla Tests <nabla-tests@example.org>' \
+        --license LicenseRef-fixture --license-file "$BATS_TEST_TMPDIR/LICENSE" \
+        -o "$outdir" "$@" "$HELLO"
+    assert_success
+    DEB=$output
+    [[ -f $DEB ]] || fail "build-deb printed '$DEB', which is not a file"
+}
+
+@test "packing twice gives the same bytes, whatever the directory, umask, output name and time zone" {
+    local a=$BATS_TEST_TMPDIR/a b=$BATS_TEST_TMPDIR/sub/other-name
+    mkdir "$BATS_TEST_TMPDIR/sub"
+    pack_file "$HELLO_SPT" "$a" -- x
+    run bash -c 'cd / && umask 077 && TZ=Asia/Kathmandu LC_ALL=C.UTF-8 \
+        exec "$1" -q -o "$2" "$3" -- x' - "$PACK" "$b" "$HELLO_SPT"
+    assert_success
+    assert_equal "$(sha256 "$b")" "$(sha256 "$a")"
+    # A guest with devices and defaults, and a guest copied elsewhere.
+    cp "$NABLA_BUILD/examples/blkcount/blkcount.spt" "$BATS_TEST_TMPDIR/sub/"
+    pack_file "$NABLA_BUILD/examples/blkcount/blkcount.spt" "$BATS_TEST_TMPDIR/c" \
+        --mem=64 --block:storage=disk.img -- y
+    pack_file "$BATS_TEST_TMPDIR/sub/blkcount.spt" "$BATS_TEST_TMPDIR/d" \
+        --mem=64 --block:storage=disk.img -- y
+    cmp "$BATS_TEST_TMPDIR/c" "$BATS_TEST_TMPDIR/d"
+}
+
+@test "SOURCE_DATE_EPOCH changes nothing: nothing time-dependent is written" {
+    local plain=$BATS_TEST_TMPDIR/plain
+    pack_file "$HELLO_SPT" "$plain"
+    local epoch
+    for epoch in 1 1700000000; do
+        run env SOURCE_DATE_EPOCH=$epoch "$PACK" -q -o "$BATS_TEST_TMPDIR/e$epoch" "$HELLO_SPT"
+        assert_success
+        assert_equal "$(sha256 "$BATS_TEST_TMPDIR/e$epoch")" "$(sha256 "$plain")"
+    done
+    # And the packed file is the same as the one make built, a while ago.
+    assert_equal "$(sha256 "$HELLO")" "$(sha256 "$plain")"
+}
+
+@test "a copy stripped with strip runs and verifies" {
+    local f=$BATS_TEST_TMPDIR/hello-strip
+    cp "$HELLO" "$f"
+    run strip "$f"
+    assert_success
+    run readelf -SW "$f"
+    refute_output --partial ".symtab"
+    refute_output --partial ".debug_info"
+    runs_hello "$f" stripped
+    verify_ok "$f"
+}
+
+@test "a copy stripped with objcopy --strip-debug runs, verifies and keeps the guest's symbols" {
+    local f=$BATS_TEST_TMPDIR/hello-nodebug
+    run objcopy --strip-debug "$HELLO" "$f"
+    assert_success
+    run readelf -SW "$f"
+    refute_output --partial ".debug_info"
+    run nm "$f"
+    assert_line --regexp ' T solo5_app_main$'
+    runs_hello "$f" nodebug
+    verify_ok "$f"
+}
+
+@test "dh_strip's handling (debug file, strip, debuglink) keeps it running; gdb finds the guest's sources" {
+    local d=$BATS_TEST_TMPDIR/dh
+    mkdir "$d"
+    cp "$HELLO" "$d/hello"
+    # What dh_strip does to an executable with automatic debug symbols.
+    run objcopy --only-keep-debug --compress-debug-sections "$d/hello" "$d/hello.debug"
+    assert_success
+    run strip --remove-section=.comment --remove-section=.note --strip-unneeded "$d/hello"
+    assert_success
+    run objcopy --add-gnu-debuglink="$d/hello.debug" "$d/hello"
+    assert_success
+
+    run readelf -SW "$d/hello"
+    assert_output --partial ".gnu_debuglink"
+    refute_output --partial ".debug_info"
+    runs_hello "$d/hello" dh-stripped
+    verify_ok "$d/hello"
+    run readelf --debug-dump=info "$d/hello.debug"
+    assert_output --partial "hello.c"
+
+    command -v gdb >/dev/null || fail "no gdb (Debian package gdb)"
+    run gdb -nx -batch -iex 'set debuginfod enabled off' \
+        -ex 'info line solo5_app_main' "$d/hello"
+    assert_success
+    assert_output --regexp 'Line [0-9]+ of "[^"]*hello\.c"'
+}
+
+@test "verify is not fooled: a stripped copy with one guest byte changed is refused" {
+    local f=$BATS_TEST_TMPDIR/hello-damaged
+    cp "$HELLO" "$f"
+    strip "$f"
+    # The file offset of the guest's text segment (at 0x100000).
+    local off
+    off=$(readelf -lW "$f" | awk '$1 == "LOAD" && $3 == "0x0000000000100000" { print $2 }')
+    [[ -n $off ]] || fail "no LOAD segment at 0x100000 in $f"
+    off=$((off + 16))
+    printf '\xcc' | dd of="$f" bs=1 seek="$off" conv=notrunc status=none
+    run "$PACK" verify "$f"
+    assert_failure
+}
+
+@test "build-deb makes a .deb of hello: /usr/bin/nabla-hello, control, copyright, changelog, man page" {
+    build_hello_deb "$BATS_TEST_TMPDIR/out"
+    assert_equal "${DEB##*/}" "nabla-hello_0.1.0-1_amd64.deb"
+
+    run dpkg-deb --field "$DEB" Package Version Architecture Maintainer Section Priority
+    assert_success
+    assert_line "Package: nabla-hello"
+    assert_line "Version: 0.1.0-1"
+    assert_line "Architecture: amd64"
+    assert_line "Maintainer: Nabla Tests <nabla-tests@example.org>"
+    run dpkg-deb --field "$DEB" Depends
+    assert_output ""
+
+    run dpkg-deb --contents "$DEB"
+    assert_success
+    assert_line --regexp '^-rwxr-xr-x root/root .* \./usr/bin/nabla-hello$'
+    assert_line --regexp '^-rw-r--r-- root/root .* \./usr/share/doc/nabla-hello/copyright$'
+    assert_line --regexp '^-rw-r--r-- root/root .* \./usr/share/doc/nabla-hello/changelog\.Debian\.gz$'
+    assert_line --regexp '^-rw-r--r-- root/root .* \./usr/share/man/man1/nabla-hello\.1\.gz$'
+
+    # Installed into a root of its own (not the system's dpkg database).
+    local root=$BATS_TEST_TMPDIR/root
+    run dpkg -x "$DEB" "$root"
+    assert_success
+    runs_hello "$root/usr/bin/nabla-hello" from-the-deb
+    verify_ok "$root/usr/bin/nabla-hello"
+    run "$root/usr/bin/nabla-hello" --help
+    assert_output --partial "usage: nabla-hello"
+
+    # gzip -n: no name, no time in the gzip headers.
+    run file "$root/usr/share/doc/nabla-hello/changelog.Debian.gz"
+    refute_output --partial "was \""
+    refute_output --partial "last modified"
+    run zcat "$root/usr/share/doc/nabla-hello/changelog.Debian.gz"
+    assert_line --regexp '^nabla-hello \(0\.1\.0-1\) unstable; urgency=medium$'
+    assert_line --regexp '^ -- Nabla Tests <nabla-tests@example.org>  .*[0-9]{4} [0-9:]{8} \+0000$'
+    run head -1 "$root/usr/share/doc/nabla-hello/copyright"
+    assert_output "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/"
+
+    run bash -c 'MANWIDTH=80 man --warnings -l "$1" 2>&1 >/dev/null' - \
+        "$root/usr/share/man/man1/nabla-hello.1.gz"
+    assert_output ""
+    run env MANWIDTH=80 man -l "$root/usr/share/man/man1/nabla-hello.1.gz"
+    assert_line --regexp '^ +nabla-hello - hello unikernel packed by nabla$'
+    assert_output --partial -- "--mem=MB"
+}
+
+@test "lintian reports no errors on the .deb" {
+    command -v lintian >/dev/null || fail "no lintian (Debian package lintian)"
+    build_hello_deb "$BATS_TEST_TMPDIR/out"
+    run lintian --fail-on error --display-info "$DEB"
+    assert_success
+    refute_line --regexp '^E: '
+}
+
+@test "build-deb is reproducible: same SOURCE_DATE_EPOCH, same .deb" {
+    export SOURCE_DATE_EPOCH=1700000000
+    build_hello_deb "$BATS_TEST_TMPDIR/one"
+    local first=$DEB
+    build_hello_deb "$BATS_TEST_TMPDIR/two"
+    assert_equal "$(sha256 "$DEB")" "$(sha256 "$first")"
+    run dpkg-deb --contents "$DEB"
+    assert_line --regexp ' 2023-11-14 22:13 \./usr/bin/nabla-hello$'
+}
+
+@test "build-deb refuses what it cannot package, with one line on stderr" {
+    run -1 --separate-stderr "$BUILD_DEB" --pack "$PACK" --version 1.0-1 \
+        --maintainer 'A B <a@example.org>' -o "$BATS_TEST_TMPDIR" "$HELLO"
+    assert_one_stderr_line
+    assert_regex "$stderr" 'license'
+
+    printf 'x\n' >"$BATS_TEST_TMPDIR/L"
+    run -1 --separate-stderr "$BUILD_DEB" --pack "$PACK" --version 1.0-1 \
+        --maintainer 'A B <a@example.org>' --license MIT \
+        --license-file "$BATS_TEST_TMPDIR/L" -o "$BATS_TEST_TMPDIR" "$HELLO_SPT"
+    assert_regex "${stderr_lines[-1]}" 'not a sound packed nabla executable'
+
+    run -1 --separate-stderr "$BUILD_DEB" --pack "$PACK" --version 'not a version' \
+        --maintainer 'A B <a@example.org>' --license MIT \
+        --license-file "$BATS_TEST_TMPDIR/L" -o "$BATS_TEST_TMPDIR" "$HELLO"
+    assert_one_stderr_line
+    assert_regex "$stderr" 'Debian version'
+    run find "$BATS_TEST_TMPDIR" -name '*.deb'
+    assert_output ""
+}
+
+@test "the systemd unit examples pass systemd-analyze verify" {
+    command -v systemd-analyze >/dev/null || skip "no systemd-analyze"
+    local unit name
+    for unit in "$REPO_ROOT"/examples/systemd/*.service; do
+        name=${unit##*/}
+        name=${name%.service}
+        # ExecStart names /usr/bin/NAME, which must exist for verify.
+        sed "s|/usr/bin/$name|$HELLO|g" "$unit" >"$BATS_TEST_TMPDIR/${unit##*/}"
+        run systemd-analyze verify --man=no "$BATS_TEST_TMPDIR/${unit##*/}"
+        assert_success
+        assert_output ""
+    done
+}
