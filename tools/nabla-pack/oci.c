@@ -287,10 +287,16 @@ static void entries_free(struct entries *es)
     free(es->v);
 }
 
+/* By name; for one name, the executable first, then by option. */
 static int entry_cmp(const void *a, const void *b)
 {
-    return strcmp(((const struct entry *)a)->name,
-                  ((const struct entry *)b)->name);
+    const struct entry *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    if (c != 0 || x->opt == y->opt)
+        return c;
+    if (x->opt == NULL || y->opt == NULL)
+        return x->opt == NULL ? -1 : 1;
+    return strcmp(x->opt, y->opt);
 }
 
 static int is_dir(const struct entry *e)
