@@ -247,7 +247,7 @@ format:
 clean:
 	rm -rf build/stub build/bindings build/tools build/linker build/examples \
 		build/tests build/sanitize build/host build/install build/bench \
-		build/fuzz
+		build/fuzz build/libc
 
 # --- benchmarks (not part of check: noisy; tests/bench.bats runs them quickly)
 -include bench/bench.mk

@@ -54,7 +54,8 @@ static void put_int(struct out *o, uintmax_t v, int negative, unsigned base,
         prefix[np++] = upper ? 'X' : 'x';
     }
     int zeros = prec > n ? prec - n : 0;
-    if ((flags & F_ALT) && base == 8 && zeros == 0 && (n == 0 || tmp[n - 1] != '0'))
+    if ((flags & F_ALT) && base == 8 && zeros == 0 &&
+        (n == 0 || tmp[n - 1] != '0'))
         zeros = 1;
     int total = np + zeros + n;
     int pad = width > total ? width - total : 0;
@@ -172,14 +173,30 @@ int vsnprintf(char *restrict buf, size_t size, const char *restrict fmt,
         case 'i': {
             intmax_t v;
             switch (len) {
-            case -2: v = (signed char)va_arg(ap, int); break;
-            case -1: v = (short)va_arg(ap, int); break;
-            case 1: v = va_arg(ap, long); break;
-            case 2: v = va_arg(ap, long long); break;
-            case 3: v = (intmax_t)va_arg(ap, size_t); break;
-            case 4: v = va_arg(ap, ptrdiff_t); break;
-            case 5: v = va_arg(ap, intmax_t); break;
-            default: v = va_arg(ap, int); break;
+            case -2:
+                v = (signed char)va_arg(ap, int);
+                break;
+            case -1:
+                v = (short)va_arg(ap, int);
+                break;
+            case 1:
+                v = va_arg(ap, long);
+                break;
+            case 2:
+                v = va_arg(ap, long long);
+                break;
+            case 3:
+                v = (intmax_t)va_arg(ap, size_t);
+                break;
+            case 4:
+                v = va_arg(ap, ptrdiff_t);
+                break;
+            case 5:
+                v = va_arg(ap, intmax_t);
+                break;
+            default:
+                v = va_arg(ap, int);
+                break;
             }
             uintmax_t mag = v < 0 ? 0 - (uintmax_t)v : (uintmax_t)v;
             put_int(&o, mag, v < 0, 10, 0, flags, width, prec);
@@ -191,14 +208,30 @@ int vsnprintf(char *restrict buf, size_t size, const char *restrict fmt,
         case 'o': {
             uintmax_t v;
             switch (len) {
-            case -2: v = (unsigned char)va_arg(ap, unsigned); break;
-            case -1: v = (unsigned short)va_arg(ap, unsigned); break;
-            case 1: v = va_arg(ap, unsigned long); break;
-            case 2: v = va_arg(ap, unsigned long long); break;
-            case 3: v = va_arg(ap, size_t); break;
-            case 4: v = (uintmax_t)va_arg(ap, ptrdiff_t); break;
-            case 5: v = va_arg(ap, uintmax_t); break;
-            default: v = va_arg(ap, unsigned); break;
+            case -2:
+                v = (unsigned char)va_arg(ap, unsigned);
+                break;
+            case -1:
+                v = (unsigned short)va_arg(ap, unsigned);
+                break;
+            case 1:
+                v = va_arg(ap, unsigned long);
+                break;
+            case 2:
+                v = va_arg(ap, unsigned long long);
+                break;
+            case 3:
+                v = va_arg(ap, size_t);
+                break;
+            case 4:
+                v = (uintmax_t)va_arg(ap, ptrdiff_t);
+                break;
+            case 5:
+                v = va_arg(ap, uintmax_t);
+                break;
+            default:
+                v = va_arg(ap, unsigned);
+                break;
             }
             unsigned base = *p == 'u' ? 10 : *p == 'o' ? 8 : 16;
             put_int(&o, v, 0, base, *p == 'X', flags & ~(F_PLUS | F_SPACE),

@@ -12,8 +12,7 @@
  * *over set.
  */
 static unsigned long long parse(const char *s, char **end, int base,
-                                unsigned long long limit, int *neg,
-                                int *over)
+                                unsigned long long limit, int *neg, int *over)
 {
     const char *p = s;
     unsigned long long v = 0;

@@ -97,8 +97,7 @@ static int has_token(const char *v, const char *end, const char *token)
         while (v < end && (*v == ' ' || *v == '\t' || *v == ','))
             v++;
         const char *t = v;
-        while (v < end && *v != ',' && *v != ' ' && *v != '\t' &&
-               *v != '\r')
+        while (v < end && *v != ',' && *v != ' ' && *v != '\t' && *v != '\r')
             v++;
         if ((size_t)(v - t) == tl && strncasecmp(t, token, tl) == 0)
             return 1;
@@ -129,8 +128,8 @@ static void answer(struct conn *c, const char *req, size_t len)
 {
     const char *end = req + len;
     const char *sp1 = memchr(req, ' ', len);
-    const char *sp2 = sp1 ? memchr(sp1 + 1, ' ', (size_t)(end - sp1 - 1))
-                          : NULL;
+    const char *sp2 =
+        sp1 ? memchr(sp1 + 1, ' ', (size_t)(end - sp1 - 1)) : NULL;
     int http11 = sp2 && end - sp2 > 9 && memcmp(sp2 + 1, "HTTP/1.1", 8) == 0;
     int close_hdr = 0, keep_hdr = 0;
     for (const char *p = req; p < end;) {
@@ -195,8 +194,8 @@ static int serve(int ep, struct conn *c, uint32_t events)
     if (events & (EPOLLIN | EPOLLHUP)) {
         if (c->req_len == sizeof(c->req))
             return -1; /* head too large */
-        ssize_t n = read(c->fd, c->req + c->req_len,
-                         sizeof(c->req) - c->req_len);
+        ssize_t n =
+            read(c->fd, c->req + c->req_len, sizeof(c->req) - c->req_len);
         if (n < 0 && errno != EAGAIN && errno != EINTR)
             return -1;
         if (n == 0) {
@@ -283,14 +282,12 @@ int main(int argc, char **argv)
                     int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK);
                     if (fd < 0)
                         break;
-                    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
-                               sizeof(one));
+                    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
                     struct conn *nc = calloc(1, sizeof(*nc));
                     if (nc == NULL)
                         die("calloc");
                     nc->fd = fd;
-                    struct epoll_event ev = {.events = EPOLLIN,
-                                             .data.ptr = nc};
+                    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = nc};
                     if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) != 0) {
                         close(fd);
                         free(nc);

@@ -30,9 +30,9 @@
 #include "lwip/tcp.h"
 
 #define HTTP_PORT 80
-#define REQ_MAX 4096  /* request bytes buffered per connection */
-#define HDR_MAX 512   /* response header */
-#define PAGE_MAX 2048 /* generated page (/stats, errors) */
+#define REQ_MAX 4096    /* request bytes buffered per connection */
+#define HDR_MAX 512     /* response header */
+#define PAGE_MAX 2048   /* generated page (/stats, errors) */
 #define POLL_INTERVAL 2 /* lwIP's slow timer ticks (500 ms): once a second */
 #define IDLE_SECONDS 60
 #define CLOSE_RETRIES 10 /* seconds of failed tcp_close before an abort */
@@ -149,7 +149,7 @@ static err_t conn_close(struct conn *c)
     return ERR_OK;
 }
 
-/* --- responses ---------------------------------------------------------------- */
+/* --- responses ------------------------------------------------------------ */
 
 static int response_pending(const struct conn *c)
 {
@@ -159,13 +159,20 @@ static int response_pending(const struct conn *c)
 static const char *reason(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 431: return "Request Header Fields Too Large";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Error";
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 505:
+        return "HTTP Version Not Supported";
+    default:
+        return "Error";
     }
 }
 
@@ -246,8 +253,7 @@ static void respond_stats(struct conn *c, int keep_alive)
         "frames_dropped %llu\n"
         "tx_errors %llu\n"
         "uptime_ms %llu\n",
-        (unsigned long long)s->requests,
-        (unsigned long long)s->status[2],
+        (unsigned long long)s->requests, (unsigned long long)s->status[2],
         (unsigned long long)s->status[4], (unsigned long long)s->status[5],
         (unsigned long long)s->not_found, (unsigned long long)s->bad_method,
         (unsigned long long)s->connections,
@@ -255,11 +261,11 @@ static void respond_stats(struct conn *c, int keep_alive)
         (unsigned long long)s->connections_refused,
         (unsigned long long)s->frames_in, (unsigned long long)s->frames_out,
         (unsigned long long)s->bytes_in, (unsigned long long)s->bytes_out,
-        (unsigned long long)s->frames_dropped,
-        (unsigned long long)s->tx_errors, (unsigned long long)up_ms);
+        (unsigned long long)s->frames_dropped, (unsigned long long)s->tx_errors,
+        (unsigned long long)up_ms);
     size_t len = (size_t)n < sizeof(c->page) ? (size_t)n : sizeof(c->page) - 1;
-    queue(c, 200, "text/plain; charset=utf-8", (const uint8_t *)c->page,
-            len, 1, keep_alive);
+    queue(c, 200, "text/plain; charset=utf-8", (const uint8_t *)c->page, len, 1,
+          keep_alive);
 }
 
 /* Hands as much of the response to lwIP as it takes now. ERR_OK (the rest,
@@ -314,7 +320,7 @@ static err_t push(struct conn *c)
     return ERR_OK;
 }
 
-/* --- requests ----------------------------------------------------------------- */
+/* --- requests ------------------------------------------------------------- */
 
 /* Length of the request head at the start of buf (through the empty line
  * that ends it), or 0 if it is not complete. Bare LF line ends are
@@ -500,7 +506,7 @@ static err_t advance(struct conn *c)
     }
 }
 
-/* --- lwIP callbacks ------------------------------------------------------------- */
+/* --- lwIP callbacks ------------------------------------------------------- */
 
 static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {

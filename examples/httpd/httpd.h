@@ -9,16 +9,16 @@
 
 /* Counters shown on /stats. */
 struct httpd_stats {
-    uint64_t frames_in, frames_out;    /* Ethernet frames read / written */
-    uint64_t bytes_in, bytes_out;      /* their bytes */
-    uint64_t frames_dropped;           /* read but no pbuf to put them in */
-    uint64_t tx_errors;                /* frames the device did not take */
-    uint64_t requests;                 /* HTTP requests answered */
-    uint64_t status[6];                /* by class: [2] = 2xx, ... [5] */
-    uint64_t not_found, bad_method;    /* 404 and 405 answers */
-    uint64_t connections;              /* accepted */
-    uint64_t connections_open;         /* now */
-    uint64_t connections_refused;      /* no connection slot left */
+    uint64_t frames_in, frames_out; /* Ethernet frames read / written */
+    uint64_t bytes_in, bytes_out;   /* their bytes */
+    uint64_t frames_dropped;        /* read but no pbuf to put them in */
+    uint64_t tx_errors;             /* frames the device did not take */
+    uint64_t requests;              /* HTTP requests answered */
+    uint64_t status[6];             /* by class: [2] = 2xx, ... [5] */
+    uint64_t not_found, bad_method; /* 404 and 405 answers */
+    uint64_t connections;           /* accepted */
+    uint64_t connections_open;      /* now */
+    uint64_t connections_refused;   /* no connection slot left */
 };
 extern struct httpd_stats httpd_stats;
 

@@ -39,7 +39,7 @@ void httpd_print(const char *fmt, ...)
     if (n < 0)
         return;
     solo5_console_write(line, (size_t)n < sizeof(line) ? (size_t)n
-                                                        : sizeof(line) - 1);
+                                                       : sizeof(line) - 1);
 }
 
 /* Parses a dotted quad: exactly four decimal numbers 0-255 of 1 to 3
@@ -78,9 +78,18 @@ struct config {
     int have_addr;
 };
 
+/* Arguments are quoted in messages up to this length (one line, always). */
+#define QUOTE_MAX 100
+
+static const char *ellipsis(const char *s)
+{
+    return strnlen(s, QUOTE_MAX + 1) > QUOTE_MAX ? "..." : "";
+}
+
 static int bad(const char *what, const char *value, const char *why)
 {
-    httpd_print("httpd: bad %s value '%s': %s\n", what, value, why);
+    httpd_print("httpd: bad %s value '%.*s%s': %s\n", what, QUOTE_MAX, value,
+                ellipsis(value), why);
     return -1;
 }
 
@@ -164,9 +173,9 @@ static int parse_args(struct config *cfg, const char *cmdline)
             have_gw = 1;
             snprintf(gw_text, sizeof(gw_text), "%s", arg + 15);
         } else {
-            httpd_print("httpd: unknown argument '%s' (usage: httpd "
+            httpd_print("httpd: unknown argument '%.*s%s' (usage: httpd "
                         "[--ipv4=ADDRESS/PREFIX] [--ipv4-gateway=ADDRESS])\n",
-                        arg);
+                        QUOTE_MAX, arg, ellipsis(arg));
             return -1;
         }
     }

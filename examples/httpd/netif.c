@@ -20,8 +20,8 @@
 
 static solo5_handle_t handle;
 static struct solo5_net_info info;
-static size_t frame_len; /* mtu + Ethernet header */
-static int direct;       /* frames fit in one pool pbuf */
+static size_t frame_len;   /* mtu + Ethernet header */
+static int direct;         /* frames fit in one pool pbuf */
 static struct pbuf *spare; /* a pool pbuf left over from the last read */
 static uint8_t rx_frame[FRAME_MAX];
 static uint8_t tx_frame[FRAME_MAX];

@@ -29,13 +29,12 @@ void httpd_lwip_diag(const char *fmt, ...)
     if (n < 0)
         return;
     solo5_console_write(line, (size_t)n < sizeof(line) ? (size_t)n
-                                                        : sizeof(line) - 1);
+                                                       : sizeof(line) - 1);
 }
 
 void httpd_lwip_assert(const char *msg, const char *file, int line)
 {
-    httpd_print("httpd: lwIP assertion failed: %s (%s:%d)\n", msg, file,
-                line);
+    httpd_print("httpd: lwIP assertion failed: %s (%s:%d)\n", msg, file, line);
     solo5_abort();
 }
 

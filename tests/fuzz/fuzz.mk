@@ -22,6 +22,8 @@
 
 FUZZ_HARNESSES := elf manifest options
 FUZZ_TIME ?= 60
+# An input that runs longer than this (seconds) is a finding (a hang).
+FUZZ_TIMEOUT ?= 30
 FUZZ_FLAGS ?=
 FUZZ_REGRESS ?= 1
 FUZZ_SRC := tests/fuzz
@@ -73,8 +75,8 @@ $(FUZZ_BIN)/replay_$(1): $(FUZZ_SRC)/fuzz_$(1).c $(FUZZ_SRC)/replay.c \
 fuzz-$(1): $(FUZZ_BIN)/fuzz_$(1)
 	@mkdir -p $(FUZZ_OUT)/corpus/$(1) $(FUZZ_OUT)/artifacts
 	{ $(FUZZ_BIN)/fuzz_$(1) -max_total_time=$(FUZZ_TIME) \
-		-max_len=$(FUZZ_MAXLEN_$(1)) -dict=$(FUZZ_SRC)/$(1).dict \
-		-artifact_prefix=$(FUZZ_OUT)/artifacts/$(1)- -print_final_stats=1 \
+		-max_len=$(FUZZ_MAXLEN_$(1)) -timeout=$(FUZZ_TIMEOUT) \
+		-dict=$(FUZZ_SRC)/$(1).dict -artifact_prefix=$(FUZZ_OUT)/artifacts/$(1)- -print_final_stats=1 \
 		$(FUZZ_FLAGS) $(FUZZ_OUT)/corpus/$(1) $(FUZZ_SRC)/corpus/$(1) \
 		$(if $(filter 1,$(FUZZ_REGRESS)),$(FUZZ_SRC)/regress/$(1)); \
 		echo $$$$? >$(FUZZ_OUT)/$(1).status; } 2>&1 | tee $(FUZZ_OUT)/$(1).log
