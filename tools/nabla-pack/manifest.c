@@ -466,6 +466,8 @@ int manifest_read_json(const char *path, struct mft *out, char *err,
                        size_t errsz)
 {
     memset(out, 0, MFT_SIZE(MFT_MAX_ENTRIES));
+    if (err != NULL && errsz > 0)
+        err[0] = '\0';
 
     char *text = NULL;
     size_t len = 0;
@@ -477,6 +479,10 @@ int manifest_read_json(const char *path, struct mft *out, char *err,
     if (root != NULL) {
         rc = read_manifest(path, root, out, err, errsz);
         json_object_put(root);
+    } else if (err != NULL && errsz > 0 && err[0] == '\0') {
+        /* The document is the JSON literal null: parsed, but no object. */
+        fail(err, errsz, "%s: the manifest is null, expected an object",
+             path);
     }
     free(text);
     return rc;
