@@ -232,7 +232,7 @@ demo: all
 
 # The whole suite, then nabla-pack's tests again with nabla-pack built under
 # AddressSanitizer + UBSan.
-check: all $(UNIT_TESTS)
+check: all $(UNIT_TESTS) fuzz-replay fuzz-build
 	NABLA_BUILD=$(B) scripts/run-tests "nabla tests" tests/
 ifneq ($(SANITIZE),1)
 	$(MAKE) SANITIZE=1 all
@@ -251,3 +251,7 @@ clean:
 
 # --- benchmarks (not part of check: noisy; tests/bench.bats runs them quickly)
 -include bench/bench.mk
+
+# --- fuzzing: `make fuzz` (clang, libFuzzer); `make check` replays the corpus
+# and every crash input found so far with gcc + ASan/UBSan (fuzz-replay).
+-include tests/fuzz/fuzz.mk
