@@ -24,7 +24,8 @@ static const struct mft_entry *block_check(solo5_handle_t handle,
         return NULL;
     uint64_t bs = e->u.block_basic.block_size;
     uint64_t cap = e->u.block_basic.capacity;
-    if (size != bs || offset % bs != 0 || offset > cap - bs)
+    /* The block size is a power of two: a mask, not a division. */
+    if (size != bs || (offset & (bs - 1)) != 0 || offset > cap - bs)
         return NULL;
     return e;
 }
