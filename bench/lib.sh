@@ -123,3 +123,40 @@ quote_cmd() {
     done
     printf '%s\n' "$out"
 }
+
+# start_rounds ROUNDS RUNS WARMUP NAME1 CMD1 NAME2 CMD2: times two commands
+# in ROUNDS hyperfine invocations of RUNS runs each, swapping which goes
+# first, so that a slow phase of the machine hits both alike. Prints
+# "median1 median2 ratio": the medians (us) of the per-round medians and
+# the median of the per-round ratios (2 over 1).
+start_rounds() {
+    local rounds=$1 runs=$2 warmup=$3 n1=$4 c1=$5 n2=$6 c2=$7 r
+    local dir
+    dir=$(mktemp -d)
+    for ((r = 0; r < rounds; r++)); do
+        if ((r % 2 == 0)); then
+            hyperfine -N --warmup "$warmup" --runs "$runs" \
+                --export-json "$dir/$r.json" -n "$n1" "$c1" -n "$n2" "$c2" \
+                >/dev/null 2>&1
+        else
+            hyperfine -N --warmup "$warmup" --runs "$runs" \
+                --export-json "$dir/$r.json" -n "$n2" "$c2" -n "$n1" "$c1" \
+                >/dev/null 2>&1
+        fi || {
+            rm -rf "$dir"
+            return 1
+        }
+    done
+    python3 - "$dir" "$n1" "$n2" <<'PY'
+import glob, json, statistics, sys
+d, n1, n2 = sys.argv[1:4]
+m1, m2, ratios = [], [], []
+for path in sorted(glob.glob(d + "/*.json")):
+    res = {r["command"]: r["median"] for r in json.load(open(path))["results"]}
+    m1.append(res[n1]); m2.append(res[n2]); ratios.append(res[n2] / res[n1])
+print("%.1f %.1f %.2f" % (statistics.median(m1) * 1e6,
+                          statistics.median(m2) * 1e6,
+                          statistics.median(ratios)))
+PY
+    rm -rf "$dir"
+}
