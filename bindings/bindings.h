@@ -19,8 +19,7 @@ size_t bindings_fmt_u64(char *buf, uint64_t v, int base);
 /* Device lookup in the manifest: the handle is the entry's index. */
 const struct mft_entry *bindings_mft_lookup(const char *name, uint32_t type,
                                             solo5_handle_t *handle);
-const struct mft_entry *bindings_mft_get(solo5_handle_t handle,
-                                         uint32_t type);
+const struct mft_entry *bindings_mft_get(solo5_handle_t handle, uint32_t type);
 
 void bindings_ssp_init(void);
 

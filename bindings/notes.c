@@ -19,5 +19,5 @@ const struct abi1_note nabla_abi1_note = {
     .desc = {ABI_TARGET_SPT, ABI_SPT_VERSION, 0, 0},
 };
 
-__attribute__((section(".interp"), used))
-const char nabla_interp[] = "/nonexistent/solo5/";
+__attribute__((section(".interp"), used)) const char nabla_interp[] =
+    "/nonexistent/solo5/";

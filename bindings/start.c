@@ -82,8 +82,8 @@ void _start(const struct spt_boot_info *bi)
     bindings_boot_info = bi;
     parse_cmdline(bi->cmdline);
 
-    uint64_t heap_start = (bi->kernel_end + SPT_PAGE_SIZE - 1) &
-                          ~(SPT_PAGE_SIZE - 1);
+    uint64_t heap_start =
+        (bi->kernel_end + SPT_PAGE_SIZE - 1) & ~(SPT_PAGE_SIZE - 1);
     uint64_t heap_end = bi->mem_size - GUEST_STACK_SIZE;
     if (heap_end < heap_start)
         heap_end = heap_start;

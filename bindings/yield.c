@@ -24,8 +24,8 @@ void solo5_yield(solo5_time_t deadline, solo5_handle_set_t *ready_set)
             .it_value = {(int64_t)(deadline / 1000000000ull),
                          (int64_t)(deadline % 1000000000ull)},
         };
-        long rc = sys_call4(SYS_timerfd_settime, bi->timerfd,
-                            TFD_TIMER_ABSTIME, (long)&its, 0);
+        long rc = sys_call4(SYS_timerfd_settime, bi->timerfd, TFD_TIMER_ABSTIME,
+                            (long)&its, 0);
         if (rc != 0)
             solo5_abort();
     }

@@ -77,8 +77,7 @@ static int check_headers(struct elf_image *img, char *err, size_t errsz)
         return -1;
     }
     if (eh->e_phoff > img->size ||
-        (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr) >
-            img->size - eh->e_phoff ||
+        (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr) > img->size - eh->e_phoff ||
         eh->e_phoff % 8 != 0) {
         snprintf(err, errsz,
                  "%s: program headers (e_phoff %#llx, e_phnum %u) lie "
@@ -187,8 +186,7 @@ static Elf64_Shdr section_header(const struct elf_image *img, unsigned i)
     return sh;
 }
 
-void elf_image_symbols(const struct elf_image *img, elf_symbol_fn fn,
-                       void *ctx)
+void elf_image_symbols(const struct elf_image *img, elf_symbol_fn fn, void *ctx)
 {
     const Elf64_Ehdr *eh = img->ehdr;
     if (eh->e_shoff == 0 || eh->e_shnum == 0)

@@ -33,7 +33,8 @@ void elf_image_free(struct elf_image *img);
 
 /* Calls fn for each symbol of the image's .symtab, skipping quietly what does
  * not lie inside the file. */
-typedef void (*elf_symbol_fn)(void *ctx, const char *name, const Elf64_Sym *sym);
+typedef void (*elf_symbol_fn)(void *ctx, const char *name,
+                              const Elf64_Sym *sym);
 void elf_image_symbols(const struct elf_image *img, elf_symbol_fn fn,
                        void *ctx);
 

@@ -166,8 +166,8 @@ static void add_symbol(void *ctx, const char *name, const Elf64_Sym *sym)
     *out = *sym;
     out->st_name = (uint32_t)strtab_add(m, &m->symstr, name);
     out->st_info = ELF64_ST_INFO(local ? STB_LOCAL : bind, type);
-    out->st_shndx = sym->st_shndx == SHN_ABS ? SHN_ABS
-                                             : section_of(m, sym->st_value);
+    out->st_shndx =
+        sym->st_shndx == SHN_ABS ? SHN_ABS : section_of(m, sym->st_value);
 }
 
 static void collect_symbols(struct merge *m, const struct merge_input *in)
@@ -204,8 +204,8 @@ static uint64_t add_debug_sections(struct merge *m, const struct elf_image *g,
         return off;
     memcpy(&strtab, g->data + eh->e_shoff + eh->e_shstrndx * sizeof(strtab),
            sizeof(strtab));
-    if (strtab.sh_offset > g->size || strtab.sh_size > g->size -
-                                                           strtab.sh_offset)
+    if (strtab.sh_offset > g->size ||
+        strtab.sh_size > g->size - strtab.sh_offset)
         return off;
     for (unsigned i = 1; i < eh->e_shnum && added < MAX_DEBUG_SECTIONS; i++) {
         Elf64_Shdr sh;
@@ -246,12 +246,11 @@ static uint64_t layout(struct merge *m, const struct merge_input *in)
         s->offset = off;
         snprintf(name, sizeof(name), "%s.%u", s->name_prefix, s->index);
         if (s->filesz > 0)
-            add_sec(m, name, SHT_PROGBITS, sec_flags(s->flags), s->vaddr,
-                    off, s->filesz, s->data);
+            add_sec(m, name, SHT_PROGBITS, sec_flags(s->flags), s->vaddr, off,
+                    s->filesz, s->data);
         off += s->filesz;
         if (s->memsz > s->filesz) {
-            snprintf(name, sizeof(name), "%s.%u.bss", s->name_prefix,
-                     s->index);
+            snprintf(name, sizeof(name), "%s.%u.bss", s->name_prefix, s->index);
             add_sec(m, name, SHT_NOBITS, sec_flags(s->flags),
                     s->vaddr + s->filesz, off, s->memsz - s->filesz, NULL);
         }
@@ -366,11 +365,10 @@ static int write_elf(struct merge *m, const struct merge_input *in,
     /* Symbol and name tables follow the segments. */
     uint64_t off = align_to(data_end, 8);
     size_t symtab_index = m->nsecs;
-    add_sec(m, ".symtab", SHT_SYMTAB, 0, 0, off,
-            m->nsyms * sizeof(Elf64_Sym), m->syms);
+    add_sec(m, ".symtab", SHT_SYMTAB, 0, 0, off, m->nsyms * sizeof(Elf64_Sym),
+            m->syms);
     off += m->nsyms * sizeof(Elf64_Sym);
-    add_sec(m, ".strtab", SHT_STRTAB, 0, 0, off, m->symstr.len,
-            m->symstr.buf);
+    add_sec(m, ".strtab", SHT_STRTAB, 0, 0, off, m->symstr.len, m->symstr.buf);
     off += m->symstr.len;
     uint32_t names[2 * MAX_SEGS + MAX_DEBUG_SECTIONS + 8];
     for (size_t i = 0; i < m->nsecs; i++)
@@ -381,8 +379,7 @@ static int write_elf(struct merge *m, const struct merge_input *in,
         snprintf(err, errsz, "writing the packed ELF: out of memory");
         return -1;
     }
-    add_sec(m, ".shstrtab", SHT_STRTAB, 0, 0, off, m->shstr.len,
-            m->shstr.buf);
+    add_sec(m, ".shstrtab", SHT_STRTAB, 0, 0, off, m->shstr.len, m->shstr.buf);
     off = align_to(off + m->shstr.len, 8);
 
     Elf *e = elf_begin(fd, ELF_C_WRITE, NULL);
@@ -462,7 +459,8 @@ int merge_write(const struct merge_input *in, int fd, char *err, size_t errsz)
         if (ph->p_type != PT_LOAD || ph->p_memsz == 0)
             continue;
         if (m->nsegs == MAX_SEGS) {
-            snprintf(err, errsz, "writing the packed ELF: stub has too many "
+            snprintf(err, errsz,
+                     "writing the packed ELF: stub has too many "
                      "segments");
             goto out;
         }

@@ -47,9 +47,8 @@ void block_attach(struct mft_entry *e, uint32_t index,
         stub_die("device '%s' of type BLOCK_BASIC declared but not attached: "
                  "give --block:%s=PATH",
                  e->name, e->name);
-    if (bs_opt->value &&
-        devopt_parse_sector_size(bs_opt->value, &block_size, err,
-                                 sizeof(err)) != 0)
+    if (bs_opt->value && devopt_parse_sector_size(bs_opt->value, &block_size,
+                                                  err, sizeof(err)) != 0)
         stub_die("block device '%s': %s", e->name, err);
 
     const char *path = options_resolve_path(path_opt, buf, sizeof(buf));
@@ -60,8 +59,7 @@ void block_attach(struct mft_entry *e, uint32_t index,
                        e->name, path);
     uint64_t size = image_size(fd, path, e->name);
     if (size == 0)
-        stub_die("block device '%s': disk image '%s' is empty", e->name,
-                 path);
+        stub_die("block device '%s': disk image '%s' is empty", e->name, path);
     if (size < block_size)
         stub_die("block device '%s': disk image '%s' (%llu bytes) is smaller "
                  "than one block (%u bytes)",

@@ -16,7 +16,6 @@
  * order, each a run of argument checks ending in "allow"; a call whose
  * number matched but no rule allowed it, and every other call, is killed.
  */
-size_t bpf_compile(const struct policy *p, struct sock_filter *out,
-                   size_t max);
+size_t bpf_compile(const struct policy *p, struct sock_filter *out, size_t max);
 
 #endif

@@ -26,8 +26,7 @@ static const char *type_name(uint32_t type)
                                    : "reserved";
 }
 
-int devopt_split(const char *arg, struct devopt *out, char *err,
-                 size_t errsz)
+int devopt_split(const char *arg, struct devopt *out, char *err, size_t errsz)
 {
     for (int k = 0; k < DEVOPT_KINDS; k++) {
         size_t plen = strlen(kinds[k].prefix);
@@ -39,15 +38,17 @@ int devopt_split(const char *arg, struct devopt *out, char *err,
         if (eq == NULL || nlen == 0 || eq[1] == '\0') {
             snprintf(err, errsz, "malformed option '%s': expected %sNAME=%s",
                      arg, kinds[k].prefix,
-                     k == DEVOPT_BLOCK ? "PATH"
-                     : k == DEVOPT_NET ? "TAP|@FD"
+                     k == DEVOPT_BLOCK     ? "PATH"
+                     : k == DEVOPT_NET     ? "TAP|@FD"
                      : k == DEVOPT_NET_MAC ? "HWADDR"
                                            : "BYTES");
             return -1;
         }
         if (nlen > MFT_NAME_MAX) {
-            snprintf(err, errsz, "device name in '%.80s...' is longer than %d "
-                     "characters", arg, MFT_NAME_MAX);
+            snprintf(err, errsz,
+                     "device name in '%.80s...' is longer than %d "
+                     "characters",
+                     arg, MFT_NAME_MAX);
             return -1;
         }
         out->kind = (enum devopt_kind)k;
@@ -67,10 +68,11 @@ int devopt_lookup(const struct mft *mft, const struct devopt *opt, char *err,
         if (strcmp(mft->e[i].name, opt->name) != 0)
             continue;
         if (mft->e[i].type != opt->device_type) {
-            snprintf(err, errsz, "device '%s' is declared as %s, not %s: %s "
-                     "does not apply to it", opt->name,
-                     type_name(mft->e[i].type), type_name(opt->device_type),
-                     kinds[opt->kind].prefix);
+            snprintf(err, errsz,
+                     "device '%s' is declared as %s, not %s: %s "
+                     "does not apply to it",
+                     opt->name, type_name(mft->e[i].type),
+                     type_name(opt->device_type), kinds[opt->kind].prefix);
             return -1;
         }
         return (int)i;
@@ -90,8 +92,10 @@ int devopt_parse_sector_size(const char *value, uint16_t *out, char *err,
         v = v * 10 + (unsigned long)(*p - '0');
     if (p == value || *p != '\0' || v < 512 || v > 32768 ||
         (v & (v - 1)) != 0) {
-        snprintf(err, errsz, "block sector size '%s' is invalid: it must be "
-                 "a power of two from 512 to 32768", value);
+        snprintf(err, errsz,
+                 "block sector size '%s' is invalid: it must be "
+                 "a power of two from 512 to 32768",
+                 value);
         return -1;
     }
     *out = (uint16_t)v;
@@ -109,8 +113,7 @@ static int hex_digit(char c)
     return -1;
 }
 
-int devopt_parse_mac(const char *value, uint8_t mac[6], char *err,
-                     size_t errsz)
+int devopt_parse_mac(const char *value, uint8_t mac[6], char *err, size_t errsz)
 {
     const char *p = value;
     for (int i = 0; i < 6; i++) {
@@ -122,14 +125,15 @@ int devopt_parse_mac(const char *value, uint8_t mac[6], char *err,
         p += 3;
     }
     if (mac[0] & 1) {
-        snprintf(err, errsz, "MAC address '%s' is a multicast address",
-                 value);
+        snprintf(err, errsz, "MAC address '%s' is a multicast address", value);
         return -1;
     }
     return 0;
 bad:
-    snprintf(err, errsz, "MAC address '%s' is invalid: expected "
-             "xx:xx:xx:xx:xx:xx", value);
+    snprintf(err, errsz,
+             "MAC address '%s' is invalid: expected "
+             "xx:xx:xx:xx:xx:xx",
+             value);
     return -1;
 }
 
@@ -143,8 +147,10 @@ int devopt_parse_fd(const char *value, int *fd, char *err, size_t errsz)
     for (; *p >= '0' && *p <= '9' && v < 1000000; p++)
         v = v * 10 + (*p - '0');
     if (p == value + 1 || *p != '\0' || v >= 1000000) {
-        snprintf(err, errsz, "'%s' is not a file descriptor: expected @FD, "
-                 "e.g. @3", value);
+        snprintf(err, errsz,
+                 "'%s' is not a file descriptor: expected @FD, "
+                 "e.g. @3",
+                 value);
         return -1;
     }
     *fd = (int)v;

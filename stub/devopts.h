@@ -34,8 +34,7 @@ const char *devopt_prefix(enum devopt_kind kind);
  * Splits a device option. Returns 1 and fills *out if arg is one, 0 if arg is
  * not a device option at all, -1 with a message in err if it is malformed.
  */
-int devopt_split(const char *arg, struct devopt *out, char *err,
-                 size_t errsz);
+int devopt_split(const char *arg, struct devopt *out, char *err, size_t errsz);
 
 /*
  * The manifest entry index of device name with type type, or -1 with a

@@ -175,8 +175,8 @@ static int stub_main(int argc, char **argv)
     uint64_t mem_size = cfg.mem_mb << 20;
 
     /* 4. Only the fds the guest was given. */
-    size_t ngiven = net_given_fds(payload_mft(p), &cfg, given_fds,
-                                  MFT_MAX_ENTRIES);
+    size_t ngiven =
+        net_given_fds(payload_mft(p), &cfg, given_fds, MFT_MAX_ENTRIES);
     harden_close_fds(given_fds, ngiven);
 
     /* 5. Guest memory. */
@@ -206,8 +206,8 @@ static int stub_main(int argc, char **argv)
     leave_stub(p, mem_size, bi, &policy);
 }
 
-int __libc_start_main(int (*main)(int, char **, char **), int argc,
-                      char **argv, void (*init)(void), void (*fini)(void),
+int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv,
+                      void (*init)(void), void (*fini)(void),
                       void (*ldso_fini)(void));
 
 static int main_wrapper(int argc, char **argv, char **envp)

@@ -22,10 +22,10 @@ static void map_anonymous(uint64_t start, uint64_t end)
     if (start >= end)
         return;
     void *want = (void *)start;
-    void *got = mmap(want, end - start, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE |
-                         MAP_NORESERVE,
-                     -1, 0);
+    void *got =
+        mmap(want, end - start, PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_NORESERVE,
+             -1, 0);
     if (got == MAP_FAILED)
         stub_die_errno("cannot map guest memory %#llx-%#llx",
                        (unsigned long long)start, (unsigned long long)end);

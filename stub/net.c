@@ -79,8 +79,8 @@ static int use_fd(int fd, const char *value, const char *name, int *mtu)
 {
     int flags = fcntl(fd, F_GETFL);
     if (flags < 0)
-        stub_die("net device '%s': '%s' is not an open file descriptor",
-                 name, value);
+        stub_die("net device '%s': '%s' is not an open file descriptor", name,
+                 value);
     if (fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0)
         stub_die_errno("net device '%s': make %s non-blocking", name, value);
     *mtu = DEFAULT_MTU;

@@ -27,8 +27,8 @@ static uint64_t parse_mem(const char *value, int is_default)
     unsigned long long mb = strtoull(value, &end, 10);
     if (value[0] < '0' || value[0] > '9' || *end != '\0' || errno != 0 ||
         mb == 0 || mb > NABLA_MEM_MAX_MB)
-        stub_die("invalid --mem=%s%s: expected a size in MiB, 1 to %llu",
-                 value, source_name(is_default), NABLA_MEM_MAX_MB);
+        stub_die("invalid --mem=%s%s: expected a size in MiB, 1 to %llu", value,
+                 source_name(is_default), NABLA_MEM_MAX_MB);
     return mb;
 }
 
@@ -96,11 +96,10 @@ void options_parse(struct stub_config *cfg, const struct nabla_payload *p,
     cfg->mem_mb = p->mem_mb ? p->mem_mb : NABLA_MEM_DEFAULT_MB;
 
     for (uint32_t i = 0; i < p->options_count; i++) {
-        const char *opt = payload_string(p, p->options_offset,
-                                         p->options_size, p->options_count, i);
+        const char *opt = payload_string(p, p->options_offset, p->options_size,
+                                         p->options_count, i);
         if (!parse_one(cfg, mft, opt, 1))
-            stub_die("unknown default option '%s' baked in by nabla-pack",
-                     opt);
+            stub_die("unknown default option '%s' baked in by nabla-pack", opt);
     }
 
     int i = 1;
@@ -115,8 +114,7 @@ void options_parse(struct stub_config *cfg, const struct nabla_payload *p,
         if (arg[0] != '-' || is_guest_option(arg))
             break;
         if (!parse_one(cfg, mft, arg, 0))
-            stub_die("unknown option '%s' (see %s --help)", arg,
-                     stub_progname);
+            stub_die("unknown option '%s' (see %s --help)", arg, stub_progname);
     }
 
     if (i < argc || explicit_args) {
@@ -131,8 +129,8 @@ void options_parse(struct stub_config *cfg, const struct nabla_payload *p,
     if (p->args_count > SPT_CMDLINE_SIZE / 2)
         stub_die("damaged executable: %u default arguments", p->args_count);
     for (uint32_t k = 0; k < p->args_count; k++)
-        defaults[k] = payload_string(p, p->args_offset, p->args_size,
-                                     p->args_count, k);
+        defaults[k] =
+            payload_string(p, p->args_offset, p->args_size, p->args_count, k);
     cfg->guest_argc = (int)p->args_count;
     cfg->guest_argv = defaults;
 }
@@ -150,7 +148,8 @@ const char *options_resolve_path(const struct device_setting *s, char *buf,
         const char *fn = (const char *)getauxval(AT_EXECFN);
         if (fn == NULL || strlen(fn) >= sizeof(exe))
             stub_die("cannot find this executable's directory to resolve "
-                     "'%s'", s->value);
+                     "'%s'",
+                     s->value);
         n = (ssize_t)strlen(fn);
         memcpy(exe, fn, (size_t)n);
     }
@@ -190,9 +189,9 @@ static void print_defaults(const struct nabla_payload *p)
         printf("\ndefaults baked in at pack time (relative paths are "
                "relative to\nthis executable's directory):\n");
         for (uint32_t i = 0; i < p->options_count; i++)
-            printf("  %s\n", payload_string(p, p->options_offset,
-                                           p->options_size, p->options_count,
-                                           i));
+            printf("  %s\n",
+                   payload_string(p, p->options_offset, p->options_size,
+                                  p->options_count, i));
     }
     if (p->args_count > 0) {
         printf("\ndefault guest arguments:");

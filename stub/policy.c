@@ -67,8 +67,7 @@ static void add_block(struct policy *p, const struct mft_entry *e,
     }
 }
 
-static void add_net(struct policy *p, const struct mft_entry *e,
-                    uint32_t index)
+static void add_net(struct policy *p, const struct mft_entry *e, uint32_t index)
 {
     static const int nrs[2] = {POLICY_NR_READ, POLICY_NR_WRITE};
     static const char *const names[2] = {"read", "write"};
@@ -116,9 +115,8 @@ static const char *arg_name(unsigned arg, int nr)
 }
 
 /* What a condition's value means; symbolic: without run-time numbers. */
-static void value_text(const struct policy_rule *r,
-                       const struct policy_cond *c, int symbolic, char *buf,
-                       size_t size)
+static void value_text(const struct policy_rule *r, const struct policy_cond *c,
+                       int symbolic, char *buf, size_t size)
 {
     unsigned long long v = (unsigned long long)c->value;
 
@@ -161,11 +159,10 @@ size_t policy_describe(const struct policy *p, int symbolic, char *buf,
                            "on any other architecture and on x32 calls\n");
         } else {
             const struct policy_rule *r = &p->rules[i];
-            len = snprintf(line, sizeof(line), "allow %s (%s)", r->name,
-                           r->what);
-            for (unsigned k = 0; k < r->ncond && len > 0 &&
-                                 (size_t)len < sizeof(line);
-                 k++) {
+            len =
+                snprintf(line, sizeof(line), "allow %s (%s)", r->name, r->what);
+            for (unsigned k = 0;
+                 k < r->ncond && len > 0 && (size_t)len < sizeof(line); k++) {
                 const struct policy_cond *c = &r->cond[k];
                 value_text(r, c, symbolic, value, sizeof(value));
                 len += snprintf(line + len, sizeof(line) - (size_t)len,

@@ -141,8 +141,7 @@ static solo5_time_t clock_ns(clockid_t clock)
 {
     struct timespec ts;
     clock_gettime(clock, &ts);
-    return (solo5_time_t)ts.tv_sec * 1000000000ull +
-           (solo5_time_t)ts.tv_nsec;
+    return (solo5_time_t)ts.tv_sec * 1000000000ull + (solo5_time_t)ts.tv_nsec;
 }
 
 solo5_time_t solo5_clock_monotonic(void)
@@ -232,8 +231,7 @@ solo5_result_t solo5_net_acquire(const char *name, solo5_handle_t *handle,
 
 static struct net *net_of(solo5_handle_t handle)
 {
-    if (handle < 1 || handle > (solo5_handle_t)nnets ||
-        nets[handle - 1].fd < 0)
+    if (handle < 1 || handle > (solo5_handle_t)nnets || nets[handle - 1].fd < 0)
         return NULL;
     return &nets[handle - 1];
 }

@@ -77,7 +77,7 @@ struct mft {
     struct mft_entry e[];
 };
 
-#define MFT_SIZE(entries) \
+#define MFT_SIZE(entries)                                                      \
     (sizeof(struct mft) + (size_t)(entries) * sizeof(struct mft_entry))
 
 /* Guest memory layout (identity-mapped: guest address == host address). */
@@ -119,7 +119,8 @@ _Static_assert(sizeof(struct mft_entry) == 104, "mft_entry layout");
 _Static_assert(offsetof(struct mft_entry, type) == 68, "mft_entry.type");
 _Static_assert(offsetof(struct mft_entry, u) == 72, "mft_entry.u");
 _Static_assert(offsetof(struct mft_entry, b) == 88, "mft_entry.b");
-_Static_assert(offsetof(struct mft_entry, attached) == 96, "mft_entry.attached");
+_Static_assert(offsetof(struct mft_entry, attached) == 96,
+               "mft_entry.attached");
 _Static_assert(sizeof(struct mft) == 8, "mft header");
 _Static_assert(MFT_SIZE(MFT_MAX_ENTRIES) == 6664, "mft max size");
 _Static_assert(sizeof(struct spt_boot_info) == 40, "spt_boot_info layout");

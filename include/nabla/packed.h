@@ -46,12 +46,13 @@ struct nabla_payload {
     uint32_t abi_version;
     uint32_t nsegments;
     uint64_t guest_entry;
-    uint64_t kernel_end; /* end of the highest guest segment (p_vaddr + p_memsz) */
-    uint64_t mem_mb;     /* default --mem */
+    uint64_t
+        kernel_end;  /* end of the highest guest segment (p_vaddr + p_memsz) */
+    uint64_t mem_mb; /* default --mem */
     struct nabla_segment segments[NABLA_MAX_GUEST_SEGMENTS];
     uint32_t mft_offset, mft_size;
-    uint32_t options_offset, options_size, options_count;   /* default options */
-    uint32_t args_offset, args_size, args_count;            /* default guest args */
+    uint32_t options_offset, options_size, options_count; /* default options */
+    uint32_t args_offset, args_size, args_count; /* default guest args */
     uint32_t reserved0;
     /* Guest address of the exit trampoline (see below), 0 if none. */
     uint64_t trampoline;

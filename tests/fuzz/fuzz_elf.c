@@ -40,7 +40,7 @@ static void count_symbol(void *ctx, const char *name, const Elf64_Sym *sym)
     FUZZ_ASSERT((const uint8_t *)name >= lo && (const uint8_t *)name < hi,
                 "symbol name outside the image");
     st->count++;
-    st->name_bytes += strlen(name); /* ASan: the name must be terminated */
+    st->name_bytes += strlen(name);     /* ASan: the name must be terminated */
     st->name_bytes += sym->st_size & 1; /* the symbol is readable */
 }
 
@@ -49,8 +49,8 @@ static void check_image(const struct elf_image *img)
     const Elf64_Ehdr *eh = img->ehdr;
     FUZZ_ASSERT((const uint8_t *)eh == img->data, "ehdr not at the start");
     FUZZ_ASSERT(img->size >= sizeof(*eh), "image shorter than an ehdr");
-    FUZZ_ASSERT(img->phnum == eh->e_phnum && img->phnum > 0,
-                "phnum %zu", img->phnum);
+    FUZZ_ASSERT(img->phnum == eh->e_phnum && img->phnum > 0, "phnum %zu",
+                img->phnum);
     FUZZ_ASSERT((const uint8_t *)img->phdr >= img->data &&
                     (const uint8_t *)(img->phdr + img->phnum) <=
                         img->data + img->size,
@@ -79,12 +79,11 @@ static void check_guest(const struct guest *g, uint64_t mem_limit)
                         ph->p_filesz <= img->size - ph->p_offset,
                     "load %zu: file data outside the file", i);
         FUZZ_ASSERT(ph->p_filesz <= ph->p_memsz, "load %zu: filesz>memsz", i);
-        FUZZ_ASSERT(ph->p_vaddr >= SPT_GUEST_MIN_BASE &&
-                        ph->p_vaddr < mem_limit &&
-                        ph->p_memsz <= mem_limit - ph->p_vaddr,
-                    "load %zu at %#llx+%#llx outside guest memory", i,
-                    (unsigned long long)ph->p_vaddr,
-                    (unsigned long long)ph->p_memsz);
+        FUZZ_ASSERT(
+            ph->p_vaddr >= SPT_GUEST_MIN_BASE && ph->p_vaddr < mem_limit &&
+                ph->p_memsz <= mem_limit - ph->p_vaddr,
+            "load %zu at %#llx+%#llx outside guest memory", i,
+            (unsigned long long)ph->p_vaddr, (unsigned long long)ph->p_memsz);
         FUZZ_ASSERT(ph->p_vaddr % SPT_PAGE_SIZE == ph->p_offset % SPT_PAGE_SIZE,
                     "load %zu not congruent", i);
         FUZZ_ASSERT(!((ph->p_flags & PF_W) && (ph->p_flags & PF_X)),
@@ -125,8 +124,8 @@ static void check_guest(const struct guest *g, uint64_t mem_limit)
                     MFT_SIZE(g->mft->entries) <= g->mft_size,
                 "manifest entries %u", g->mft->entries);
     for (uint32_t i = 1; i < g->mft->entries; i++)
-        FUZZ_ASSERT(strlen(g->mft->e[i].name) < MFT_NAME_SIZE,
-                    "entry %u name", i);
+        FUZZ_ASSERT(strlen(g->mft->e[i].name) < MFT_NAME_SIZE, "entry %u name",
+                    i);
 }
 
 static void load_both_ways(const char *path, const uint8_t *data, size_t size)
@@ -135,8 +134,8 @@ static void load_both_ways(const char *path, const uint8_t *data, size_t size)
     char erra[512] = "", errb[512] = "";
     int ra = elf_image_load(&a, path, erra, sizeof(erra));
     int rb = elf_image_from_memory(&b, path, data, size, errb, sizeof(errb));
-    FUZZ_ASSERT(ra == rb, "elf_image_load %d ('%s'), from_memory %d ('%s')",
-                ra, erra, rb, errb);
+    FUZZ_ASSERT(ra == rb, "elf_image_load %d ('%s'), from_memory %d ('%s')", ra,
+                erra, rb, errb);
     if (ra != 0) {
         FUZZ_ASSERT(strcmp(erra, errb) == 0, "'%s' vs '%s'", erra, errb);
         FUZZ_ASSERT(fuzz_is_printable_line(erra, sizeof(erra)),

@@ -39,10 +39,9 @@ static void fuzz_json(const uint8_t *data, size_t size)
                 "entries %u", out->entries);
     FUZZ_ASSERT(out->e[0].type == MFT_RESERVED_FIRST && out->e[0].name[0] == 0,
                 "entry 0 is not the reserved entry");
-    FUZZ_ASSERT(manifest_check(out, MFT_SIZE(out->entries), err,
-                               sizeof(err)) == 0,
-                "manifest_read_json accepted what manifest_check refuses: %s",
-                err);
+    FUZZ_ASSERT(
+        manifest_check(out, MFT_SIZE(out->entries), err, sizeof(err)) == 0,
+        "manifest_read_json accepted what manifest_check refuses: %s", err);
 }
 
 static int check_copy(const uint8_t *data, size_t size, size_t misalign,

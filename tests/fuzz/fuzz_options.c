@@ -77,7 +77,7 @@ struct device {
 #define B MFT_BLOCK_BASIC
 #define N MFT_NET_BASIC
 /* 66 characters: with one more, the longest name a manifest allows. */
-#define TAIL66                                                                \
+#define TAIL66                                                                 \
     "234567890123456789012345678901234567890123456789012345678901234567"
 _Static_assert(sizeof("a" TAIL66) == MFT_NAME_SIZE, "longest name");
 static const struct device m_none[] = {{NULL, 0}};
@@ -231,14 +231,14 @@ static int inside(const char *s, const char *base, size_t size)
     return s >= base && s < base + size;
 }
 
-static void check_value(const char *v, const struct nabla_payload *p,
-                        int argc, char **argv, bool is_default)
+static void check_value(const char *v, const struct nabla_payload *p, int argc,
+                        char **argv, bool is_default)
 {
     size_t len = strlen(v); /* ASan: terminated inside its block */
     if (is_default) {
-        FUZZ_ASSERT(inside(v, (const char *)p + p->options_offset,
-                           p->options_size),
-                    "default value '%s' not in the payload's options", v);
+        FUZZ_ASSERT(
+            inside(v, (const char *)p + p->options_offset, p->options_size),
+            "default value '%s' not in the payload's options", v);
         return;
     }
     for (int i = 1; i < argc; i++) {

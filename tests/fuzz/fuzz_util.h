@@ -21,22 +21,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * An invariant of the code under test does not hold: say which, and abort,
  * which libFuzzer and the replay driver report as a crash (with the input).
  */
-#define FUZZ_ASSERT(cond, ...)                                                \
-    do {                                                                      \
-        if (!(cond)) {                                                        \
-            fprintf(stderr, "fuzz: %s:%d: invariant '%s' does not hold: ",   \
-                    __FILE__, __LINE__, #cond);                               \
-            fprintf(stderr, __VA_ARGS__);                                     \
-            fputc('\n', stderr);                                              \
-            abort();                                                          \
-        }                                                                     \
+#define FUZZ_ASSERT(cond, ...)                                                 \
+    do {                                                                       \
+        if (!(cond)) {                                                         \
+            fprintf(stderr,                                                    \
+                    "fuzz: %s:%d: invariant '%s' does not hold: ", __FILE__,   \
+                    __LINE__, #cond);                                          \
+            fprintf(stderr, __VA_ARGS__);                                      \
+            fputc('\n', stderr);                                               \
+            abort();                                                           \
+        }                                                                      \
     } while (0)
 
 /* The harness itself cannot work (no memfd, ...): not a finding. */
-#define FUZZ_SETUP_FAIL(what)                                                 \
-    do {                                                                      \
-        perror("fuzz: " what);                                                \
-        exit(2);                                                              \
+#define FUZZ_SETUP_FAIL(what)                                                  \
+    do {                                                                       \
+        perror("fuzz: " what);                                                 \
+        exit(2);                                                               \
     } while (0)
 
 /*
@@ -82,13 +83,13 @@ static inline bool fuzz_verbose(void)
     return verbose;
 }
 
-#define FUZZ_SAY(...)                                                         \
-    do {                                                                      \
-        if (fuzz_verbose()) {                                                 \
-            fprintf(stderr, "fuzz: ");                                        \
-            fprintf(stderr, __VA_ARGS__);                                     \
-            fputc('\n', stderr);                                              \
-        }                                                                     \
+#define FUZZ_SAY(...)                                                          \
+    do {                                                                       \
+        if (fuzz_verbose()) {                                                  \
+            fprintf(stderr, "fuzz: ");                                         \
+            fprintf(stderr, __VA_ARGS__);                                      \
+            fputc('\n', stderr);                                               \
+        }                                                                      \
     } while (0)
 
 /* A message promised to be one printable line: non-empty, printable ASCII,

@@ -178,7 +178,8 @@ int solo5_app_main(const struct solo5_start_info *si)
     check(fabs_d(vsum - want) / want < 1e-5, "float vector loop sum");
 
     /* x87 long double: a 64-bit mantissa. */
-    check(ld_one + ld_tiny != ld_one, "x87: 1 + 2^-63 != 1 (extended precision)");
+    check(ld_one + ld_tiny != ld_one,
+          "x87: 1 + 2^-63 != 1 (extended precision)");
     long double r2 = sqrt_ld(ld_two);
     check(fabs_ld(r2 - 1.41421356237309504880L) < 1e-18L,
           "x87: sqrt(2) to 18 digits");
@@ -189,7 +190,7 @@ int solo5_app_main(const struct solo5_start_info *si)
     volatile long double keep_r2 = r2;
 
     /* Non-default control registers, kept across the yield. */
-    set_mxcsr((mxcsr0 & ~0x6000u) | 0x6000u); /* round toward zero */
+    set_mxcsr((mxcsr0 & ~0x6000u) | 0x6000u);        /* round toward zero */
     set_fpucw((uint16_t)((cw0 & ~0x300u) | 0x200u)); /* 53-bit precision */
     float third_rz = f_third_num / f_third_den;
 
@@ -216,8 +217,7 @@ int solo5_app_main(const struct solo5_start_info *si)
     check(keep_s == s && fabs_d(series() - keep_s) < 1e-12,
           "double value survives solo5_yield");
     v4sf kc = keep_c;
-    check(kc[0] == 4.5f && kc[1] == -3.0f && kc[2] == -9.75f &&
-              kc[3] == 125.0f,
+    check(kc[0] == 4.5f && kc[1] == -3.0f && kc[2] == -9.75f && kc[3] == 125.0f,
           "float vector survives solo5_yield");
     check(keep_r2 == r2, "long double survives solo5_yield");
 

@@ -63,14 +63,13 @@ char g_string[] = "nabla globals";
 _Alignas(64) uint32_t g_aligned = 0x64646464u;
 
 /* 1024 words: V(i) for i = 0..1023, spanning a whole page. */
-#define V(i) ((uint32_t)(((uint32_t)(i) * 2654435761u) ^ 0x5a5a5a5au))
+#define V(i) ((uint32_t)(((uint32_t)(i)*2654435761u) ^ 0x5a5a5a5au))
 #define X4(i) V(i), V((i) + 1), V((i) + 2), V((i) + 3)
 #define X16(i) X4(i), X4((i) + 4), X4((i) + 8), X4((i) + 12)
 #define X64(i) X16(i), X16((i) + 16), X16((i) + 32), X16((i) + 48)
 #define X256(i) X64(i), X64((i) + 64), X64((i) + 128), X64((i) + 192)
 #define PATTERN_WORDS 1024
-uint32_t g_pattern[PATTERN_WORDS] = {X256(0), X256(256), X256(512),
-                                      X256(768)};
+uint32_t g_pattern[PATTERN_WORDS] = {X256(0), X256(256), X256(512), X256(768)};
 
 struct record {
     char tag;

@@ -61,16 +61,46 @@ _Alignas(64) __thread uint32_t taligned = 0xa11a64u;
 __thread unsigned char tarr[TARR_SIZE];
 __thread uint64_t tzero;
 
-NOIPA static int get_tv(void) { return tv; }
-NOIPA static void set_tv(int v) { tv = v; }
-NOIPA static uint64_t get_tv64(void) { return tv64; }
-NOIPA static void set_tv64(uint64_t v) { tv64 = v; }
-NOIPA static uint64_t get_tzero(void) { return tzero; }
-NOIPA static void set_tzero(uint64_t v) { tzero = v; }
-NOIPA static uintptr_t addr_tv(void) { return (uintptr_t)&tv; }
-NOIPA static uintptr_t addr_tarr(void) { return (uintptr_t)&tarr[0]; }
-NOIPA static uint32_t get_taligned(void) { return taligned; }
-NOIPA static uintptr_t addr_taligned(void) { return (uintptr_t)&taligned; }
+NOIPA static int get_tv(void)
+{
+    return tv;
+}
+NOIPA static void set_tv(int v)
+{
+    tv = v;
+}
+NOIPA static uint64_t get_tv64(void)
+{
+    return tv64;
+}
+NOIPA static void set_tv64(uint64_t v)
+{
+    tv64 = v;
+}
+NOIPA static uint64_t get_tzero(void)
+{
+    return tzero;
+}
+NOIPA static void set_tzero(uint64_t v)
+{
+    tzero = v;
+}
+NOIPA static uintptr_t addr_tv(void)
+{
+    return (uintptr_t)&tv;
+}
+NOIPA static uintptr_t addr_tarr(void)
+{
+    return (uintptr_t)&tarr[0];
+}
+NOIPA static uint32_t get_taligned(void)
+{
+    return taligned;
+}
+NOIPA static uintptr_t addr_taligned(void)
+{
+    return (uintptr_t)&taligned;
+}
 
 NOIPA static int tname_is(const char *want)
 {
@@ -180,9 +210,9 @@ int solo5_app_main(const struct solo5_start_info *si)
     check(tpb > b && tpb + sizeof(uintptr_t) <= b + size,
           "thread pointer of B inside area B");
     check(*(uintptr_t *)tpa == tpa, "A: the word at the thread pointer "
-                                     "points to itself");
+                                    "points to itself");
     check(*(uintptr_t *)tpb == tpb, "B: the word at the thread pointer "
-                                     "points to itself");
+                                    "points to itself");
 
     /* Area A: the initial image, then A's own values. */
     use(tpa, "A");

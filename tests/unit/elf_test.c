@@ -173,7 +173,8 @@ static void read_good(const char *path)
     close(fd);
 }
 
-/* --- Checks ---------------------------------------------------------------- */
+/* --- Checks ----------------------------------------------------------------
+ */
 
 /* A refusal message: non-empty, one line, printable ASCII. */
 static bool message_ok(const char *err, size_t errsz)
@@ -266,8 +267,10 @@ static const char *guest_invariants(const struct guest *g)
         return "manifest outside the file";
     char merr[256];
     if (manifest_check(g->mft, g->mft_size, merr, sizeof(merr)) != 0) {
-        snprintf(why, sizeof(why), "accepted manifest fails manifest_check: "
-                 "%s", merr);
+        snprintf(why, sizeof(why),
+                 "accepted manifest fails manifest_check: "
+                 "%s",
+                 merr);
         return why;
     }
     return NULL;
@@ -303,8 +306,8 @@ static int part_truncations(void)
         struct guest g;
         char err[1024];
         memset(err, 0, sizeof(err));
-        int rc = guest_load(&g, memfd_write(good, len), MEM_LIMIT, err,
-                            sizeof(err));
+        int rc =
+            guest_load(&g, memfd_write(good, len), MEM_LIMIT, err, sizeof(err));
         if (rc == 0) {
             diag("truncated to %zu bytes: accepted", len);
             guest_free(&g);
@@ -346,8 +349,8 @@ static size_t hits_headers, hits_notes, hits_first;
 static bool corruption_setup(void)
 {
     const Elf64_Ehdr *eh = (const Elf64_Ehdr *)good;
-    headers = (struct range){0, eh->e_phoff + (size_t)eh->e_phnum *
-                                                  sizeof(Elf64_Phdr)};
+    headers = (struct range){0, eh->e_phoff +
+                                    (size_t)eh->e_phnum * sizeof(Elf64_Phdr)};
     first = (struct range){0, good_size < 4096 ? good_size : 4096};
     const Elf64_Phdr *ph = (const Elf64_Phdr *)(good + eh->e_phoff);
     for (size_t i = 0; i < eh->e_phnum && nnotes < 8; i++) {
@@ -374,7 +377,9 @@ static void corrupt(uint8_t *buf, bool keep_shoff)
         uint64_t r = rng();
         const struct range *where;
         switch (r % 8) {
-        case 0: case 1: case 2:
+        case 0:
+        case 1:
+        case 2:
             where = &headers;
             hits_headers++;
             break;
@@ -425,8 +430,7 @@ static int part_corruption(void)
             }
             guest_free(&g);
         } else if (rc != -1 || !message_ok(err, sizeof(err))) {
-            diag("corruption %d: returned %d with message '%s'", iter, rc,
-                 err);
+            diag("corruption %d: returned %d with message '%s'", iter, rc, err);
             bad++;
         }
     }
@@ -439,7 +443,8 @@ static int part_corruption(void)
     return bad ? CHILD_FAIL : CHILD_PASS;
 }
 
-/* --- Part 3b: packing what was accepted ------------------------------------- */
+/* --- Part 3b: packing what was accepted -------------------------------------
+ */
 
 #define PACK_CORRUPTIONS 2000
 
@@ -477,8 +482,7 @@ static int part_pack(void)
             continue;
         guest_free(&g);
         accepted++;
-        struct pack_request req = {.guest_path = in_path,
-                                   .out_path = out_path};
+        struct pack_request req = {.guest_path = in_path, .out_path = out_path};
         memset(err, 0, sizeof(err));
         int rc = pack(&req, err, sizeof(err));
         if (rc == 0) {
@@ -488,8 +492,8 @@ static int part_pack(void)
                 bad++;
             }
         } else if (rc != -1 || !message_ok(err, sizeof(err))) {
-            diag("corruption %d: pack returned %d with message '%s'", iter,
-                 rc, err);
+            diag("corruption %d: pack returned %d with message '%s'", iter, rc,
+                 err);
             bad++;
         } else if (access(out_path, F_OK) == 0) {
             diag("corruption %d: pack failed but left %s", iter, out_path);
@@ -508,7 +512,8 @@ static int part_pack(void)
     return bad ? CHILD_FAIL : CHILD_PASS;
 }
 
-/* --- Part 4: tables at odd offsets ------------------------------------------ */
+/* --- Part 4: tables at odd offsets ------------------------------------------
+ */
 
 /*
  * A copy of the good file with the section header table moved to the end of
@@ -620,8 +625,10 @@ int main(int argc, char **argv)
     const Elf64_Ehdr *eh = (const Elf64_Ehdr *)good;
     if (good_size < sizeof(*eh) || memcmp(good, ELFMAG, SELFMAG) != 0 ||
         eh->e_shoff + (uint64_t)eh->e_shnum * eh->e_shentsize != good_size) {
-        fprintf(stderr, "elf_test: %s is not an ELF file whose section "
-                        "header table ends the file\n", argv[1]);
+        fprintf(stderr,
+                "elf_test: %s is not an ELF file whose section "
+                "header table ends the file\n",
+                argv[1]);
         return 2;
     }
     for (int a = 2; a < argc; a++) {

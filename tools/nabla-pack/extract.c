@@ -135,49 +135,66 @@ static int build_elf(const struct packed *pk, struct out *o)
     size_t interp_off = off;
     out_write(o, off, SOLO5_INTERP, sizeof(SOLO5_INTERP));
     off += sizeof(SOLO5_INTERP);
-    ph[nph++] = (Elf64_Phdr){.p_type = PT_INTERP, .p_flags = PF_R,
-                             .p_offset = interp_off, .p_filesz =
-                             sizeof(SOLO5_INTERP), .p_memsz =
-                             sizeof(SOLO5_INTERP), .p_align = 1};
+    ph[nph++] = (Elf64_Phdr){.p_type = PT_INTERP,
+                             .p_flags = PF_R,
+                             .p_offset = interp_off,
+                             .p_filesz = sizeof(SOLO5_INTERP),
+                             .p_memsz = sizeof(SOLO5_INTERP),
+                             .p_align = 1};
     for (size_t i = 0; i < pk->nguest; i++) {
         const Elf64_Phdr *g = pk->guest[i];
         uint64_t filesz = p->segment_filesz[i];
         uint64_t memsz = g->p_memsz - (g->p_filesz - filesz);
         off = align_up(off, PAGE) + g->p_vaddr % PAGE;
         out_write(o, off, pk->img.data + g->p_offset, filesz);
-        ph[nph++] = (Elf64_Phdr){.p_type = PT_LOAD, .p_flags = g->p_flags,
-                                 .p_offset = off, .p_vaddr = g->p_vaddr,
-                                 .p_paddr = g->p_vaddr, .p_filesz = filesz,
-                                 .p_memsz = memsz, .p_align = PAGE};
+        ph[nph++] = (Elf64_Phdr){.p_type = PT_LOAD,
+                                 .p_flags = g->p_flags,
+                                 .p_offset = off,
+                                 .p_vaddr = g->p_vaddr,
+                                 .p_paddr = g->p_vaddr,
+                                 .p_filesz = filesz,
+                                 .p_memsz = memsz,
+                                 .p_align = PAGE};
         if (has_tls && p->tls_vaddr >= g->p_vaddr &&
             p->tls_vaddr < g->p_vaddr + memsz)
-            ph[nph++] = (Elf64_Phdr){
-                .p_type = PT_TLS, .p_flags = PF_R,
-                .p_offset = off + (p->tls_vaddr - g->p_vaddr),
-                .p_vaddr = p->tls_vaddr, .p_paddr = p->tls_vaddr,
-                .p_filesz = p->tls_filesz, .p_memsz = p->tls_memsz,
-                .p_align = p->tls_align};
+            ph[nph++] =
+                (Elf64_Phdr){.p_type = PT_TLS,
+                             .p_flags = PF_R,
+                             .p_offset = off + (p->tls_vaddr - g->p_vaddr),
+                             .p_vaddr = p->tls_vaddr,
+                             .p_paddr = p->tls_vaddr,
+                             .p_filesz = p->tls_filesz,
+                             .p_memsz = p->tls_memsz,
+                             .p_align = p->tls_align};
         off += filesz;
     }
     if (nph != nphdrs - 3)
         return -1; /* PT_TLS outside every segment: damaged payload */
     /* The notes, in their own PT_NOTEs, after the segments. */
-    struct note_abi1 abi = {sizeof(ABI_NOTE_NAME), sizeof(struct abi1_info),
-                            ABI1_NOTE_TYPE, ABI_NOTE_NAME,
+    struct note_abi1 abi = {sizeof(ABI_NOTE_NAME),
+                            sizeof(struct abi1_info),
+                            ABI1_NOTE_TYPE,
+                            ABI_NOTE_NAME,
                             {p->abi_target, p->abi_version, 0, 0}};
     off = align_up(off, 8);
     out_write(o, off, &abi, sizeof(abi));
-    ph[nph++] = (Elf64_Phdr){.p_type = PT_NOTE, .p_flags = PF_R,
-                             .p_offset = off, .p_filesz = sizeof(abi),
-                             .p_memsz = sizeof(abi), .p_align = 4};
+    ph[nph++] = (Elf64_Phdr){.p_type = PT_NOTE,
+                             .p_flags = PF_R,
+                             .p_offset = off,
+                             .p_filesz = sizeof(abi),
+                             .p_memsz = sizeof(abi),
+                             .p_align = 4};
     off = align_up(off + sizeof(abi), 8);
     size_t mft_size = write_mft_note(o, off, pk->mft);
-    ph[nph++] = (Elf64_Phdr){.p_type = PT_NOTE, .p_flags = PF_R,
-                             .p_offset = off, .p_filesz = mft_size,
-                             .p_memsz = mft_size, .p_align = 8};
+    ph[nph++] = (Elf64_Phdr){.p_type = PT_NOTE,
+                             .p_flags = PF_R,
+                             .p_offset = off,
+                             .p_filesz = mft_size,
+                             .p_memsz = mft_size,
+                             .p_align = 8};
     off = align_up(off + mft_size, 8);
-    ph[nph++] = (Elf64_Phdr){.p_type = PT_GNU_STACK,
-                             .p_flags = PF_R | PF_W, .p_align = 16};
+    ph[nph++] = (Elf64_Phdr){
+        .p_type = PT_GNU_STACK, .p_flags = PF_R | PF_W, .p_align = 16};
 
     /* Symbols (absolute: the sections are not rebuilt), then headers. */
     struct sym_out so = {.pk = pk};
@@ -198,16 +215,23 @@ static int build_elf(const struct packed *pk, struct out *o)
     off = align_up(off + sizeof(shstr), 8);
     Elf64_Shdr sh[4];
     memset(sh, 0, sizeof(sh));
-    sh[1] = (Elf64_Shdr){.sh_name = 1, .sh_type = SHT_SYMTAB,
-                         .sh_offset = symtab_off, .sh_size = so.syms.len,
-                         .sh_link = 2, .sh_info = (uint32_t)(1 + so.nlocal),
+    sh[1] = (Elf64_Shdr){.sh_name = 1,
+                         .sh_type = SHT_SYMTAB,
+                         .sh_offset = symtab_off,
+                         .sh_size = so.syms.len,
+                         .sh_link = 2,
+                         .sh_info = (uint32_t)(1 + so.nlocal),
                          .sh_addralign = 8,
                          .sh_entsize = sizeof(Elf64_Sym)};
-    sh[2] = (Elf64_Shdr){.sh_name = 9, .sh_type = SHT_STRTAB,
-                         .sh_offset = strtab_off, .sh_size = so.names.len,
+    sh[2] = (Elf64_Shdr){.sh_name = 9,
+                         .sh_type = SHT_STRTAB,
+                         .sh_offset = strtab_off,
+                         .sh_size = so.names.len,
                          .sh_addralign = 1};
-    sh[3] = (Elf64_Shdr){.sh_name = 17, .sh_type = SHT_STRTAB,
-                         .sh_offset = shstr_off, .sh_size = sizeof(shstr),
+    sh[3] = (Elf64_Shdr){.sh_name = 17,
+                         .sh_type = SHT_STRTAB,
+                         .sh_offset = shstr_off,
+                         .sh_size = sizeof(shstr),
                          .sh_addralign = 1};
     out_write(o, off, sh, sizeof(sh));
     int oom = so.syms.oom || so.names.oom;
@@ -286,8 +310,9 @@ int cmd_extract(int argc, char **argv)
         else if (argv[i][0] != '-' && app == NULL)
             app = argv[i];
         else {
-            fprintf(stderr, "nabla-pack: error: extract: unexpected argument "
-                            "'%s' (usage: nabla-pack extract APP -o DIR)\n",
+            fprintf(stderr,
+                    "nabla-pack: error: extract: unexpected argument "
+                    "'%s' (usage: nabla-pack extract APP -o DIR)\n",
                     argv[i]);
             return 1;
         }
@@ -317,8 +342,10 @@ int cmd_extract(int argc, char **argv)
     snprintf(elf_path, len, "%s/%s.spt", dir, base);
     snprintf(json_path, len, "%s/manifest.json", dir);
     if (build_elf(&pk, &o) != 0) {
-        fprintf(stderr, "nabla-pack: error: %s: damaged payload or out of "
-                        "memory\n", app);
+        fprintf(stderr,
+                "nabla-pack: error: %s: damaged payload or out of "
+                "memory\n",
+                app);
         goto out;
     }
     if (write_file(elf_path, o.data, o.len, 0755) != 0 ||

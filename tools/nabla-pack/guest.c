@@ -61,8 +61,8 @@ static int check_interp(struct guest *g, const Elf64_Phdr *ph, char *err,
     return -1;
 }
 
-static int check_load(struct guest *g, const Elf64_Phdr *ph,
-                      uint64_t mem_limit, char *err, size_t errsz)
+static int check_load(struct guest *g, const Elf64_Phdr *ph, uint64_t mem_limit,
+                      char *err, size_t errsz)
 {
     const char *path = g->img.path;
     size_t i = g->nloads;
@@ -81,27 +81,31 @@ static int check_load(struct guest *g, const Elf64_Phdr *ph,
     }
     if (ph->p_offset > g->img.size ||
         ph->p_filesz > g->img.size - ph->p_offset) {
-        snprintf(err, errsz, "%s: PT_LOAD %zu: file data runs past the end "
-                 "of the file", path, i);
+        snprintf(err, errsz,
+                 "%s: PT_LOAD %zu: file data runs past the end "
+                 "of the file",
+                 path, i);
         return -1;
     }
     if (ph->p_vaddr < SPT_GUEST_MIN_BASE) {
         snprintf(err, errsz,
                  "%s: PT_LOAD %zu at %#llx is below the lowest guest address "
-                 "0x100000", path, i, (unsigned long long)ph->p_vaddr);
+                 "0x100000",
+                 path, i, (unsigned long long)ph->p_vaddr);
         return -1;
     }
     if (ph->p_vaddr >= mem_limit || ph->p_memsz > mem_limit - ph->p_vaddr) {
         snprintf(err, errsz,
                  "%s: PT_LOAD %zu ends above guest memory (%llu MiB): use a "
-                 "larger --mem", path, i,
-                 (unsigned long long)(mem_limit >> 20));
+                 "larger --mem",
+                 path, i, (unsigned long long)(mem_limit >> 20));
         return -1;
     }
     if (ph->p_vaddr % SPT_PAGE_SIZE != ph->p_offset % SPT_PAGE_SIZE) {
         snprintf(err, errsz,
                  "%s: PT_LOAD %zu: p_vaddr and p_offset are not congruent "
-                 "modulo the page size", path, i);
+                 "modulo the page size",
+                 path, i);
         return -1;
     }
     if ((ph->p_flags & PF_W) && (ph->p_flags & PF_X)) {
@@ -172,8 +176,10 @@ static int scan_notes(struct guest *g, const Elf64_Phdr *ph, int *nabi,
             (*nabi)++;
         } else if (solo5 && type == MFT1_NOTE_TYPE) {
             if ((ph->p_offset + desc_off) % 8 != 0) {
-                snprintf(err, errsz, "%s: MFT1 note descriptor not 8-byte "
-                         "aligned", img->path);
+                snprintf(err, errsz,
+                         "%s: MFT1 note descriptor not 8-byte "
+                         "aligned",
+                         img->path);
                 return -1;
             }
             g->mft = (const struct mft *)(base + desc_off);
@@ -203,9 +209,8 @@ static int check_notes(struct guest *g, char *err, size_t errsz)
         return -1;
     }
     if (g->abi.abi_target != ABI_TARGET_SPT) {
-        snprintf(err, errsz, "%s: built for %s (ABI target %u), not spt",
-                 path, abi_target_name(g->abi.abi_target),
-                 g->abi.abi_target);
+        snprintf(err, errsz, "%s: built for %s (ABI target %u), not spt", path,
+                 abi_target_name(g->abi.abi_target), g->abi.abi_target);
         return -1;
     }
     if (g->abi.abi_version != ABI_SPT_VERSION) {
@@ -228,16 +233,15 @@ static int check_notes(struct guest *g, char *err, size_t errsz)
     return 0;
 }
 
-int guest_load(struct guest *g, const char *path, uint64_t mem_limit,
-               char *err, size_t errsz)
+int guest_load(struct guest *g, const char *path, uint64_t mem_limit, char *err,
+               size_t errsz)
 {
     memset(g, 0, sizeof(*g));
     if (elf_image_load(&g->img, path, err, errsz) != 0)
         return -1;
     const Elf64_Ehdr *eh = g->img.ehdr;
     if (eh->e_type != ET_EXEC) {
-        snprintf(err, errsz,
-                 "%s: not a static executable (e_type %u%s)", path,
+        snprintf(err, errsz, "%s: not a static executable (e_type %u%s)", path,
                  eh->e_type,
                  eh->e_type == ET_DYN ? ": PIE or shared object" : "");
         goto fail;
@@ -246,8 +250,10 @@ int guest_load(struct guest *g, const char *path, uint64_t mem_limit,
         const Elf64_Phdr *ph = &g->img.phdr[i];
         int rc = 0;
         if (ph->p_type == PT_DYNAMIC) {
-            snprintf(err, errsz, "%s: dynamically linked (PT_DYNAMIC): not a "
-                     "unikernel", path);
+            snprintf(err, errsz,
+                     "%s: dynamically linked (PT_DYNAMIC): not a "
+                     "unikernel",
+                     path);
             goto fail;
         }
         if (ph->p_type == PT_INTERP)

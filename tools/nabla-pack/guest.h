@@ -28,8 +28,8 @@ struct guest {
  * note (spt, version 2) and exactly one valid MFT1 note.
  * Returns 0 or -1 with one line in err.
  */
-int guest_load(struct guest *g, const char *path, uint64_t mem_limit,
-               char *err, size_t errsz);
+int guest_load(struct guest *g, const char *path, uint64_t mem_limit, char *err,
+               size_t errsz);
 void guest_free(struct guest *g);
 
 #endif

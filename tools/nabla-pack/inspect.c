@@ -41,14 +41,14 @@ static int open_checked(struct packed *pk, const char *path, int verify)
     if (memcmp(sum, pk->payload->checksum, sizeof(sum)) != 0) {
         packed_close(pk);
         return fail("%s: checksum mismatch: the file is damaged, do not run "
-                    "it", path);
+                    "it",
+                    path);
     }
     return 0;
 }
 
 /* The one path argument of a subcommand, and its flags. */
-static const char *one_path(int argc, char **argv, int *json,
-                            const char **out)
+static const char *one_path(int argc, char **argv, int *json, const char **out)
 {
     const char *path = NULL;
     for (int i = 1; i < argc; i++) {
@@ -151,8 +151,8 @@ static void print_text(const struct packed *pk, const char *policy)
                manifest_type_name(pk->mft->e[i].type));
     printf("default options:");
     for (uint32_t i = 0; i < p->options_count; i++)
-        printf(" %s", packed_string(pk, p->options_offset, p->options_count,
-                                    i));
+        printf(" %s",
+               packed_string(pk, p->options_offset, p->options_count, i));
     printf("%s\ndefault arguments:", p->options_count ? "" : " (none)");
     for (uint32_t i = 0; i < p->args_count; i++)
         printf(" %s", packed_string(pk, p->args_offset, p->args_count, i));

@@ -20,42 +20,43 @@ static const char *progname = "nabla-pack";
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: nabla-pack [OPTIONS] UNIKERNEL [MANIFEST.json] "
-            "[-- DEFAULT-ARGS...]\n"
-            "       nabla-pack inspect [--json] APP    what APP holds\n"
-            "       nabla-pack verify APP              check APP's checksum\n"
-            "       nabla-pack extract APP -o DIR      guest ELF + manifest.json\n"
-            "       nabla-pack oci APP -o DIR [-t TAG] OCI image of APP + disks\n"
-            "       nabla-pack gen-manifest MANIFEST.json -o OUT.c\n"
-            "\n"
-            "Packs a Solo5 spt unikernel into one static executable that\n"
-            "configures, sandboxes and runs itself.\n"
-            "\n"
-            "options:\n"
-            "  -o OUT          output file (default: UNIKERNEL name without "
-            "extension + .nabla)\n"
-            "  --mem=MB        default guest memory in MiB (default %llu)\n"
-            "  --block:NAME=PATH, --block-sector-size:NAME=BYTES,\n"
-            "  --net:NAME=TAP|@FD, --net-mac:NAME=HWADDR\n"
-            "                  device defaults of the packed executable; a\n"
-            "                  relative PATH is resolved against the\n"
-            "                  executable's own directory when it runs\n"
-            "  -q, --quiet     no summary line\n"
-            "  --stub=PATH     use this stub instead of the built-in one\n"
-            "  --help          this text\n"
-            "  --version       version\n"
-            "\n"
-            "The manifest comes from the unikernel's MFT1 note; a\n"
-            "MANIFEST.json given as well must declare the same devices.\n"
-            "Arguments after -- become the guest's default command line.\n"
-            "\n"
-            "example:\n"
-            "  nabla-pack --mem=64 -o hello hello.spt -- world\n"
-            "  ./hello            # runs the unikernel with argument 'world'\n"
-            "  nabla-pack -o app app.spt --block:storage=disk.img\n"
-            "  ./app              # opens disk.img next to ./app\n",
-            NABLA_MEM_DEFAULT_MB);
+    fprintf(
+        f,
+        "usage: nabla-pack [OPTIONS] UNIKERNEL [MANIFEST.json] "
+        "[-- DEFAULT-ARGS...]\n"
+        "       nabla-pack inspect [--json] APP    what APP holds\n"
+        "       nabla-pack verify APP              check APP's checksum\n"
+        "       nabla-pack extract APP -o DIR      guest ELF + manifest.json\n"
+        "       nabla-pack oci APP -o DIR [-t TAG] OCI image of APP + disks\n"
+        "       nabla-pack gen-manifest MANIFEST.json -o OUT.c\n"
+        "\n"
+        "Packs a Solo5 spt unikernel into one static executable that\n"
+        "configures, sandboxes and runs itself.\n"
+        "\n"
+        "options:\n"
+        "  -o OUT          output file (default: UNIKERNEL name without "
+        "extension + .nabla)\n"
+        "  --mem=MB        default guest memory in MiB (default %llu)\n"
+        "  --block:NAME=PATH, --block-sector-size:NAME=BYTES,\n"
+        "  --net:NAME=TAP|@FD, --net-mac:NAME=HWADDR\n"
+        "                  device defaults of the packed executable; a\n"
+        "                  relative PATH is resolved against the\n"
+        "                  executable's own directory when it runs\n"
+        "  -q, --quiet     no summary line\n"
+        "  --stub=PATH     use this stub instead of the built-in one\n"
+        "  --help          this text\n"
+        "  --version       version\n"
+        "\n"
+        "The manifest comes from the unikernel's MFT1 note; a\n"
+        "MANIFEST.json given as well must declare the same devices.\n"
+        "Arguments after -- become the guest's default command line.\n"
+        "\n"
+        "example:\n"
+        "  nabla-pack --mem=64 -o hello hello.spt -- world\n"
+        "  ./hello            # runs the unikernel with argument 'world'\n"
+        "  nabla-pack -o app app.spt --block:storage=disk.img\n"
+        "  ./app              # opens disk.img next to ./app\n",
+        NABLA_MEM_DEFAULT_MB);
 }
 
 static int die(const char *fmt, const char *arg)
@@ -163,8 +164,8 @@ int main(int argc, char **argv)
             return 0;
         }
         if (strcmp(a, "--version") == 0) {
-            printf("nabla-pack %s (Solo5 spt ABI version %d)\n",
-                   NABLA_VERSION, 2);
+            printf("nabla-pack %s (Solo5 spt ABI version %d)\n", NABLA_VERSION,
+                   2);
             return 0;
         }
         if (strcmp(a, "-o") == 0) {
@@ -190,7 +191,8 @@ int main(int argc, char **argv)
             req.manifest_path = a;
         } else {
             return die("unexpected argument '%s' (default guest arguments go "
-                       "after --)", a);
+                       "after --)",
+                       a);
         }
     }
     req.args = (const char *const *)argv + i;

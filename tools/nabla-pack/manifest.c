@@ -481,8 +481,7 @@ int manifest_read_json(const char *path, struct mft *out, char *err,
         json_object_put(root);
     } else if (err != NULL && errsz > 0 && err[0] == '\0') {
         /* The document is the JSON literal null: parsed, but no object. */
-        fail(err, errsz, "%s: the manifest is null, expected an object",
-             path);
+        fail(err, errsz, "%s: the manifest is null, expected an object", path);
     }
     free(text);
     return rc;

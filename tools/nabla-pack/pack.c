@@ -20,8 +20,7 @@
 #include "packed.h"
 
 extern const unsigned char nabla_stub_blob[], nabla_stub_blob_end[];
-extern const unsigned char nabla_trampoline_blob[],
-    nabla_trampoline_blob_end[];
+extern const unsigned char nabla_trampoline_blob[], nabla_trampoline_blob_end[];
 
 #define TRAMPOLINE_ALIGN 1
 
@@ -38,7 +37,8 @@ static int find_trampoline_room(const struct guest *g, uint64_t *at)
     for (size_t i = 0; i < g->nloads; i++) {
         const Elf64_Phdr *ph = g->loads[i];
         uint64_t end = ph->p_vaddr + ph->p_filesz;
-        uint64_t start = (end + TRAMPOLINE_ALIGN - 1) & ~(uint64_t)(TRAMPOLINE_ALIGN - 1);
+        uint64_t start =
+            (end + TRAMPOLINE_ALIGN - 1) & ~(uint64_t)(TRAMPOLINE_ALIGN - 1);
         uint64_t page_end = (end + SPT_PAGE_SIZE - 1) & ~(SPT_PAGE_SIZE - 1);
         if ((ph->p_flags & PF_X) && ph->p_memsz == ph->p_filesz &&
             end % SPT_PAGE_SIZE != 0 && start + size <= page_end) {
@@ -98,8 +98,7 @@ static int manifests_agree(const struct mft *json, const struct mft *note,
 
 /* Default device options: declared devices, valid values, each once. */
 static int check_default_options(const struct pack_request *req,
-                                 const struct mft *mft, char *err,
-                                 size_t errsz)
+                                 const struct mft *mft, char *err, size_t errsz)
 {
     static char seen[DEVOPT_KINDS][MFT_MAX_ENTRIES];
     char why[256];
@@ -113,20 +112,18 @@ static int check_default_options(const struct pack_request *req,
             snprintf(err, errsz, "unknown option '%s'", arg);
             return -1;
         }
-        if (rc < 0 || (index = devopt_lookup(mft, &opt, why, sizeof(why))) <
-                          0)
+        if (rc < 0 || (index = devopt_lookup(mft, &opt, why, sizeof(why))) < 0)
             goto bad;
         if (seen[opt.kind][index]++) {
-            snprintf(err, errsz, "device '%s' given twice: %s%s=...",
-                     opt.name, devopt_prefix(opt.kind), opt.name);
+            snprintf(err, errsz, "device '%s' given twice: %s%s=...", opt.name,
+                     devopt_prefix(opt.kind), opt.name);
             return -1;
         }
         uint16_t bs;
         uint8_t mac[6];
         int fd;
         if ((opt.kind == DEVOPT_BLOCK_SECTOR_SIZE &&
-             devopt_parse_sector_size(opt.value, &bs, why, sizeof(why)) !=
-                 0) ||
+             devopt_parse_sector_size(opt.value, &bs, why, sizeof(why)) != 0) ||
             (opt.kind == DEVOPT_NET_MAC &&
              devopt_parse_mac(opt.value, mac, why, sizeof(why)) != 0) ||
             (opt.kind == DEVOPT_NET &&
@@ -261,11 +258,11 @@ static int build_payload(struct buffer *b, const struct pack_request *req,
 static int load_stub(struct elf_image *stub, const char *path, char *err,
                      size_t errsz)
 {
-    int rc = path ? elf_image_load(stub, path, err, errsz)
-                  : elf_image_from_memory(
-                        stub, "embedded stub", nabla_stub_blob,
-                        (size_t)(nabla_stub_blob_end - nabla_stub_blob), err,
-                        errsz);
+    int rc =
+        path ? elf_image_load(stub, path, err, errsz)
+             : elf_image_from_memory(
+                   stub, "embedded stub", nabla_stub_blob,
+                   (size_t)(nabla_stub_blob_end - nabla_stub_blob), err, errsz);
     if (rc != 0)
         return -1;
     for (size_t i = 0; i < stub->phnum; i++) {
@@ -334,8 +331,8 @@ static int write_output(const struct pack_request *req,
         rc = -1;
     }
     if (rc == 0 && rename(tmp, req->out_path) != 0) {
-        snprintf(err, errsz, "%s: cannot rename into place: %s",
-                 req->out_path, strerror(errno));
+        snprintf(err, errsz, "%s: cannot rename into place: %s", req->out_path,
+                 strerror(errno));
         rc = -1;
     }
     if (rc != 0)
@@ -345,9 +342,8 @@ static int write_output(const struct pack_request *req,
 }
 
 /* One line saying what was packed, for people. */
-static void print_summary(const struct pack_request *req,
-                          const struct guest *g, const struct mft *mft,
-                          int unmaps)
+static void print_summary(const struct pack_request *req, const struct guest *g,
+                          const struct mft *mft, int unmaps)
 {
     struct stat st;
     uint64_t image = 0;
@@ -363,8 +359,9 @@ static void print_summary(const struct pack_request *req,
            (unsigned long long)((image + 1023) / 1024), mft->entries - 1,
            req->noptions, req->nargs, req->out_path,
            (long long)((st.st_size + 1023) / 1024),
-           unmaps ? "unmapped" : "stays mapped (no room in the guest's "
-                                 "text page)");
+           unmaps ? "unmapped"
+                  : "stays mapped (no room in the guest's "
+                    "text page)");
 }
 
 int pack(const struct pack_request *req, char *err, size_t errsz)

@@ -10,12 +10,12 @@ struct pack_request {
     const char *manifest_path; /* NULL: use the guest's MFT1 note */
     const char *stub_path;     /* NULL: the stub embedded in nabla-pack */
     const char *out_path;
-    uint64_t mem_mb;           /* 0: stub default */
+    uint64_t mem_mb;            /* 0: stub default */
     const char *const *options; /* default stub options, e.g. "--block:x=y" */
     size_t noptions;
-    const char *const *args;   /* default guest arguments */
+    const char *const *args; /* default guest arguments */
     size_t nargs;
-    int quiet;                 /* no summary line */
+    int quiet; /* no summary line */
 };
 
 /* Returns 0, or -1 with one line in err; never leaves a partial output. */

@@ -40,9 +40,10 @@ int packed_checksum(const struct elf_image *img, uint8_t out[32], char *err,
             continue;
         if (ph->p_offset > img->size ||
             ph->p_filesz > img->size - ph->p_offset) {
-            snprintf(err, errsz, "%s: segment at %#llx runs past the end of "
-                     "the file (truncated?)", img->path,
-                     (unsigned long long)ph->p_vaddr);
+            snprintf(err, errsz,
+                     "%s: segment at %#llx runs past the end of "
+                     "the file (truncated?)",
+                     img->path, (unsigned long long)ph->p_vaddr);
             return -1;
         }
         sha256_update(&h, img->data + ph->p_offset, ph->p_filesz);
@@ -77,17 +78,15 @@ static int check_payload(struct packed *pk, const Elf64_Phdr *pl, char *err,
     if (p->mft_offset > size || p->mft_size > size - p->mft_offset ||
         p->mft_size < sizeof(struct mft) || p->mft_offset % 8 != 0 ||
         p->options_offset > size ||
-        p->options_size > size - p->options_offset ||
-        p->args_offset > size || p->args_size > size - p->args_offset ||
+        p->options_size > size - p->options_offset || p->args_offset > size ||
+        p->args_size > size - p->args_offset ||
         p->nsegments > NABLA_MAX_GUEST_SEGMENTS) {
         snprintf(err, errsz, "%s: damaged payload", path);
         return -1;
     }
-    if (!strings_ok(pk, p->options_offset, p->options_size,
-                    p->options_count) ||
+    if (!strings_ok(pk, p->options_offset, p->options_size, p->options_count) ||
         !strings_ok(pk, p->args_offset, p->args_size, p->args_count)) {
-        snprintf(err, errsz, "%s: damaged default options or arguments",
-                 path);
+        snprintf(err, errsz, "%s: damaged default options or arguments", path);
         return -1;
     }
     pk->mft = (const struct mft *)((const uint8_t *)p + p->mft_offset);
@@ -107,13 +106,15 @@ int packed_open(struct packed *pk, const char *path, char *err, size_t errsz)
         return -1;
     const Elf64_Phdr *pl = find_payload_load(&pk->img);
     if (pl == NULL) {
-        snprintf(err, errsz, "%s: not a packed nabla executable (no payload "
-                 "segment)", path);
+        snprintf(err, errsz,
+                 "%s: not a packed nabla executable (no payload "
+                 "segment)",
+                 path);
         goto fail;
     }
     if (pl->p_offset != 0 || pl->p_filesz > pk->img.size ||
-        pl->p_filesz < NABLA_PAYLOAD_HEADER_OFFSET +
-                           sizeof(struct nabla_payload)) {
+        pl->p_filesz <
+            NABLA_PAYLOAD_HEADER_OFFSET + sizeof(struct nabla_payload)) {
         snprintf(err, errsz, "%s: payload segment damaged or truncated", path);
         goto fail;
     }
