@@ -33,6 +33,7 @@ $(LIBSECCOMP): scripts/build-libseccomp | $(DEPS_STAMP)
 # --- stub: static musl executable at NABLA_STUB_BASE --------------------------
 STUB_SRCS := stub/main.c stub/options.c stub/payload.c stub/memory.c \
 	stub/devopts.c stub/block.c stub/net.c stub/policy.c stub/bpf.c \
+	stub/payload_format.c \
 	stub/seccomp.c stub/harden.c stub/leave.c
 STUB_OBJS := $(patsubst %.c,$(B)/%.o,$(STUB_SRCS)) $(B)/stub/start.o
 STUB := $(B)/stub/nabla-stub
@@ -61,7 +62,9 @@ GUEST_CFLAGS := -std=c11 -O2 -g $(WARN) -Iinclude -ffreestanding -fno-pie \
 	-fno-pic -mno-red-zone -fno-asynchronous-unwind-tables \
 	-fno-tree-loop-distribute-patterns -fno-builtin
 # The bindings set up the stack guard, so they cannot use it themselves.
-BINDINGS_CFLAGS := $(GUEST_CFLAGS) -fno-stack-protector
+# The declarations of the string functions the bindings implement are the
+# guest libc's (libc/include/string.h): one definition for both.
+BINDINGS_CFLAGS := $(GUEST_CFLAGS) -fno-stack-protector -Ilibc/include
 # The guard lives in the bindings (__stack_chk_guard), not at %fs:0x28, which
 # belongs to whatever TLS the guest sets up (or to nothing at all).
 APP_CFLAGS := $(GUEST_CFLAGS) -fstack-protector-strong \
@@ -69,7 +72,8 @@ APP_CFLAGS := $(GUEST_CFLAGS) -fstack-protector-strong \
 GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,linker/guest.ld \
 	-Wl,-z,max-page-size=0x1000 -Wl,--build-id=none -Wl,-z,noexecstack
 
-$(B)/bindings/%.o: bindings/%.c bindings/*.h include/solo5.h include/nabla/abi.h \
+$(B)/bindings/%.o: bindings/%.c bindings/*.h libc/include/string.h include/solo5.h \
+		include/nabla/abi.h \
 		Makefile
 	@mkdir -p $(@D)
 	gcc $(BINDINGS_CFLAGS) -c $< -o $@
@@ -83,7 +87,7 @@ PACK_SRCS := tools/nabla-pack/main.c tools/nabla-pack/pack.c \
 	tools/nabla-pack/packed.c tools/nabla-pack/inspect.c \
 	tools/nabla-pack/extract.c tools/nabla-pack/oci.c \
 	linker/elfimage.c linker/merge.c linker/sha256.c stub/devopts.c \
-	stub/policy.c
+	stub/policy.c stub/payload_format.c
 PACK_OBJS := $(patsubst %.c,$(B)/host/%.o,$(PACK_SRCS)) \
 	$(B)/tools/nabla-pack/stub_blob.o
 PACK := $(B)/tools/nabla-pack/nabla-pack
@@ -141,7 +145,8 @@ $(B)/examples/%.o: examples/%.c include/solo5.h Makefile
 	@mkdir -p $(@D)
 	gcc $(APP_CFLAGS) -c $< -o $@
 
-$(B)/tests/guests/%.o: tests/guests/%.c include/solo5.h Makefile
+$(B)/tests/guests/%.o: tests/guests/%.c tests/guests/*.h include/solo5.h \
+		Makefile
 	@mkdir -p $(@D)
 	gcc $(APP_CFLAGS) -c $< -o $@
 

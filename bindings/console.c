@@ -1,6 +1,6 @@
 /* The console: standard output of the process (fd 1). */
 #include "bindings.h"
-#include "string.h"
+#include <string.h>
 #include "sys.h"
 
 void solo5_console_write(const char *buf, size_t size)

@@ -1,6 +1,6 @@
 /* Exit and abort: the only ways a guest ends. */
 #include "bindings.h"
-#include "string.h"
+#include <string.h>
 #include "sys.h"
 
 void solo5_exit(int status)

@@ -1,6 +1,6 @@
 /* Device lookup in the manifest the stub filled in. A handle is an index. */
 #include "bindings.h"
-#include "string.h"
+#include <string.h>
 
 const struct mft_entry *bindings_mft_lookup(const char *name, uint32_t type,
                                             solo5_handle_t *handle)

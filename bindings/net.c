@@ -1,6 +1,6 @@
 /* Net devices: one Ethernet frame per read or write on the tap fd. */
 #include "bindings.h"
-#include "string.h"
+#include <string.h>
 #include "sys.h"
 
 solo5_result_t solo5_net_acquire(const char *name, solo5_handle_t *handle,

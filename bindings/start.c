@@ -3,7 +3,7 @@
  * information in the first argument and the stack at the top of guest memory.
  */
 #include "bindings.h"
-#include "string.h"
+#include <string.h>
 
 const struct spt_boot_info *bindings_boot_info;
 int bindings_quiet;

@@ -2,7 +2,7 @@
  * Byte-by-byte on purpose: small and obviously correct. The compiler emits
  * calls to memcpy/memset on its own, so every guest needs these.
  */
-#include "string.h"
+#include <string.h>
 
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {

@@ -4,7 +4,7 @@
  * to itself. The linker script gives the image of the guest's PT_TLS.
  */
 #include "bindings.h"
-#include "string.h"
+#include <string.h>
 #include "sys.h"
 
 extern char _stdata[], _etdata[], _etbss[];

@@ -5,7 +5,9 @@
  * and stack above them — becomes anonymous read-write memory, never
  * executable. MAP_FIXED_NOREPLACE: nothing already there is ever replaced.
  */
+#include <elf.h>
 #include <errno.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 
 #include "stub.h"
@@ -48,11 +50,25 @@ void memory_map_guest(const struct nabla_payload *p, uint64_t mem_size)
                                        (1ull << 20) - 1) >>
                                       20));
 
+    /* The guest's segments are our own PT_LOADs below the payload; the
+     * packer wrote them in address order. */
+    const Elf64_Phdr *ph = (const Elf64_Phdr *)getauxval(AT_PHDR);
+    unsigned long phnum = getauxval(AT_PHNUM);
     uint64_t cursor = SPT_HOST_MEM_BASE;
-    for (uint32_t i = 0; i < p->nsegments; i++) {
-        const struct nabla_segment *s = &p->segments[i];
-        map_anonymous(cursor, s->vaddr);
-        cursor = s->vaddr + s->memsz;
+    for (unsigned long i = 0; ph != NULL && i < phnum; i++) {
+        if (ph[i].p_type != PT_LOAD || ph[i].p_vaddr >= NABLA_PAYLOAD_BASE)
+            continue;
+        uint64_t start = ph[i].p_vaddr & ~(SPT_PAGE_SIZE - 1);
+        uint64_t end = (ph[i].p_vaddr + ph[i].p_memsz + SPT_PAGE_SIZE - 1) &
+                       ~(SPT_PAGE_SIZE - 1);
+        if (start < cursor || end > mem_size)
+            stub_die("damaged executable: guest segment at %#llx out of "
+                     "order or outside guest memory",
+                     (unsigned long long)start);
+        map_anonymous(cursor, start);
+        cursor = end;
     }
+    if (cursor == SPT_HOST_MEM_BASE)
+        stub_die("damaged executable: no guest segment");
     map_anonymous(cursor, mem_size);
 }

@@ -96,8 +96,8 @@ void options_parse(struct stub_config *cfg, const struct nabla_payload *p,
     cfg->mem_mb = p->mem_mb ? p->mem_mb : NABLA_MEM_DEFAULT_MB;
 
     for (uint32_t i = 0; i < p->options_count; i++) {
-        const char *opt = payload_string(p, p->options_offset, p->options_size,
-                                         p->options_count, i);
+        const char *opt =
+            payload_string(p, p->options_offset, p->options_count, i);
         if (!parse_one(cfg, mft, opt, 1))
             stub_die("unknown default option '%s' baked in by nabla-pack", opt);
     }
@@ -129,8 +129,7 @@ void options_parse(struct stub_config *cfg, const struct nabla_payload *p,
     if (p->args_count > SPT_CMDLINE_SIZE / 2)
         stub_die("damaged executable: %u default arguments", p->args_count);
     for (uint32_t k = 0; k < p->args_count; k++)
-        defaults[k] =
-            payload_string(p, p->args_offset, p->args_size, p->args_count, k);
+        defaults[k] = payload_string(p, p->args_offset, p->args_count, k);
     cfg->guest_argc = (int)p->args_count;
     cfg->guest_argv = defaults;
 }
@@ -190,14 +189,12 @@ static void print_defaults(const struct nabla_payload *p)
                "relative to\nthis executable's directory):\n");
         for (uint32_t i = 0; i < p->options_count; i++)
             printf("  %s\n",
-                   payload_string(p, p->options_offset, p->options_size,
-                                  p->options_count, i));
+                   payload_string(p, p->options_offset, p->options_count, i));
     }
     if (p->args_count > 0) {
         printf("\ndefault guest arguments:");
         for (uint32_t i = 0; i < p->args_count; i++)
-            printf(" %s", payload_string(p, p->args_offset, p->args_size,
-                                         p->args_count, i));
+            printf(" %s", payload_string(p, p->args_offset, p->args_count, i));
         printf("\n");
     }
 }

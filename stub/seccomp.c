@@ -18,13 +18,19 @@
 
 static struct policy policy;
 
-size_t seccomp_compile(const struct seccomp_policy *pol,
-                       struct sock_filter *buf, size_t max)
+/* The rules for this guest: the base calls, then its devices'. */
+static const struct policy *build_policy(const struct seccomp_policy *pol)
 {
     policy.nrules = 0;
     policy_add_base(&policy, pol->epollfd, pol->timerfd);
     policy_add_devices(&policy, pol->mft);
-    size_t n = bpf_compile(&policy, buf, max);
+    return &policy;
+}
+
+size_t seccomp_compile(const struct seccomp_policy *pol,
+                       struct sock_filter *buf, size_t max)
+{
+    size_t n = bpf_compile(build_policy(pol), buf, max);
     if (n == 0)
         stub_die("seccomp policy too large for one BPF program");
     return n;
@@ -34,10 +40,7 @@ void seccomp_print_policy(const struct seccomp_policy *pol)
 {
     static char text[64 * 1024];
 
-    policy.nrules = 0;
-    policy_add_base(&policy, pol->epollfd, pol->timerfd);
-    policy_add_devices(&policy, pol->mft);
-    policy_describe(&policy, 0, text, sizeof(text));
+    policy_describe(build_policy(pol), 0, text, sizeof(text));
     fputs(text, stdout);
 }
 

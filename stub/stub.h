@@ -9,6 +9,7 @@
 #include <linux/filter.h>
 
 #include "devopts.h"
+#include "payload_format.h"
 #include "nabla/abi.h"
 #include "nabla/packed.h"
 
@@ -22,12 +23,8 @@ void stub_die(const char *fmt, ...)
 void stub_die_errno(const char *fmt, ...)
     __attribute__((noreturn, format(printf, 1, 2)));
 
-/* payload.c: what nabla-pack baked into this executable. */
+/* payload.c: what nabla-pack baked into this executable, checked. */
 const struct nabla_payload *payload_find(void);
-const struct mft *payload_mft(const struct nabla_payload *p);
-/* The i-th string of a string list of the payload. */
-const char *payload_string(const struct nabla_payload *p, uint32_t offset,
-                           uint32_t size, uint32_t count, uint32_t i);
 
 /* options.c: the command line, after the pack-time defaults. */
 struct device_setting {

@@ -2,6 +2,7 @@
 #ifndef HTTPD_H
 #define HTTPD_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,8 @@ extern struct httpd_stats httpd_stats;
 
 /* main.c: formatted output on the console. */
 void httpd_print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same with a va_list (lwIP's diagnostics use it too). */
+void httpd_vprint(const char *fmt, va_list ap);
 
 /* platform.c: seeds the random numbers and the ISN key. */
 void httpd_seed(const uint8_t mac[6]);

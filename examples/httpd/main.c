@@ -29,17 +29,22 @@
 
 #define DEFAULT_IPV4 "10.0.0.2/24"
 
-void httpd_print(const char *fmt, ...)
+void httpd_vprint(const char *fmt, va_list ap)
 {
     char line[512];
-    va_list ap;
-    va_start(ap, fmt);
     int n = vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
     if (n < 0)
         return;
     solo5_console_write(line, (size_t)n < sizeof(line) ? (size_t)n
                                                        : sizeof(line) - 1);
+}
+
+void httpd_print(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    httpd_vprint(fmt, ap);
+    va_end(ap);
 }
 
 /* Parses a dotted quad: exactly four decimal numbers 0-255 of 1 to 3

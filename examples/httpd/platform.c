@@ -21,15 +21,10 @@ u32_t sys_now(void)
 
 void httpd_lwip_diag(const char *fmt, ...)
 {
-    char line[256];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof(line), fmt, ap);
+    httpd_vprint(fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return;
-    solo5_console_write(line, (size_t)n < sizeof(line) ? (size_t)n
-                                                       : sizeof(line) - 1);
 }
 
 void httpd_lwip_assert(const char *msg, const char *file, int line)

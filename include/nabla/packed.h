@@ -28,13 +28,6 @@
 #define NABLA_MEM_MAX_MB (1024ull * 1024) /* 1 TiB */
 #define NABLA_MEM_DEFAULT_MB 512ull
 
-struct nabla_segment {
-    uint64_t vaddr; /* page-aligned down */
-    uint64_t memsz; /* page-aligned up, from vaddr */
-    uint32_t flags; /* PF_R | PF_W | PF_X */
-    uint32_t reserved;
-};
-
 /*
  * Offsets are relative to the start of struct nabla_payload. String lists are
  * `count` NUL-terminated strings back to back.
@@ -44,12 +37,11 @@ struct nabla_payload {
     uint32_t version;
     uint32_t abi_target;
     uint32_t abi_version;
-    uint32_t nsegments;
+    uint32_t reserved1;
     uint64_t guest_entry;
     uint64_t
         kernel_end;  /* end of the highest guest segment (p_vaddr + p_memsz) */
     uint64_t mem_mb; /* default --mem */
-    struct nabla_segment segments[NABLA_MAX_GUEST_SEGMENTS];
     uint32_t mft_offset, mft_size;
     uint32_t options_offset, options_size, options_count; /* default options */
     uint32_t args_offset, args_size, args_count; /* default guest args */
@@ -58,7 +50,9 @@ struct nabla_payload {
     uint64_t trampoline;
     /* The guest's PT_TLS, kept for tools (the host never sees it). */
     uint64_t tls_vaddr, tls_filesz, tls_memsz, tls_align;
-    /* File size of each guest segment before the trampoline was added. */
+    /* File size of each guest segment (the guest's PT_LOADs are the packed
+     * file's below NABLA_PAYLOAD_BASE, in address order) before the
+     * trampoline was added. */
     uint64_t segment_filesz[NABLA_MAX_GUEST_SEGMENTS];
     /* SHA-256 over this payload (with checksum zeroed) and the file bytes of
      * every other PT_LOAD, in program header order: `nabla-pack verify`. */

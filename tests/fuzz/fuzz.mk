@@ -44,9 +44,11 @@ FUZZ_CODE_elf := tools/nabla-pack/guest.c tools/nabla-pack/manifest.c \
 FUZZ_LIBS_elf := -ljson-c
 FUZZ_CODE_manifest := tools/nabla-pack/manifest.c
 FUZZ_LIBS_manifest := -ljson-c
-# The stub's code, for glibc instead of musl: options.c needs payload.c's
-# payload_mft() and payload_string(); stub_die() is the harness's.
-FUZZ_CODE_options := stub/options.c stub/payload.c stub/devopts.c
+# The stub's code, for glibc instead of musl: options.c needs
+# payload_format.c's payload_mft() and payload_string(); stub_die() is the
+# harness's.
+FUZZ_CODE_options := stub/options.c stub/payload.c stub/payload_format.c \
+	stub/devopts.c
 FUZZ_LIBS_options :=
 # Largest input: the seed guests are up to 70 KB.
 FUZZ_MAXLEN_elf := 81920

@@ -1,6 +1,6 @@
 /*
  * Fuzz harness: the stub's option parser, options_parse() (stub/options.c),
- * with devopts.c and payload_mft()/payload_string() from payload.c.
+ * with devopts.c and payload_mft() from payload_format.c.
  *
  * Input layout (text-friendly, so that seeds are readable):
  *   byte 0   manifest of the payload: MANIFESTS[b0 % 8]; bit 3 set: the
@@ -197,10 +197,6 @@ static struct nabla_payload *build_payload(const struct input *in)
     h.version = NABLA_PAYLOAD_VERSION;
     h.abi_target = ABI_TARGET_SPT;
     h.abi_version = ABI_SPT_VERSION;
-    h.nsegments = 1;
-    h.segments[0].vaddr = SPT_GUEST_MIN_BASE;
-    h.segments[0].memsz = SPT_PAGE_SIZE;
-    h.segments[0].flags = PF_R | PF_X;
     h.guest_entry = SPT_GUEST_MIN_BASE;
     h.kernel_end = SPT_GUEST_MIN_BASE + SPT_PAGE_SIZE;
     h.mem_mb = in->mem_mb;

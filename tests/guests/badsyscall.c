@@ -4,6 +4,7 @@
  * (2) of /etc/passwd. Any other argument exits 2.
  */
 #include "solo5.h"
+#include "say.h"
 
 static long raw_syscall1(long nr, long a1)
 {
@@ -32,14 +33,6 @@ static int word_is(const char *s, const char *word)
         word++;
     }
     return *word == '\0' && (*s == '\0' || *s == ' ');
-}
-
-static void say(const char *s)
-{
-    size_t n = 0;
-    while (s[n])
-        n++;
-    solo5_console_write(s, n);
 }
 
 int solo5_app_main(const struct solo5_start_info *si)

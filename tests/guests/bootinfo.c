@@ -21,26 +21,8 @@
  */
 #include "nabla/abi.h"
 #include "solo5.h"
-
-static void say(const char *s)
-{
-    size_t n = 0;
-    while (s[n])
-        n++;
-    solo5_console_write(s, n);
-}
-
-static void say_hex(const char *label, uint64_t v)
-{
-    char buf[19];
-    buf[0] = '0';
-    buf[1] = 'x';
-    for (int i = 0; i < 16; i++)
-        buf[2 + i] = "0123456789abcdef"[(v >> (60 - 4 * i)) & 0xf];
-    buf[18] = '\n';
-    say(label);
-    solo5_console_write(buf, sizeof(buf));
-}
+#define GUEST_NAME "bootinfo"
+#include "say.h"
 
 static void say_dec(const char *label, int64_t v)
 {
@@ -56,18 +38,6 @@ static void say_dec(const char *label, int64_t v)
         buf[--n] = '-';
     say(label);
     solo5_console_write(buf + n, sizeof(buf) - n);
-}
-
-static int failures;
-
-static void check(int ok, const char *what)
-{
-    if (!ok) {
-        say("bootinfo: FAILED: ");
-        say(what);
-        say("\n");
-        failures++;
-    }
 }
 
 /* End of the guest image (linker/guest.ld). */

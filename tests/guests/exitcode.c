@@ -4,14 +4,7 @@
  * without a valid number the guest exits with 2 after saying why.
  */
 #include "solo5.h"
-
-static void say(const char *s)
-{
-    size_t n = 0;
-    while (s[n])
-        n++;
-    solo5_console_write(s, n);
-}
+#include "say.h"
 
 int solo5_app_main(const struct solo5_start_info *si)
 {

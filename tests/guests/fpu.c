@@ -11,38 +11,8 @@
  * time instead of folding constants.
  */
 #include "solo5.h"
-
-static void say(const char *s)
-{
-    size_t n = 0;
-    while (s[n])
-        n++;
-    solo5_console_write(s, n);
-}
-
-static void say_hex(const char *label, uint64_t v)
-{
-    char buf[19];
-    buf[0] = '0';
-    buf[1] = 'x';
-    for (int i = 0; i < 16; i++)
-        buf[2 + i] = "0123456789abcdef"[(v >> (60 - 4 * i)) & 0xf];
-    buf[18] = '\n';
-    say(label);
-    solo5_console_write(buf, sizeof(buf));
-}
-
-static int failures;
-
-static void check(int ok, const char *what)
-{
-    if (!ok) {
-        say("fpu: FAILED: ");
-        say(what);
-        say("\n");
-        failures++;
-    }
-}
+#define GUEST_NAME "fpu"
+#include "say.h"
 
 static double fabs_d(double x)
 {

@@ -5,14 +5,7 @@
  * base. Prints "notls start", then "notls ok" after the yield.
  */
 #include "solo5.h"
-
-static void say(const char *s)
-{
-    size_t n = 0;
-    while (s[n])
-        n++;
-    solo5_console_write(s, n);
-}
+#include "say.h"
 
 int solo5_app_main(const struct solo5_start_info *si)
 {

@@ -7,29 +7,9 @@
  * row and prints "monotonic ok" or "monotonic WENT BACK".
  */
 #include "solo5.h"
+#include "say.h"
 
 #define MONOTONIC_READS 100000
-
-static void say(const char *s)
-{
-    size_t n = 0;
-    while (s[n])
-        n++;
-    solo5_console_write(s, n);
-}
-
-static void say_u64(const char *label, uint64_t v)
-{
-    char buf[24];
-    size_t n = sizeof(buf);
-    do {
-        buf[--n] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v > 0);
-    say(label);
-    solo5_console_write(buf + n, sizeof(buf) - n);
-    say("\n");
-}
 
 int solo5_app_main(const struct solo5_start_info *si)
 {

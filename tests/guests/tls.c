@@ -15,40 +15,10 @@
  * reuse a thread-pointer-relative address across solo5_set_tls_base().
  */
 #include "solo5.h"
+#define GUEST_NAME "tls"
+#include "say.h"
 
 #define NOIPA __attribute__((noipa))
-
-static void say(const char *s)
-{
-    size_t n = 0;
-    while (s[n])
-        n++;
-    solo5_console_write(s, n);
-}
-
-static void say_hex(const char *label, uint64_t v)
-{
-    char buf[19];
-    buf[0] = '0';
-    buf[1] = 'x';
-    for (int i = 0; i < 16; i++)
-        buf[2 + i] = "0123456789abcdef"[(v >> (60 - 4 * i)) & 0xf];
-    buf[18] = '\n';
-    say(label);
-    solo5_console_write(buf, sizeof(buf));
-}
-
-static int failures;
-
-static void check(int ok, const char *what)
-{
-    if (!ok) {
-        say("tls: FAILED: ");
-        say(what);
-        say("\n");
-        failures++;
-    }
-}
 
 /* .tdata */
 __thread int tv = 42;

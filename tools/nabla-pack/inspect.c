@@ -151,11 +151,12 @@ static void print_text(const struct packed *pk, const char *policy)
                manifest_type_name(pk->mft->e[i].type));
     printf("default options:");
     for (uint32_t i = 0; i < p->options_count; i++)
-        printf(" %s",
-               packed_string(pk, p->options_offset, p->options_count, i));
+        printf(" %s", payload_string(pk->payload, p->options_offset,
+                                     p->options_count, i));
     printf("%s\ndefault arguments:", p->options_count ? "" : " (none)");
     for (uint32_t i = 0; i < p->args_count; i++)
-        printf(" %s", packed_string(pk, p->args_offset, p->args_count, i));
+        printf(" %s",
+               payload_string(pk->payload, p->args_offset, p->args_count, i));
     printf("%s\nseccomp policy (fds and sizes are decided at run time; "
            "APP --print-policy shows them):\n",
            p->args_count ? "" : " (none)");
@@ -200,12 +201,14 @@ static void print_json(const struct packed *pk, const char *policy)
     printf("],\n \"default_options\": [");
     for (uint32_t i = 0; i < p->options_count; i++) {
         printf("%s", i ? ", " : "");
-        json_string(packed_string(pk, p->options_offset, p->options_count, i));
+        json_string(payload_string(pk->payload, p->options_offset,
+                                   p->options_count, i));
     }
     printf("],\n \"default_args\": [");
     for (uint32_t i = 0; i < p->args_count; i++) {
         printf("%s", i ? ", " : "");
-        json_string(packed_string(pk, p->args_offset, p->args_count, i));
+        json_string(
+            payload_string(pk->payload, p->args_offset, p->args_count, i));
     }
     printf("],\n \"policy\": [");
     int first = 1;

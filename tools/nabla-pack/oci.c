@@ -771,7 +771,7 @@ static int collect(const struct oci_request *r, const struct packed *pk,
     int rc = 0;
     for (uint32_t i = 0; rc == 0 && i < p->options_count; i++) {
         const char *opt =
-            packed_string(pk, p->options_offset, p->options_count, i);
+            payload_string(pk->payload, p->options_offset, p->options_count, i);
         struct devopt d;
         char err[256];
         int k = devopt_split(opt, &d, err, sizeof(err));

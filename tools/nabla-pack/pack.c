@@ -215,7 +215,6 @@ static int build_payload(struct buffer *b, const struct pack_request *req,
     p.kernel_end = g->kernel_end;
     p.mem_mb = req->mem_mb;
     p.trampoline = trampoline;
-    p.nsegments = (uint32_t)g->nloads;
     for (size_t i = 0; i < g->img.phnum; i++) {
         const Elf64_Phdr *ph = &g->img.phdr[i];
         if (ph->p_type == PT_TLS) {
@@ -226,14 +225,7 @@ static int build_payload(struct buffer *b, const struct pack_request *req,
         }
     }
     for (size_t i = 0; i < g->nloads; i++) {
-        const Elf64_Phdr *ph = g->loads[i];
         p.segment_filesz[i] = g->orig_filesz[i];
-        uint64_t start = ph->p_vaddr & ~(SPT_PAGE_SIZE - 1);
-        uint64_t end = (ph->p_vaddr + ph->p_memsz + SPT_PAGE_SIZE - 1) &
-                       ~(SPT_PAGE_SIZE - 1);
-        p.segments[i].vaddr = start;
-        p.segments[i].memsz = end - start;
-        p.segments[i].flags = ph->p_flags;
     }
     if (buf_append(b, &p, sizeof(p)) != 0 || buf_align(b, 8) != 0)
         return -1;

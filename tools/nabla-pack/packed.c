@@ -52,53 +52,6 @@ int packed_checksum(const struct elf_image *img, uint8_t out[32], char *err,
     return 0;
 }
 
-/* count NUL-terminated strings filling exactly size bytes at offset. */
-static int strings_ok(const struct packed *pk, uint32_t offset, uint32_t size,
-                      uint32_t count)
-{
-    const char *s = (const char *)pk->payload + offset;
-    uint32_t nuls = 0;
-    for (uint32_t i = 0; i < size; i++)
-        nuls += s[i] == '\0';
-    return nuls == count && (size == 0 || s[size - 1] == '\0');
-}
-
-static int check_payload(struct packed *pk, const Elf64_Phdr *pl, char *err,
-                         size_t errsz)
-{
-    const struct nabla_payload *p = pk->payload;
-    const char *path = pk->img.path;
-    size_t size = pk->payload_size;
-
-    if (memcmp(p->magic, NABLA_PAYLOAD_MAGIC, sizeof(p->magic)) != 0 ||
-        p->version != NABLA_PAYLOAD_VERSION) {
-        snprintf(err, errsz, "%s: unknown payload format", path);
-        return -1;
-    }
-    if (p->mft_offset > size || p->mft_size > size - p->mft_offset ||
-        p->mft_size < sizeof(struct mft) || p->mft_offset % 8 != 0 ||
-        p->options_offset > size ||
-        p->options_size > size - p->options_offset || p->args_offset > size ||
-        p->args_size > size - p->args_offset ||
-        p->nsegments > NABLA_MAX_GUEST_SEGMENTS) {
-        snprintf(err, errsz, "%s: damaged payload", path);
-        return -1;
-    }
-    if (!strings_ok(pk, p->options_offset, p->options_size, p->options_count) ||
-        !strings_ok(pk, p->args_offset, p->args_size, p->args_count)) {
-        snprintf(err, errsz, "%s: damaged default options or arguments", path);
-        return -1;
-    }
-    pk->mft = (const struct mft *)((const uint8_t *)p + p->mft_offset);
-    if (pk->mft->entries == 0 || pk->mft->entries > MFT_MAX_ENTRIES ||
-        p->mft_size < MFT_SIZE(pk->mft->entries)) {
-        snprintf(err, errsz, "%s: damaged manifest in payload", path);
-        return -1;
-    }
-    (void)pl;
-    return 0;
-}
-
 int packed_open(struct packed *pk, const char *path, char *err, size_t errsz)
 {
     memset(pk, 0, sizeof(*pk));
@@ -121,8 +74,12 @@ int packed_open(struct packed *pk, const char *path, char *err, size_t errsz)
     pk->payload = (const struct nabla_payload *)(pk->img.data +
                                                  NABLA_PAYLOAD_HEADER_OFFSET);
     pk->payload_size = pl->p_filesz - NABLA_PAYLOAD_HEADER_OFFSET;
-    if (check_payload(pk, pl, err, errsz) != 0)
+    char why[128];
+    if (payload_check(pk->payload, pk->payload_size, why, sizeof(why)) != 0) {
+        snprintf(err, errsz, "%s: damaged payload: %s", path, why);
         goto fail;
+    }
+    pk->mft = payload_mft(pk->payload);
     for (size_t i = 0; i < pk->img.phnum; i++) {
         const Elf64_Phdr *ph = &pk->img.phdr[i];
         if (ph->p_type != PT_LOAD || ph->p_vaddr >= NABLA_PAYLOAD_BASE)
@@ -136,9 +93,8 @@ int packed_open(struct packed *pk, const char *path, char *err, size_t errsz)
         }
         pk->guest[pk->nguest++] = ph;
     }
-    if (pk->nguest != pk->payload->nsegments) {
-        snprintf(err, errsz, "%s: %zu guest segments, payload says %u", path,
-                 pk->nguest, pk->payload->nsegments);
+    if (pk->nguest == 0) {
+        snprintf(err, errsz, "%s: no guest segment", path);
         goto fail;
     }
     return 0;
@@ -150,15 +106,4 @@ fail:
 void packed_close(struct packed *pk)
 {
     elf_image_free(&pk->img);
-}
-
-const char *packed_string(const struct packed *pk, uint32_t offset,
-                          uint32_t count, uint32_t i)
-{
-    const char *s = (const char *)pk->payload + offset;
-    if (i >= count)
-        return NULL;
-    while (i--)
-        s += strlen(s) + 1;
-    return s;
 }

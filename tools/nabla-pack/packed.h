@@ -8,6 +8,7 @@
 #include "elfimage.h"
 #include "nabla/abi.h"
 #include "nabla/packed.h"
+#include "payload_format.h"
 #include "sha256.h"
 
 struct packed {
@@ -29,9 +30,5 @@ void packed_close(struct packed *pk);
 /* The checksum as defined in struct nabla_payload, computed over img. */
 int packed_checksum(const struct elf_image *img, uint8_t out[32], char *err,
                     size_t errsz);
-
-/* Default options and guest arguments of the payload. */
-const char *packed_string(const struct packed *pk, uint32_t offset,
-                          uint32_t count, uint32_t i);
 
 #endif

@@ -1,0 +1,71 @@
+/* Checking and reading a struct nabla_payload; see payload_format.h. */
+#include "payload_format.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int inside(size_t size, uint64_t off, uint64_t len)
+{
+    return off <= size && len <= size - off;
+}
+
+/* count NUL-terminated strings filling exactly len bytes at off. */
+static int strings_ok(const struct nabla_payload *p, uint32_t off, uint32_t len,
+                      uint32_t count)
+{
+    const char *s = (const char *)p + off;
+    uint32_t nuls = 0;
+    for (uint32_t i = 0; i < len; i++)
+        nuls += s[i] == '\0';
+    return nuls == count && (len == 0 || s[len - 1] == '\0');
+}
+
+int payload_check(const struct nabla_payload *p, size_t size, char *why,
+                  size_t whysz)
+{
+    if (size < sizeof(*p) ||
+        memcmp(p->magic, NABLA_PAYLOAD_MAGIC, sizeof(p->magic)) != 0) {
+        snprintf(why, whysz, "bad payload magic");
+        return -1;
+    }
+    if (p->version != NABLA_PAYLOAD_VERSION) {
+        snprintf(why, whysz, "payload version %u not supported (need %d)",
+                 p->version, NABLA_PAYLOAD_VERSION);
+        return -1;
+    }
+    if (!inside(size, p->mft_offset, p->mft_size) ||
+        !inside(size, p->options_offset, p->options_size) ||
+        !inside(size, p->args_offset, p->args_size)) {
+        snprintf(why, whysz, "an offset lies outside the payload");
+        return -1;
+    }
+    if (!strings_ok(p, p->options_offset, p->options_size, p->options_count) ||
+        !strings_ok(p, p->args_offset, p->args_size, p->args_count)) {
+        snprintf(why, whysz, "malformed default options or arguments");
+        return -1;
+    }
+    const struct mft *mft = payload_mft(p);
+    if (p->mft_offset % 8 != 0 || p->mft_size < sizeof(struct mft) ||
+        mft->entries == 0 || mft->entries > MFT_MAX_ENTRIES ||
+        p->mft_size < MFT_SIZE(mft->entries)) {
+        snprintf(why, whysz, "bad manifest");
+        return -1;
+    }
+    return 0;
+}
+
+const struct mft *payload_mft(const struct nabla_payload *p)
+{
+    return (const struct mft *)((const char *)p + p->mft_offset);
+}
+
+const char *payload_string(const struct nabla_payload *p, uint32_t offset,
+                           uint32_t count, uint32_t i)
+{
+    const char *s = (const char *)p + offset;
+    if (i >= count)
+        return NULL;
+    while (i--)
+        s += strlen(s) + 1;
+    return s;
+}

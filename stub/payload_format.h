@@ -1,0 +1,31 @@
+/*
+ * Reading struct nabla_payload (nabla/packed.h) safely: shared by the stub,
+ * which reads its own, and nabla-pack's verify/inspect/extract/oci, which
+ * read a packed file. Pure functions: no I/O, no allocation.
+ */
+#ifndef NABLA_PAYLOAD_FORMAT_H
+#define NABLA_PAYLOAD_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nabla/abi.h"
+#include "nabla/packed.h"
+
+/*
+ * Checks the size bytes at p: magic and version, every offset inside,
+ * string lists well-formed, a manifest of 1 to 64 entries.
+ * Returns 0, or -1 with the reason in why (one line, no path).
+ */
+int payload_check(const struct nabla_payload *p, size_t size, char *why,
+                  size_t whysz);
+
+/* The manifest of a checked payload. */
+const struct mft *payload_mft(const struct nabla_payload *p);
+
+/* The i-th string of a checked string list (options or arguments), or NULL
+ * when i >= count. */
+const char *payload_string(const struct nabla_payload *p, uint32_t offset,
+                           uint32_t count, uint32_t i);
+
+#endif
