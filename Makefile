@@ -56,7 +56,7 @@ $(STUB): $(STUB_OBJS)
 
 # --- bindings: one relocatable object for guests ------------------------------
 BINDINGS_SRCS := $(wildcard bindings/*.c)
-BINDINGS_OBJS := $(patsubst %.c,$(B)/%.o,$(BINDINGS_SRCS))
+BINDINGS_OBJS := $(patsubst %.c,$(B)/%.o,$(BINDINGS_SRCS)) $(B)/bindings/mem.o
 BINDINGS := $(B)/bindings/nabla.o
 GUEST_CFLAGS := -std=c11 -O2 -g $(WARN) -Iinclude -ffreestanding -fno-pie \
 	-fno-pic -mno-red-zone -fno-asynchronous-unwind-tables \
@@ -78,8 +78,38 @@ $(B)/bindings/%.o: bindings/%.c bindings/*.h libc/include/string.h include/solo5
 	@mkdir -p $(@D)
 	gcc $(BINDINGS_CFLAGS) -c $< -o $@
 
+# One object, as Solo5 ships its bindings: everything but the interface
+# (solo5_*, the entry point and the stack protector's two symbols) is made
+# local, so that the bindings' helpers, their memcpy among them, can never
+# clash with the C library every unikernel brings.
+BINDINGS_EXPORTS := -G 'solo5_*' -G _start -G __stack_chk_guard \
+	-G __stack_chk_fail
+# The string functions the bindings use, from libc/ (made local below).
+$(B)/bindings/mem.o: libc/mem.c libc/include/string.h Makefile
+	@mkdir -p $(@D)
+	gcc $(BINDINGS_CFLAGS) -c $< -o $@
+
 $(BINDINGS): $(BINDINGS_OBJS)
-	ld -r $^ -o $@
+	ld -r $^ -o $@.tmp
+	objcopy -w $(BINDINGS_EXPORTS) $@.tmp $@
+	@rm -f $@.tmp
+
+# --- libc: nabla's small freestanding C library for its own guests ---------
+# (examples and test guests; a unikernel brings its own). Only the
+# compiler's own headers (stddef.h, stdint.h, stdarg.h, limits.h) and ours.
+GUEST_LIBC_INC := -nostdinc -isystem $(shell gcc -print-file-name=include) \
+	-Ilibc/include
+GUEST_LIBC := $(B)/libc/libc.a
+GUEST_LIBC_SRCS := $(wildcard libc/*.c)
+GUEST_LIBC_OBJS := $(patsubst %.c,$(B)/%.o,$(GUEST_LIBC_SRCS))
+
+$(GUEST_LIBC_OBJS): $(B)/libc/%.o: libc/%.c libc/include/*.h
+	@mkdir -p $(@D)
+	gcc $(APP_CFLAGS) $(GUEST_LIBC_INC) -c $< -o $@
+
+$(GUEST_LIBC): $(GUEST_LIBC_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
 
 # --- nabla-pack: host tool (glibc, libelf, json-c) ----------------------------
 PACK_SRCS := tools/nabla-pack/main.c tools/nabla-pack/pack.c \
@@ -164,8 +194,9 @@ $(B)/examples/blkcount/blkcount.img:
 
 define example_rules
 $(B)/examples/$(1)/$(1).spt: $(patsubst %.c,$(B)/%.o,$(wildcard examples/$(1)/*.c)) \
-		$(B)/examples/$(1)/manifest.o $(BINDINGS) linker/guest.ld
-	gcc $(GUEST_LDFLAGS) $$(filter %.o,$$^) -o $$@
+		$(B)/examples/$(1)/manifest.o $(BINDINGS) $(GUEST_LIBC) \
+		linker/guest.ld
+	gcc $(GUEST_LDFLAGS) $$(filter %.o %.a,$$^) -o $$@
 $(B)/examples/$(1)/$(1): $(B)/examples/$(1)/$(1).spt $(PACK)
 	$(PACK) -o $$@ $$< $(PACK_FLAGS_$(1))
 endef
@@ -183,8 +214,9 @@ $(B)/tests/guests/$(1).mft.c: $(call guest_manifest,$(1)) $(PACK)
 	@mkdir -p $$(@D)
 	$(PACK) gen-manifest $$< -o $$@
 $(B)/tests/guests/$(1).spt: $(B)/tests/guests/$(1).o \
-		$(B)/tests/guests/$(1).mft.o $(BINDINGS) linker/guest.ld
-	gcc $(GUEST_LDFLAGS) $$(filter %.o,$$^) -o $$@
+		$(B)/tests/guests/$(1).mft.o $(BINDINGS) $(GUEST_LIBC) \
+		linker/guest.ld
+	gcc $(GUEST_LDFLAGS) $$(filter %.o %.a,$$^) -o $$@
 endef
 $(foreach g,$(TEST_GUESTS),$(eval $(call test_guest_rules,$(g))))
 

@@ -4,18 +4,12 @@
  */
 #include "nabla/abi.h"
 
-struct abi1_note {
-    uint32_t namesz, descsz, type;
-    char name[8];
-    struct abi1_info desc;
-};
-
 __attribute__((section(".note.solo5.abi"), aligned(4), used))
 const struct abi1_note nabla_abi1_note = {
-    .namesz = sizeof(ABI_NOTE_NAME),
-    .descsz = sizeof(struct abi1_info),
-    .type = ABI1_NOTE_TYPE,
-    .name = ABI_NOTE_NAME,
+    .h = {.namesz = sizeof(ABI_NOTE_NAME),
+          .descsz = sizeof(struct abi1_info),
+          .type = ABI1_NOTE_TYPE,
+          .name = ABI_NOTE_NAME},
     .desc = {ABI_TARGET_SPT, ABI_SPT_VERSION, 0, 0},
 };
 

@@ -12,23 +12,6 @@
 # build/deps/lwip/ by scripts/fetch-lwip, and compiled with -w: its sources
 # are not ours. Our files (the example, libc/) keep the project's warnings.
 
-# --- libc: freestanding, no system headers at all ---------------------------
-# Only the compiler's own headers (stddef.h, stdint.h, stdarg.h, limits.h)
-# and ours.
-GUEST_LIBC_INC := -nostdinc -isystem $(shell gcc -print-file-name=include) \
-	-Ilibc/include
-GUEST_LIBC := $(B)/libc/libc.a
-GUEST_LIBC_SRCS := $(wildcard libc/*.c)
-GUEST_LIBC_OBJS := $(patsubst %.c,$(B)/%.o,$(GUEST_LIBC_SRCS))
-
-$(GUEST_LIBC_OBJS): $(B)/libc/%.o: libc/%.c libc/include/*.h
-	@mkdir -p $(@D)
-	gcc $(APP_CFLAGS) $(GUEST_LIBC_INC) -c $< -o $@
-
-$(GUEST_LIBC): $(GUEST_LIBC_OBJS)
-	@rm -f $@
-	ar rcs $@ $^
-
 # --- lwIP ------------------------------------------------------------------------
 LWIP_DIR := $(DEPS)/lwip/lwip-2.1.3
 LWIP_STAMP := $(LWIP_DIR)/.fetched

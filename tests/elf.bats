@@ -93,7 +93,10 @@ class Elf:
             off, end = p[PH_OFFSET], p[PH_OFFSET] + p[PH_FILESZ]
             while off + 12 <= end:
                 namesz, descsz, ntype = struct.unpack_from('<III', self.d, off)
-                desc = off + 12 + (-(12 + namesz) % align) + namesz
+                if namesz == 6 and self.d[off + 12:off + 18] == b'Solo5\0':
+                    desc = off + 20  # a Solo5 note, whatever p_align says
+                else:
+                    desc = off + 12 + (-(12 + namesz) % align) + namesz
                 out.append((i, off, namesz, descsz, ntype, desc))
                 off = desc + descsz + (-descsz % align)
         return out
@@ -109,7 +112,8 @@ def mutate(e, mode):
     text = e.load_with(PF_R | PF_X)
     abi = e.note(ABI1)
     mft = e.note(MFT1)
-    abi_desc, mft_desc = abi[5], mft[5]
+    # struct mft follows the 4 bytes of padding that begin MFT1's descriptor.
+    abi_desc, mft_desc = abi[5], mft[5] + 4
     entry1 = mft_desc + MFT_E0 + ENTRY_SIZE
 
     if mode == 'none':
@@ -242,16 +246,17 @@ def mutate(e, mode):
     elif mode == 'mft-version-2':
         e.u32(mft_desc, 2)
     elif mode == 'mft-short':
-        # descsz 8 (header only) for a manifest of at least one entry, in a
-        # PT_NOTE shrunk to match.
-        e.u32(mft[1] + 4, 8)
+        # descsz 4 + 8 (padding and header only) for a manifest of at least
+        # one entry, in a PT_NOTE shrunk to match.
+        e.u32(mft[1] + 4, 4 + 8)
         e.set_ph(mft[0], PH_FILESZ, mft_desc + 8 - e.ph(mft[0])[PH_OFFSET])
     elif mode == 'entry0-type':
         e.u32(mft_desc + MFT_E0 + ENTRY_TYPE, 1)
     elif mode == 'entry0-name':
         e.d[mft_desc + MFT_E0] = ord('x')
     elif mode.startswith('entry1-'):
-        need(e.u32(mft_desc + MFT_ENTRIES) >= 2 and mft[3] >= 8 + 2 * ENTRY_SIZE,
+        need(e.u32(mft_desc + MFT_ENTRIES) >= 2 and
+             mft[3] >= 4 + 8 + 2 * ENTRY_SIZE,
              'manifest with a device')
         if mode == 'entry1-name-unterminated':
             e.d[entry1:entry1 + NAME_SIZE] = b'A' * NAME_SIZE
@@ -579,7 +584,7 @@ refused() {
 
 @test "manifest descriptor shorter than its entries" {
     broken mft-short
-    refused 'manifest note too short'
+    refused 'manifest note is 8 bytes, but [0-9]+ entries take'
 }
 
 @test "manifest entry 0 with a device type instead of the reserved one" {

@@ -35,6 +35,26 @@ struct abi1_info {
     uint32_t reserved1;
 };
 
+/*
+ * Every Solo5 note begins with the ELF note header and the name "Solo5"
+ * padded to 8 bytes: 20 bytes, after which its descriptor (n_descsz bytes)
+ * follows, whatever the PT_NOTE's alignment.
+ */
+struct solo5_note_header {
+    uint32_t namesz; /* sizeof(ABI_NOTE_NAME) */
+    uint32_t descsz;
+    uint32_t type;
+    char name[8];
+};
+
+#define SOLO5_NOTE_HEADER_SIZE 20
+
+/* The ABI1 note as a whole: header and a 16-byte descriptor. */
+struct abi1_note {
+    struct solo5_note_header h;
+    struct abi1_info desc;
+};
+
 /* The application manifest, manifest ABI version 1. */
 #define MFT_VERSION 1
 #define MFT_MAX_ENTRIES 64
@@ -80,6 +100,16 @@ struct mft {
 #define MFT_SIZE(entries)                                                      \
     (sizeof(struct mft) + (size_t)(entries) * sizeof(struct mft_entry))
 
+/*
+ * The MFT1 descriptor begins with 4 bytes of padding, so that struct mft,
+ * which holds 64-bit fields, lies at offset 24 of the note. n_descsz counts
+ * the padding: n_descsz = MFT1_DESC_SIZE(entries). This is how Solo5's
+ * toolchain writes the note, and how its tenders and ours read it.
+ */
+#define MFT1_DESC_PAD 4
+#define MFT1_DESC_SIZE(entries) (MFT1_DESC_PAD + MFT_SIZE(entries))
+#define MFT1_MFT_OFFSET (SOLO5_NOTE_HEADER_SIZE + MFT1_DESC_PAD)
+
 /* Guest memory layout (identity-mapped: guest address == host address). */
 #define SPT_HOST_MEM_BASE 0x10000ull
 #define SPT_BOOT_INFO_BASE 0x11000ull
@@ -123,6 +153,12 @@ _Static_assert(offsetof(struct mft_entry, attached) == 96,
                "mft_entry.attached");
 _Static_assert(sizeof(struct mft) == 8, "mft header");
 _Static_assert(MFT_SIZE(MFT_MAX_ENTRIES) == 6664, "mft max size");
+_Static_assert(MFT1_DESC_SIZE(1) == 0x74, "MFT1 descriptor of one entry");
+_Static_assert(MFT1_DESC_SIZE(MFT_MAX_ENTRIES) == 6668, "MFT1 max size");
+_Static_assert(sizeof(struct solo5_note_header) == SOLO5_NOTE_HEADER_SIZE,
+               "Solo5 note header");
+_Static_assert(sizeof(struct abi1_note) == SOLO5_NOTE_HEADER_SIZE + 16,
+               "ABI1 note");
 _Static_assert(sizeof(struct spt_boot_info) == 40, "spt_boot_info layout");
 
 #endif

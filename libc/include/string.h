@@ -1,16 +1,15 @@
 /*
  * string.h of nabla's tiny freestanding C library for guests (libc/).
  *
- * memcpy, memmove, memset, memcmp, strlen and strcmp live in the bindings
- * (build/bindings/nabla.o, bindings/string.c): every guest links them
- * anyway. The rest is in libc/string.c (build/libc/libc.a).
+ * memcpy, memmove, memset, memcmp, strlen and strcmp are in libc/mem.c,
+ * the rest in libc/string.c; both in build/libc/libc.a.
  */
 #ifndef NABLA_LIBC_STRING_H
 #define NABLA_LIBC_STRING_H
 
 #include <stddef.h>
 
-/* In the bindings. */
+/* libc/mem.c */
 void *memcpy(void *restrict dst, const void *restrict src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);

@@ -261,10 +261,9 @@ static const char *guest_invariants(const struct guest *g)
     if (g->abi.abi_target != ABI_TARGET_SPT ||
         g->abi.abi_version != ABI_SPT_VERSION)
         return "ABI is not spt version 2";
-    const uint8_t *m = (const uint8_t *)g->mft;
-    if (m == NULL || m < img->data || m > img->data + img->size ||
-        g->mft_size > (size_t)(img->data + img->size - m))
-        return "manifest outside the file";
+    if (g->mft == NULL || g->mft_size < sizeof(struct mft) ||
+        g->mft_size > MFT_SIZE(MFT_MAX_ENTRIES))
+        return "manifest copy missing or of an impossible size";
     char merr[256];
     if (manifest_check(g->mft, g->mft_size, merr, sizeof(merr)) != 0) {
         snprintf(why, sizeof(why),

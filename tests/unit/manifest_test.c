@@ -449,16 +449,18 @@ static void test_check(void)
     if (rc != 0) {
         diag("unexpected error: %s", err);
     }
-    report(check_exact(m, 6668, err, sizeof err) == 0,
-           "manifest_check accepts trailing bytes up to 6668");
+    expect_check_error("trailing bytes after the entries are refused", m,
+                       size + 1, "manifest note is 321 bytes, but 3 entries "
+                                 "take 320");
 
     make_binary(b.bytes, sizeof b.bytes);
     expect_check_error("descsz below 8 is refused", m, 7,
                        "manifest note too short");
     expect_check_error("descsz 0 is refused", m, 0, "manifest note too short");
     expect_check_error("descsz too short for the entries is refused", m,
-                       size - 1, "manifest note too short");
-    expect_check_error("descsz above 6668 is refused", m, 6669,
+                       size - 1, "manifest note is 319 bytes, but 3 entries "
+                                 "take 320");
+    expect_check_error("descsz above 6664 is refused", m, 6665,
                        "manifest note too large");
 
     m->version = 2;
@@ -467,12 +469,12 @@ static void test_check(void)
 
     make_binary(b.bytes, sizeof b.bytes);
     m->entries = 65;
-    expect_check_error("65 entries are refused", m, 6668,
+    expect_check_error("65 entries are refused", m, 6664,
                        "manifest has 65 entries, maximum 64");
     m->entries = 0;
     expect_check_error("0 entries are refused", m, size, "no entries");
     m->entries = UINT32_MAX;
-    expect_check_error("2^32-1 entries are refused", m, 6668,
+    expect_check_error("2^32-1 entries are refused", m, 6664,
                        "manifest has 4294967295 entries, maximum 64");
 
     make_binary(b.bytes, sizeof b.bytes);
@@ -512,6 +514,11 @@ static void test_check(void)
     m->e[2].type = MFT_RESERVED_FIRST;
     expect_check_error("reserved type on a device entry is refused", m, size,
                        "has unknown type 0x40000000");
+
+    make_binary(b.bytes, sizeof b.bytes);
+    m->e[2].attached = true;
+    expect_check_error("an entry marked attached is refused", m, size,
+                       "manifest entry 2 is marked attached");
 
     /* A full manifest: 64 entries, exactly MFT_SIZE(64) bytes. */
     make_binary(b.bytes, sizeof b.bytes);
@@ -584,9 +591,9 @@ static void check_note_bytes(const unsigned char *note, size_t len)
     if (len != want_size) {
         return;
     }
-    report(u32_at(note) == 6 && u32_at(note + 4) == MFT_SIZE(3) &&
+    report(u32_at(note) == 6 && u32_at(note + 4) == 4 + MFT_SIZE(3) &&
                u32_at(note + 8) == 0x3154464d,
-           "note header: namesz 6, descsz MFT_SIZE(3), type 0x3154464d");
+           "note header: namesz 6, descsz 4 + MFT_SIZE(3), type 0x3154464d");
     report(memcmp(note + 12, "Solo5\0\0\0\0\0\0\0", 12) == 0,
            "note name \"Solo5\" padded to 8 bytes, then 4 bytes padding");
 
@@ -650,9 +657,9 @@ static void test_write_c_compiles(void)
                tmpdir, tmpdir, tmpdir),
            "readelf -n sees a Solo5 note of type 0x3154464d");
     report(run("readelf -S -W %s/mft.o | grep -q "
-               "'\\.note\\.solo5\\.manifest *NOTE .* 8$'",
+               "'\\.note\\.solo5\\.manifest *NOTE .* 4$'",
                tmpdir),
-           "section .note.solo5.manifest is SHT_NOTE, 8-byte aligned");
+           "section .note.solo5.manifest is SHT_NOTE, 4-byte aligned");
 
     if (!run("objcopy -O binary --only-section=.note.solo5.manifest "
              "%s/mft.o %s/note.bin",
@@ -669,6 +676,11 @@ static void test_write_c_compiles(void)
         return;
     }
     check_note_bytes(note, len);
+    unsigned char written[MFT1_MFT_OFFSET + MFT_SIZE(3)];
+    report(len == sizeof written &&
+               manifest_note_write(&manifest_buf.mft, written) == len &&
+               memcmp(written, note, len) == 0,
+           "manifest_note_write gives the compiled note's bytes");
     free(note);
 }
 

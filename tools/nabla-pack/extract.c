@@ -59,34 +59,19 @@ static size_t align_up(size_t v, size_t a)
     return (v + a - 1) & ~(a - 1);
 }
 
-struct note_abi1 {
-    uint32_t namesz, descsz, type;
-    char name[8];
-    struct abi1_info desc;
-};
-
-/* The MFT1 note: descriptor 8-byte aligned, 24 bytes into the note. */
+/* The MFT1 note as Solo5 lays it out (manifest_note_write). */
 static size_t write_mft_note(struct out *o, size_t at, const struct mft *mft)
 {
-    uint32_t hdr[3] = {sizeof(ABI_NOTE_NAME), (uint32_t)MFT_SIZE(mft->entries),
-                       MFT1_NOTE_TYPE};
-    char name[12] = ABI_NOTE_NAME;
-    struct mft *clean = calloc(1, MFT_SIZE(mft->entries));
-    if (clean == NULL) {
+    size_t size = MFT1_MFT_OFFSET + MFT_SIZE(mft->entries);
+    unsigned char *note = malloc(size);
+    if (note == NULL) {
         o->oom = 1;
         return 0;
     }
-    clean->version = MFT_VERSION;
-    clean->entries = mft->entries;
-    for (uint32_t i = 0; i < mft->entries; i++) {
-        memcpy(clean->e[i].name, mft->e[i].name, MFT_NAME_SIZE);
-        clean->e[i].type = mft->e[i].type;
-    }
-    out_write(o, at, hdr, sizeof(hdr));
-    out_write(o, at + 12, name, sizeof(name));
-    out_write(o, at + 24, clean, MFT_SIZE(mft->entries));
-    free(clean);
-    return 24 + MFT_SIZE(mft->entries);
+    manifest_note_write(mft, note);
+    out_write(o, at, note, size);
+    free(note);
+    return size;
 }
 
 struct sym_out {
@@ -171,10 +156,8 @@ static int build_elf(const struct packed *pk, struct out *o)
     if (nph != nphdrs - 3)
         return -1; /* PT_TLS outside every segment: damaged payload */
     /* The notes, in their own PT_NOTEs, after the segments. */
-    struct note_abi1 abi = {sizeof(ABI_NOTE_NAME),
-                            sizeof(struct abi1_info),
-                            ABI1_NOTE_TYPE,
-                            ABI_NOTE_NAME,
+    struct abi1_note abi = {{sizeof(ABI_NOTE_NAME), sizeof(struct abi1_info),
+                             ABI1_NOTE_TYPE, ABI_NOTE_NAME},
                             {p->abi_target, p->abi_version, 0, 0}};
     off = align_up(off, 8);
     out_write(o, off, &abi, sizeof(abi));
@@ -191,7 +174,7 @@ static int build_elf(const struct packed *pk, struct out *o)
                              .p_offset = off,
                              .p_filesz = mft_size,
                              .p_memsz = mft_size,
-                             .p_align = 8};
+                             .p_align = 4};
     off = align_up(off + mft_size, 8);
     ph[nph++] = (Elf64_Phdr){
         .p_type = PT_GNU_STACK, .p_flags = PF_R | PF_W, .p_align = 16};

@@ -2,6 +2,7 @@
 #include "guest.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "manifest.h"
@@ -134,7 +135,12 @@ static uint64_t align_up(uint64_t v, uint64_t a)
     return (v + a - 1) & ~(a - 1);
 }
 
-/* Walks the notes of one PT_NOTE, recording ABI1 and MFT1. */
+/*
+ * Walks the notes of one PT_NOTE, recording ABI1 and MFT1. Foreign notes
+ * follow the generic ELF layout (descriptor aligned to p_align); a Solo5
+ * note's descriptor always starts 20 bytes in, as Solo5 writes it, and the
+ * MFT1 descriptor's first 4 bytes are padding before struct mft.
+ */
 static int scan_notes(struct guest *g, const Elf64_Phdr *ph, int *nabi,
                       int *nmft, char *err, size_t errsz)
 {
@@ -158,15 +164,17 @@ static int scan_notes(struct guest *g, const Elf64_Phdr *ph, int *nabi,
         memcpy(hdr, base + off, sizeof(hdr));
         uint64_t namesz = hdr[0], descsz = hdr[1], type = hdr[2];
         uint64_t name_off = off + 12;
-        uint64_t desc_off = align_up(name_off + namesz, align);
+        int solo5 = namesz == sizeof(ABI_NOTE_NAME) &&
+                    size - name_off >= 8 &&
+                    memcmp(base + name_off, ABI_NOTE_NAME, namesz) == 0;
+        uint64_t desc_off = solo5 ? off + SOLO5_NOTE_HEADER_SIZE
+                                  : align_up(name_off + namesz, align);
         uint64_t next = align_up(desc_off + descsz, align);
         if (desc_off > size || descsz > size - desc_off || next < off) {
             snprintf(err, errsz, "%s: note does not fall within valid size",
                      img->path);
             return -1;
         }
-        int solo5 = namesz == sizeof(ABI_NOTE_NAME) &&
-                    memcmp(base + name_off, ABI_NOTE_NAME, namesz) == 0;
         if (solo5 && type == ABI1_NOTE_TYPE) {
             if (descsz < sizeof(struct abi1_info)) {
                 snprintf(err, errsz, "%s: ABI1 note too short", img->path);
@@ -175,15 +183,23 @@ static int scan_notes(struct guest *g, const Elf64_Phdr *ph, int *nabi,
             memcpy(&g->abi, base + desc_off, sizeof(g->abi));
             (*nabi)++;
         } else if (solo5 && type == MFT1_NOTE_TYPE) {
-            if ((ph->p_offset + desc_off) % 8 != 0) {
+            if (descsz < MFT1_DESC_PAD + sizeof(struct mft) ||
+                descsz > MFT1_DESC_SIZE(MFT_MAX_ENTRIES)) {
                 snprintf(err, errsz,
-                         "%s: MFT1 note descriptor not 8-byte "
-                         "aligned",
-                         img->path);
+                         "%s: MFT1 note descriptor of %llu bytes: must be "
+                         "%d to %zu",
+                         img->path, (unsigned long long)descsz,
+                         (int)(MFT1_DESC_PAD + sizeof(struct mft)),
+                         MFT1_DESC_SIZE(MFT_MAX_ENTRIES));
                 return -1;
             }
-            g->mft = (const struct mft *)(base + desc_off);
-            g->mft_size = descsz;
+            /* An aligned copy: in the file, struct mft may sit at any
+             * 4-byte boundary. */
+            if (*nmft == 0) {
+                memcpy(g->mft, base + desc_off + MFT1_DESC_PAD,
+                       descsz - MFT1_DESC_PAD);
+                g->mft_size = descsz - MFT1_DESC_PAD;
+            }
             (*nmft)++;
         }
         off = next > size ? size : next;
@@ -237,8 +253,15 @@ int guest_load(struct guest *g, const char *path, uint64_t mem_limit, char *err,
                size_t errsz)
 {
     memset(g, 0, sizeof(*g));
-    if (elf_image_load(&g->img, path, err, errsz) != 0)
+    g->mft = calloc(1, MFT_SIZE(MFT_MAX_ENTRIES));
+    if (g->mft == NULL) {
+        snprintf(err, errsz, "%s: out of memory", path);
         return -1;
+    }
+    if (elf_image_load(&g->img, path, err, errsz) != 0) {
+        free(g->mft);
+        return -1;
+    }
     const Elf64_Ehdr *eh = g->img.ehdr;
     if (eh->e_type != ET_EXEC) {
         snprintf(err, errsz, "%s: not a static executable (e_type %u%s)", path,
@@ -291,5 +314,7 @@ fail:
 
 void guest_free(struct guest *g)
 {
+    free(g->mft);
+    g->mft = NULL;
     elf_image_free(&g->img);
 }

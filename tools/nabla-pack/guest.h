@@ -17,7 +17,7 @@ struct guest {
     const Elf64_Phdr *loads[NABLA_MAX_GUEST_SEGMENTS];
     uint64_t orig_filesz[NABLA_MAX_GUEST_SEGMENTS]; /* set by the packer */
     struct abi1_info abi;
-    const struct mft *mft; /* inside img.data, validated */
+    struct mft *mft; /* a validated copy, MFT_SIZE(MFT_MAX_ENTRIES) bytes */
     size_t mft_size;
 };
 

@@ -21,9 +21,6 @@
  * mistaken path (say, a disk image) into memory. */
 #define JSON_MAX_SIZE (1024 * 1024)
 
-/* Largest descriptor a guest may carry (ABI.md section 1). */
-#define MFT_DESC_MAX 6668
-
 /* Room for one name or value quoted in a message, escaped and shortened. */
 #define QUOTE_SIZE 96
 
@@ -511,18 +508,18 @@ static uint32_t entry_type(const struct mft *mft, uint32_t i)
     return load_u32(entry_bytes(mft, i) + offsetof(struct mft_entry, type));
 }
 
-static int check_header(const struct mft *mft, size_t descsz, char *err,
+static int check_header(const struct mft *mft, size_t size, char *err,
                         size_t errsz)
 {
-    if (descsz < sizeof(struct mft)) {
+    if (size < sizeof(struct mft)) {
         return fail(err, errsz,
-                    "manifest note too short: %zu bytes (minimum %zu)", descsz,
+                    "manifest note too short: %zu bytes (minimum %zu)", size,
                     sizeof(struct mft));
     }
-    if (descsz > MFT_DESC_MAX) {
+    if (size > MFT_SIZE(MFT_MAX_ENTRIES)) {
         return fail(err, errsz,
-                    "manifest note too large: %zu bytes (maximum %d)", descsz,
-                    MFT_DESC_MAX);
+                    "manifest note too large: %zu bytes (maximum %zu)", size,
+                    MFT_SIZE(MFT_MAX_ENTRIES));
     }
     const unsigned char *p = (const unsigned char *)mft;
     uint32_t version = load_u32(p + offsetof(struct mft, version));
@@ -540,11 +537,13 @@ static int check_header(const struct mft *mft, size_t descsz, char *err,
         return fail(err, errsz, "manifest has %" PRIu32 " entries, maximum %d",
                     entries, MFT_MAX_ENTRIES);
     }
-    if (descsz < MFT_SIZE(entries)) {
+    /* Exactly the entries' size, as Solo5's tenders require: anything else
+     * means the writer and the reader disagree on the layout. */
+    if (size != MFT_SIZE(entries)) {
         return fail(err, errsz,
-                    "manifest note too short: %zu bytes for %" PRIu32
-                    " entries (need %zu)",
-                    descsz, entries, MFT_SIZE(entries));
+                    "manifest note is %zu bytes, but %" PRIu32
+                    " entries take %zu",
+                    size, entries, MFT_SIZE(entries));
     }
     return 0;
 }
@@ -576,10 +575,10 @@ static int check_entry_name(const struct mft *mft, uint32_t i,
     return 0;
 }
 
-int manifest_check(const struct mft *mft, size_t descsz, char *err,
+int manifest_check(const struct mft *mft, size_t size, char *err,
                    size_t errsz)
 {
-    if (check_header(mft, descsz, err, errsz) < 0) {
+    if (check_header(mft, size, err, errsz) < 0) {
         return -1;
     }
     uint32_t entries =
@@ -588,6 +587,14 @@ int manifest_check(const struct mft *mft, size_t descsz, char *err,
     if (entry_type(mft, 0) != MFT_RESERVED_FIRST ||
         entry_bytes(mft, 0)[0] != '\0') {
         return fail(err, errsz, "manifest entry 0 is not the reserved entry");
+    }
+
+    /* Only a tender attaches devices: a note that claims it is forged. */
+    for (uint32_t i = 0; i < entries; i++) {
+        if (entry_bytes(mft, i)[offsetof(struct mft_entry, attached)] != 0) {
+            return fail(err, errsz,
+                        "manifest entry %" PRIu32 " is marked attached", i);
+        }
     }
 
     /* Names of entries 1..entries-1, checked as they are copied here, so
@@ -616,6 +623,32 @@ int manifest_check(const struct mft *mft, size_t descsz, char *err,
     return 0;
 }
 
+/* --- Writing the MFT1 note ----------------------------------------------- */
+
+size_t manifest_note_write(const struct mft *mft, unsigned char *out)
+{
+    size_t size = MFT1_MFT_OFFSET + MFT_SIZE(mft->entries);
+    struct solo5_note_header h = {.namesz = sizeof(ABI_NOTE_NAME),
+                                  .descsz =
+                                      (uint32_t)MFT1_DESC_SIZE(mft->entries),
+                                  .type = MFT1_NOTE_TYPE,
+                                  .name = ABI_NOTE_NAME};
+    memset(out, 0, size);
+    memcpy(out, &h, sizeof h);
+    /* Only what a manifest declares: version, entries, names and types. */
+    unsigned char *m = out + MFT1_MFT_OFFSET;
+    uint32_t version = MFT_VERSION, entries = mft->entries;
+    memcpy(m + offsetof(struct mft, version), &version, sizeof version);
+    memcpy(m + offsetof(struct mft, entries), &entries, sizeof entries);
+    for (uint32_t i = 0; i < mft->entries; i++) {
+        unsigned char *e = m + MFT_SIZE(i);
+        memcpy(e, mft->e[i].name, MFT_NAME_SIZE);
+        memcpy(e + offsetof(struct mft_entry, type), &mft->e[i].type,
+               sizeof mft->e[i].type);
+    }
+    return size;
+}
+
 /* --- Writing the MFT1 note as C ------------------------------------------ */
 
 static void emit_header(FILE *f, uint32_t entries)
@@ -638,14 +671,11 @@ static void emit_header(FILE *f, uint32_t entries)
             "    struct mft_entry e[NABLA_MFT_ENTRIES];\n"
             "};\n"
             "\n"
-            "/* An ELF note: header, name \"Solo5\" padded to 8 bytes, 4 bytes "
-            "of padding\n"
-            " * so that the descriptor is 8-byte aligned at offset 24. */\n"
+            "/* The MFT1 note as Solo5 writes it: header and name (20 bytes), "
+            "then the\n"
+            " * descriptor: 4 bytes of padding and struct mft at offset 24. */\n"
             "struct nabla_mft_note {\n"
-            "    uint32_t namesz;\n"
-            "    uint32_t descsz;\n"
-            "    uint32_t type;\n"
-            "    char name[8];\n"
+            "    struct solo5_note_header h;\n"
             "    uint32_t padding;\n"
             "    struct nabla_mft_desc desc;\n"
             "};\n"
@@ -656,8 +686,13 @@ static void emit_header(FILE *f, uint32_t entries)
             "_Static_assert(offsetof(struct nabla_mft_desc, e) ==\n"
             "                   offsetof(struct mft, e),\n"
             "               \"manifest entries offset\");\n"
-            "_Static_assert(offsetof(struct nabla_mft_note, desc) == 24,\n"
-            "               \"descriptor at offset 24 of the note\");\n"
+            "_Static_assert(offsetof(struct nabla_mft_note, desc) == "
+            "MFT1_MFT_OFFSET,\n"
+            "               \"struct mft at offset 24 of the note\");\n"
+            "_Static_assert(sizeof(struct nabla_mft_note) ==\n"
+            "                   SOLO5_NOTE_HEADER_SIZE + "
+            "MFT1_DESC_SIZE(NABLA_MFT_ENTRIES),\n"
+            "               \"the note is its header and n_descsz bytes\");\n"
             "\n",
             entries);
 }
@@ -666,13 +701,15 @@ static void emit_header(FILE *f, uint32_t entries)
 static void emit_note(FILE *f, const struct mft *mft)
 {
     fprintf(f,
-            "__attribute__((section(\".note.solo5.manifest\"), aligned(8), "
+            "/* 4-byte aligned like every Solo5 note, so that the PT_NOTE's "
+            "alignment is 4. */\n"
+            "__attribute__((section(\".note.solo5.manifest\"), aligned(4), "
             "used))\n"
             "static const struct nabla_mft_note nabla_mft_note = {\n"
-            "    .namesz = sizeof(ABI_NOTE_NAME),\n"
-            "    .descsz = MFT_SIZE(NABLA_MFT_ENTRIES),\n"
-            "    .type = MFT1_NOTE_TYPE,\n"
-            "    .name = ABI_NOTE_NAME,\n"
+            "    .h = {.namesz = sizeof(ABI_NOTE_NAME),\n"
+            "          .descsz = MFT1_DESC_SIZE(NABLA_MFT_ENTRIES),\n"
+            "          .type = MFT1_NOTE_TYPE,\n"
+            "          .name = ABI_NOTE_NAME},\n"
             "    .padding = 0,\n"
             "    .desc = {\n"
             "        .version = MFT_VERSION,\n"

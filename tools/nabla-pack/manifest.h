@@ -18,21 +18,31 @@ int manifest_read_json(const char *path, struct mft *out, char *err,
                        size_t errsz);
 
 /*
- * Validates a manifest found in a guest (descsz bytes at desc): version 1,
- * 1..64 entries, descsz large enough, entry 0 reserved, names NUL-terminated,
- * [A-Za-z0-9]+, unique, types BLOCK_BASIC or NET_BASIC.
- * Returns 0 or -1 with a message in err as above.
+ * Validates a manifest found in a guest (the size bytes of struct mft that
+ * follow the MFT1 descriptor's padding, at any alignment): version 1, 1..64
+ * entries, size exactly MFT_SIZE(entries), entry 0 reserved, no entry
+ * attached, names NUL-terminated, [A-Za-z0-9]+, unique, types BLOCK_BASIC or
+ * NET_BASIC. Returns 0 or -1 with a message in err as above.
  */
-int manifest_check(const struct mft *mft, size_t descsz, char *err,
+int manifest_check(const struct mft *mft, size_t size, char *err,
                    size_t errsz);
 
 /*
  * Writes a C source file that defines the MFT1 note of the manifest in
- * section .note.solo5.manifest (8-byte aligned note, descriptor at offset
- * 24), for linking into a guest. Returns 0 or -1 with a message in err.
+ * section .note.solo5.manifest, laid out as Solo5's toolchain lays it out
+ * (n_descsz = MFT1_DESC_SIZE, struct mft at offset 24), for linking into a
+ * guest. Returns 0 or -1 with a message in err.
  */
 int manifest_write_c(const struct mft *mft, const char *out_path, char *err,
                      size_t errsz);
+
+/*
+ * Writes the MFT1 note of the manifest, byte for byte as Solo5's toolchain
+ * would (header, name, 4 bytes of padding, struct mft with only names and
+ * types), into out, which has room for MFT1_MFT_OFFSET +
+ * MFT_SIZE(mft->entries) bytes. Returns that size.
+ */
+size_t manifest_note_write(const struct mft *mft, unsigned char *out);
 
 /* "BLOCK_BASIC", "NET_BASIC" or "RESERVED"/"UNKNOWN". */
 const char *manifest_type_name(uint32_t type);

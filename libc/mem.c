@@ -1,6 +1,8 @@
 /*
- * Byte-by-byte on purpose: small and obviously correct. The compiler emits
- * calls to memcpy/memset on its own, so every guest needs these.
+ * The string functions the compiler itself may emit calls to (memcpy,
+ * memset, ...), byte by byte on purpose: small and obviously correct.
+ * Compiled into libc.a for guests and, made local, into the bindings, which
+ * need them too but must not export them.
  */
 #include <string.h>
 
