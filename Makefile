@@ -116,6 +116,7 @@ PACK_SRCS := tools/nabla-pack/main.c tools/nabla-pack/pack.c \
 	tools/nabla-pack/guest.c tools/nabla-pack/manifest.c \
 	tools/nabla-pack/packed.c tools/nabla-pack/inspect.c \
 	tools/nabla-pack/extract.c tools/nabla-pack/oci.c \
+	tools/nabla-pack/query.c \
 	linker/elfimage.c linker/merge.c linker/sha256.c stub/devopts.c \
 	stub/policy.c stub/payload_format.c
 PACK_OBJS := $(patsubst %.c,$(B)/host/%.o,$(PACK_SRCS)) \
@@ -223,6 +224,23 @@ $(foreach g,$(TEST_GUESTS),$(eval $(call test_guest_rules,$(g))))
 $(B)/tests/guests/%.mft.o: $(B)/tests/guests/%.mft.c
 	gcc $(GUEST_CFLAGS) -c $< -o $@
 
+# --- Solo5-style programs: tests/solo5-style/NAME.c, compiled as Solo5's
+# toolchain compiles (only the compiler's headers and solo5.h), each with its
+# own C library functions and its own MFT1 note, linked with the bindings
+# and nothing else ----------------------------------------------------------
+SOLO5_STYLE_BINS := $(patsubst tests/%.c,$(B)/tests/%.spt,\
+	$(wildcard tests/solo5-style/*.c))
+SOLO5_STYLE_CFLAGS := -std=c11 -O2 -g $(WARN) -nostdinc \
+	-isystem $(shell gcc -print-file-name=include) -Iinclude -ffreestanding \
+	-fstack-protector-strong -mstack-protector-guard=global
+
+$(B)/tests/solo5-style/%.o: tests/solo5-style/%.c include/solo5.h Makefile
+	@mkdir -p $(@D)
+	gcc $(SOLO5_STYLE_CFLAGS) -c $< -o $@
+$(B)/tests/solo5-style/%.spt: $(B)/tests/solo5-style/%.o $(BINDINGS) \
+		linker/guest.ld
+	gcc $(GUEST_LDFLAGS) $< $(BINDINGS) -o $@
+
 # --- unit tests: tests/unit/NAME_test.c, linked with nabla-pack's code (not
 # its main), always under AddressSanitizer + UBSan --------------------------
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,\
@@ -261,6 +279,7 @@ EXTRA_ALL :=
 .SECONDARY:
 .PHONY: all demo check format clean
 all: $(STUB) $(BINDINGS) $(PACK) $(EXAMPLE_BINS) $(TEST_GUEST_BINS) \
+	$(SOLO5_STYLE_BINS) \
 	$(B)/examples/blkcount/blkcount.img $(EXTRA_ALL)
 
 demo: all

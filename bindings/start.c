@@ -11,7 +11,9 @@ int bindings_quiet;
 /* Command line handed to the application, with the --solo5: options removed. */
 static char app_cmdline[SPT_CMDLINE_SIZE];
 
-/* Room kept below the top of guest memory for the guest stack. */
+/* Room kept below the top of guest memory for the guest stack: 1 MiB, or
+ * half of what is free in a small guest (Solo5's tests run with --mem=2),
+ * so that the heap is never empty. */
 #define GUEST_STACK_SIZE (1024ull * 1024)
 
 static int token_is(const char *tok, size_t len, const char *word)
@@ -78,15 +80,19 @@ void _start(const struct spt_boot_info *bi) __attribute__((noreturn));
 
 void _start(const struct spt_boot_info *bi)
 {
+    /* No TLS until the guest sets its own: a tender may leave its own C
+     * library's TLS base behind (solo5-spt does), which the guest must not
+     * read through %fs. */
+    solo5_set_tls_base(0);
     bindings_ssp_init();
     bindings_boot_info = bi;
     parse_cmdline(bi->cmdline);
 
     uint64_t heap_start =
         (bi->kernel_end + SPT_PAGE_SIZE - 1) & ~(SPT_PAGE_SIZE - 1);
-    uint64_t heap_end = bi->mem_size - GUEST_STACK_SIZE;
-    if (heap_end < heap_start)
-        heap_end = heap_start;
+    uint64_t free = heap_start < bi->mem_size ? bi->mem_size - heap_start : 0;
+    uint64_t stack = free / 2 < GUEST_STACK_SIZE ? free / 2 : GUEST_STACK_SIZE;
+    uint64_t heap_end = bi->mem_size - stack;
 
     bindings_log("nabla: solo5 bindings (spt ABI v2)");
     log_region("nabla: text+data: ", SPT_GUEST_MIN_BASE, bi->kernel_end);

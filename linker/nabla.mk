@@ -26,5 +26,5 @@ NABLA_CFLAGS := -std=c11 -O2 -ffreestanding -fno-pie -fno-pic -mno-red-zone \
 	-I$(NABLA)/include
 NABLA_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(NABLA)/linker/guest.ld \
 	-Wl,-z,max-page-size=0x1000 -Wl,--build-id=none -Wl,-z,noexecstack
-NABLA_LIBS := $(NABLA_BUILD)/bindings/nabla.o
+NABLA_LIBS := $(NABLA_BUILD)/bindings/nabla.o $(NABLA_BUILD)/libc/libc.a
 NABLA_PACK := $(NABLA_BUILD)/tools/nabla-pack/nabla-pack

@@ -7,7 +7,8 @@
 #
 # Installed layout (PREFIX=/usr/local):
 #   bin/nabla-pack  bin/nabla-cc
-#   lib/nabla/{nabla.o,guest.ld,nabla.mk,nabla-stub}
+#   bin/x86_64-solo5-none-static-{cc,ld,objcopy}   (Solo5's toolchain names)
+#   lib/nabla/{nabla.o,libc.a,guest.ld,nabla.mk,nabla-stub}
 #   lib/pkgconfig/nabla.pc
 #   include/nabla/solo5.h  include/nabla/nabla/{abi,packed,version}.h
 #                   (so -I$(PREFIX)/include/nabla finds solo5.h and nabla/abi.h)
@@ -53,7 +54,12 @@ inst_rel = $$(realpath -ms --relative-to='$(1)' '$(2)')
 
 # Generated again at every install: they depend on PREFIX and friends.
 .PHONY: install uninstall install-gen
-install-gen: $(INST_GEN)/nabla.pc $(INST_GEN)/nabla-cc $(INST_GEN)/nabla.mk
+install-gen: $(INST_GEN)/nabla.pc $(INST_GEN)/nabla-cc $(INST_GEN)/nabla.mk \
+	$(INST_GEN)/solo5-toolchain
+
+# Solo5's toolchain driver: one script, installed under the three names.
+SOLO5_TRIPLE := x86_64-solo5-none-static
+SOLO5_TOOLS := $(addprefix $(SOLO5_TRIPLE)-,cc ld objcopy)
 
 $(INST_GEN)/nabla.pc: pkgconfig/nabla.pc.in include/nabla/version.h FORCE_INSTALL_GEN
 	@mkdir -p $(@D)
@@ -75,6 +81,14 @@ $(INST_GEN)/nabla-cc: tools/nabla-cc include/nabla/version.h FORCE_INSTALL_GEN
 	    -e 's|@CFLAGS@|$(strip $(INST_CFLAGS))|g' \
 	    -e 's|@LDFLAGS@|$(strip $(INST_LDFLAGS))|g' \
 	    -e "s|@BIN_TO_NABLADIR@|$(call inst_rel,$(bindir),$(nabladir))|g" \
+	    -e "s|@BIN_TO_INCLUDEDIR@|$(call inst_rel,$(bindir),$(nablaincludedir))|g" \
+	    $< >$@.tmp
+	chmod 755 $@.tmp
+	mv $@.tmp $@
+
+$(INST_GEN)/solo5-toolchain: tools/solo5-toolchain FORCE_INSTALL_GEN
+	@mkdir -p $(@D)
+	sed -e "s|@BIN_TO_NABLADIR@|$(call inst_rel,$(bindir),$(nabladir))|g" \
 	    -e "s|@BIN_TO_INCLUDEDIR@|$(call inst_rel,$(bindir),$(nablaincludedir))|g" \
 	    $< >$@.tmp
 	chmod 755 $@.tmp
@@ -108,7 +122,7 @@ NABLA_CFLAGS := -std=c11 -O2 @CFLAGS@ \
 	-I$(NABLA_INCLUDEDIR)
 NABLA_LDFLAGS := @LDFLAGS@ \
 	-Wl,-T,$(NABLA_LIBDIR)/guest.ld
-NABLA_LIBS := $(NABLA_LIBDIR)/nabla.o
+NABLA_LIBS := $(NABLA_LIBDIR)/nabla.o $(NABLA_LIBDIR)/libc.a
 NABLA_PACK := $(NABLA_BINDIR)/nabla-pack
 endef
 
@@ -129,15 +143,19 @@ $(INST_GEN)/nabla.mk: include/nabla/version.h mk/install.mk FORCE_INSTALL_GEN
 .PHONY: FORCE_INSTALL_GEN
 FORCE_INSTALL_GEN:
 
-install: $(PACK) $(STUB) $(BINDINGS) linker/guest.ld include/solo5.h \
+install: $(PACK) $(STUB) $(BINDINGS) $(GUEST_LIBC) linker/guest.ld include/solo5.h \
 		$(INST_HEADERS) $(INST_MAN1) $(INST_MAN7) install-gen
 	$(INSTALL) -d '$(DESTDIR)$(bindir)' '$(DESTDIR)$(nabladir)' \
 		'$(DESTDIR)$(pkgconfigdir)' '$(DESTDIR)$(nablaincludedir)/nabla' \
 		'$(DESTDIR)$(mandir)/man1' '$(DESTDIR)$(mandir)/man7'
 	$(INSTALL) -m 755 $(PACK) '$(DESTDIR)$(bindir)/nabla-pack'
 	$(INSTALL) -m 755 $(INST_GEN)/nabla-cc '$(DESTDIR)$(bindir)/nabla-cc'
+	for t in $(SOLO5_TOOLS); do \
+		$(INSTALL) -m 755 $(INST_GEN)/solo5-toolchain "$(DESTDIR)$(bindir)/$$t" || exit 1; \
+	done
 	$(INSTALL) -m 755 $(STUB) '$(DESTDIR)$(nabladir)/nabla-stub'
 	$(INSTALL) -m 644 $(BINDINGS) '$(DESTDIR)$(nabladir)/nabla.o'
+	$(INSTALL) -m 644 $(GUEST_LIBC) '$(DESTDIR)$(nabladir)/libc.a'
 	$(INSTALL) -m 644 linker/guest.ld '$(DESTDIR)$(nabladir)/guest.ld'
 	$(INSTALL) -m 644 $(INST_GEN)/nabla.mk '$(DESTDIR)$(nabladir)/nabla.mk'
 	$(INSTALL) -m 644 $(INST_GEN)/nabla.pc '$(DESTDIR)$(pkgconfigdir)/nabla.pc'
@@ -148,7 +166,9 @@ install: $(PACK) $(STUB) $(BINDINGS) linker/guest.ld include/solo5.h \
 
 uninstall:
 	rm -f '$(DESTDIR)$(bindir)/nabla-pack' '$(DESTDIR)$(bindir)/nabla-cc' \
+		$(foreach t,$(SOLO5_TOOLS),'$(DESTDIR)$(bindir)/$(t)') \
 		'$(DESTDIR)$(nabladir)/nabla-stub' '$(DESTDIR)$(nabladir)/nabla.o' \
+		'$(DESTDIR)$(nabladir)/libc.a' \
 		'$(DESTDIR)$(nabladir)/guest.ld' '$(DESTDIR)$(nabladir)/nabla.mk' \
 		'$(DESTDIR)$(pkgconfigdir)/nabla.pc' \
 		'$(DESTDIR)$(nablaincludedir)/solo5.h' \

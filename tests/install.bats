@@ -43,10 +43,12 @@ runs_hello() {
 
 @test "make install puts every file in place under DESTDIR/PREFIX" {
     local f
-    for f in bin/nabla-pack bin/nabla-cc lib/nabla/nabla-stub; do
+    for f in bin/nabla-pack bin/nabla-cc lib/nabla/nabla-stub \
+        bin/x86_64-solo5-none-static-cc bin/x86_64-solo5-none-static-ld \
+        bin/x86_64-solo5-none-static-objcopy; do
         [[ -f $INST/$f && -x $INST/$f ]] || fail "$f: missing or not executable"
     done
-    for f in lib/nabla/nabla.o lib/nabla/guest.ld lib/nabla/nabla.mk \
+    for f in lib/nabla/nabla.o lib/nabla/libc.a lib/nabla/guest.ld lib/nabla/nabla.mk \
         lib/pkgconfig/nabla.pc include/nabla/solo5.h include/nabla/nabla/abi.h \
         share/man/man1/nabla-pack.1 share/man/man1/nabla-cc.1 \
         share/man/man7/nabla.7; do
@@ -171,6 +173,49 @@ runs_hello() {
     # No temporary directory left behind.
     run find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'nabla-cc.*' -newer "$PROJ/hello.c"
     assert_output ""
+}
+
+# Solo5's toolchain conventions, as its tests build their programs.
+@test "x86_64-solo5-none-static-cc: compile, gen-manifest, link with -z solo5-abi=spt; query, pack and run" {
+    local d=$BATS_TEST_TMPDIR/solo5 cc=$INST/bin/x86_64-solo5-none-static-cc
+    mkdir -p "$d"
+    cp "$REPO_ROOT"/tests/solo5-style/toolchain/* "$d/"
+    cd "$d"
+    run -0 "$INST/bin/nabla-pack" gen-manifest manifest.json manifest.c
+    run -0 "$cc" -O2 -Wall -Werror -c app.c -o app.o
+    run -0 "$cc" -c manifest.c -o manifest.o
+    run -0 "$cc" -z solo5-abi=spt app.o manifest.o -o app.spt
+    run -0 "$INST/bin/nabla-pack" query-abi app.spt
+    assert_line '  "target": "spt",'
+    run -0 "$INST/bin/nabla-pack" query-manifest app.spt
+    assert_line '    { "name": "storage", "type": "BLOCK_BASIC" }'
+    truncate -s 8K disk.img
+    run -0 "$INST/bin/nabla-pack" -q -o app app.spt --block:storage=disk.img
+    run -0 ./app --solo5:quiet Hello_Solo5
+    assert_line "Hello_Solo5"
+    assert_line "SUCCESS"
+}
+
+@test "x86_64-solo5-none-static-ld and -objcopy link and copy as Solo5's do; other ABIs are refused" {
+    local d=$BATS_TEST_TMPDIR/solo5 t=$INST/bin/x86_64-solo5-none-static
+    mkdir -p "$d"
+    cd "$d"
+    run -0 "$t-cc" -c "$REPO_ROOT/tests/solo5-style/ownlibc.c" -o ownlibc.o
+    run -0 "$t-ld" -z solo5-abi=spt ownlibc.o -o ownlibc.spt
+    run -0 "$t-objcopy" ownlibc.spt copy.spt
+    cmp ownlibc.spt copy.spt
+    run -0 "$INST/bin/nabla-pack" query-manifest copy.spt
+    assert_line '    { "name": "storage", "type": "BLOCK_BASIC" }'
+    truncate -s 4K disk.img
+    run -0 "$INST/bin/nabla-pack" -q -o app copy.spt --mem=2 --block:storage=disk.img
+    run -0 ./app
+    assert_line "SUCCESS"
+    run -1 --separate-stderr "$t-cc" -z solo5-abi=hvt ownlibc.o -o x.hvt
+    assert_one_stderr_line
+    assert_equal "$stderr" "x86_64-solo5-none-static-cc: error: solo5-abi=hvt: nabla builds spt unikernels only (use -z solo5-abi=spt)"
+    run -1 --separate-stderr "$t-ld" -z solo5-abi=nope ownlibc.o -o x
+    assert_one_stderr_line
+    [[ ! -e x.hvt && ! -e x ]] || fail "a refused link left an output file"
 }
 
 @test "the man pages render without warnings" {

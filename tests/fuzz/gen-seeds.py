@@ -69,7 +69,8 @@ def abi_note(target=SPT, version=SPT_VERSION, a=4):
 
 
 def mft_note(desc):
-    return note(b"Solo5\0", MFT1, desc, 8)
+    # As Solo5 writes it: 4 bytes of padding begin the descriptor.
+    return note(b"Solo5\0", MFT1, b"\0" * 4 + desc, 4)
 
 
 class Elf:
@@ -78,7 +79,7 @@ class Elf:
     def __init__(self, devices=((b"storage", MFT_BLOCK), (b"service", MFT_NET))):
         self.e_type = 2  # ET_EXEC
         self.machine = 62  # EM_X86_64
-        self.notes = [(abi_note(), 4), (mft_note(mft(devices)), 8)]
+        self.notes = [(abi_note(), 4), (mft_note(mft(devices)), 4)]
         self.interp = None
         self.extra_phdrs = []  # (type, flags, offset, vaddr, filesz, memsz, align)
         self.bss = True
@@ -151,7 +152,7 @@ def elf_seeds():
     e = Elf([(b"d%d" % i, MFT_BLOCK if i % 2 else MFT_NET) for i in range(1, 64)])
     write("elf", "tiny-valid-63devices", e.build())
     e = Elf()  # both notes in one PT_NOTE
-    e.notes = [(abi_note(a=8) + mft_note(mft([(b"storage", MFT_BLOCK)])), 8)]
+    e.notes = [(abi_note() + mft_note(mft([(b"storage", MFT_BLOCK)])), 4)]
     write("elf", "tiny-valid-onenote", e.build())
     e = Elf()
     e.extra_phdrs = [(PT_TLS, PF_R, 0, 0, 0, 0, 8)]
@@ -176,7 +177,7 @@ def elf_seeds():
     e.notes[0] = (abi_note(target=1), 4)
     write("elf", "bad-hvt", e.build())
     e = Elf()
-    e.notes[1] = (mft_note(mft([(b"a", MFT_BLOCK), (b"a", MFT_NET)])), 8)
+    e.notes[1] = (mft_note(mft([(b"a", MFT_BLOCK), (b"a", MFT_NET)])), 4)
     write("elf", "bad-dup-device", e.build())
     e = Elf()
     e.extra_phdrs = [(PT_LOAD, PF_R, 0, BASE, 0x100, 0x100, 0x1000)]

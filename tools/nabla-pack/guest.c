@@ -9,7 +9,7 @@
 
 #define SOLO5_INTERP "/nonexistent/solo5/"
 
-static const char *abi_target_name(uint32_t t)
+const char *guest_abi_target_name(uint32_t t)
 {
     switch (t) {
     case ABI_TARGET_HVT:
@@ -25,7 +25,7 @@ static const char *abi_target_name(uint32_t t)
     case ABI_TARGET_XEN:
         return "xen";
     default:
-        return "an unknown target";
+        return NULL;
     }
 }
 
@@ -207,16 +207,23 @@ static int scan_notes(struct guest *g, const Elf64_Phdr *ph, int *nabi,
     return 0;
 }
 
+/* Records every Solo5 note of every PT_NOTE. */
+static int scan_all_notes(struct guest *g, char *err, size_t errsz)
+{
+    for (size_t i = 0; i < g->img.phnum; i++) {
+        if (g->img.phdr[i].p_type == PT_NOTE &&
+            scan_notes(g, &g->img.phdr[i], &g->nabi, &g->nmft, err, errsz) !=
+                0)
+            return -1;
+    }
+    return 0;
+}
+
 static int check_notes(struct guest *g, char *err, size_t errsz)
 {
     const char *path = g->img.path;
-    int nabi = 0, nmft = 0;
+    int nabi = g->nabi, nmft = g->nmft;
 
-    for (size_t i = 0; i < g->img.phnum; i++) {
-        if (g->img.phdr[i].p_type == PT_NOTE &&
-            scan_notes(g, &g->img.phdr[i], &nabi, &nmft, err, errsz) != 0)
-            return -1;
-    }
     if (nabi != 1) {
         snprintf(err, errsz,
                  nabi == 0 ? "%s: no Solo5 ABI1 note: not a Solo5 unikernel"
@@ -226,7 +233,10 @@ static int check_notes(struct guest *g, char *err, size_t errsz)
     }
     if (g->abi.abi_target != ABI_TARGET_SPT) {
         snprintf(err, errsz, "%s: built for %s (ABI target %u), not spt", path,
-                 abi_target_name(g->abi.abi_target), g->abi.abi_target);
+                 guest_abi_target_name(g->abi.abi_target)
+                     ? guest_abi_target_name(g->abi.abi_target)
+                     : "an unknown target",
+                 g->abi.abi_target);
         return -1;
     }
     if (g->abi.abi_version != ABI_SPT_VERSION) {
@@ -249,8 +259,8 @@ static int check_notes(struct guest *g, char *err, size_t errsz)
     return 0;
 }
 
-int guest_load(struct guest *g, const char *path, uint64_t mem_limit, char *err,
-               size_t errsz)
+static int guest_open(struct guest *g, const char *path, char *err,
+                      size_t errsz)
 {
     memset(g, 0, sizeof(*g));
     g->mft = calloc(1, MFT_SIZE(MFT_MAX_ENTRIES));
@@ -260,8 +270,29 @@ int guest_load(struct guest *g, const char *path, uint64_t mem_limit, char *err,
     }
     if (elf_image_load(&g->img, path, err, errsz) != 0) {
         free(g->mft);
+        g->mft = NULL;
         return -1;
     }
+    return 0;
+}
+
+int guest_load_notes(struct guest *g, const char *path, char *err,
+                     size_t errsz)
+{
+    if (guest_open(g, path, err, errsz) != 0)
+        return -1;
+    if (scan_all_notes(g, err, errsz) != 0) {
+        guest_free(g);
+        return -1;
+    }
+    return 0;
+}
+
+int guest_load(struct guest *g, const char *path, uint64_t mem_limit, char *err,
+               size_t errsz)
+{
+    if (guest_open(g, path, err, errsz) != 0)
+        return -1;
     const Elf64_Ehdr *eh = g->img.ehdr;
     if (eh->e_type != ET_EXEC) {
         snprintf(err, errsz, "%s: not a static executable (e_type %u%s)", path,
@@ -304,7 +335,7 @@ int guest_load(struct guest *g, const char *path, uint64_t mem_limit, char *err,
                  path, (unsigned long long)g->entry);
         goto fail;
     }
-    if (check_notes(g, err, errsz) != 0)
+    if (scan_all_notes(g, err, errsz) != 0 || check_notes(g, err, errsz) != 0)
         goto fail;
     return 0;
 fail:

@@ -16,6 +16,7 @@ struct guest {
     size_t nloads;
     const Elf64_Phdr *loads[NABLA_MAX_GUEST_SEGMENTS];
     uint64_t orig_filesz[NABLA_MAX_GUEST_SEGMENTS]; /* set by the packer */
+    int nabi, nmft; /* Solo5 ABI1 and MFT1 notes found */
     struct abi1_info abi;
     struct mft *mft; /* a validated copy, MFT_SIZE(MFT_MAX_ENTRIES) bytes */
     size_t mft_size;
@@ -30,6 +31,17 @@ struct guest {
  */
 int guest_load(struct guest *g, const char *path, uint64_t mem_limit, char *err,
                size_t errsz);
+/*
+ * Only reads the Solo5 notes of the ELF file at path (any ABI target, no
+ * other check): g->nabi and g->abi, g->nmft, g->mft and g->mft_size (the
+ * first of each). Returns 0, or -1 with one line in err (a note that points
+ * outside its segment, a file that is not ELF). guest_free releases g.
+ */
+int guest_load_notes(struct guest *g, const char *path, char *err,
+                     size_t errsz);
 void guest_free(struct guest *g);
+
+/* "hvt", "spt", ... for an ABI1 target number, NULL if unknown. */
+const char *guest_abi_target_name(uint32_t target);
 
 #endif

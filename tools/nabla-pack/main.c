@@ -28,7 +28,9 @@ static void usage(FILE *f)
         "       nabla-pack verify APP              check APP's checksum\n"
         "       nabla-pack extract APP -o DIR      guest ELF + manifest.json\n"
         "       nabla-pack oci APP -o DIR [-t TAG] OCI image of APP + disks\n"
-        "       nabla-pack gen-manifest MANIFEST.json -o OUT.c\n"
+        "       nabla-pack gen-manifest MANIFEST.json [-o] OUT.c\n"
+        "       nabla-pack query-manifest BINARY   its devices (JSON)\n"
+        "       nabla-pack query-abi BINARY        its Solo5 ABI (JSON)\n"
         "\n"
         "Packs a Solo5 spt unikernel into one static executable that\n"
         "configures, sandboxes and runs itself.\n"
@@ -50,6 +52,8 @@ static void usage(FILE *f)
         "The manifest comes from the unikernel's MFT1 note; a\n"
         "MANIFEST.json given as well must declare the same devices.\n"
         "Arguments after -- become the guest's default command line.\n"
+        "gen-manifest, query-manifest and query-abi work as Solo5's\n"
+        "solo5-elftool; the queries also read a packed executable.\n"
         "\n"
         "example:\n"
         "  nabla-pack --mem=64 -o hello hello.spt -- world\n"
@@ -109,18 +113,21 @@ static int cmd_gen_manifest(int argc, char **argv)
     const char *in = NULL, *out = NULL;
     char err[512];
 
+    /* "IN -o OUT", or "IN OUT" as solo5-elftool takes them. */
     for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+        if (strcmp(argv[i], "-o") == 0 && i + 1 < argc && out == NULL)
             out = argv[++i];
         else if (argv[i][0] == '-')
             return die("gen-manifest: unknown option '%s'", argv[i]);
         else if (in == NULL)
             in = argv[i];
+        else if (out == NULL)
+            out = argv[i];
         else
             return die("gen-manifest: unexpected argument '%s'", argv[i]);
     }
     if (in == NULL || out == NULL)
-        return die("%s", "usage: nabla-pack gen-manifest MANIFEST.json -o "
+        return die("%s", "usage: nabla-pack gen-manifest MANIFEST.json [-o] "
                          "OUT.c");
     struct mft *mft = calloc(1, MFT_SIZE(MFT_MAX_ENTRIES));
     if (mft == NULL)
@@ -151,6 +158,10 @@ int main(int argc, char **argv)
         return cmd_extract(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "oci") == 0)
         return cmd_oci(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "query-manifest") == 0)
+        return cmd_query_manifest(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "query-abi") == 0)
+        return cmd_query_abi(argc - 1, argv + 1);
 
     req.options = options;
     for (i = 1; i < argc; i++) {

@@ -1,0 +1,139 @@
+/*
+ * nabla-pack query-manifest / query-abi: what Solo5's `solo5-elftool
+ * query-manifest` and `query-abi` print, as the same JSON text, for a bare
+ * Solo5 unikernel (its notes) and for a packed executable (its payload), so
+ * that build systems and orchestrators written for Solo5 can ask nabla's
+ * files the same questions.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "guest.h"
+#include "inspect.h"
+#include "manifest.h"
+#include "packed.h"
+
+/* What both subcommands need to know of a file. */
+struct solo5_facts {
+    struct guest g; /* the bare guest's notes, if that is what it is */
+    struct packed pk;
+    int is_packed;
+    uint32_t abi_target, abi_version;
+    const struct mft *mft;
+};
+
+static void facts_close(struct solo5_facts *f)
+{
+    if (f->is_packed)
+        packed_close(&f->pk);
+    guest_free(&f->g);
+}
+
+/*
+ * A file with Solo5 notes is a bare unikernel; one without is read as a
+ * packed executable. Returns 0, or 1 after one line on stderr.
+ */
+static int facts_open(struct solo5_facts *f, const char *path)
+{
+    char err[512];
+
+    memset(f, 0, sizeof(*f));
+    if (guest_load_notes(&f->g, path, err, sizeof(err)) != 0) {
+        fprintf(stderr, "nabla-pack: error: %s\n", err);
+        return 1;
+    }
+    if (f->g.nabi > 0 || f->g.nmft > 0) {
+        f->abi_target = f->g.abi.abi_target;
+        f->abi_version = f->g.abi.abi_version;
+        f->mft = f->g.nmft > 0 ? f->g.mft : NULL;
+        return 0;
+    }
+    if (packed_open(&f->pk, path, err, sizeof(err)) != 0) {
+        fprintf(stderr,
+                "nabla-pack: error: %s: neither a Solo5 unikernel (no ABI1 "
+                "or MFT1 note) nor a packed nabla executable\n",
+                path);
+        guest_free(&f->g);
+        return 1;
+    }
+    f->is_packed = 1;
+    f->abi_target = f->pk.payload->abi_target;
+    f->abi_version = f->pk.payload->abi_version;
+    f->mft = f->pk.mft;
+    return 0;
+}
+
+static const char *one_path(int argc, char **argv)
+{
+    if (argc != 2 || argv[1][0] == '-') {
+        fprintf(stderr, "nabla-pack: error: usage: nabla-pack %s BINARY\n",
+                argv[0]);
+        return NULL;
+    }
+    return argv[1];
+}
+
+int cmd_query_manifest(int argc, char **argv)
+{
+    const char *path = one_path(argc, argv);
+    struct solo5_facts f;
+    char err[512];
+
+    if (path == NULL || facts_open(&f, path) != 0)
+        return 1;
+    if (f.mft == NULL) {
+        fprintf(stderr, "nabla-pack: error: %s: no Solo5 manifest found\n",
+                path);
+        facts_close(&f);
+        return 1;
+    }
+    if (!f.is_packed && f.g.nmft > 1)
+        snprintf(err, sizeof(err), "more than one MFT1 note");
+    else if (f.is_packed ||
+             manifest_check(f.g.mft, f.g.mft_size, err, sizeof(err)) == 0)
+        err[0] = '\0';
+    if (err[0] != '\0') {
+        fprintf(stderr, "nabla-pack: error: %s: manifest validation failed: %s\n",
+                path, err);
+        facts_close(&f);
+        return 1;
+    }
+    printf("{\n"
+           "  \"type\": \"solo5.manifest\",\n"
+           "  \"version\": %d,\n"
+           "  \"devices\": [\n",
+           MFT_VERSION);
+    for (uint32_t i = 1; i < f.mft->entries; i++)
+        printf("    { \"name\": \"%s\", \"type\": \"%s\" }%s\n",
+               f.mft->e[i].name, manifest_type_name(f.mft->e[i].type),
+               i + 1 < f.mft->entries ? "," : "");
+    printf("  ]\n"
+           "}\n");
+    facts_close(&f);
+    return 0;
+}
+
+int cmd_query_abi(int argc, char **argv)
+{
+    const char *path = one_path(argc, argv);
+    struct solo5_facts f;
+
+    if (path == NULL || facts_open(&f, path) != 0)
+        return 1;
+    if (!f.is_packed && f.g.nabi == 0) {
+        fprintf(stderr,
+                "nabla-pack: error: %s: no Solo5 ABI information found\n",
+                path);
+        facts_close(&f);
+        return 1;
+    }
+    const char *target = guest_abi_target_name(f.abi_target);
+    printf("{\n"
+           "  \"type\": \"solo5.abi\",\n"
+           "  \"target\": \"%s\",\n"
+           "  \"version\": %u\n"
+           "}\n",
+           target ? target : "unknown", f.abi_version);
+    facts_close(&f);
+    return 0;
+}
