@@ -31,19 +31,26 @@ $(LIBSECCOMP): scripts/build-libseccomp | $(DEPS_STAMP)
 	scripts/build-libseccomp build
 
 # --- stub: static musl executable at NABLA_STUB_BASE --------------------------
+# common/: what the stub and nabla-pack both compile (device options, the
+# seccomp policy and its compiler, the payload format).
+COMMON_SRCS := common/devopts.c common/policy.c common/bpf.c \
+	common/payload_format.c
 STUB_SRCS := stub/main.c stub/options.c stub/payload.c stub/memory.c \
-	stub/devopts.c stub/block.c stub/net.c stub/policy.c stub/bpf.c \
-	stub/payload_format.c \
-	stub/seccomp.c stub/harden.c stub/leave.c
+	stub/block.c stub/net.c stub/seccomp.c stub/harden.c stub/leave.c \
+	$(COMMON_SRCS)
 STUB_OBJS := $(patsubst %.c,$(B)/%.o,$(STUB_SRCS)) $(B)/stub/start.o
 STUB := $(B)/stub/nabla-stub
-STUB_CFLAGS := $(COMMON_CFLAGS) -D_GNU_SOURCE -fPIE -fno-stack-protector \
+STUB_CFLAGS := $(COMMON_CFLAGS) -Icommon -D_GNU_SOURCE -fPIE -fno-stack-protector \
 	-isystem $(DEPS)/kernel-headers/include -isystem $(DEPS)/libseccomp/include
 STUB_LDFLAGS := -static -no-pie -nostartfiles -Wl,--no-relax \
 	-Wl,-Ttext-segment=0x7e0000000000 -Wl,-z,max-page-size=0x1000 \
 	-Wl,-z,noexecstack -Wl,--build-id=none
 
-$(B)/stub/%.o: stub/%.c stub/*.h include/nabla/*.h Makefile | $(LIBSECCOMP)
+$(B)/stub/%.o: stub/%.c stub/*.h common/*.h include/nabla/*.h Makefile | $(LIBSECCOMP)
+	@mkdir -p $(@D)
+	musl-gcc $(STUB_CFLAGS) -c $< -o $@
+
+$(B)/common/%.o: common/%.c common/*.h include/nabla/*.h Makefile | $(LIBSECCOMP)
 	@mkdir -p $(@D)
 	musl-gcc $(STUB_CFLAGS) -c $< -o $@
 
@@ -117,12 +124,13 @@ PACK_SRCS := tools/nabla-pack/main.c tools/nabla-pack/pack.c \
 	tools/nabla-pack/packed.c tools/nabla-pack/inspect.c \
 	tools/nabla-pack/extract.c tools/nabla-pack/oci.c \
 	tools/nabla-pack/query.c \
-	linker/elfimage.c linker/merge.c linker/sha256.c stub/devopts.c \
-	stub/policy.c stub/payload_format.c
+	tools/nabla-pack/elfimage.c tools/nabla-pack/merge.c \
+	tools/nabla-pack/sha256.c common/devopts.c common/policy.c \
+	common/payload_format.c
 PACK_OBJS := $(patsubst %.c,$(B)/host/%.o,$(PACK_SRCS)) \
 	$(B)/tools/nabla-pack/stub_blob.o
 PACK := $(B)/tools/nabla-pack/nabla-pack
-PACK_CFLAGS := $(COMMON_CFLAGS) -D_GNU_SOURCE -Ilinker -Itools/nabla-pack -Istub
+PACK_CFLAGS := $(COMMON_CFLAGS) -D_GNU_SOURCE -Itools/nabla-pack -Icommon
 PACK_LDLIBS := -lelf -ljson-c -lz
 ifeq ($(SANITIZE),1)
 PACK_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -131,16 +139,12 @@ PACK_LDFLAGS += -fsanitize=address,undefined
 endif
 
 $(B)/host/tools/nabla-pack/%.o: tools/nabla-pack/%.c tools/nabla-pack/*.h \
-		linker/*.h include/nabla/*.h $(DEPS_STAMP)
+		common/*.h include/nabla/*.h $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	gcc $(PACK_CFLAGS) -c $< -o $@
 
-$(B)/host/linker/%.o: linker/%.c linker/*.h include/nabla/*.h $(DEPS_STAMP)
-	@mkdir -p $(@D)
-	gcc $(PACK_CFLAGS) -c $< -o $@
-
-# devopts.c and policy.c are shared with the stub: built again for the host.
-$(B)/host/stub/%.o: stub/%.c stub/*.h include/nabla/*.h
+# common/ again, for the host.
+$(B)/host/common/%.o: common/%.c common/*.h include/nabla/*.h
 	@mkdir -p $(@D)
 	gcc $(PACK_CFLAGS) -c $< -o $@
 
@@ -248,24 +252,24 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,\
 UNIT_LIB_SRCS := $(filter-out tools/nabla-pack/main.c,$(PACK_SRCS))
 
 $(B)/tests/unit/%: tests/unit/%.c $(UNIT_LIB_SRCS) tools/nabla-pack/*.h \
-		linker/*.h stub/devopts.h include/nabla/*.h \
+		common/*.h include/nabla/*.h \
 		$(B)/tools/nabla-pack/stub_blob.o
 	@mkdir -p $(@D)
 	gcc -std=c11 $(WARN) -g -D_GNU_SOURCE -fsanitize=address,undefined \
-		-fno-sanitize-recover=all -Iinclude -Ilinker -Itools/nabla-pack \
-		-Istub $< $(UNIT_LIB_SRCS) $(B)/tools/nabla-pack/stub_blob.o \
+		-fno-sanitize-recover=all -Iinclude -Itools/nabla-pack \
+		-Icommon $< $(UNIT_LIB_SRCS) $(B)/tools/nabla-pack/stub_blob.o \
 		$(PACK_LDLIBS) -o $@
 
 # The seccomp compiler checked against libseccomp (built for musl above): a
 # static musl program linking the stub's policy.c and bpf.c with libseccomp.
 FILTER_ORACLE := $(B)/tests/unit/filter_oracle
-$(FILTER_ORACLE): tests/unit/filter_oracle.c stub/policy.c stub/bpf.c \
-		stub/policy.h stub/bpf.h include/nabla/abi.h $(LIBSECCOMP)
+$(FILTER_ORACLE): tests/unit/filter_oracle.c common/policy.c common/bpf.c \
+		common/policy.h common/bpf.h include/nabla/abi.h $(LIBSECCOMP)
 	@mkdir -p $(@D)
-	musl-gcc -std=c11 -O2 -g $(WARN) -D_GNU_SOURCE -static -Iinclude -Istub \
+	musl-gcc -std=c11 -O2 -g $(WARN) -D_GNU_SOURCE -static -Iinclude -Icommon \
 		-isystem $(DEPS)/kernel-headers/include \
 		-isystem $(DEPS)/libseccomp/include \
-		tests/unit/filter_oracle.c stub/policy.c stub/bpf.c $(LIBSECCOMP) \
+		tests/unit/filter_oracle.c common/policy.c common/bpf.c $(LIBSECCOMP) \
 		-o $@
 UNIT_TESTS += $(if $(wildcard tests/unit/filter_oracle.c),$(FILTER_ORACLE))
 
@@ -301,7 +305,7 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf build/stub build/bindings build/tools build/linker build/examples \
+	rm -rf build/stub build/common build/bindings build/tools build/linker build/examples \
 		build/tests build/sanitize build/host build/install build/bench \
 		build/fuzz build/libc
 

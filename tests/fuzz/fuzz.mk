@@ -32,7 +32,7 @@ FUZZ_OUT := $(B)/fuzz
 FUZZ_CC ?= clang
 
 FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN) -D_GNU_SOURCE -fno-omit-frame-pointer \
-	-Iinclude -Ilinker -Itools/nabla-pack -Istub -I$(FUZZ_SRC)
+	-Iinclude -Itools/nabla-pack -Icommon -Istub -I$(FUZZ_SRC)
 # A UBSan report is a crash, like an ASan one: libFuzzer keeps the input.
 FUZZ_SANITIZE := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 REPLAY_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -40,22 +40,22 @@ REPLAY_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
 # The code under test, by harness, built from source into each binary (with
 # the harness's sanitizers and coverage), and the libraries it needs.
 FUZZ_CODE_elf := tools/nabla-pack/guest.c tools/nabla-pack/manifest.c \
-	linker/elfimage.c
+	tools/nabla-pack/elfimage.c
 FUZZ_LIBS_elf := -ljson-c
 FUZZ_CODE_manifest := tools/nabla-pack/manifest.c
 FUZZ_LIBS_manifest := -ljson-c
 # The stub's code, for glibc instead of musl: options.c needs
 # payload_format.c's payload_mft() and payload_string(); stub_die() is the
 # harness's.
-FUZZ_CODE_options := stub/options.c stub/payload.c stub/payload_format.c \
-	stub/devopts.c
+FUZZ_CODE_options := stub/options.c stub/payload.c common/payload_format.c \
+	common/devopts.c
 FUZZ_LIBS_options :=
 # Largest input: the seed guests are up to 70 KB.
 FUZZ_MAXLEN_elf := 81920
 FUZZ_MAXLEN_manifest := 8192
 FUZZ_MAXLEN_options := 8192
 
-FUZZ_HEADERS := $(FUZZ_SRC)/fuzz_util.h tools/nabla-pack/*.h linker/*.h \
+FUZZ_HEADERS := $(FUZZ_SRC)/fuzz_util.h tools/nabla-pack/*.h common/*.h \
 	stub/*.h include/nabla/*.h include/solo5.h
 
 FUZZ_BINS := $(foreach h,$(FUZZ_HARNESSES),$(FUZZ_BIN)/fuzz_$(h))

@@ -1,6 +1,6 @@
 /*
  * Robustness of the guest ELF validator (tools/nabla-pack/guest.c and
- * linker/elfimage.c) against damaged files, under ASan + UBSan.
+ * tools/nabla-pack/elfimage.c) against damaged files, under ASan + UBSan.
  *
  *   elf_test GUEST.spt [PART...]
  *

@@ -1,6 +1,6 @@
 /*
- * filter_oracle: checks our seccomp compiler (stub/bpf.c) and the policy it
- * compiles (stub/policy.c) against independent references.
+ * filter_oracle: checks our seccomp compiler (common/bpf.c) and the policy it
+ * compiles (common/policy.c) against independent references.
  *
  * For each of several device configurations, the policy is built the way the
  * stub builds it (policy_add_base + policy_add_devices on a hand-made
