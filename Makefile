@@ -16,7 +16,9 @@ endif
 DEPS := build/deps
 
 WARN := -Wall -Wextra -Werror
-COMMON_CFLAGS := -std=c11 -O2 -g $(WARN) -Iinclude
+# Every object also gets a .d file of the headers it includes (read below).
+DEPFLAGS := -MMD -MP
+COMMON_CFLAGS := -std=c11 -O2 -g $(WARN) $(DEPFLAGS) -Iinclude
 
 # --- dependencies -----------------------------------------------------------
 DEPS_STAMP := build/.deps-installed
@@ -27,7 +29,20 @@ $(DEPS_STAMP): scripts/install-deps
 	scripts/install-deps
 	@touch $@
 
-$(LIBSECCOMP): scripts/build-libseccomp | $(DEPS_STAMP)
+# Linux's UAPI headers (linux/, asm/, asm-generic/) for musl-gcc, which has
+# none of its own: the stub needs them; so does libseccomp's build.
+KERNEL_HEADERS := $(DEPS)/kernel-headers/include/linux/seccomp.h
+$(KERNEL_HEADERS): | $(DEPS_STAMP)
+	rm -rf $(DEPS)/kernel-headers.tmp
+	mkdir -p $(DEPS)/kernel-headers.tmp/include
+	cp -r /usr/include/linux /usr/include/asm-generic \
+		$(DEPS)/kernel-headers.tmp/include/
+	cp -r /usr/include/$$(gcc -print-multiarch)/asm \
+		$(DEPS)/kernel-headers.tmp/include/asm
+	rm -rf $(DEPS)/kernel-headers
+	mv $(DEPS)/kernel-headers.tmp $(DEPS)/kernel-headers
+
+$(LIBSECCOMP): scripts/build-libseccomp | $(DEPS_STAMP) $(KERNEL_HEADERS)
 	scripts/build-libseccomp build
 
 # --- stub: static musl executable at NABLA_STUB_BASE --------------------------
@@ -41,16 +56,16 @@ STUB_SRCS := stub/main.c stub/options.c stub/payload.c stub/memory.c \
 STUB_OBJS := $(patsubst %.c,$(B)/%.o,$(STUB_SRCS)) $(B)/stub/start.o
 STUB := $(B)/stub/nabla-stub
 STUB_CFLAGS := $(COMMON_CFLAGS) -Icommon -D_GNU_SOURCE -fPIE -fno-stack-protector \
-	-isystem $(DEPS)/kernel-headers/include -isystem $(DEPS)/libseccomp/include
+	-isystem $(DEPS)/kernel-headers/include
 STUB_LDFLAGS := -static -no-pie -nostartfiles -Wl,--no-relax \
 	-Wl,-Ttext-segment=0x7e0000000000 -Wl,-z,max-page-size=0x1000 \
 	-Wl,-z,noexecstack -Wl,--build-id=none
 
-$(B)/stub/%.o: stub/%.c stub/*.h common/*.h include/nabla/*.h Makefile | $(LIBSECCOMP)
+$(B)/stub/%.o: stub/%.c Makefile | $(KERNEL_HEADERS)
 	@mkdir -p $(@D)
 	musl-gcc $(STUB_CFLAGS) -c $< -o $@
 
-$(B)/common/%.o: common/%.c common/*.h include/nabla/*.h Makefile | $(LIBSECCOMP)
+$(B)/common/%.o: common/%.c Makefile | $(KERNEL_HEADERS)
 	@mkdir -p $(@D)
 	musl-gcc $(STUB_CFLAGS) -c $< -o $@
 
@@ -65,19 +80,17 @@ $(STUB): $(STUB_OBJS)
 BINDINGS_SRCS := $(wildcard bindings/*.c)
 BINDINGS_OBJS := $(patsubst %.c,$(B)/%.o,$(BINDINGS_SRCS)) $(B)/bindings/mem.o
 BINDINGS := $(B)/bindings/nabla.o
-GUEST_CFLAGS := -std=c11 -O2 -g $(WARN) -Iinclude -ffreestanding -fno-pie \
-	-fno-pic -mno-red-zone -fno-asynchronous-unwind-tables \
-	-fno-tree-loop-distribute-patterns -fno-builtin
+include linker/guest-flags.mk
 # The bindings set up the stack guard, so they cannot use it themselves.
-# The declarations of the string functions the bindings implement are the
-# guest libc's (libc/include/string.h): one definition for both.
+# The declarations of the string functions the bindings use are the guest
+# libc's (libc/include/string.h): one definition for both.
+GUEST_CFLAGS := -std=c11 -O2 -g $(WARN) $(DEPFLAGS) -Iinclude \
+	$(filter-out -fstack-protector-strong -mstack-protector-guard=%,\
+	$(NABLA_GUEST_CFLAGS))
 BINDINGS_CFLAGS := $(GUEST_CFLAGS) -fno-stack-protector -Ilibc/include
-# The guard lives in the bindings (__stack_chk_guard), not at %fs:0x28, which
-# belongs to whatever TLS the guest sets up (or to nothing at all).
-APP_CFLAGS := $(GUEST_CFLAGS) -fstack-protector-strong \
-	-mstack-protector-guard=global
-GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,linker/guest.ld \
-	-Wl,-z,max-page-size=0x1000 -Wl,--build-id=none -Wl,-z,noexecstack
+APP_CFLAGS := -std=c11 -O2 -g $(WARN) $(DEPFLAGS) -Iinclude \
+	$(NABLA_GUEST_CFLAGS)
+GUEST_LDFLAGS := $(NABLA_GUEST_LDFLAGS) -Wl,-T,linker/guest.ld
 
 $(B)/bindings/%.o: bindings/%.c bindings/*.h libc/include/string.h include/solo5.h \
 		include/nabla/abi.h \
@@ -308,6 +321,10 @@ clean:
 	rm -rf build/stub build/common build/bindings build/tools build/linker build/examples \
 		build/tests build/sanitize build/host build/install build/bench \
 		build/fuzz build/libc
+
+# The headers each object was built from (-MMD -MP), so that changing any
+# header rebuilds exactly what includes it.
+-include $(shell find $(B) -path $(DEPS) -prune -o -name '*.d' -print 2>/dev/null)
 
 # --- benchmarks (not part of check: noisy; tests/bench.bats runs them quickly)
 -include bench/bench.mk

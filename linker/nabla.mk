@@ -17,14 +17,8 @@
 NABLA ?= $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
 NABLA_BUILD ?= $(NABLA)/build
 
-# Freestanding, not position-independent (the guest is linked at a fixed
-# address), and the stack guard in the bindings rather than at %fs:0x28,
-# which belongs to the guest's own TLS.
-NABLA_CFLAGS := -std=c11 -O2 -ffreestanding -fno-pie -fno-pic -mno-red-zone \
-	-fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns \
-	-fno-builtin -fstack-protector-strong -mstack-protector-guard=global \
-	-I$(NABLA)/include
-NABLA_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(NABLA)/linker/guest.ld \
-	-Wl,-z,max-page-size=0x1000 -Wl,--build-id=none -Wl,-z,noexecstack
+include $(NABLA)/linker/guest-flags.mk
+NABLA_CFLAGS := -std=c11 -O2 $(NABLA_GUEST_CFLAGS) -I$(NABLA)/include
+NABLA_LDFLAGS := $(NABLA_GUEST_LDFLAGS) -Wl,-T,$(NABLA)/linker/guest.ld
 NABLA_LIBS := $(NABLA_BUILD)/bindings/nabla.o $(NABLA_BUILD)/libc/libc.a
 NABLA_PACK := $(NABLA_BUILD)/tools/nabla-pack/nabla-pack

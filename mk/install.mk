@@ -14,9 +14,8 @@
 #                   (so -I$(PREFIX)/include/nabla finds solo5.h and nabla/abi.h)
 #   share/man/man1/{nabla-pack,nabla-cc}.1  share/man/man7/nabla.7
 #
-# The guest flags written into nabla-cc, nabla.pc and nabla.mk are the
-# Makefile's own (APP_CFLAGS, GUEST_LDFLAGS) without the warnings, the
-# language standard, the optimisation and debug levels and the in-tree paths.
+# The guest flags written into nabla-cc, nabla.pc and nabla.mk are those of
+# linker/guest-flags.mk, which the Makefile builds nabla's own guests with.
 # nabla-cc and nabla.mk find the other files relative to themselves, so an
 # installed tree works from its DESTDIR too; nabla.pc names the real PREFIX
 # (with a DESTDIR: pkg-config --define-variable=prefix=$DESTDIR$PREFIX).
@@ -38,8 +37,8 @@ INST_VERSION := $(shell sed -n 's/^\#define NABLA_VERSION "\(.*\)"$$/\1/p' \
 	include/nabla/version.h)
 inst_comma := ,
 # What a guest must be compiled and linked with, wherever it is built.
-INST_CFLAGS = $(filter-out -std=% -O% -g -W% -I%,$(APP_CFLAGS))
-INST_LDFLAGS = $(filter-out -Wl$(inst_comma)-T$(inst_comma)%,$(GUEST_LDFLAGS))
+INST_CFLAGS = $(NABLA_GUEST_CFLAGS)
+INST_LDFLAGS = $(NABLA_GUEST_LDFLAGS)
 
 INST_GEN := $(B)/install
 INST_MAN1 := man/nabla-pack.1 man/nabla-cc.1
