@@ -117,8 +117,10 @@ $(BINDINGS): $(BINDINGS_OBJS)
 # --- libc: nabla's small freestanding C library for its own guests ---------
 # (examples and test guests; a unikernel brings its own). Only the
 # compiler's own headers (stddef.h, stdint.h, stdarg.h, limits.h) and ours.
-GUEST_LIBC_INC := -nostdinc -isystem $(shell gcc -print-file-name=include) \
-	-Ilibc/include
+# gcc is asked when a recipe runs (the shell's $(...)), not when make reads
+# this file: on a fresh machine, there is no gcc before scripts/install-deps.
+GCC_INCLUDE := "$$(gcc -print-file-name=include)"
+GUEST_LIBC_INC := -nostdinc -isystem $(GCC_INCLUDE) -Ilibc/include
 GUEST_LIBC := $(B)/libc/libc.a
 GUEST_LIBC_SRCS := $(wildcard libc/*.c)
 GUEST_LIBC_OBJS := $(patsubst %.c,$(B)/%.o,$(GUEST_LIBC_SRCS))
@@ -248,7 +250,7 @@ $(B)/tests/guests/%.mft.o: $(B)/tests/guests/%.mft.c
 SOLO5_STYLE_BINS := $(patsubst tests/%.c,$(B)/tests/%.spt,\
 	$(wildcard tests/solo5-style/*.c))
 SOLO5_STYLE_CFLAGS := -std=c11 -O2 -g $(WARN) -nostdinc \
-	-isystem $(shell gcc -print-file-name=include) -Iinclude -ffreestanding \
+	-isystem $(GCC_INCLUDE) -Iinclude -ffreestanding \
 	-fstack-protector-strong -mstack-protector-guard=global
 
 $(B)/tests/solo5-style/%.o: tests/solo5-style/%.c include/solo5.h Makefile
