@@ -1,4 +1,4 @@
-# Benchmarks (issue 5): included by the top Makefile. `make bench` builds
+# Benchmarks: included by the top Makefile. `make bench` builds
 # everything plus the bench guests and baselines, then runs bench/run-all.
 # `make bench-build` only builds them (tests/bench.bats uses it).
 #

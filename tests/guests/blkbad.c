@@ -1,7 +1,7 @@
 /*
- * blkbad: checks that the seccomp policy confines block I/O (ABI.md §4:
- * pread64/pwrite64 only on the device's fd, count = its block size, offset
- * <= capacity - block size). Issues RAW system calls, bypassing the
+ * blkbad: checks that the seccomp policy confines block I/O (docs/abi.md
+ * §4.1: pread64/pwrite64 only on the device's fd, count = its block size,
+ * offset <= capacity - block size). Issues RAW system calls, bypassing the
  * bindings' own checks. The argument picks the call:
  *
  *   good-write      pwrite64 of one block at offset 0 and one at the last

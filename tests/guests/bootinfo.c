@@ -1,6 +1,7 @@
 /*
- * bootinfo: checks the start-up contract of ABI.md §3 from inside the guest,
- * by reading the boot information block at 0x11000 (struct spt_boot_info).
+ * bootinfo: checks the start-up contract of docs/abi.md §3 from inside the
+ * guest, by reading the boot information block at 0x11000 (struct
+ * spt_boot_info).
  *
  * Usage: bootinfo MB [ARGS...] -- MB is the guest memory the tender was told
  * to give (--mem). The guest prints

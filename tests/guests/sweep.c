@@ -1,6 +1,6 @@
 /*
- * sweep: checks the seccomp policy (ABI.md §4) one raw system call at a
- * time, bypassing the bindings. The manifest (sweep.json) declares one block
+ * sweep: checks the seccomp policy (docs/abi.md §4) one raw system call at
+ * a time, bypassing the bindings. The manifest (sweep.json) declares one block
  * device "storage" and one net device "service", so that the device rules
  * are in the filter; both must be attached.
  *

@@ -1,5 +1,5 @@
 /*
- * tls: checks the guest-side TLS API (ABI.md §5, x86_64 variant II).
+ * tls: checks the guest-side TLS API (docs/abi.md §5.4, x86_64 variant II).
  *
  * Two TLS areas of solo5_tls_size() bytes are carved out of the heap (64-byte
  * aligned) and set up with solo5_tls_init(); the thread pointer of each comes
