@@ -2,8 +2,8 @@
 # Broken guest ELF files: nabla-pack refuses each one with exit status 1 (not
 # a crash), exactly one line on stderr naming the problem, and no output or
 # temporary file. Every broken file is made here, in the test, from a good
-# guest by tests/tools/mutate.py. Also runs the truncation and
-# random-corruption unit test (tests/unit/elf_test.c).
+# guest by tests/tools/mutate.py. The truncation and random-corruption unit
+# test (tests/unit/elf_test.c) runs from unit.bats.
 
 load helpers
 
@@ -316,37 +316,4 @@ refused() {
 @test "manifest entry of unknown device type 7" {
     broken entry1-type-7 "$GOOD_DEV"
     refused "manifest entry 1 \('storage'\) has unknown type 0x7"
-}
-
-# --- truncation and corruption (C, under ASan/UBSan) ---------------------------
-
-# elf_test PART: runs tests/unit/elf_test on hello.spt, part PART only.
-elf_test() {
-    local t=$NABLA_BUILD/tests/unit/elf_test
-    [[ -x $t ]] || fail "no $t (run 'make $t')"
-    run "$t" "$HELLO_SPT" "$@"
-    assert_success
-    refute_output --partial "not ok"
-    refute_output --partial "runtime error"
-    assert_output --partial "# all"
-}
-
-@test "unit: the good hello.spt loads and is valid (elf_test, ASan/UBSan)" {
-    elf_test whole
-}
-
-@test "unit: every truncation of hello.spt is refused with one line (elf_test, ASan/UBSan)" {
-    elf_test truncate
-}
-
-@test "unit: 20000 random corruptions of hello.spt, no crash, accepted ones valid (elf_test, ASan/UBSan)" {
-    elf_test corrupt
-}
-
-@test "unit: 2000 corrupted guests that load are packed or refused cleanly (elf_test, ASan/UBSan)" {
-    elf_test pack
-}
-
-@test "unit: symbols of a guest with tables at odd offsets, no undefined behaviour (elf_test, ASan/UBSan)" {
-    elf_test symbols
 }
