@@ -25,16 +25,8 @@ broken() {
 refused() {
     local regex=$1
     shift
-    local out=$BATS_TEST_TMPDIR/out
-    run -1 --separate-stderr "$PACK" -o "$out" "$@" "$BATS_TEST_TMPDIR/broken.spt"
-    assert_one_stderr_line
-    assert_regex "$stderr" '^nabla-pack: '
+    pack_fails "$regex" "$@" "$BATS_TEST_TMPDIR/broken.spt"
     assert_regex "$stderr" "broken\.spt: "
-    assert_regex "$stderr" "$regex"
-    assert_equal "$output" ""
-    [[ ! -e $out ]] || fail "output file $out was created"
-    local leftovers=("$out".*)
-    [[ ! -e ${leftovers[0]} ]] || fail "temporary file left: ${leftovers[*]}"
 }
 
 # --- controls ------------------------------------------------------------------

@@ -102,3 +102,39 @@ assert_one_stderr_line() {
         return 1
     fi
 }
+
+# fails_one_line REGEX COMMAND [ARGS...]: COMMAND exits with status 1 and
+# exactly one line on stderr, which matches REGEX. Runs it with
+# `run --separate-stderr`: $output is its stdout, $stderr its stderr.
+fails_one_line() {
+    local regex=$1
+    shift
+    run -1 --separate-stderr "$@"
+    assert_one_stderr_line
+    assert_regex "$stderr" "$regex"
+}
+
+# pack_fails REGEX [nabla-pack args...]: nabla-pack -o OUT ARGS fails
+# properly: exit status 1, one line on stderr that starts with "nabla-pack: "
+# and matches REGEX, nothing on stdout, and no output or temporary file.
+pack_fails() {
+    local regex=$1
+    shift
+    local out=$BATS_TEST_TMPDIR/out
+    fails_one_line "$regex" "$PACK" -o "$out" "$@"
+    assert_regex "$stderr" '^nabla-pack: '
+    assert_equal "$output" ""
+    [[ ! -e $out ]] || fail "output file $out was created"
+    local leftovers=("$out".*)
+    [[ ! -e ${leftovers[0]} ]] || fail "temporary file left: ${leftovers[*]}"
+}
+
+# runs_hello FILE WORD: the packed hello example FILE, run with WORD as its
+# argument, succeeds, greets and prints WORD.
+runs_hello() {
+    run "$1" --solo5:quiet "$2"
+    assert_success
+    assert_line "Hello, World"
+    assert_line "$2"
+}
+
