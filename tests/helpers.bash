@@ -138,3 +138,29 @@ runs_hello() {
     assert_line "$2"
 }
 
+# --- network namespaces (net.bats, httpd.bats) --------------------------------
+
+# netns_add NAME: makes the network namespace NAME, sets NS=NAME and brings
+# its loopback up. If the namespace cannot be made, sets NETNS_ERROR to why
+# (for a skip) and returns 1.
+netns_add() {
+    local err
+    if ! err=$(ip netns add "$1" 2>&1); then
+        NETNS_ERROR="cannot make a network namespace: $err"
+        return 1
+    fi
+    NS=$1
+    in_ns ip link set lo up
+}
+
+# netns_del: deletes the network namespace $NS, if there is one.
+netns_del() {
+    if [[ -n ${NS-} ]]; then
+        ip netns del "$NS"
+    fi
+}
+
+# in_ns COMMAND [ARGS...]: runs COMMAND in the network namespace $NS.
+in_ns() {
+    ip netns exec "$NS" "$@"
+}

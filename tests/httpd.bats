@@ -48,27 +48,25 @@ setup_file() {
         echo "no $HTTPD (run 'make all' first)" >&2
         return 1
     fi
-    local ns=nabla-httpd-$$
-    if ! ip netns add "$ns" 2>"$BATS_FILE_TMPDIR/netns.err"; then
-        no_server "cannot make a network namespace: $(cat "$BATS_FILE_TMPDIR/netns.err")"
+    if ! netns_add "nabla-httpd-$$"; then
+        no_server "$NETNS_ERROR"
         return 0
     fi
-    export HTTPD_NS=$ns
-    ip netns exec "$ns" ip link set lo up
+    export NS
     local tap
     for tap in tap0 tap1; do
-        ip netns exec "$ns" ip tuntap add "$tap" mode tap
+        in_ns ip tuntap add "$tap" mode tap
         # No IPv6 chatter on the links.
-        ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$tap.disable_ipv6=1" || true
+        in_ns sysctl -qw "net.ipv6.conf.$tap.disable_ipv6=1" || true
     done
-    ip netns exec "$ns" ip addr add 10.0.0.1/24 dev tap0
-    ip netns exec "$ns" ip addr add 10.0.1.1/24 dev tap1
-    ip netns exec "$ns" ip link set tap0 up
-    ip netns exec "$ns" ip link set tap1 up
+    in_ns ip addr add 10.0.0.1/24 dev tap0
+    in_ns ip addr add 10.0.1.1/24 dev tap1
+    in_ns ip link set tap0 up
+    in_ns ip link set tap1 up
 
     # The packed defaults: --net:service=tap0 -- --ipv4=10.0.0.2/24.
     export HTTPD_LOG=$BATS_FILE_TMPDIR/httpd.log
-    ip netns exec "$ns" "$HTTPD" >"$HTTPD_LOG" 2>&1 3>&- &
+    ip netns exec "$NS" "$HTTPD" >"$HTTPD_LOG" 2>&1 3>&- &
     export HTTPD_PID=$!
     local i
     for ((i = 0; i < 50; i++)); do
@@ -108,13 +106,7 @@ teardown_file() {
         kill -KILL "$HTTPD_PID" 2>/dev/null || true
         wait "$HTTPD_PID" 2>/dev/null || true
     fi
-    if [[ -n ${HTTPD_NS-} ]]; then
-        ip netns del "$HTTPD_NS"
-    fi
-}
-
-in_ns() {
-    ip netns exec "$HTTPD_NS" "$@"
+    netns_del
 }
 
 # server_alive: the server is still running.
@@ -408,7 +400,7 @@ bad_arg() {
 @test "--ipv4 and --ipv4-gateway given: a second server on tap1 serves there" {
     local log=$BATS_TEST_TMPDIR/second.log
     # ip netns exec execs it: $! is the server itself.
-    ip netns exec "$HTTPD_NS" "$HTTPD" --net:service=tap1 -- \
+    ip netns exec "$NS" "$HTTPD" --net:service=tap1 -- \
         --ipv4=10.0.1.2/24 --ipv4-gateway=10.0.1.1 >"$log" 2>&1 3>&- &
     SECOND_PID=$!
     local i

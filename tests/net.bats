@@ -18,23 +18,12 @@ setup() {
     command -v ip >/dev/null || skip "no ip command (iproute2)"
     command -v ping >/dev/null || skip "no ping (iputils-ping)"
     [[ -x $NETECHO ]] || fail "no $NETECHO (run 'make all' first)"
-    local ns=nabla-test-$$-$BATS_TEST_NUMBER
-    if ! ip netns add "$ns" 2>"$BATS_TEST_TMPDIR/netns.err"; then
-        skip "cannot make a network namespace: $(cat "$BATS_TEST_TMPDIR/netns.err")"
-    fi
-    NS=$ns
-    in_ns ip link set lo up
+    netns_add "nabla-test-$$-$BATS_TEST_NUMBER" || skip "$NETNS_ERROR"
 }
 
 teardown() {
     stop_app
-    if [[ -n $NS ]]; then
-        ip netns del "$NS"
-    fi
-}
-
-in_ns() {
-    ip netns exec "$NS" "$@"
+    netns_del
 }
 
 # add_tap NAME ADDRESS/PREFIX [MTU]: a tap in the namespace, host side
