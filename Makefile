@@ -275,6 +275,22 @@ $(B)/tests/unit/%: tests/unit/%.c $(UNIT_LIB_SRCS) tools/nabla-pack/*.h \
 		-Icommon $< $(UNIT_LIB_SRCS) $(B)/tools/nabla-pack/stub_blob.o \
 		$(PACK_LDLIBS) -o $@
 
+# The guest C library against glibc's (tests/unit/libc_test.c): libc/*.c
+# compiled as for guests, but for the host and with every function the test
+# compares renamed t_NAME; the test itself is an ordinary glibc program.
+LIBC_TEST_NAMES := snprintf vsnprintf strtol strtoul strtoll strtoull atoi \
+	atol abs labs errno strstr strrchr strchr strncmp memchr strnlen strspn \
+	strcspn strcasecmp strncasecmp isalnum isalpha isdigit isxdigit islower \
+	isupper isspace isprint ispunct iscntrl isgraph tolower toupper
+LIBC_TEST_OBJS := $(patsubst libc/%.c,$(B)/tests/unit/libc/%.o,\
+	$(GUEST_LIBC_SRCS))
+$(LIBC_TEST_OBJS): $(B)/tests/unit/libc/%.o: libc/%.c libc/include/*.h Makefile
+	@mkdir -p $(@D)
+	gcc -std=c11 -O2 $(WARN) -ffreestanding -fno-builtin $(GUEST_LIBC_INC) \
+		$(foreach n,$(LIBC_TEST_NAMES),-D$(n)=t_$(n)) -c $< -o $@
+$(B)/tests/unit/libc_test: tests/unit/libc_test.c $(LIBC_TEST_OBJS)
+	gcc -std=c11 -O1 -w $^ -o $@
+
 # The seccomp compiler checked against libseccomp (built for musl above): a
 # static musl program linking the stub's policy.c and bpf.c with libseccomp.
 FILTER_ORACLE := $(B)/tests/unit/filter_oracle

@@ -43,11 +43,7 @@ pack_blkcount() {
 # matching REGEX, and no sign of the guest on stdout (no bindings banner, no
 # output of blkcount or netecho).
 refuses() {
-    local regex=$1
-    shift
-    run -1 --separate-stderr "$@"
-    assert_one_stderr_line
-    assert_regex "$stderr" "$regex"
+    fails_one_line "$@"
     refute_output --partial "boot count"
     refute_output --partial "netecho:"
     refute_output --partial "nabla: solo5 bindings"
@@ -178,19 +174,16 @@ need_unshare() {
     local image=$PUBLIC_DIR/disk.img
     truncate -s 1M "$image"
     chmod 0600 "$image"
+    local denied="storage.*cannot open disk image.*disk.img.*reading and writing.*Permission denied"
     # No access at all.
-    run -1 --separate-stderr run_as_nobody "$BLKCOUNT"
-    assert_one_stderr_line
-    assert_regex "$stderr" "storage.*cannot open disk image.*disk.img.*reading and writing.*Permission denied"
+    fails_one_line "$denied" run_as_nobody "$BLKCOUNT"
     refute_output --partial "boot count"
     refute_output --partial "nabla: solo5 bindings"
     # Readable but not writable.
     chmod 0644 "$image"
     local before
     before=$(sha "$image")
-    run -1 --separate-stderr run_as_nobody "$BLKCOUNT"
-    assert_one_stderr_line
-    assert_regex "$stderr" "storage.*cannot open disk image.*disk.img.*reading and writing.*Permission denied"
+    fails_one_line "$denied" run_as_nobody "$BLKCOUNT"
     refute_output --partial "boot count"
     refute_output --partial "nabla: solo5 bindings"
     assert_equal "$(sha "$image")" "$before"
@@ -312,18 +305,14 @@ need_unshare() {
 # --- defaults at pack time ---------------------------------------------------
 
 @test "nabla-pack refuses a default for an undeclared device" {
-    run -1 --separate-stderr "$PACK" -o "$BATS_TEST_TMPDIR/out" \
-        "$BLKCOUNT_SPT" --block:nosuch=x
-    assert_one_stderr_line
-    assert_regex "$stderr" "not declared in manifest: 'nosuch'"
+    fails_one_line "not declared in manifest: 'nosuch'" \
+        "$PACK" -o "$BATS_TEST_TMPDIR/out" "$BLKCOUNT_SPT" --block:nosuch=x
     [[ ! -e $BATS_TEST_TMPDIR/out ]] || fail "nabla-pack wrote its output"
 }
 
 @test "nabla-pack refuses a default given twice" {
-    run -1 --separate-stderr "$PACK" -o "$BATS_TEST_TMPDIR/out" \
+    fails_one_line "'storage'.*twice" "$PACK" -o "$BATS_TEST_TMPDIR/out" \
         "$BLKCOUNT_SPT" --block:storage=a.img --block:storage=b.img
-    assert_one_stderr_line
-    assert_regex "$stderr" "'storage'.*twice"
     [[ ! -e $BATS_TEST_TMPDIR/out ]] || fail "nabla-pack wrote its output"
 }
 

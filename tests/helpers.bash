@@ -102,3 +102,65 @@ assert_one_stderr_line() {
         return 1
     fi
 }
+
+# fails_one_line REGEX COMMAND [ARGS...]: COMMAND exits with status 1 and
+# exactly one line on stderr, which matches REGEX. Runs it with
+# `run --separate-stderr`: $output is its stdout, $stderr its stderr.
+fails_one_line() {
+    local regex=$1
+    shift
+    run -1 --separate-stderr "$@"
+    assert_one_stderr_line
+    assert_regex "$stderr" "$regex"
+}
+
+# pack_fails REGEX [nabla-pack args...]: nabla-pack -o OUT ARGS fails
+# properly: exit status 1, one line on stderr that starts with "nabla-pack: "
+# and matches REGEX, nothing on stdout, and no output or temporary file.
+pack_fails() {
+    local regex=$1
+    shift
+    local out=$BATS_TEST_TMPDIR/out
+    fails_one_line "$regex" "$PACK" -o "$out" "$@"
+    assert_regex "$stderr" '^nabla-pack: '
+    assert_equal "$output" ""
+    [[ ! -e $out ]] || fail "output file $out was created"
+    local leftovers=("$out".*)
+    [[ ! -e ${leftovers[0]} ]] || fail "temporary file left: ${leftovers[*]}"
+}
+
+# runs_hello FILE WORD: the packed hello example FILE, run with WORD as its
+# argument, succeeds, greets and prints WORD.
+runs_hello() {
+    run "$1" --solo5:quiet "$2"
+    assert_success
+    assert_line "Hello, World"
+    assert_line "$2"
+}
+
+# --- network namespaces (net.bats, httpd.bats) --------------------------------
+
+# netns_add NAME: makes the network namespace NAME, sets NS=NAME and brings
+# its loopback up. If the namespace cannot be made, sets NETNS_ERROR to why
+# (for a skip) and returns 1.
+netns_add() {
+    local err
+    if ! err=$(ip netns add "$1" 2>&1); then
+        NETNS_ERROR="cannot make a network namespace: $err"
+        return 1
+    fi
+    NS=$1
+    in_ns ip link set lo up
+}
+
+# netns_del: deletes the network namespace $NS, if there is one.
+netns_del() {
+    if [[ -n ${NS-} ]]; then
+        ip netns del "$NS"
+    fi
+}
+
+# in_ns COMMAND [ARGS...]: runs COMMAND in the network namespace $NS.
+in_ns() {
+    ip netns exec "$NS" "$@"
+}

@@ -18,8 +18,8 @@
 # connection each). About a minute in all.
 #
 # Without /dev/net/tun, a network namespace, curl, wrk, ab (apache2-utils) or
-# python3, the tests of the server skip, saying which. The last test, of the
-# guest C library (libc/) against glibc, needs gcc only.
+# python3, the tests skip, saying which. The guest C library (libc/) is
+# tested against glibc by tests/unit/libc_test.c (run from unit.bats).
 
 load helpers
 
@@ -48,27 +48,25 @@ setup_file() {
         echo "no $HTTPD (run 'make all' first)" >&2
         return 1
     fi
-    local ns=nabla-httpd-$$
-    if ! ip netns add "$ns" 2>"$BATS_FILE_TMPDIR/netns.err"; then
-        no_server "cannot make a network namespace: $(cat "$BATS_FILE_TMPDIR/netns.err")"
+    if ! netns_add "nabla-httpd-$$"; then
+        no_server "$NETNS_ERROR"
         return 0
     fi
-    export HTTPD_NS=$ns
-    ip netns exec "$ns" ip link set lo up
+    export NS
     local tap
     for tap in tap0 tap1; do
-        ip netns exec "$ns" ip tuntap add "$tap" mode tap
+        in_ns ip tuntap add "$tap" mode tap
         # No IPv6 chatter on the links.
-        ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$tap.disable_ipv6=1" || true
+        in_ns sysctl -qw "net.ipv6.conf.$tap.disable_ipv6=1" || true
     done
-    ip netns exec "$ns" ip addr add 10.0.0.1/24 dev tap0
-    ip netns exec "$ns" ip addr add 10.0.1.1/24 dev tap1
-    ip netns exec "$ns" ip link set tap0 up
-    ip netns exec "$ns" ip link set tap1 up
+    in_ns ip addr add 10.0.0.1/24 dev tap0
+    in_ns ip addr add 10.0.1.1/24 dev tap1
+    in_ns ip link set tap0 up
+    in_ns ip link set tap1 up
 
     # The packed defaults: --net:service=tap0 -- --ipv4=10.0.0.2/24.
     export HTTPD_LOG=$BATS_FILE_TMPDIR/httpd.log
-    ip netns exec "$ns" "$HTTPD" >"$HTTPD_LOG" 2>&1 3>&- &
+    ip netns exec "$NS" "$HTTPD" >"$HTTPD_LOG" 2>&1 3>&- &
     export HTTPD_PID=$!
     local i
     for ((i = 0; i < 50; i++)); do
@@ -87,10 +85,10 @@ setup_file() {
     return 1
 }
 
-# Every test but the libc one needs the server.
+# Every test needs the server.
 setup() {
     SECOND_PID=
-    if [[ $BATS_TEST_DESCRIPTION != libc:* && -f $BATS_FILE_TMPDIR/no-server ]]; then
+    if [[ -f $BATS_FILE_TMPDIR/no-server ]]; then
         skip "$(cat "$BATS_FILE_TMPDIR/no-server")"
     fi
 }
@@ -108,13 +106,7 @@ teardown_file() {
         kill -KILL "$HTTPD_PID" 2>/dev/null || true
         wait "$HTTPD_PID" 2>/dev/null || true
     fi
-    if [[ -n ${HTTPD_NS-} ]]; then
-        ip netns del "$HTTPD_NS"
-    fi
-}
-
-in_ns() {
-    ip netns exec "$HTTPD_NS" "$@"
+    netns_del
 }
 
 # server_alive: the server is still running.
@@ -408,7 +400,7 @@ bad_arg() {
 @test "--ipv4 and --ipv4-gateway given: a second server on tap1 serves there" {
     local log=$BATS_TEST_TMPDIR/second.log
     # ip netns exec execs it: $! is the server itself.
-    ip netns exec "$HTTPD_NS" "$HTTPD" --net:service=tap1 -- \
+    ip netns exec "$NS" "$HTTPD" --net:service=tap1 -- \
         --ipv4=10.0.1.2/24 --ipv4-gateway=10.0.1.1 >"$log" 2>&1 3>&- &
     SECOND_PID=$!
     local i
@@ -421,161 +413,4 @@ bad_arg() {
     run -0 in_ns curl -sS -m 5 -o "$BATS_TEST_TMPDIR/page" -w '%{http_code}' http://10.0.1.2/
     assert_output 200
     cmp "$BATS_TEST_TMPDIR/page" "$SITE/index.html"
-}
-
-# The guest C library (libc/) compiled for the host with its functions
-# renamed (t_NAME), against glibc's. Needs gcc only.
-@test "libc: snprintf, strto*, string, strings and ctype functions agree with glibc" {
-    command -v gcc >/dev/null || skip "no gcc"
-    local d=$BATS_TEST_TMPDIR names renames=() n f
-    names="snprintf vsnprintf strtol strtoul strtoll strtoull atoi atol abs
-        labs errno strstr strrchr strchr strncmp memchr strnlen strspn strcspn
-        strcasecmp strncasecmp isalnum isalpha isdigit isxdigit islower
-        isupper isspace isprint ispunct iscntrl isgraph tolower toupper"
-    for n in $names; do
-        renames+=("-D$n=t_$n")
-    done
-    for f in "$REPO_ROOT"/libc/*.c; do
-        gcc -std=c11 -O2 -Wall -Wextra -Werror -ffreestanding -fno-builtin \
-            -nostdinc -isystem "$(gcc -print-file-name=include)" \
-            -I"$REPO_ROOT/libc/include" "${renames[@]}" -c "$f" \
-            -o "$d/$(basename "$f" .c).o"
-    done
-    cat >"$d/check.c" <<'EOF'
-#include <ctype.h>
-#include <errno.h>
-#include <limits.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <strings.h>
-
-int t_snprintf(char *b, size_t n, const char *f, ...);
-long t_strtol(const char *s, char **e, int b);
-unsigned long t_strtoul(const char *s, char **e, int b);
-long long t_strtoll(const char *s, char **e, int b);
-unsigned long long t_strtoull(const char *s, char **e, int b);
-char *t_strstr(const char *, const char *);
-char *t_strchr(const char *, int);
-char *t_strrchr(const char *, int);
-int t_strncmp(const char *, const char *, size_t);
-int t_strncasecmp(const char *, const char *, size_t);
-int t_strcasecmp(const char *, const char *);
-size_t t_strcspn(const char *, const char *);
-size_t t_strspn(const char *, const char *);
-size_t t_strnlen(const char *, size_t);
-void *t_memchr(const void *, int, size_t);
-int t_atoi(const char *);
-int t_isalnum(int), t_isalpha(int), t_isdigit(int), t_isxdigit(int),
-    t_islower(int), t_isupper(int), t_isspace(int), t_isprint(int),
-    t_ispunct(int), t_iscntrl(int), t_isgraph(int), t_tolower(int),
-    t_toupper(int);
-extern int t_errno;
-static int fails;
-
-#define FMT(...)                                                               \
-    do {                                                                       \
-        char a[256], b[256];                                                   \
-        int x = snprintf(a, sizeof a, __VA_ARGS__);                            \
-        int y = t_snprintf(b, sizeof b, __VA_ARGS__);                          \
-        if (x != y || strcmp(a, b)) {                                          \
-            printf("snprintf(%s): glibc [%s] %d, ours [%s] %d\n", #__VA_ARGS__, \
-                   a, x, b, y);                                                \
-            fails++;                                                           \
-        }                                                                      \
-    } while (0)
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            printf("failed: %s\n", #cond);                                     \
-            fails++;                                                           \
-        }                                                                      \
-    } while (0)
-#define STRTO(fn, type, pf)                                                    \
-    do {                                                                       \
-        char *e1, *e2;                                                         \
-        errno = 0;                                                             \
-        t_errno = 0;                                                           \
-        type a = fn(nums[i], &e1, bases[j]);                                   \
-        int er1 = errno;                                                       \
-        type b = t_##fn(nums[i], &e2, bases[j]);                               \
-        if (a != b || e1 != e2 || er1 != t_errno) {                            \
-            printf(#fn "(\"%s\", %d): glibc " pf " end %td errno %d, ours " pf \
-                   " end %td errno %d\n", nums[i], bases[j], a, e1 - nums[i],  \
-                   er1, b, e2 - nums[i], t_errno);                             \
-            fails++;                                                           \
-        }                                                                      \
-    } while (0)
-
-int main(void)
-{
-    FMT("%d|%i|%u|%x|%X|%o", -42, 7, 3000000000u, 0xbeef, 0xbeef, 8);
-    FMT("%5d|%-5d|%05d|%+d|% d|%.3d|%8.3d|%-8.3d|", 42, 42, -42, 5, 5, 7, -7, 7);
-    FMT("%ld|%lld|%lu|%llu|%zu|%jd|%td", LONG_MIN, LLONG_MIN, ULONG_MAX,
-        ULLONG_MAX, (size_t)123, (intmax_t)-5, (ptrdiff_t)-9);
-    FMT("%hhd|%hhu|%hd|%hu", 300, 300, 70000, 70000);
-    FMT("%s|%10s|%-10s|%.2s|%*s|%-*s|%.*s", "abc", "abc", "abc", "abc", 6, "x",
-        6, "y", 1, "zz");
-    FMT("%c|%3c|%-3c|%%|%p|%#x|%#o|%#X", 'a', 'b', 'c', (void *)0x1234, 255, 8,
-        255);
-    FMT("%.0d|%.0x|%#x|%#o|%02x|%010d|%-010d|%08.3d", 0, 0, 0, 0, 5, -123, -123,
-        45);
-    char small[5];
-    CHECK(t_snprintf(small, sizeof small, "%s", "hello world") == 11);
-    CHECK(strcmp(small, "hell") == 0);
-    CHECK(t_snprintf(NULL, 0, "%d", 12345) == 5);
-
-    static const char *const nums[] = {
-        "0", "42", "-42", "  +17x", "0x1f", "0X", "010", "0x", "  -0x10", "",
-        "z", "-1", "9223372036854775807", "9223372036854775808",
-        "-9223372036854775808", "-9223372036854775809",
-        "18446744073709551615", "18446744073709551616"};
-    static const int bases[] = {0, 10, 16, 8, 36, 2};
-    for (size_t i = 0; i < sizeof nums / sizeof *nums; i++) {
-        for (size_t j = 0; j < sizeof bases / sizeof *bases; j++) {
-            STRTO(strtol, long, "%ld");
-            STRTO(strtoul, unsigned long, "%lu");
-            STRTO(strtoll, long long, "%lld");
-            STRTO(strtoull, unsigned long long, "%llu");
-        }
-    }
-    CHECK(t_atoi(" -17abc") == -17 && t_atoi("x") == 0);
-
-    const char *h = "hello world";
-    CHECK(t_strstr(h, "o w") == h + 4 && t_strstr(h, "") == h &&
-          t_strstr(h, "xyz") == NULL);
-    CHECK(t_strchr(h, 'o') == h + 4 && t_strchr(h, 0) == h + 11 &&
-          t_strchr(h, 'q') == NULL);
-    CHECK(t_strrchr(h, 'o') == h + 7 && t_strrchr(h, 0) == h + 11 &&
-          t_strrchr(h, 'q') == NULL);
-    CHECK(t_memchr(h, 'w', 11) == h + 6 && t_memchr(h, 'w', 6) == NULL);
-    CHECK(t_strnlen(h, 5) == 5 && t_strnlen(h, 50) == 11);
-    CHECK(t_strncmp("abc", "abd", 2) == 0 && t_strncmp("abc", "abd", 3) < 0 &&
-          t_strncmp("b", "a", 1) > 0 && t_strncmp("ab", "ab", 10) == 0);
-    CHECK(t_strncasecmp("HeLLo", "hello", 5) == 0 &&
-          t_strcasecmp("Keep-Alive", "keep-alive") == 0 &&
-          t_strcasecmp("a", "B") < 0);
-    CHECK(t_strcspn("abc,d", ",") == 3 && t_strspn("aab", "a") == 2);
-    for (int c = -1; c < 256; c++) {
-        if (!!isalnum(c) != !!t_isalnum(c) || !!isalpha(c) != !!t_isalpha(c) ||
-            !!isdigit(c) != !!t_isdigit(c) ||
-            !!isxdigit(c) != !!t_isxdigit(c) ||
-            !!islower(c) != !!t_islower(c) || !!isupper(c) != !!t_isupper(c) ||
-            !!isspace(c) != !!t_isspace(c) || !!isprint(c) != !!t_isprint(c) ||
-            !!ispunct(c) != !!t_ispunct(c) || !!iscntrl(c) != !!t_iscntrl(c) ||
-            !!isgraph(c) != !!t_isgraph(c) || tolower(c) != t_tolower(c) ||
-            toupper(c) != t_toupper(c)) {
-            printf("ctype differs for %d\n", c);
-            fails++;
-        }
-    }
-    printf("%d differences\n", fails);
-    return fails != 0;
-}
-EOF
-    gcc -std=c11 -O1 -w "$d/check.c" "$d"/*.o -o "$d/check"
-    run -0 "$d/check"
-    assert_output "0 differences"
 }

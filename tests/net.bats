@@ -18,23 +18,12 @@ setup() {
     command -v ip >/dev/null || skip "no ip command (iproute2)"
     command -v ping >/dev/null || skip "no ping (iputils-ping)"
     [[ -x $NETECHO ]] || fail "no $NETECHO (run 'make all' first)"
-    local ns=nabla-test-$$-$BATS_TEST_NUMBER
-    if ! ip netns add "$ns" 2>"$BATS_TEST_TMPDIR/netns.err"; then
-        skip "cannot make a network namespace: $(cat "$BATS_TEST_TMPDIR/netns.err")"
-    fi
-    NS=$ns
-    in_ns ip link set lo up
+    netns_add "nabla-test-$$-$BATS_TEST_NUMBER" || skip "$NETNS_ERROR"
 }
 
 teardown() {
     stop_app
-    if [[ -n $NS ]]; then
-        ip netns del "$NS"
-    fi
-}
-
-in_ns() {
-    ip netns exec "$NS" "$@"
+    netns_del
 }
 
 # add_tap NAME ADDRESS/PREFIX [MTU]: a tap in the namespace, host side
@@ -99,72 +88,12 @@ ping_ok() {
     assert_output --regexp ", 0% packet loss"
 }
 
-# write_udp_echo: $BATS_TEST_TMPDIR/udpecho.py HOST COUNT SIZE... sends COUNT
-# UDP datagrams to HOST port 7, at most 16 in flight, and checks that every
-# one comes back byte-exact. Sizes: the SIZE arguments in turn, where "r"
-# means random from 8 to 1400 bytes. Each payload starts with its sequence
-# number (8 bytes) and is random after it. No retries: a lost or damaged
-# datagram fails the run.
-write_udp_echo() {
-    cat >"$BATS_TEST_TMPDIR/udpecho.py" <<'EOF'
-import os
-import random
-import socket
-import sys
-
-host, count, sizes = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-WINDOW = 16
-IP_MTU_DISCOVER, IP_PMTUDISC_DO = 10, 2
-
-rng = random.Random(os.urandom(16))
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
-# Never fragment: netecho does not reassemble.
-s.setsockopt(socket.IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO)
-s.connect((host, 7))
-s.settimeout(2.0)
-
-
-def payload(seq):
-    spec = sizes[seq % len(sizes)]
-    size = rng.randint(8, 1400) if spec == "r" else int(spec)
-    return seq.to_bytes(8, "big") + rng.randbytes(size - 8)
-
-
-pending = {}
-sent = echoed = 0
-while echoed < count:
-    while sent < count and len(pending) < WINDOW:
-        p = payload(sent)
-        pending[sent] = p
-        s.send(p)
-        sent += 1
-    try:
-        reply = s.recv(65536)
-    except socket.timeout:
-        print(f"timeout: {echoed} of {count} echoed, "
-              f"{len(pending)} outstanding (first: #{min(pending)}, "
-              f"{len(pending[min(pending)])} bytes)")
-        sys.exit(1)
-    seq = int.from_bytes(reply[:8], "big")
-    want = pending.pop(seq, None)
-    if want is None:
-        print(f"unexpected reply ({len(reply)} bytes, seq {seq})")
-        sys.exit(1)
-    if reply != want:
-        print(f"datagram #{seq}: sent {len(want)} bytes, "
-              f"got {len(reply)} bytes back, different")
-        sys.exit(1)
-    echoed += 1
-print(f"{echoed} datagrams echoed byte-exact")
-EOF
-}
-
-# udp_echo_ok HOST COUNT SIZE...: see write_udp_echo.
+# udp_echo_ok HOST COUNT SIZE...: tests/tools/udpecho.py HOST COUNT SIZE...
+# in the namespace: COUNT UDP datagrams to HOST port 7 all come back
+# byte-exact.
 udp_echo_ok() {
     local count=$2
-    write_udp_echo
-    run -0 in_ns python3 "$BATS_TEST_TMPDIR/udpecho.py" "$@"
+    run -0 in_ns python3 "$REPO_ROOT/tests/tools/udpecho.py" "$@"
     assert_output "$count datagrams echoed byte-exact"
 }
 
@@ -220,25 +149,7 @@ udp_echo_ok() {
 
 @test "--net:service=@FD: a tap opened by the caller works" {
     add_tap tap0 10.0.0.1/24
-    cat >"$BATS_TEST_TMPDIR/withtap.py" <<'EOF'
-# withtap.py APP [ARGS...]: opens tap0, then execs APP --net:service=@FD ARGS
-# with that fd inherited.
-import fcntl
-import os
-import struct
-import sys
-
-TUNSETIFF = 0x400454CA
-IFF_TAP, IFF_NO_PI = 0x0002, 0x1000
-
-fd = os.open("/dev/net/tun", os.O_RDWR)
-fcntl.ioctl(fd, TUNSETIFF, struct.pack("16sH", b"tap0", IFF_TAP | IFF_NO_PI))
-os.set_inheritable(fd, True)
-print(f"withtap: tap0 on fd {fd}", flush=True)
-app = sys.argv[1]
-os.execv(app, [app, f"--net:service=@{fd}"] + sys.argv[2:])
-EOF
-    start_app 1 python3 "$BATS_TEST_TMPDIR/withtap.py" "$NETECHO"
+    start_app 1 python3 "$REPO_ROOT/tests/tools/withtap.py" "$NETECHO"
     run -0 grep -m1 '^withtap: tap0 on fd ' "$LOG"
     local fd=${output##* }
     ((fd > 2)) || fail "the tap got fd $fd"

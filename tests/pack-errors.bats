@@ -10,22 +10,6 @@ json_manifest() {
         "${2:-solo5.manifest}" "${3:-1}" "$1"
 }
 
-# pack_fails REGEX [nabla-pack args...]: runs nabla-pack -o OUT ARGS and
-# checks that it fails properly, with a message matching REGEX.
-pack_fails() {
-    local regex=$1
-    shift
-    local out=$BATS_TEST_TMPDIR/out
-    run -1 --separate-stderr "$PACK" -o "$out" "$@"
-    assert_one_stderr_line
-    assert_regex "$stderr" "$regex"
-    assert_regex "$stderr" '^nabla-pack: '
-    assert_equal "$output" ""
-    [[ ! -e $out ]] || fail "output file $out was created"
-    local leftovers=("$out".*)
-    [[ ! -e ${leftovers[0]} ]] || fail "temporary file left: ${leftovers[*]}"
-}
-
 # Writes a manifest file in the test's directory and prints its path.
 write_json() {
     local path=$BATS_TEST_TMPDIR/$1

@@ -13,9 +13,7 @@ setup() {
 stub_refuses() {
     local regex=$1
     shift
-    run -1 --separate-stderr "$HELLO_PACKED" "$@"
-    assert_one_stderr_line
-    assert_regex "$stderr" "$regex"
+    fails_one_line "$regex" "$HELLO_PACKED" "$@"
     refute_output --partial "Hello"
     refute_output --partial "nabla: solo5 bindings"
 }

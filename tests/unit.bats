@@ -1,5 +1,15 @@
 #!/usr/bin/env bats
-# C unit tests, built with AddressSanitizer + UBSan by `make check`.
+# The C unit tests (tests/unit/), one test per program or part. `make check`
+# builds them all first (the Makefile's UNIT_TESTS); to run this file alone,
+# build them with e.g. `make build/tests/unit/elf_test`.
+#
+#   manifest_test  manifest reader, checker and C generator (ASan/UBSan)
+#   elf_test       guest ELF validator against truncated and corrupted
+#                  copies of hello.spt, one test per part (ASan/UBSan)
+#   libc_test      the guest C library (libc/) against glibc
+#
+# (filter_oracle, our BPF compiler against libseccomp, is run by
+# sandbox.bats.)
 
 load helpers
 
@@ -8,4 +18,48 @@ load helpers
     assert_success
     assert_output --partial "# all"
     refute_output --partial "not ok"
+}
+
+# --- truncation and corruption of guest ELF files (C, under ASan/UBSan) -------
+
+# elf_test PART: runs tests/unit/elf_test on hello.spt, part PART only.
+elf_test() {
+    local t=$NABLA_BUILD/tests/unit/elf_test
+    [[ -x $t ]] || fail "no $t (run 'make $t')"
+    run "$t" "$HELLO_SPT" "$@"
+    assert_success
+    refute_output --partial "not ok"
+    refute_output --partial "runtime error"
+    assert_output --partial "# all"
+}
+
+@test "unit: the good hello.spt loads and is valid (elf_test, ASan/UBSan)" {
+    elf_test whole
+}
+
+@test "unit: every truncation of hello.spt is refused with one line (elf_test, ASan/UBSan)" {
+    elf_test truncate
+}
+
+@test "unit: 20000 random corruptions of hello.spt, no crash, accepted ones valid (elf_test, ASan/UBSan)" {
+    elf_test corrupt
+}
+
+@test "unit: 2000 corrupted guests that load are packed or refused cleanly (elf_test, ASan/UBSan)" {
+    elf_test pack
+}
+
+@test "unit: symbols of a guest with tables at odd offsets, no undefined behaviour (elf_test, ASan/UBSan)" {
+    elf_test symbols
+}
+
+# --- the guest C library --------------------------------------------------------
+
+# libc/*.c compiled for the host with its functions renamed (t_NAME), against
+# glibc's; see the Makefile's LIBC_TEST_NAMES.
+@test "libc: snprintf, strto*, string, strings and ctype functions agree with glibc" {
+    local t=$NABLA_BUILD/tests/unit/libc_test
+    [[ -x $t ]] || fail "no $t (run 'make $t')"
+    run -0 "$t"
+    assert_output "0 differences"
 }
