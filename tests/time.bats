@@ -3,7 +3,7 @@
 
 load helpers
 
-@test "yielding for 1000 ms takes 1.0 to 1.5 s, inside and outside the guest" {
+@test "yielding for 1000 ms takes 1.0 to 1.5 s inside the guest, under 3 s seen from the host" {
     pack_guest sleep
     local t0 t1
     t0=$(date +%s%N)
@@ -15,8 +15,10 @@ load helpers
     inside=$(output_field elapsed)
     assert_in_range "elapsed ns printed by the guest" "$inside" \
         1000000000 1500000000
+    # From the host, process start and exit come on top: on a loaded
+    # machine (CI, two cores) that alone has taken half a second.
     assert_in_range "elapsed ns measured by the host" "$((t1 - t0))" \
-        1000000000 1500000000
+        1000000000 3000000000
 }
 
 @test "the monotonic clock never goes back" {
