@@ -33,14 +33,6 @@ setup() {
         pkg-config --define-variable=prefix="$INST")
 }
 
-# runs_hello APP: the packed APP greets and prints its argument.
-runs_hello() {
-    run "$1" --solo5:quiet installed
-    assert_success
-    assert_line "Hello, World"
-    assert_line "installed"
-}
-
 @test "make install puts every file in place under DESTDIR/PREFIX" {
     local f
     for f in bin/nabla-pack bin/nabla-cc lib/nabla/nabla-stub \
@@ -102,7 +94,7 @@ runs_hello() {
     refute_output --partial "$REPO_ROOT"
     run "$INST/bin/nabla-pack" -q -o "$PROJ/hello" "$PROJ/hello.spt"
     assert_success
-    runs_hello "$PROJ/hello"
+    runs_hello "$PROJ/hello" installed
 }
 
 @test "a third-party Makefile that includes the installed nabla.mk builds and packs hello" {
@@ -121,7 +113,7 @@ runs_hello() {
     refute_output --partial "$REPO_ROOT"
     assert_output --partial "$INST/bin/nabla-pack"
     assert_output --partial "-Wl,-T,$INST/lib/nabla/guest.ld"
-    runs_hello "$PROJ/hello"
+    runs_hello "$PROJ/hello" installed
 }
 
 @test "nabla-cc --manifest=manifest.json compiles and links hello in one step" {
@@ -132,7 +124,7 @@ runs_hello() {
     assert_output ""
     run "$INST/bin/nabla-pack" -q -o hello hello.spt
     assert_success
-    runs_hello "$PROJ/hello"
+    runs_hello "$PROJ/hello" installed
     # The guest keeps its DWARF: its own source file is named.
     run readelf --debug-dump=info hello
     assert_output --partial "hello.c"
@@ -151,7 +143,7 @@ runs_hello() {
     assert_output --partial "/nonexistent/solo5/"
     run "$INST/bin/nabla-pack" -q -o hello hello.spt
     assert_success
-    runs_hello "$PROJ/hello"
+    runs_hello "$PROJ/hello" installed
 }
 
 @test "nabla-cc adds the same flags as pkg-config; refuses --manifest with -c and a bad manifest" {
