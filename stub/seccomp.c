@@ -27,9 +27,13 @@ static const struct policy *build_policy(const struct seccomp_policy *pol)
     return &policy;
 }
 
-size_t seccomp_compile(const struct seccomp_policy *pol,
-                       struct sock_filter *buf, size_t max)
+size_t seccomp_compile(const struct seccomp_policy *pol)
 {
+    struct sock_filter *buf = (struct sock_filter *)NABLA_EXIT_FILTER_BASE;
+    size_t max = (SPT_GUEST_MIN_BASE - NABLA_EXIT_FILTER_BASE) /
+                 sizeof(struct sock_filter);
+    if (max > BPF_MAXINSNS)
+        max = BPF_MAXINSNS;
     size_t n = bpf_compile(build_policy(pol), buf, max);
     if (n == 0)
         stub_die("seccomp policy too large for one BPF program");
@@ -42,6 +46,10 @@ void seccomp_print_policy(const struct seccomp_policy *pol)
 
     policy_describe(build_policy(pol), 0, text, sizeof(text));
     fputs(text, stdout);
+    /* The exact length of the program the guest would get; bench/ reads it
+     * to give its sandboxed baseline a filter of the same length. */
+    printf("BPF program: %zu instructions\n", seccomp_compile(pol));
+    fputs(policy_confinement, stdout);
 }
 
 void seccomp_no_new_privs(void)

@@ -79,10 +79,10 @@ struct seccomp_policy {
     int timerfd;
     const struct mft *mft; /* the filled-in manifest: device fds and sizes */
 };
-/* Compiles the guest's policy into buf (max instructions); returns the
- * number of instructions. */
-size_t seccomp_compile(const struct seccomp_policy *policy,
-                       struct sock_filter *buf, size_t max);
+/* Compiles the guest's policy into guest memory at NABLA_EXIT_FILTER_BASE,
+ * where it survives the stub's unmapping; returns the number of
+ * instructions. */
+size_t seccomp_compile(const struct seccomp_policy *policy);
 void seccomp_no_new_privs(void);
 /* The exact policy in words, with this run's fds and sizes, on stdout. */
 void seccomp_print_policy(const struct seccomp_policy *policy);
