@@ -1,0 +1,40 @@
+/*
+ * Baseline for start-up, the floor of any self-sandboxing process: a static
+ * musl program that sets no_new_privs, loads a seccomp filter of N BPF
+ * instructions (argv[1]: the length of the packed app's own program, from
+ * APP --print-policy), then prints one line. The filter is N - 1 no-op
+ * jumps and "allow", so that it does not kill the program's own calls; what
+ * the kernel does at load time (checking, translating and caching the
+ * program) depends on its length.
+ */
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+    static struct sock_filter filter[BPF_MAXINSNS];
+    long n = argc == 2 ? strtol(argv[1], NULL, 10) : 0;
+
+    if (n < 1 || n > BPF_MAXINSNS) {
+        fprintf(stderr, "usage: sandboxed N (1 <= N <= %d)\n", BPF_MAXINSNS);
+        return 2;
+    }
+    for (long i = 0; i < n - 1; i++)
+        filter[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 0, 0, 0);
+    filter[n - 1] =
+        (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+    struct sock_fprog prog = {.len = (unsigned short)n, .filter = filter};
+
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+        syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) {
+        perror("sandboxed");
+        return 1;
+    }
+    puts("Hello, World");
+    return 0;
+}
