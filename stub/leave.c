@@ -56,8 +56,8 @@ void leave_stub(const struct nabla_payload *p, uint64_t mem_size,
 {
     struct nabla_exit_plan *plan =
         (struct nabla_exit_plan *)NABLA_EXIT_PLAN_BASE;
-    struct sock_filter *filter = (struct sock_filter *)NABLA_EXIT_FILTER_BASE;
-    size_t n = seccomp_compile(policy);
+    struct sock_filter *filter;
+    size_t n = seccomp_compile(policy, &filter);
     uint64_t stack = mem_size - 8;
 
     seccomp_no_new_privs();

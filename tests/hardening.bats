@@ -169,6 +169,25 @@ capability bounding set left as it is: it only limits what execve can grant, and
     done
 }
 
+@test "the filter lies in guest memory: after the exit plan, or at 0x18000 when too long for its page" {
+    command -v strace >/dev/null || skip "no strace"
+    # hello's 66 instructions fit after the 448-byte plan at 0x10000.
+    run strace -e trace=seccomp -o /dev/stdout \
+        "$NABLA_BUILD/examples/hello/hello" --solo5:quiet
+    assert_line --regexp '^seccomp\(SECCOMP_SET_MODE_FILTER, 0, \{len=66, filter=0x101c0\}\) += 0$'
+    # 63 block devices: far more than the 456 that fit there.
+    pack_guest blk63
+    local args=() n
+    for n in $(seq 1 63); do
+        truncate -s 4K "$BATS_TEST_TMPDIR/d$n.img"
+        args+=("--block:d$n=$BATS_TEST_TMPDIR/d$n.img")
+    done
+    run strace -e trace=seccomp -o /dev/stdout "$BATS_TEST_TMPDIR/blk63" \
+        "${args[@]}"
+    assert_line --regexp '^seccomp\(SECCOMP_SET_MODE_FILTER, 0, \{len=[0-9]{4}, filter=0x18000\}\) += 0$'
+    assert_line "63 devices ok"
+}
+
 @test "nabla-pack inspect names the same policy with the run-time values named" {
     run "$PACK" inspect "$NABLA_BUILD/examples/netecho/netecho"
     assert_success
