@@ -11,8 +11,8 @@
 #   $(B)/bench/baseline/netecho  examples/netecho/netecho.c as a Linux
 #                                program over bench/baseline/solo5_host.c
 
-BENCH_GUESTS := big64 sleep4m blkbench
-BENCH_BASELINES := hello sandboxed sleep4m blkbench udpping netecho
+BENCH_GUESTS := big64 sleep4m blkbench stamp
+BENCH_BASELINES := hello sandboxed entrytime sleep4m blkbench udpping netecho
 BENCH_BINS := $(foreach g,$(BENCH_GUESTS),$(B)/bench/$(g)) \
 	$(foreach b,$(BENCH_BASELINES),$(B)/bench/baseline/$(b))
 

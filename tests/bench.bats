@@ -76,6 +76,26 @@ assert_row() {
     assert_output --regexp "median of [0-9]+ rounds of [0-9]+ runs each"
 }
 
+@test "bench/start-entry --quick: exec to the guest's first instruction vs the sandboxed floor's" {
+    run_bench start-entry
+    assert_row start-entry us INFO
+    assert_output --regexp "median of [0-9]+ rounds of [0-9]+ runs each"
+}
+
+@test "bench/baseline/entrytime: the time from exec to a program's printed stamp" {
+    local entry=$NABLA_BUILD/bench/baseline/entrytime
+    run "$entry" 5 "$NABLA_BUILD/bench/stamp" --solo5:quiet
+    assert_success
+    assert_output --regexp "^median $NUM min $NUM$"
+    # A time after the execve, not before it (no performance check).
+    local med=${output#median }
+    med=${med%% *}
+    awk -v m="$med" 'BEGIN { exit !(m > 0) }' || fail "median $med us"
+    # A program that prints no time is an error, not a number.
+    run "$entry" 1 "$NABLA_BUILD/bench/baseline/hello"
+    assert_failure 1
+}
+
 @test "bench/start-64m --quick: 64 MiB guest vs the sandboxed floor, start to exit" {
     run_bench start-64m
     assert_row start-64m us
@@ -117,6 +137,7 @@ assert_row() {
         assert_line --regexp "^$b +\| .* \| (PASS|FAIL|SKIP) +\| "
     done
     assert_line --regexp "^start-plain +\| .* \| INFO +\| "
+    assert_line --regexp "^start-entry +\| .* \| INFO +\| "
     refute_output --partial ERROR
     assert_line --regexp '^stub size: '
     assert_line --regexp '^stub syscalls: '

@@ -2,7 +2,9 @@
  * Baseline for start-up, the floor of any self-sandboxing process: a static
  * musl program that sets no_new_privs, loads a seccomp filter of N BPF
  * instructions (argv[1]: the length of the packed app's own program, from
- * APP --print-policy), then prints one line. The filter is N - 1 no-op
+ * APP --print-policy), then prints one line. With "stamp" after N, the line
+ * is the CLOCK_MONOTONIC time in nanoseconds taken right after the filter
+ * is in place (for bench/baseline/entrytime.c). The filter is N - 1 no-op
  * jumps and "allow", so that it does not kill the program's own calls; what
  * the kernel does at load time (checking, translating and caching the
  * program) depends on its length.
@@ -11,17 +13,21 @@
 #include <linux/seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 int main(int argc, char **argv)
 {
     static struct sock_filter filter[BPF_MAXINSNS];
-    long n = argc == 2 ? strtol(argv[1], NULL, 10) : 0;
+    long n = argc >= 2 ? strtol(argv[1], NULL, 10) : 0;
+    int stamp = argc == 3 && strcmp(argv[2], "stamp") == 0;
 
-    if (n < 1 || n > BPF_MAXINSNS) {
-        fprintf(stderr, "usage: sandboxed N (1 <= N <= %d)\n", BPF_MAXINSNS);
+    if (n < 1 || n > BPF_MAXINSNS || argc > 2 + stamp) {
+        fprintf(stderr, "usage: sandboxed N [stamp] (1 <= N <= %d)\n",
+                BPF_MAXINSNS);
         return 2;
     }
     for (long i = 0; i < n - 1; i++)
@@ -34,6 +40,12 @@ int main(int argc, char **argv)
         syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) {
         perror("sandboxed");
         return 1;
+    }
+    if (stamp) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        printf("%lld\n", ts.tv_sec * 1000000000LL + ts.tv_nsec);
+        return 0;
     }
     puts("Hello, World");
     return 0;
