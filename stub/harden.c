@@ -1,8 +1,8 @@
 /*
  * Hardening before the guest runs: refuse set-uid/set-gid execution, close
  * every file descriptor the stub was not given for a device, and drop every
- * capability once the devices are open, so that a guest started by root has
- * no more power than one started by anyone else.
+ * capability the process holds once the devices are open, so that a guest
+ * started by root has no more power than one started by anyone else.
  */
 #include <errno.h>
 #include <linux/capability.h>
