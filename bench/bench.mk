@@ -6,11 +6,13 @@
 #                                bench/guests/NAME.json (else manifest.json)
 #   $(B)/bench/NAME              that guest packed (BENCH_PACK_FLAGS_NAME)
 #   $(B)/bench/baseline/NAME     static musl baseline bench/baseline/NAME.c
+#                                (sandboxed: the start-up floor, no_new_privs
+#                                and a filter of a given length)
 #   $(B)/bench/baseline/netecho  examples/netecho/netecho.c as a Linux
 #                                program over bench/baseline/solo5_host.c
 
-BENCH_GUESTS := big64 sleep4m blkbench
-BENCH_BASELINES := hello sleep4m blkbench udpping netecho
+BENCH_GUESTS := big64 sleep4m blkbench stamp
+BENCH_BASELINES := hello sandboxed entrytime sleep4m blkbench udpping netecho
 BENCH_BINS := $(foreach g,$(BENCH_GUESTS),$(B)/bench/$(g)) \
 	$(foreach b,$(BENCH_BASELINES),$(B)/bench/baseline/$(b))
 
@@ -45,6 +47,12 @@ BENCH_MUSL_CFLAGS := -std=c11 -O2 $(WARN) -D_GNU_SOURCE -static
 $(B)/bench/baseline/%: bench/baseline/%.c
 	@mkdir -p $(@D)
 	musl-gcc $(BENCH_MUSL_CFLAGS) $< -o $@
+
+# linux/filter.h and linux/seccomp.h: the kernel headers the stub uses.
+$(B)/bench/baseline/sandboxed: bench/baseline/sandboxed.c | $(LIBSECCOMP)
+	@mkdir -p $(@D)
+	musl-gcc $(BENCH_MUSL_CFLAGS) -isystem $(DEPS)/kernel-headers/include \
+		$< -o $@
 
 # netecho's own source, compiled with the guests' flags (same code), linked
 # with the host shim instead of the bindings and the stub.

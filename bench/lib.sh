@@ -115,6 +115,16 @@ print("%.1f" % (value * 1e6))
 PY
 }
 
+# filter_length APP [OPTION...]: the length in BPF instructions of the
+# seccomp program APP's guest gets (APP --print-policy).
+filter_length() {
+    local n
+    n=$("$@" --print-policy |
+        sed -n 's/^BPF program: \([0-9][0-9]*\) instructions$/\1/p')
+    [[ -n $n ]] || die "$1 --print-policy gave no BPF program length"
+    printf '%s\n' "$n"
+}
+
 # quote_cmd WORD...: one command line for hyperfine -N (shell words).
 quote_cmd() {
     local w out=

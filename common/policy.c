@@ -183,3 +183,10 @@ size_t policy_describe(const struct policy *p, int symbolic, char *buf,
     }
     return n;
 }
+
+const char policy_confinement[] =
+    "before the filter: no_new_privs set; effective, permitted, inheritable "
+    "and ambient capabilities emptied\n"
+    "capability bounding set left as it is: it only limits what execve can "
+    "grant, and under this filter there is no execve (nor anything to gain "
+    "from one under no_new_privs)\n";

@@ -77,4 +77,8 @@ void policy_add_devices(struct policy *p, const struct mft *mft);
 size_t policy_describe(const struct policy *p, int symbolic, char *buf,
                        size_t size);
 
+/* What else confines the guest, in words, one line per item, each ending in
+ * a newline: printed after the policy by --print-policy and inspect. */
+extern const char policy_confinement[];
+
 #endif

@@ -56,12 +56,8 @@ void leave_stub(const struct nabla_payload *p, uint64_t mem_size,
 {
     struct nabla_exit_plan *plan =
         (struct nabla_exit_plan *)NABLA_EXIT_PLAN_BASE;
-    struct sock_filter *filter = (struct sock_filter *)NABLA_EXIT_FILTER_BASE;
-    size_t max = (SPT_GUEST_MIN_BASE - NABLA_EXIT_FILTER_BASE) /
-                 sizeof(struct sock_filter);
-    if (max > BPF_MAXINSNS)
-        max = BPF_MAXINSNS;
-    size_t n = seccomp_compile(policy, filter, max);
+    struct sock_filter *filter;
+    size_t n = seccomp_compile(policy, &filter);
     uint64_t stack = mem_size - 8;
 
     seccomp_no_new_privs();

@@ -125,7 +125,7 @@ void options_parse(struct stub_config *cfg, const struct nabla_payload *p,
     /* No guest arguments on the command line: use the packed defaults.
      * Each takes at least two bytes of the command line (a character and a
      * space), so more than this could never fit. */
-    static const char *defaults[SPT_CMDLINE_SIZE / 2];
+    static const char *defaults[SPT_CMDLINE_SIZE / 2] STUB_COLD_BSS;
     if (p->args_count > SPT_CMDLINE_SIZE / 2)
         stub_die("damaged executable: %u default arguments", p->args_count);
     for (uint32_t k = 0; k < p->args_count; k++)

@@ -16,7 +16,7 @@
 #include "bpf.h"
 #include "stub.h"
 
-static struct policy policy;
+static struct policy policy STUB_COLD_BSS;
 
 /* The rules for this guest: the base calls, then its devices'. */
 static const struct policy *build_policy(const struct seccomp_policy *pol)
@@ -28,20 +28,41 @@ static const struct policy *build_policy(const struct seccomp_policy *pol)
 }
 
 size_t seccomp_compile(const struct seccomp_policy *pol,
-                       struct sock_filter *buf, size_t max)
+                       struct sock_filter **filter)
 {
-    size_t n = bpf_compile(build_policy(pol), buf, max);
+    const struct policy *rules = build_policy(pol);
+    /* Right after the exit plan when it fits (any guest with a few
+     * devices): the plan's page is written anyway, and every page touched
+     * for the first time costs a fault. */
+    struct sock_filter *buf =
+        (struct sock_filter *)(NABLA_EXIT_PLAN_BASE +
+                               sizeof(struct nabla_exit_plan));
+    size_t n = bpf_compile(rules, buf,
+                           (SPT_PAGE_SIZE - sizeof(struct nabla_exit_plan)) /
+                               sizeof(struct sock_filter));
+    if (n == 0) {
+        size_t max = (SPT_GUEST_MIN_BASE - NABLA_EXIT_FILTER_BASE) /
+                     sizeof(struct sock_filter);
+        buf = (struct sock_filter *)NABLA_EXIT_FILTER_BASE;
+        n = bpf_compile(rules, buf, max < BPF_MAXINSNS ? max : BPF_MAXINSNS);
+    }
     if (n == 0)
         stub_die("seccomp policy too large for one BPF program");
+    *filter = buf;
     return n;
 }
 
 void seccomp_print_policy(const struct seccomp_policy *pol)
 {
-    static char text[64 * 1024];
+    static char text[64 * 1024] STUB_COLD_BSS;
 
     policy_describe(build_policy(pol), 0, text, sizeof(text));
     fputs(text, stdout);
+    /* The exact length of the program the guest would get; bench/ reads it
+     * to give its sandboxed baseline a filter of the same length. */
+    struct sock_filter *filter;
+    printf("BPF program: %zu instructions\n", seccomp_compile(pol, &filter));
+    fputs(policy_confinement, stdout);
 }
 
 void seccomp_no_new_privs(void)

@@ -23,6 +23,15 @@ void stub_die(const char *fmt, ...)
 void stub_die_errno(const char *fmt, ...)
     __attribute__((noreturn, format(printf, 1, 2)));
 
+/*
+ * For large static buffers of which start-up touches little or nothing: the
+ * x86-64 linker script places .lbss after .bss, so libc's small globals stay
+ * in the data page execve has already faulted in instead of a page or two
+ * of their own beyond these buffers (every first touch of a page costs a
+ * fault).
+ */
+#define STUB_COLD_BSS __attribute__((section(".lbss")))
+
 /* payload.c: what nabla-pack baked into this executable, checked. */
 const struct nabla_payload *payload_find(void);
 
@@ -79,10 +88,11 @@ struct seccomp_policy {
     int timerfd;
     const struct mft *mft; /* the filled-in manifest: device fds and sizes */
 };
-/* Compiles the guest's policy into buf (max instructions); returns the
- * number of instructions. */
+/* Compiles the guest's policy into guest memory, where it survives the
+ * stub's unmapping: after the exit plan, or at NABLA_EXIT_FILTER_BASE when
+ * it does not fit there. Sets *filter; returns the number of instructions. */
 size_t seccomp_compile(const struct seccomp_policy *policy,
-                       struct sock_filter *buf, size_t max);
+                       struct sock_filter **filter);
 void seccomp_no_new_privs(void);
 /* The exact policy in words, with this run's fds and sizes, on stdout. */
 void seccomp_print_policy(const struct seccomp_policy *policy);

@@ -38,20 +38,65 @@ run_bench() {
     assert_equal "${#lines[@]}" 1
 }
 
-# assert_row NAME UNIT: the one line of $output is NAME's row with numbers in
-# UNIT for the baseline and nabla, a numeric ratio, and PASS or FAIL.
+# assert_row NAME UNIT [RESULTS]: the one line of $output is NAME's row with
+# numbers in UNIT for the baseline and nabla, a numeric ratio, and one of
+# RESULTS (an alternation, default PASS|FAIL).
 assert_row() {
-    local re="^$1 \| $NUM $2 \| $NUM $2 \| $NUM \| [^|]+ \| (PASS|FAIL) \| [^|]*$"
+    local re="^$1 \| $NUM $2 \| $NUM $2 \| $NUM \| [^|]+ \| (${3:-PASS|FAIL}) \| [^|]*$"
     assert_output --regexp "$re"
 }
 
-@test "bench/start-hello --quick: packed hello vs static musl hello, start to exit" {
+@test "bench/start-hello --quick: packed hello vs the sandboxed floor, start to exit" {
     run_bench start-hello
     assert_row start-hello us
     assert_output --regexp "median of [0-9]+ rounds of [0-9]+ runs each"
+    # The baseline's filter is as long as the one hello's guest gets.
+    local n
+    n=$("$NABLA_BUILD/examples/hello/hello" --print-policy |
+        sed -n 's/^BPF program: \([0-9]*\) instructions$/\1/p')
+    assert_output --partial "no_new_privs + $n-instruction seccomp filter"
 }
 
-@test "bench/start-64m --quick: 64 MiB guest vs static musl hello, start to exit" {
+@test "bench/baseline/sandboxed: no_new_privs and a filter of exactly N instructions" {
+    command -v strace >/dev/null || skip "no strace"
+    local base=$NABLA_BUILD/bench/baseline/sandboxed
+    run strace -e trace=prctl,seccomp -o "$BATS_TEST_TMPDIR/trace" "$base" 66
+    assert_success
+    assert_output "Hello, World"
+    run cat "$BATS_TEST_TMPDIR/trace"
+    assert_line --regexp '^prctl\(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0\) += 0$'
+    assert_line --regexp '^seccomp\(SECCOMP_SET_MODE_FILTER, 0, \{len=66, filter=0x[0-9a-f]+\}\) = 0$'
+    run "$base"
+    assert_failure 2
+}
+
+@test "bench/start-plain --quick: packed hello vs plain static musl hello (context)" {
+    run_bench start-plain
+    assert_row start-plain us INFO
+    assert_output --regexp "median of [0-9]+ rounds of [0-9]+ runs each"
+}
+
+@test "bench/start-entry --quick: exec to the guest's first instruction vs the sandboxed floor's" {
+    run_bench start-entry
+    assert_row start-entry us INFO
+    assert_output --regexp "median of [0-9]+ rounds of [0-9]+ runs each"
+}
+
+@test "bench/baseline/entrytime: the time from exec to a program's printed stamp" {
+    local entry=$NABLA_BUILD/bench/baseline/entrytime
+    run "$entry" 5 "$NABLA_BUILD/bench/stamp" --solo5:quiet
+    assert_success
+    assert_output --regexp "^median $NUM min $NUM$"
+    # A time after the execve, not before it (no performance check).
+    local med=${output#median }
+    med=${med%% *}
+    awk -v m="$med" 'BEGIN { exit !(m > 0) }' || fail "median $med us"
+    # A program that prints no time is an error, not a number.
+    run "$entry" 1 "$NABLA_BUILD/bench/baseline/hello"
+    assert_failure 1
+}
+
+@test "bench/start-64m --quick: 64 MiB guest vs the sandboxed floor, start to exit" {
     run_bench start-64m
     assert_row start-64m us
     assert_output --regexp "big64/hello $NUM "
@@ -91,6 +136,8 @@ assert_row() {
     for b in start-hello start-64m pss block net; do
         assert_line --regexp "^$b +\| .* \| (PASS|FAIL|SKIP) +\| "
     done
+    assert_line --regexp "^start-plain +\| .* \| INFO +\| "
+    assert_line --regexp "^start-entry +\| .* \| INFO +\| "
     refute_output --partial ERROR
     assert_line --regexp '^stub size: '
     assert_line --regexp '^stub syscalls: '

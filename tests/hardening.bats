@@ -5,12 +5,14 @@
 load helpers
 
 # Starts a packed sleep guest (sleeping MS milliseconds) in the background
-# with the extra arguments given; sets GUEST_PID.
+# with the extra arguments given, under the command in SLEEPER_PREFIX (an
+# array, empty by default); sets GUEST_PID.
 start_sleeper() {
     local ms=$1
     shift
     pack_guest sleep
-    "$BATS_TEST_TMPDIR/sleep" "$@" -- "$ms" >"$BATS_TEST_TMPDIR/out" 2>&1 &
+    "${SLEEPER_PREFIX[@]}" "$BATS_TEST_TMPDIR/sleep" "$@" -- "$ms" \
+        >"$BATS_TEST_TMPDIR/out" 2>&1 &
     GUEST_PID=$!
     # The guest is running once the stub has unmapped itself.
     for _ in $(seq 100); do
@@ -31,7 +33,9 @@ teardown() {
     fi
 }
 
-@test "a guest started by root has no capabilities at all, and no_new_privs" {
+SLEEPER_PREFIX=()
+
+@test "a guest started by root has no capabilities, and no_new_privs" {
     [ "$(id -u)" -eq 0 ] || skip "needs root to start with capabilities"
     start_sleeper 2000
     run grep -E '^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):' \
@@ -39,10 +43,30 @@ teardown() {
     assert_output --partial "CapInh:	0000000000000000"
     assert_output --partial "CapPrm:	0000000000000000"
     assert_output --partial "CapEff:	0000000000000000"
-    assert_output --partial "CapBnd:	0000000000000000"
     assert_output --partial "CapAmb:	0000000000000000"
     assert_output --partial "NoNewPrivs:	1"
     assert_output --partial "Seccomp:	2"
+    # The bounding set is left as it was: it only limits what an execve
+    # could grant, and the filter allows no execve (see --print-policy).
+    local bnd
+    bnd=$(grep '^CapBnd:' /proc/self/status)
+    assert_output --partial "$bnd"
+}
+
+@test "ambient capabilities the guest was started with are gone too" {
+    [ "$(id -u)" -eq 0 ] || skip "needs root to raise ambient capabilities"
+    command -v setpriv >/dev/null || skip "no setpriv (util-linux)"
+    # CAP_NET_RAW (13) inheritable and ambient before the stub runs: one
+    # capset to zero must empty the ambient set as well.
+    SLEEPER_PREFIX=(setpriv --inh-caps +net_raw --ambient-caps +net_raw)
+    run "${SLEEPER_PREFIX[@]}" grep '^CapAmb:' /proc/self/status
+    assert_output "CapAmb:	0000000000002000"
+    start_sleeper 2000
+    run grep -E '^(CapInh|CapPrm|CapEff|CapAmb):' "/proc/$GUEST_PID/status"
+    assert_output "CapInh:	0000000000000000
+CapPrm:	0000000000000000
+CapEff:	0000000000000000
+CapAmb:	0000000000000000"
 }
 
 @test "a running guest's address space is guest memory and [vsyscall] only, never W+X" {
@@ -118,9 +142,50 @@ allow timerfd_settime (yield deadline) if fd == 4
 allow arch_prctl (TLS base) if code == ARCH_SET_FS
 allow pread64 (storage) if fd == 5 and count == 4096 and offset <= 1044480
 allow pwrite64 (storage) if fd == 5 and count == 4096 and offset <= 1044480
-kill the process on any other system call, on any other architecture and on x32 calls"
+kill the process on any other system call, on any other architecture and on x32 calls
+BPF program: 104 instructions
+before the filter: no_new_privs set; effective, permitted, inheritable and ambient capabilities emptied
+capability bounding set left as it is: it only limits what execve can grant, and under this filter there is no execve (nor anything to gain from one under no_new_privs)"
     # Nothing ran and nothing was written.
     assert_equal "$(tr -d '\0' <"$BATS_TEST_TMPDIR/disk.img" | wc -c)" 0
+}
+
+@test "--print-policy gives the length of the filter the guest really gets" {
+    command -v strace >/dev/null || skip "no strace"
+    truncate -s 1M "$BATS_TEST_TMPDIR/disk.img"
+    pack_file "$NABLA_BUILD/examples/blkcount/blkcount.spt" \
+        "$BATS_TEST_TMPDIR/blkcount"
+    local app=$BATS_TEST_TMPDIR/blkcount printed loaded
+    local disk=--block:storage=$BATS_TEST_TMPDIR/disk.img
+    for app in "$NABLA_BUILD/examples/hello/hello" "$app $disk"; do
+        # shellcheck disable=SC2086 # $app: the file and its options
+        printed=$($app --print-policy |
+            sed -n 's/^BPF program: \([0-9]*\) instructions$/\1/p')
+        # shellcheck disable=SC2086
+        loaded=$(strace -f -e trace=seccomp -o /dev/stdout $app |
+            sed -n 's/.*SECCOMP_SET_MODE_FILTER, 0, {len=\([0-9]*\),.*/\1/p')
+        [[ $printed =~ ^[0-9]+$ ]] || fail "$app: no length printed"
+        assert_equal "$printed" "$loaded"
+    done
+}
+
+@test "the filter lies in guest memory: after the exit plan, or at 0x18000 when too long for its page" {
+    command -v strace >/dev/null || skip "no strace"
+    # hello's 66 instructions fit after the 448-byte plan at 0x10000.
+    run strace -e trace=seccomp -o /dev/stdout \
+        "$NABLA_BUILD/examples/hello/hello" --solo5:quiet
+    assert_line --regexp '^seccomp\(SECCOMP_SET_MODE_FILTER, 0, \{len=66, filter=0x101c0\}\) += 0$'
+    # 63 block devices: far more than the 456 that fit there.
+    pack_guest blk63
+    local args=() n
+    for n in $(seq 1 63); do
+        truncate -s 4K "$BATS_TEST_TMPDIR/d$n.img"
+        args+=("--block:d$n=$BATS_TEST_TMPDIR/d$n.img")
+    done
+    run strace -e trace=seccomp -o /dev/stdout "$BATS_TEST_TMPDIR/blk63" \
+        "${args[@]}"
+    assert_line --regexp '^seccomp\(SECCOMP_SET_MODE_FILTER, 0, \{len=[0-9]{4}, filter=0x18000\}\) += 0$'
+    assert_line "63 devices ok"
 }
 
 @test "nabla-pack inspect names the same policy with the run-time values named" {
@@ -130,5 +195,6 @@ kill the process on any other system call, on any other architecture and on x32 
     assert_output --partial "  allow write (service) if fd == the fd of 'service'"
     assert_output --partial "  allow write (console) if fd == 1"
     assert_output --partial "  kill the process on any other system call"
+    assert_output --partial "  capability bounding set left as it is: it only limits what execve can grant"
     refute_output --partial "pread64"
 }

@@ -120,6 +120,33 @@ static void json_string(const char *s)
     putchar('"');
 }
 
+/* A JSON array of the lines of text. */
+static void json_lines(const char *text)
+{
+    putchar('[');
+    for (const char *l = text; *l;) {
+        const char *e = strchr(l, '\n');
+        size_t n = e ? (size_t)(e - l) : strlen(l);
+        char line[512];
+        snprintf(line, sizeof(line), "%.*s", (int)n, l);
+        printf("%s", l == text ? "" : ", ");
+        json_string(line);
+        l += n + (e != NULL);
+    }
+    putchar(']');
+}
+
+/* The lines of text, each indented by two spaces. */
+static void print_indented(const char *text)
+{
+    for (const char *l = text; *l;) {
+        const char *e = strchr(l, '\n');
+        size_t n = e ? (size_t)(e - l) : strlen(l);
+        printf("  %.*s\n", (int)n, l);
+        l += n + (e != NULL);
+    }
+}
+
 static void print_text(const struct packed *pk, const char *policy)
 {
     const struct nabla_payload *p = pk->payload;
@@ -160,12 +187,8 @@ static void print_text(const struct packed *pk, const char *policy)
     printf("%s\nseccomp policy (fds and sizes are decided at run time; "
            "APP --print-policy shows them):\n",
            p->args_count ? "" : " (none)");
-    for (const char *l = policy; *l;) {
-        const char *e = strchr(l, '\n');
-        size_t n = e ? (size_t)(e - l) : strlen(l);
-        printf("  %.*s\n", (int)n, l);
-        l += n + (e != NULL);
-    }
+    print_indented(policy);
+    print_indented(policy_confinement);
 }
 
 static void print_json(const struct packed *pk, const char *policy)
@@ -210,19 +233,11 @@ static void print_json(const struct packed *pk, const char *policy)
         json_string(
             payload_string(pk->payload, p->args_offset, p->args_count, i));
     }
-    printf("],\n \"policy\": [");
-    int first = 1;
-    for (const char *l = policy; *l;) {
-        const char *e = strchr(l, '\n');
-        size_t n = e ? (size_t)(e - l) : strlen(l);
-        char line[512];
-        snprintf(line, sizeof(line), "%.*s", (int)n, l);
-        printf("%s", first ? "" : ", ");
-        json_string(line);
-        first = 0;
-        l += n + (e != NULL);
-    }
-    printf("]}\n");
+    printf("],\n \"policy\": ");
+    json_lines(policy);
+    printf(",\n \"confinement\": ");
+    json_lines(policy_confinement);
+    printf("}\n");
 }
 
 int cmd_inspect(int argc, char **argv)
