@@ -80,7 +80,7 @@ GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,linker/guest.ld \
 	-Wl,-z,max-page-size=0x1000 -Wl,--build-id=none -Wl,-z,noexecstack
 
 $(B)/bindings/%.o: bindings/%.c bindings/*.h libc/include/string.h include/solo5.h \
-		include/nabla/abi.h \
+		include/nabla/abi.h include/nabla/syscalls.h \
 		Makefile
 	@mkdir -p $(@D)
 	gcc $(BINDINGS_CFLAGS) -c $< -o $@
@@ -151,9 +151,9 @@ $(B)/host/common/%.o: common/%.c common/*.h include/nabla/*.h
 # The exit trampoline: position-independent code that nabla-pack copies into
 # the guest's text page (see include/nabla/packed.h).
 TRAMPOLINE := $(B)/stub/trampoline.bin
-$(B)/stub/trampoline.o: stub/trampoline.S
+$(B)/stub/trampoline.o: stub/trampoline.S include/nabla/syscalls.h
 	@mkdir -p $(@D)
-	gcc -c $< -o $@
+	gcc -Iinclude -c $< -o $@
 $(TRAMPOLINE): $(B)/stub/trampoline.o
 	objcopy -O binary --only-section=.text $< $@
 

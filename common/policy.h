@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "nabla/abi.h"
+#include "nabla/syscalls.h"
 
 #define POLICY_MAX_RULES (8 + 2 * MFT_MAX_ENTRIES)
 #define POLICY_MAX_CONDS 3
@@ -41,20 +42,21 @@ struct policy {
     struct policy_rule rules[POLICY_MAX_RULES];
 };
 
-/* x86_64 numbers of the calls the spt ABI allows (ABI.md §4). */
-#define POLICY_NR_READ 0
-#define POLICY_NR_WRITE 1
-#define POLICY_NR_PREAD64 17
-#define POLICY_NR_PWRITE64 18
-#define POLICY_NR_ARCH_PRCTL 158
-#define POLICY_NR_CLOCK_GETTIME 228
-#define POLICY_NR_EXIT_GROUP 231
-#define POLICY_NR_EPOLL_PWAIT 281
-#define POLICY_NR_TIMERFD_SETTIME 286
+/* The calls the spt ABI allows (ABI.md §4), by the names used here; the
+ * numbers are nabla/syscalls.h's, shared with the bindings. */
+#define POLICY_NR_READ NABLA_NR_READ
+#define POLICY_NR_WRITE NABLA_NR_WRITE
+#define POLICY_NR_PREAD64 NABLA_NR_PREAD64
+#define POLICY_NR_PWRITE64 NABLA_NR_PWRITE64
+#define POLICY_NR_ARCH_PRCTL NABLA_NR_ARCH_PRCTL
+#define POLICY_NR_CLOCK_GETTIME NABLA_NR_CLOCK_GETTIME
+#define POLICY_NR_EXIT_GROUP NABLA_NR_EXIT_GROUP
+#define POLICY_NR_EPOLL_PWAIT NABLA_NR_EPOLL_PWAIT
+#define POLICY_NR_TIMERFD_SETTIME NABLA_NR_TIMERFD_SETTIME
 
-#define POLICY_CLOCK_REALTIME 0
-#define POLICY_CLOCK_MONOTONIC 1
-#define POLICY_ARCH_SET_FS 0x1002
+#define POLICY_CLOCK_REALTIME NABLA_CLOCK_REALTIME
+#define POLICY_CLOCK_MONOTONIC NABLA_CLOCK_MONOTONIC
+#define POLICY_ARCH_SET_FS NABLA_ARCH_SET_FS
 
 /* Appends a rule; returns it so that conditions can be added, or NULL when
  * the policy is full. */
