@@ -28,6 +28,12 @@ enum abi_target {
 
 #define ABI_SPT_VERSION 2
 
+/*
+ * The PT_INTERP of every Solo5 guest: an interpreter that does not exist, so
+ * that running the bare guest ELF on the host fails at once (exit 127).
+ */
+#define SOLO5_INTERP "/nonexistent/solo5/"
+
 struct abi1_info {
     uint32_t abi_target;
     uint32_t abi_version;
