@@ -14,7 +14,18 @@
 #include "nabla/abi.h"
 #include "nabla/syscalls.h"
 
-#define POLICY_MAX_RULES (8 + 2 * MFT_MAX_ENTRIES)
+/*
+ * Room for everything the builder below can add: its base rules, 2 rules
+ * for each of at most 63 devices, and at most 3 conditions per rule (a
+ * block device's: fd, count, offset). policy.c asserts the per-device
+ * counts at build time. A rule or condition that does not fit anyway makes
+ * the policy invalid (policy_valid): bpf_compile then refuses it, so a
+ * filter never silently lacks a rule or a condition.
+ */
+#define POLICY_BASE_RULES 7
+#define POLICY_DEVICE_RULES 2
+#define POLICY_MAX_RULES                                                       \
+    (POLICY_BASE_RULES + POLICY_DEVICE_RULES * (MFT_MAX_ENTRIES - 1))
 #define POLICY_MAX_CONDS 3
 
 enum policy_op {
@@ -35,10 +46,12 @@ struct policy_rule {
     uint32_t device;  /* manifest index of the device, 0 for the base rules */
     unsigned ncond;
     struct policy_cond cond[POLICY_MAX_CONDS];
+    int overflow; /* a condition did not fit in cond[] */
 };
 
 struct policy {
     size_t nrules;
+    int overflow; /* a rule did not fit in rules[] */
     struct policy_rule rules[POLICY_MAX_RULES];
 };
 
@@ -59,16 +72,26 @@ struct policy {
 #define POLICY_ARCH_SET_FS NABLA_ARCH_SET_FS
 
 /* Appends a rule; returns it so that conditions can be added, or NULL when
- * the policy is full. */
+ * the policy is full (which makes it invalid). */
 struct policy_rule *policy_add(struct policy *p, int nr, const char *name,
                                const char *what);
-void policy_cond(struct policy_rule *r, unsigned arg, enum policy_op op,
-                 uint64_t value);
+/* Adds a condition to r; returns -1 when r is full (which makes r, and so
+ * the policy, invalid) or NULL, else 0. */
+int policy_cond(struct policy_rule *r, unsigned arg, enum policy_op op,
+                uint64_t value);
 
-/* The calls every guest may make (console, exit, clocks, yield, TLS). */
-void policy_add_base(struct policy *p, int epollfd, int timerfd);
-/* The calls for the attached devices of a filled-in manifest. */
-void policy_add_devices(struct policy *p, const struct mft *mft);
+/*
+ * 1 if every rule and condition the builder asked for is in p and every
+ * condition is well-formed; 0 if not: then p must not become a filter.
+ */
+int policy_valid(const struct policy *p);
+
+/* The calls every guest may make (console, exit, clocks, yield, TLS).
+ * Returns 0, or -1 if the policy is invalid (see policy_valid). */
+int policy_add_base(struct policy *p, int epollfd, int timerfd);
+/* The calls for the attached devices of a filled-in manifest. Returns 0,
+ * or -1 if the policy is invalid (see policy_valid). */
+int policy_add_devices(struct policy *p, const struct mft *mft);
 
 /*
  * Writes the policy in words, one line per rule, to buf (NUL-terminated,
