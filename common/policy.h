@@ -17,10 +17,11 @@
 /*
  * Room for everything the builder below can add: its base rules, 2 rules
  * for each of at most 63 devices, and at most 3 conditions per rule (a
- * block device's: fd, count, offset). policy.c asserts the per-device
- * counts at build time. A rule or condition that does not fit anyway makes
- * the policy invalid (policy_valid): bpf_compile then refuses it, so a
- * filter never silently lacks a rule or a condition.
+ * block device's: fd, count, offset; entry 0 of a manifest is no device).
+ * policy.c asserts the devices' counts at build time and checks the number
+ * of base rules whenever it adds them. A rule or condition that does not
+ * fit anyway makes the policy invalid (policy_valid): bpf_compile then
+ * refuses it, so a filter never silently lacks a rule or a condition.
  */
 #define POLICY_BASE_RULES 7
 #define POLICY_DEVICE_RULES 2
