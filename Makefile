@@ -93,7 +93,7 @@ APP_CFLAGS := -std=c11 -O2 -g $(WARN) $(DEPFLAGS) -Iinclude \
 GUEST_LDFLAGS := $(NABLA_GUEST_LDFLAGS) -Wl,-T,linker/guest.ld
 
 $(B)/bindings/%.o: bindings/%.c bindings/*.h libc/include/string.h include/solo5.h \
-		include/nabla/abi.h \
+		include/nabla/abi.h include/nabla/syscalls.h \
 		Makefile
 	@mkdir -p $(@D)
 	gcc $(BINDINGS_CFLAGS) -c $< -o $@
@@ -166,9 +166,9 @@ $(B)/host/common/%.o: common/%.c common/*.h include/nabla/*.h
 # The exit trampoline: position-independent code that nabla-pack copies into
 # the guest's text page (see include/nabla/packed.h).
 TRAMPOLINE := $(B)/stub/trampoline.bin
-$(B)/stub/trampoline.o: stub/trampoline.S
+$(B)/stub/trampoline.o: stub/trampoline.S include/nabla/syscalls.h
 	@mkdir -p $(@D)
-	gcc -c $< -o $@
+	gcc -Iinclude -c $< -o $@
 $(TRAMPOLINE): $(B)/stub/trampoline.o
 	objcopy -O binary --only-section=.text $< $@
 

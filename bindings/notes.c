@@ -14,4 +14,4 @@ const struct abi1_note nabla_abi1_note = {
 };
 
 __attribute__((section(".interp"), used)) const char nabla_interp[] =
-    "/nonexistent/solo5/";
+    SOLO5_INTERP;

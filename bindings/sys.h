@@ -13,19 +13,24 @@
 #error "nabla bindings: only x86_64 is supported for now"
 #endif
 
-#define SYS_read 0
-#define SYS_write 1
-#define SYS_pread64 17
-#define SYS_pwrite64 18
-#define SYS_arch_prctl 158
-#define SYS_clock_gettime 228
-#define SYS_exit_group 231
-#define SYS_epoll_pwait 281
-#define SYS_timerfd_settime 286
+#include "nabla/syscalls.h"
 
-#define CLOCK_REALTIME 0
-#define CLOCK_MONOTONIC 1
-#define ARCH_SET_FS 0x1002
+/* The spt ABI's calls (nabla/syscalls.h, the list the seccomp policy allows),
+ * by their Linux names. */
+#define SYS_read NABLA_NR_READ
+#define SYS_write NABLA_NR_WRITE
+#define SYS_pread64 NABLA_NR_PREAD64
+#define SYS_pwrite64 NABLA_NR_PWRITE64
+#define SYS_arch_prctl NABLA_NR_ARCH_PRCTL
+#define SYS_clock_gettime NABLA_NR_CLOCK_GETTIME
+#define SYS_exit_group NABLA_NR_EXIT_GROUP
+#define SYS_epoll_pwait NABLA_NR_EPOLL_PWAIT
+#define SYS_timerfd_settime NABLA_NR_TIMERFD_SETTIME
+
+#define CLOCK_REALTIME NABLA_CLOCK_REALTIME
+#define CLOCK_MONOTONIC NABLA_CLOCK_MONOTONIC
+#define ARCH_SET_FS NABLA_ARCH_SET_FS
+
 #define TFD_TIMER_ABSTIME 1
 #define EPOLLIN 0x001
 #define EAGAIN 11

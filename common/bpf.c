@@ -10,12 +10,14 @@
 #define DATA_ARG_LO(i) (16 + 8 * (i))
 #define DATA_ARG_HI(i) (16 + 8 * (i) + 4)
 
-#define FAIL_MAX 16
+/* emit_cond leaves at most this many jumps to its rule's failure exit. */
+#define FAIL_PER_COND 2
+#define FAIL_MAX (FAIL_PER_COND * POLICY_MAX_CONDS)
 
 struct program {
     struct sock_filter *insn;
     size_t n, max;
-    int overflow;
+    int overflow; /* out of room (insn, a jump, fixups): no program */
 };
 
 static size_t emit(struct program *p, unsigned short code, unsigned char jt,
@@ -50,13 +52,17 @@ struct fixups {
     size_t n;
 };
 
-static void fixup_add(struct fixups *f, size_t at, int is_jt)
+/* A jump left unpatched would skip a check: out of room fails the whole
+ * program instead. */
+static void fixup_add(struct program *p, struct fixups *f, size_t at, int is_jt)
 {
-    if (f->n < FAIL_MAX) {
-        f->at[f->n] = at;
-        f->is_jt[f->n] = is_jt;
-        f->n++;
+    if (f->n >= FAIL_MAX) {
+        p->overflow = 1;
+        return;
     }
+    f->at[f->n] = at;
+    f->is_jt[f->n] = is_jt;
+    f->n++;
 }
 
 static void fixup_here(struct program *p, struct fixups *f)
@@ -82,15 +88,15 @@ static void emit_cond(struct program *p, const struct policy_cond *c,
 
     emit_load(p, DATA_ARG_HI(c->arg));
     if (c->op == POLICY_EQ) {
-        fixup_add(fail, emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, hi), 0);
+        fixup_add(p, fail, emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, hi), 0);
         emit_load(p, DATA_ARG_LO(c->arg));
-        fixup_add(fail, emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, lo), 0);
+        fixup_add(p, fail, emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, lo), 0);
     } else {
         /* hi > HI: fail; hi < HI: pass (skip the low word); else low. */
-        fixup_add(fail, emit(p, BPF_JMP | BPF_JGT | BPF_K, 0, 0, hi), 1);
+        fixup_add(p, fail, emit(p, BPF_JMP | BPF_JGT | BPF_K, 0, 0, hi), 1);
         emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 2, hi);
         emit_load(p, DATA_ARG_LO(c->arg));
-        fixup_add(fail, emit(p, BPF_JMP | BPF_JGT | BPF_K, 0, 0, lo), 1);
+        fixup_add(p, fail, emit(p, BPF_JMP | BPF_JGT | BPF_K, 0, 0, lo), 1);
     }
 }
 
@@ -172,6 +178,10 @@ size_t bpf_compile(const struct policy *pol, struct sock_filter *out,
     struct program p = {.insn = out, .n = 0, .max = max, .overflow = 0};
     int nrs[POLICY_MAX_RULES];
     size_t leaf_ja[POLICY_MAX_RULES];
+
+    /* A policy that lost a rule or a condition must not become a filter. */
+    if (!policy_valid(pol))
+        return 0;
     size_t n = distinct_numbers(pol, nrs);
 
     emit_load(&p, DATA_ARCH);

@@ -9,7 +9,8 @@
 
 /*
  * Writes the program for p into out (room for max instructions). Returns the
- * number of instructions, or 0 if it does not fit.
+ * number of instructions, or 0 if it does not fit or p is not valid
+ * (policy_valid: a rule or a condition of it did not fit).
  *
  * Layout: check the architecture (x86_64 only), kill x32 and out-of-range
  * numbers, then one block per allowed system call number: its rules in

@@ -23,14 +23,22 @@ static int strings_ok(const struct nabla_payload *p, uint32_t off, uint32_t len,
 int payload_check(const struct nabla_payload *p, size_t size, char *why,
                   size_t whysz)
 {
-    if (size < sizeof(*p) ||
+    /* magic and version come first in every version of the format, so that
+     * a file packed by another nabla-pack is recognised as such. */
+    if (size < offsetof(struct nabla_payload, version) + sizeof(p->version) ||
         memcmp(p->magic, NABLA_PAYLOAD_MAGIC, sizeof(p->magic)) != 0) {
         snprintf(why, whysz, "bad payload magic");
         return -1;
     }
     if (p->version != NABLA_PAYLOAD_VERSION) {
-        snprintf(why, whysz, "payload version %u not supported (need %d)",
+        snprintf(why, whysz,
+                 "packed by another version of nabla-pack (payload format "
+                 "%u, not %d): pack the unikernel again",
                  p->version, NABLA_PAYLOAD_VERSION);
+        return -1;
+    }
+    if (size < sizeof(*p)) {
+        snprintf(why, whysz, "payload truncated");
         return -1;
     }
     if (!inside(size, p->mft_offset, p->mft_size) ||

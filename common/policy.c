@@ -6,30 +6,57 @@
 struct policy_rule *policy_add(struct policy *p, int nr, const char *name,
                                const char *what)
 {
-    if (p->nrules == POLICY_MAX_RULES)
+    if (p->nrules >= POLICY_MAX_RULES) {
+        p->overflow = 1;
         return NULL;
+    }
     struct policy_rule *r = &p->rules[p->nrules++];
     r->nr = nr;
     r->name = name;
     r->what = what;
     r->device = 0;
     r->ncond = 0;
+    r->overflow = 0;
     return r;
 }
 
-void policy_cond(struct policy_rule *r, unsigned arg, enum policy_op op,
-                 uint64_t value)
+int policy_cond(struct policy_rule *r, unsigned arg, enum policy_op op,
+                uint64_t value)
 {
-    if (r == NULL || r->ncond == POLICY_MAX_CONDS)
-        return;
+    if (r == NULL) /* policy_add failed and marked the policy */
+        return -1;
+    if (r->ncond >= POLICY_MAX_CONDS) {
+        /* Dropping it would allow more than asked: invalidate the rule. */
+        r->overflow = 1;
+        return -1;
+    }
     struct policy_cond *c = &r->cond[r->ncond++];
     c->arg = (uint8_t)arg;
     c->op = (uint8_t)op;
     c->value = value;
+    return 0;
 }
 
-void policy_add_base(struct policy *p, int epollfd, int timerfd)
+int policy_valid(const struct policy *p)
 {
+    if (p->overflow || p->nrules > POLICY_MAX_RULES)
+        return 0;
+    for (size_t i = 0; i < p->nrules; i++) {
+        const struct policy_rule *r = &p->rules[i];
+        if (r->overflow || r->ncond > POLICY_MAX_CONDS)
+            return 0;
+        for (unsigned k = 0; k < r->ncond; k++) {
+            const struct policy_cond *c = &r->cond[k];
+            if (c->arg > 5 || (c->op != POLICY_EQ && c->op != POLICY_LE))
+                return 0;
+        }
+    }
+    return 1;
+}
+
+int policy_add_base(struct policy *p, int epollfd, int timerfd)
+{
+    size_t first = p->nrules;
     struct policy_rule *r;
 
     r = policy_add(p, POLICY_NR_WRITE, "write", "console");
@@ -46,6 +73,10 @@ void policy_add_base(struct policy *p, int epollfd, int timerfd)
     policy_cond(r, 0, POLICY_EQ, (uint64_t)timerfd);
     r = policy_add(p, POLICY_NR_ARCH_PRCTL, "arch_prctl", "TLS base");
     policy_cond(r, 0, POLICY_EQ, POLICY_ARCH_SET_FS);
+    /* POLICY_MAX_RULES leaves room for this many base rules only. */
+    if (p->nrules - first > POLICY_BASE_RULES)
+        p->overflow = 1;
+    return policy_valid(p) ? 0 : -1;
 }
 
 static void add_block(struct policy *p, const struct mft_entry *e,
@@ -53,26 +84,36 @@ static void add_block(struct policy *p, const struct mft_entry *e,
 {
     uint64_t bs = e->u.block_basic.block_size;
     uint64_t last = e->u.block_basic.capacity - bs;
-    static const int nrs[2] = {POLICY_NR_PREAD64, POLICY_NR_PWRITE64};
-    static const char *const names[2] = {"pread64", "pwrite64"};
+    static const int nrs[] = {POLICY_NR_PREAD64, POLICY_NR_PWRITE64};
+    static const char *const names[] = {"pread64", "pwrite64"};
+    const struct policy_cond conds[] = {
+        {0, POLICY_EQ, (uint64_t)e->b.hostfd},
+        {2, POLICY_EQ, bs},
+        {3, POLICY_LE, last},
+    };
+    _Static_assert(sizeof(nrs) / sizeof(nrs[0]) <= POLICY_DEVICE_RULES,
+                   "a block device's rules must fit in POLICY_MAX_RULES");
+    _Static_assert(sizeof(conds) / sizeof(conds[0]) <= POLICY_MAX_CONDS,
+                   "a block rule's conditions must fit in struct policy_rule");
 
-    for (int i = 0; i < 2; i++) {
+    for (size_t i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++) {
         struct policy_rule *r = policy_add(p, nrs[i], names[i], e->name);
         if (r == NULL)
             return;
         r->device = index;
-        policy_cond(r, 0, POLICY_EQ, (uint64_t)e->b.hostfd);
-        policy_cond(r, 2, POLICY_EQ, bs);
-        policy_cond(r, 3, POLICY_LE, last);
+        for (size_t k = 0; k < sizeof(conds) / sizeof(conds[0]); k++)
+            policy_cond(r, conds[k].arg, conds[k].op, conds[k].value);
     }
 }
 
 static void add_net(struct policy *p, const struct mft_entry *e, uint32_t index)
 {
-    static const int nrs[2] = {POLICY_NR_READ, POLICY_NR_WRITE};
-    static const char *const names[2] = {"read", "write"};
+    static const int nrs[] = {POLICY_NR_READ, POLICY_NR_WRITE};
+    static const char *const names[] = {"read", "write"};
+    _Static_assert(sizeof(nrs) / sizeof(nrs[0]) <= POLICY_DEVICE_RULES,
+                   "a net device's rules must fit in POLICY_MAX_RULES");
 
-    for (int i = 0; i < 2; i++) {
+    for (size_t i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++) {
         struct policy_rule *r = policy_add(p, nrs[i], names[i], e->name);
         if (r == NULL)
             return;
@@ -81,7 +122,7 @@ static void add_net(struct policy *p, const struct mft_entry *e, uint32_t index)
     }
 }
 
-void policy_add_devices(struct policy *p, const struct mft *mft)
+int policy_add_devices(struct policy *p, const struct mft *mft)
 {
     for (uint32_t i = 1; i < mft->entries && i < MFT_MAX_ENTRIES; i++) {
         const struct mft_entry *e = &mft->e[i];
@@ -92,6 +133,7 @@ void policy_add_devices(struct policy *p, const struct mft *mft)
         else if (e->type == MFT_NET_BASIC)
             add_net(p, e, i);
     }
+    return policy_valid(p) ? 0 : -1;
 }
 
 static int is_block_call(int nr)

@@ -12,8 +12,21 @@
 #include <stdint.h>
 
 #include "nabla/abi.h"
+#include "nabla/syscalls.h"
 
-#define POLICY_MAX_RULES (8 + 2 * MFT_MAX_ENTRIES)
+/*
+ * Room for everything the builder below can add: its base rules, 2 rules
+ * for each of at most 63 devices, and at most 3 conditions per rule (a
+ * block device's: fd, count, offset; entry 0 of a manifest is no device).
+ * policy.c asserts the devices' counts at build time and checks the number
+ * of base rules whenever it adds them. A rule or condition that does not
+ * fit anyway makes the policy invalid (policy_valid): bpf_compile then
+ * refuses it, so a filter never silently lacks a rule or a condition.
+ */
+#define POLICY_BASE_RULES 7
+#define POLICY_DEVICE_RULES 2
+#define POLICY_MAX_RULES                                                       \
+    (POLICY_BASE_RULES + POLICY_DEVICE_RULES * (MFT_MAX_ENTRIES - 1))
 #define POLICY_MAX_CONDS 3
 
 enum policy_op {
@@ -34,39 +47,52 @@ struct policy_rule {
     uint32_t device;  /* manifest index of the device, 0 for the base rules */
     unsigned ncond;
     struct policy_cond cond[POLICY_MAX_CONDS];
+    int overflow; /* a condition did not fit in cond[] */
 };
 
 struct policy {
     size_t nrules;
+    int overflow; /* a rule did not fit in rules[] */
     struct policy_rule rules[POLICY_MAX_RULES];
 };
 
-/* x86_64 numbers of the calls the spt ABI allows (ABI.md §4). */
-#define POLICY_NR_READ 0
-#define POLICY_NR_WRITE 1
-#define POLICY_NR_PREAD64 17
-#define POLICY_NR_PWRITE64 18
-#define POLICY_NR_ARCH_PRCTL 158
-#define POLICY_NR_CLOCK_GETTIME 228
-#define POLICY_NR_EXIT_GROUP 231
-#define POLICY_NR_EPOLL_PWAIT 281
-#define POLICY_NR_TIMERFD_SETTIME 286
+/* The calls the spt ABI allows (ABI.md §4), by the names used here; the
+ * numbers are nabla/syscalls.h's, shared with the bindings. */
+#define POLICY_NR_READ NABLA_NR_READ
+#define POLICY_NR_WRITE NABLA_NR_WRITE
+#define POLICY_NR_PREAD64 NABLA_NR_PREAD64
+#define POLICY_NR_PWRITE64 NABLA_NR_PWRITE64
+#define POLICY_NR_ARCH_PRCTL NABLA_NR_ARCH_PRCTL
+#define POLICY_NR_CLOCK_GETTIME NABLA_NR_CLOCK_GETTIME
+#define POLICY_NR_EXIT_GROUP NABLA_NR_EXIT_GROUP
+#define POLICY_NR_EPOLL_PWAIT NABLA_NR_EPOLL_PWAIT
+#define POLICY_NR_TIMERFD_SETTIME NABLA_NR_TIMERFD_SETTIME
 
-#define POLICY_CLOCK_REALTIME 0
-#define POLICY_CLOCK_MONOTONIC 1
-#define POLICY_ARCH_SET_FS 0x1002
+#define POLICY_CLOCK_REALTIME NABLA_CLOCK_REALTIME
+#define POLICY_CLOCK_MONOTONIC NABLA_CLOCK_MONOTONIC
+#define POLICY_ARCH_SET_FS NABLA_ARCH_SET_FS
 
 /* Appends a rule; returns it so that conditions can be added, or NULL when
- * the policy is full. */
+ * the policy is full (which makes it invalid). */
 struct policy_rule *policy_add(struct policy *p, int nr, const char *name,
                                const char *what);
-void policy_cond(struct policy_rule *r, unsigned arg, enum policy_op op,
-                 uint64_t value);
+/* Adds a condition to r; returns -1 when r is full (which makes r, and so
+ * the policy, invalid) or NULL, else 0. */
+int policy_cond(struct policy_rule *r, unsigned arg, enum policy_op op,
+                uint64_t value);
 
-/* The calls every guest may make (console, exit, clocks, yield, TLS). */
-void policy_add_base(struct policy *p, int epollfd, int timerfd);
-/* The calls for the attached devices of a filled-in manifest. */
-void policy_add_devices(struct policy *p, const struct mft *mft);
+/*
+ * 1 if every rule and condition the builder asked for is in p and every
+ * condition is well-formed; 0 if not: then p must not become a filter.
+ */
+int policy_valid(const struct policy *p);
+
+/* The calls every guest may make (console, exit, clocks, yield, TLS).
+ * Returns 0, or -1 if the policy is invalid (see policy_valid). */
+int policy_add_base(struct policy *p, int epollfd, int timerfd);
+/* The calls for the attached devices of a filled-in manifest. Returns 0,
+ * or -1 if the policy is invalid (see policy_valid). */
+int policy_add_devices(struct policy *p, const struct mft *mft);
 
 /*
  * Writes the policy in words, one line per rule, to buf (NUL-terminated,

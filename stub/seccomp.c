@@ -22,8 +22,10 @@ static struct policy policy STUB_COLD_BSS;
 static const struct policy *build_policy(const struct seccomp_policy *pol)
 {
     policy.nrules = 0;
-    policy_add_base(&policy, pol->epollfd, pol->timerfd);
-    policy_add_devices(&policy, pol->mft);
+    if (policy_add_base(&policy, pol->epollfd, pol->timerfd) != 0 ||
+        policy_add_devices(&policy, pol->mft) != 0)
+        stub_die("seccomp policy: a rule or a condition does not fit "
+                 "(POLICY_MAX_RULES, POLICY_MAX_CONDS)");
     return &policy;
 }
 

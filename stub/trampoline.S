@@ -13,8 +13,7 @@
  * Any failure: write plan->errmsg to stderr and exit_group(1): the guest
  * never runs unconfined.
  */
-#define SYS_write 1
-#define SYS_exit_group 231
+#include "nabla/syscalls.h"
 
     .text
     .globl nabla_trampoline
@@ -33,12 +32,12 @@ nabla_trampoline:
     add $32, %r12
     test %rax, %rax
     jz 1b
-    mov $SYS_write, %eax
+    mov $NABLA_NR_WRITE, %eax
     mov $2, %edi
     mov 48(%rbx), %rsi
     mov 56(%rbx), %rdx
     syscall
-    mov $SYS_exit_group, %eax
+    mov $NABLA_NR_EXIT_GROUP, %eax
     mov $1, %edi
     syscall
 2:  mov 0(%rbx), %rax

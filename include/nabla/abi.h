@@ -28,6 +28,12 @@ enum abi_target {
 
 #define ABI_SPT_VERSION 2
 
+/*
+ * The PT_INTERP of every Solo5 guest: an interpreter that does not exist, so
+ * that running the bare guest ELF on the host fails at once (exit 127).
+ */
+#define SOLO5_INTERP "/nonexistent/solo5/"
+
 struct abi1_info {
     uint32_t abi_target;
     uint32_t abi_version;
@@ -157,6 +163,9 @@ _Static_assert(MFT1_DESC_SIZE(1) == 0x74, "MFT1 descriptor of one entry");
 _Static_assert(MFT1_DESC_SIZE(MFT_MAX_ENTRIES) == 6668, "MFT1 max size");
 _Static_assert(sizeof(struct solo5_note_header) == SOLO5_NOTE_HEADER_SIZE,
                "Solo5 note header");
+_Static_assert(offsetof(struct solo5_note_header, name) == 12,
+               "Solo5 note name");
+_Static_assert(MFT1_MFT_OFFSET == 24, "struct mft at offset 24 of MFT1");
 _Static_assert(sizeof(struct abi1_note) == SOLO5_NOTE_HEADER_SIZE + 16,
                "ABI1 note");
 _Static_assert(sizeof(struct spt_boot_info) == 40, "spt_boot_info layout");

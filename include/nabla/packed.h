@@ -20,7 +20,16 @@
 #define NABLA_PAYLOAD_HEADER_OFFSET 0x1000ull
 
 #define NABLA_PAYLOAD_MAGIC "NABLAPK\0"
-#define NABLA_PAYLOAD_VERSION 1
+/*
+ * The version of struct nabla_payload and of what follows it. Every change
+ * of the layout (a field added, removed, moved or resized; the meaning of a
+ * field) must bump it: the stub and nabla-pack refuse any other version, so
+ * a file packed by another nabla-pack fails with a message instead of being
+ * misread. The assertions after the struct catch a layout change made
+ * without updating them. Version 1 changed layout several times; 2 is the
+ * layout below.
+ */
+#define NABLA_PAYLOAD_VERSION 2
 
 #define NABLA_MAX_GUEST_SEGMENTS 16
 
@@ -45,7 +54,7 @@ struct nabla_payload {
     uint32_t mft_offset, mft_size;
     uint32_t options_offset, options_size, options_count; /* default options */
     uint32_t args_offset, args_size, args_count; /* default guest args */
-    uint32_t reserved0;
+    uint32_t reserved0, reserved2;               /* zero; no implicit padding */
     /* Guest address of the exit trampoline (see below), 0 if none. */
     uint64_t trampoline;
     /* The guest's PT_TLS, kept for tools (the host never sees it). */
@@ -58,6 +67,20 @@ struct nabla_payload {
      * every other PT_LOAD, in program header order: `nabla-pack verify`. */
     uint8_t checksum[32];
 };
+
+/* The layout of version NABLA_PAYLOAD_VERSION: changing it fails here first.
+ * Update these and bump the version together. */
+_Static_assert(offsetof(struct nabla_payload, version) == 8, "payload");
+_Static_assert(offsetof(struct nabla_payload, guest_entry) == 24, "payload");
+_Static_assert(offsetof(struct nabla_payload, mft_offset) == 48, "payload");
+_Static_assert(offsetof(struct nabla_payload, options_offset) == 56, "payload");
+_Static_assert(offsetof(struct nabla_payload, args_offset) == 68, "payload");
+_Static_assert(offsetof(struct nabla_payload, trampoline) == 88, "payload");
+_Static_assert(offsetof(struct nabla_payload, tls_vaddr) == 96, "payload");
+_Static_assert(offsetof(struct nabla_payload, segment_filesz) == 128,
+               "payload");
+_Static_assert(offsetof(struct nabla_payload, checksum) == 256, "payload");
+_Static_assert(sizeof(struct nabla_payload) == 288, "payload size");
 
 /*
  * The exit trampoline: a few bytes of position-independent code (see

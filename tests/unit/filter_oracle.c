@@ -17,6 +17,9 @@
  *      reading of ABI.md §4 (written here from the manifest, not from the
  *      policy), so that a wrong policy.c is caught too.
  *
+ * Then the limits: a rule or a condition that does not fit makes the policy
+ * invalid and bpf_compile refuses it, rather than dropping it.
+ *
  * Output is TAP; the exit status is non-zero on any failure.
  */
 #include <errno.h>
@@ -853,8 +856,12 @@ static void check_config(const struct config *c)
     char why[256];
 
     memset(&pol, 0, sizeof(pol));
-    policy_add_base(&pol, c->epollfd, c->timerfd);
-    policy_add_devices(&pol, c->mft);
+    int base = policy_add_base(&pol, c->epollfd, c->timerfd);
+    int devices = policy_add_devices(&pol, c->mft);
+    tap(base == 0 && devices == 0 && policy_valid(&pol),
+        "%s: the builder reports success and a valid policy of %zu rules "
+        "(room for %d)",
+        c->name, pol.nrules, POLICY_MAX_RULES);
 
     size_t n = bpf_compile(&pol, ours_buf, BPF_MAXINSNS);
     struct prog ours = {.insn = ours_buf, .len = n};
@@ -895,6 +902,75 @@ static void check_config(const struct config *c)
         printf("#   %s: %llu disagreements with ABI.md section 4\n", c->name,
                s.abi_disagree);
     free(ref.insn);
+}
+
+/* ---- limits: nothing is ever dropped silently --------------------------- */
+
+static void check_limits(void)
+{
+    static struct policy pol;
+    static struct sock_filter buf[BPF_MAXINSNS];
+    struct policy_rule *r;
+    int rc[POLICY_MAX_CONDS + 1];
+
+    /* One condition too many: refused, the rule and the policy invalid. */
+    memset(&pol, 0, sizeof(pol));
+    r = policy_add(&pol, POLICY_NR_PREAD64, "pread64", "storage");
+    for (unsigned k = 0; k <= POLICY_MAX_CONDS; k++)
+        rc[k] = policy_cond(r, k, POLICY_EQ, k);
+    int ok =
+        r != NULL && rc[POLICY_MAX_CONDS] == -1 && r->ncond == POLICY_MAX_CONDS;
+    for (unsigned k = 0; k < POLICY_MAX_CONDS; k++)
+        ok = ok && rc[k] == 0;
+    tap(ok && !policy_valid(&pol) && bpf_compile(&pol, buf, BPF_MAXINSNS) == 0,
+        "limits: condition %d of a rule is refused, the policy is invalid and "
+        "bpf_compile returns 0",
+        POLICY_MAX_CONDS + 1);
+
+    /* One rule too many: refused, the policy invalid. */
+    memset(&pol, 0, sizeof(pol));
+    ok = 1;
+    for (int i = 0; i < POLICY_MAX_RULES; i++)
+        ok = ok && policy_add(&pol, POLICY_NR_WRITE, "write", "x") != NULL;
+    int full_valid = policy_valid(&pol);
+    r = policy_add(&pol, POLICY_NR_READ, "read", "x");
+    tap(ok && full_valid && r == NULL &&
+            policy_cond(r, 0, POLICY_EQ, 0) == -1 && !policy_valid(&pol) &&
+            bpf_compile(&pol, buf, BPF_MAXINSNS) == 0,
+        "limits: rule %d is refused, the policy is invalid and bpf_compile "
+        "returns 0",
+        POLICY_MAX_RULES + 1);
+
+    /* The builder says so when its rules do not fit. */
+    memset(&pol, 0, sizeof(pol));
+    pol.nrules = POLICY_MAX_RULES - 1;
+    int base = policy_add_base(&pol, EPOLLFD, TIMERFD);
+    struct mft *m = new_mft();
+    add_net(m, 5);
+    memset(&pol, 0, sizeof(pol));
+    pol.nrules = POLICY_MAX_RULES - 1;
+    int devices = policy_add_devices(&pol, m);
+    free(m);
+    tap(base == -1 && devices == -1,
+        "limits: policy_add_base and policy_add_devices return -1 when "
+        "their rules do not fit");
+
+    /* Hand-made policies the compiler must refuse, not read past. */
+    memset(&pol, 0, sizeof(pol));
+    r = policy_add(&pol, POLICY_NR_WRITE, "write", "console");
+    r->ncond = POLICY_MAX_CONDS + 1;
+    size_t too_many = bpf_compile(&pol, buf, BPF_MAXINSNS);
+    r->ncond = 1;
+    r->cond[0] = (struct policy_cond){.arg = 6, .op = POLICY_EQ, .value = 1};
+    size_t bad_arg = bpf_compile(&pol, buf, BPF_MAXINSNS);
+    r->cond[0] = (struct policy_cond){.arg = 0, .op = 7, .value = 1};
+    size_t bad_op = bpf_compile(&pol, buf, BPF_MAXINSNS);
+    r->cond[0] = (struct policy_cond){.arg = 0, .op = POLICY_EQ, .value = 1};
+    size_t good = bpf_compile(&pol, buf, BPF_MAXINSNS);
+    tap(too_many == 0 && bad_arg == 0 && bad_op == 0 && good > 0,
+        "limits: bpf_compile refuses ncond > %d, argument 6 and an unknown "
+        "operator (and compiles the same rule when well-formed)",
+        POLICY_MAX_CONDS);
 }
 
 int main(void)
@@ -970,6 +1046,7 @@ int main(void)
         check_config(&configs[i]);
         free(configs[i].mft);
     }
+    check_limits();
 
     printf("1..%d\n", test_no);
     if (failed_tests == 0)

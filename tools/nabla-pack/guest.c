@@ -7,8 +7,6 @@
 
 #include "manifest.h"
 
-#define SOLO5_INTERP "/nonexistent/solo5/"
-
 const char *guest_abi_target_name(uint32_t t)
 {
     switch (t) {
