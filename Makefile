@@ -48,8 +48,8 @@ $(LIBSECCOMP): scripts/build-libseccomp | $(DEPS_STAMP) $(KERNEL_HEADERS)
 # --- stub: static musl executable at NABLA_STUB_BASE --------------------------
 # common/: what the stub and nabla-pack both compile (device options, the
 # seccomp policy and its compiler, the payload format).
-COMMON_SRCS := common/devopts.c common/policy.c common/bpf.c \
-	common/payload_format.c
+COMMON_SRCS := common/devopts.c common/device.c common/device_block.c \
+	common/device_net.c common/policy.c common/bpf.c common/payload_format.c
 STUB_SRCS := stub/main.c stub/options.c stub/payload.c stub/memory.c \
 	stub/block.c stub/net.c stub/seccomp.c stub/harden.c stub/leave.c \
 	$(COMMON_SRCS)
@@ -140,7 +140,8 @@ PACK_SRCS := tools/nabla-pack/main.c tools/nabla-pack/pack.c \
 	tools/nabla-pack/extract.c tools/nabla-pack/oci.c \
 	tools/nabla-pack/query.c \
 	tools/nabla-pack/elfimage.c tools/nabla-pack/merge.c \
-	tools/nabla-pack/sha256.c common/devopts.c common/policy.c \
+	tools/nabla-pack/sha256.c common/devopts.c common/device.c \
+	common/device_block.c common/device_net.c common/policy.c \
 	common/payload_format.c
 PACK_OBJS := $(patsubst %.c,$(B)/host/%.o,$(PACK_SRCS)) \
 	$(B)/tools/nabla-pack/stub_blob.o
@@ -294,13 +295,15 @@ $(B)/tests/unit/libc_test: tests/unit/libc_test.c $(LIBC_TEST_OBJS)
 # The seccomp compiler checked against libseccomp (built for musl above): a
 # static musl program linking the stub's policy.c and bpf.c with libseccomp.
 FILTER_ORACLE := $(B)/tests/unit/filter_oracle
-$(FILTER_ORACLE): tests/unit/filter_oracle.c common/policy.c common/bpf.c \
+FILTER_ORACLE_CODE := common/policy.c common/bpf.c common/device.c \
+	common/device_block.c common/device_net.c
+$(FILTER_ORACLE): tests/unit/filter_oracle.c $(FILTER_ORACLE_CODE) \
 		common/policy.h common/bpf.h include/nabla/abi.h $(LIBSECCOMP)
 	@mkdir -p $(@D)
 	musl-gcc -std=c11 -O2 -g $(WARN) -D_GNU_SOURCE -static -Iinclude -Icommon \
 		-isystem $(DEPS)/kernel-headers/include \
 		-isystem $(DEPS)/libseccomp/include \
-		tests/unit/filter_oracle.c common/policy.c common/bpf.c $(LIBSECCOMP) \
+		tests/unit/filter_oracle.c $(FILTER_ORACLE_CODE) $(LIBSECCOMP) \
 		-o $@
 UNIT_TESTS += $(if $(wildcard tests/unit/filter_oracle.c),$(FILTER_ORACLE))
 

@@ -1,47 +1,36 @@
 /* Syntax of device options, shared by the stub and nabla-pack. */
 #include "devopts.h"
 
+#include "device.h"
+
 #include <stdio.h>
 #include <string.h>
 
-static const struct {
-    const char *prefix;
-    uint32_t type;
-} kinds[DEVOPT_KINDS] = {
-    [DEVOPT_BLOCK] = {"--block:", MFT_BLOCK_BASIC},
-    [DEVOPT_BLOCK_SECTOR_SIZE] = {"--block-sector-size:", MFT_BLOCK_BASIC},
-    [DEVOPT_NET] = {"--net:", MFT_NET_BASIC},
-    [DEVOPT_NET_MAC] = {"--net-mac:", MFT_NET_BASIC},
-};
-
 const char *devopt_prefix(enum devopt_kind kind)
 {
-    return kinds[kind].prefix;
+    return device_option(kind, NULL)->prefix;
 }
 
 static const char *type_name(uint32_t type)
 {
-    return type == MFT_BLOCK_BASIC ? "BLOCK_BASIC"
-           : type == MFT_NET_BASIC ? "NET_BASIC"
-                                   : "reserved";
+    const struct device_type *t = device_type_of(type);
+    return t != NULL ? t->name : "reserved";
 }
 
 int devopt_split(const char *arg, struct devopt *out, char *err, size_t errsz)
 {
     for (int k = 0; k < DEVOPT_KINDS; k++) {
-        size_t plen = strlen(kinds[k].prefix);
-        if (strncmp(arg, kinds[k].prefix, plen) != 0)
+        const struct device_type *t;
+        const struct device_option *o = device_option((enum devopt_kind)k, &t);
+        size_t plen = strlen(o->prefix);
+        if (strncmp(arg, o->prefix, plen) != 0)
             continue;
         const char *name = arg + plen;
         const char *eq = strchr(name, '=');
         size_t nlen = eq ? (size_t)(eq - name) : 0;
         if (eq == NULL || nlen == 0 || eq[1] == '\0') {
             snprintf(err, errsz, "malformed option '%s': expected %sNAME=%s",
-                     arg, kinds[k].prefix,
-                     k == DEVOPT_BLOCK     ? "PATH"
-                     : k == DEVOPT_NET     ? "TAP|@FD"
-                     : k == DEVOPT_NET_MAC ? "HWADDR"
-                                           : "BYTES");
+                     arg, o->prefix, o->value);
             return -1;
         }
         if (nlen > MFT_NAME_MAX) {
@@ -52,7 +41,7 @@ int devopt_split(const char *arg, struct devopt *out, char *err, size_t errsz)
             return -1;
         }
         out->kind = (enum devopt_kind)k;
-        out->device_type = kinds[k].type;
+        out->device_type = t->mft_type;
         memcpy(out->name, name, nlen);
         out->name[nlen] = '\0';
         out->value = eq + 1;
@@ -72,13 +61,13 @@ int devopt_lookup(const struct mft *mft, const struct devopt *opt, char *err,
                      "device '%s' is declared as %s, not %s: %s "
                      "does not apply to it",
                      opt->name, type_name(mft->e[i].type),
-                     type_name(opt->device_type), kinds[opt->kind].prefix);
+                     type_name(opt->device_type), devopt_prefix(opt->kind));
             return -1;
         }
         return (int)i;
     }
     snprintf(err, errsz, "not declared in manifest: '%s' (in %s%s=...)",
-             opt->name, kinds[opt->kind].prefix, opt->name);
+             opt->name, devopt_prefix(opt->kind), opt->name);
     return -1;
 }
 

@@ -38,6 +38,16 @@ struct policy_cond {
     uint8_t arg; /* 0..5 */
     uint8_t op;  /* enum policy_op */
     uint64_t value;
+    /* Words for policy_describe, all optional: the argument's name ("fd";
+     * else "argN"), a name always printed instead of the value
+     * ("CLOCK_MONOTONIC"), and what a value decided at run time is, printed
+     * instead of it when describing symbolically: "the epoll fd", or for a
+     * device's rule meaning + " '" + the device's name + "'" + meaning_tail
+     * ("the capacity of 'disk' - its block size"). */
+    const char *arg_name;
+    const char *value_name;
+    const char *meaning;
+    const char *meaning_tail;
 };
 
 struct policy_rule {
@@ -80,6 +90,8 @@ struct policy_rule *policy_add(struct policy *p, int nr, const char *name,
  * the policy, invalid) or NULL, else 0. */
 int policy_cond(struct policy_rule *r, unsigned arg, enum policy_op op,
                 uint64_t value);
+/* The same for a condition with its words (struct policy_cond). */
+int policy_cond_add(struct policy_rule *r, const struct policy_cond *c);
 
 /*
  * 1 if every rule and condition the builder asked for is in p and every
@@ -90,8 +102,9 @@ int policy_valid(const struct policy *p);
 /* The calls every guest may make (console, exit, clocks, yield, TLS).
  * Returns 0, or -1 if the policy is invalid (see policy_valid). */
 int policy_add_base(struct policy *p, int epollfd, int timerfd);
-/* The calls for the attached devices of a filled-in manifest. Returns 0,
- * or -1 if the policy is invalid (see policy_valid). */
+/* The calls for the attached devices of a filled-in manifest, as each
+ * device type has them (device.h). Returns 0, or -1 if the policy is
+ * invalid (see policy_valid). */
 int policy_add_devices(struct policy *p, const struct mft *mft);
 
 /*

@@ -35,8 +35,9 @@ static uint64_t image_size(int fd, const char *path, const char *name)
 }
 
 void block_attach(struct mft_entry *e, uint32_t index,
-                  const struct stub_config *cfg)
+                  const struct stub_config *cfg, int epollfd)
 {
+    (void)epollfd; /* block devices are not polled */
     const struct device_setting *path_opt = &cfg->dev[DEVOPT_BLOCK][index];
     const struct device_setting *bs_opt =
         &cfg->dev[DEVOPT_BLOCK_SECTOR_SIZE][index];

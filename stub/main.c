@@ -8,7 +8,7 @@
  *   4. close every fd that is not stdin/out/err or given for a device;
  *   5. map guest memory around the guest segments that execve already mapped;
  *   6. create the epoll set and the timer, write the boot information;
- *   7. attach every device of the manifest (block.c, net.c);
+ *   7. attach every device of the manifest (device.h: block.c, net.c);
  *   8. empty the capability sets (the bounding set stays: see harden.c);
  *   9. set no_new_privs, unmap the stub, load the seccomp filter (ABI.md §4)
  *      and jump to the guest entry point on the guest stack (leave.c).
@@ -135,13 +135,11 @@ static void attach_devices(struct mft *mft, const struct stub_config *cfg,
 {
     for (uint32_t i = 1; i < mft->entries; i++) {
         struct mft_entry *e = &mft->e[i];
-        if (e->type == MFT_BLOCK_BASIC)
-            block_attach(e, i, cfg);
-        else if (e->type == MFT_NET_BASIC)
-            net_attach(e, i, cfg, epollfd);
-        else
+        const struct device_type *t = device_type_of(e->type);
+        if (t == NULL)
             stub_die("damaged executable: manifest entry %u has type %#x", i,
                      e->type);
+        t->attach(e, i, cfg, epollfd);
     }
 }
 

@@ -170,15 +170,14 @@ static void print_device_help(const struct mft *mft,
         printf("  (none)\n");
     for (uint32_t i = 1; i < mft->entries; i++) {
         const struct mft_entry *e = &mft->e[i];
-        int block = e->type == MFT_BLOCK_BASIC;
-        const struct device_setting *s =
-            &cfg->dev[block ? DEVOPT_BLOCK : DEVOPT_NET][i];
-        printf("  %-16s %-12s %s%s=%s\n", e->name,
-               block ? "BLOCK_BASIC" : "NET_BASIC",
-               block ? "--block:" : "--net:", e->name,
-               s->from_default ? s->value
-               : block         ? "PATH (no default: required)"
-                               : "TAP|@FD (no default: required)");
+        const struct device_type *t = device_type_of(e->type);
+        if (t == NULL)
+            continue; /* payload_find refused it: cannot happen */
+        const struct device_option *o = &t->options[0];
+        const struct device_setting *s = &cfg->dev[o->kind][i];
+        printf("  %-16s %-12s %s%s=%s%s\n", e->name, t->name, o->prefix,
+               e->name, s->from_default ? s->value : o->value,
+               s->from_default ? "" : " (no default: required)");
     }
 }
 

@@ -8,6 +8,7 @@
 
 #include <linux/filter.h>
 
+#include "device.h"
 #include "devopts.h"
 #include "payload_format.h"
 #include "nabla/abi.h"
@@ -65,12 +66,9 @@ void options_print_version(void);
 const char *options_resolve_path(const struct device_setting *s, char *buf,
                                  size_t size);
 
-/* block.c and net.c: each device type attaches its entries of the manifest
- * (the copy in the boot page). What they may do is in policy.c. */
-void block_attach(struct mft_entry *e, uint32_t index,
-                  const struct stub_config *cfg);
-void net_attach(struct mft_entry *e, uint32_t index,
-                const struct stub_config *cfg, int epollfd);
+/* block.c and net.c: block_attach and net_attach, each device type's
+ * device_attach_fn (device.h), attach its entries of the manifest (the copy
+ * in the boot page). What they may do is in common/device_*.c. */
 /*
  * Checks every --net:NAME=@FD before the stub opens any fd of its own, so
  * that a number the caller never opened cannot name one of ours, and stores

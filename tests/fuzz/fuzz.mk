@@ -39,16 +39,20 @@ REPLAY_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 # The code under test, by harness, built from source into each binary (with
 # the harness's sanitizers and coverage), and the libraries it needs.
+# The device table (manifest.c's type names) and the policy code its
+# entries point to.
+FUZZ_CODE_devices := common/device.c common/device_block.c \
+	common/device_net.c common/policy.c
 FUZZ_CODE_elf := tools/nabla-pack/guest.c tools/nabla-pack/manifest.c \
-	tools/nabla-pack/elfimage.c
+	tools/nabla-pack/elfimage.c $(FUZZ_CODE_devices)
 FUZZ_LIBS_elf := -ljson-c
-FUZZ_CODE_manifest := tools/nabla-pack/manifest.c
+FUZZ_CODE_manifest := tools/nabla-pack/manifest.c $(FUZZ_CODE_devices)
 FUZZ_LIBS_manifest := -ljson-c
 # The stub's code, for glibc instead of musl: options.c needs
 # payload_format.c's payload_mft() and payload_string(); stub_die() is the
 # harness's.
 FUZZ_CODE_options := stub/options.c stub/payload.c common/payload_format.c \
-	common/devopts.c
+	common/devopts.c $(FUZZ_CODE_devices)
 FUZZ_LIBS_options :=
 # Largest input: the seed guests are up to 70 KB.
 FUZZ_MAXLEN_elf := 81920

@@ -1,0 +1,43 @@
+/*
+ * BLOCK_BASIC: a disk image, --block:NAME=PATH and
+ * --block-sector-size:NAME=BYTES. An attached block device may pread64 and
+ * pwrite64 exactly one block, inside its capacity, on its own fd.
+ */
+#include "device.h"
+
+static void add_rules(struct policy *p, const struct mft_entry *e,
+                      uint32_t index)
+{
+    uint64_t bs = e->u.block_basic.block_size;
+    uint64_t last = e->u.block_basic.capacity - bs;
+    static const int nrs[] = {POLICY_NR_PREAD64, POLICY_NR_PWRITE64};
+    static const char *const names[] = {"pread64", "pwrite64"};
+    const struct policy_cond conds[] = {
+        {0, POLICY_EQ, (uint64_t)e->b.hostfd, "fd", NULL, "the fd of", NULL},
+        {2, POLICY_EQ, bs, "count", NULL, "the block size of", NULL},
+        {3, POLICY_LE, last, "offset", NULL, "the capacity of",
+         " - its block size"},
+    };
+    _Static_assert(sizeof(nrs) / sizeof(nrs[0]) <= POLICY_DEVICE_RULES,
+                   "a block device's rules must fit in POLICY_MAX_RULES");
+    _Static_assert(sizeof(conds) / sizeof(conds[0]) <= POLICY_MAX_CONDS,
+                   "a block rule's conditions must fit in struct policy_rule");
+
+    for (size_t i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++) {
+        struct policy_rule *r = policy_add(p, nrs[i], names[i], e->name);
+        if (r == NULL)
+            return;
+        r->device = index;
+        for (size_t k = 0; k < sizeof(conds) / sizeof(conds[0]); k++)
+            policy_cond_add(r, &conds[k]);
+    }
+}
+
+const struct device_type device_block = {
+    .mft_type = MFT_BLOCK_BASIC,
+    .name = "BLOCK_BASIC",
+    .options = {{DEVOPT_BLOCK, "--block:", "PATH"},
+                {DEVOPT_BLOCK_SECTOR_SIZE, "--block-sector-size:", "BYTES"}},
+    .add_rules = add_rules,
+    .attach = block_attach,
+};

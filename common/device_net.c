@@ -1,0 +1,34 @@
+/*
+ * NET_BASIC: a tap interface, --net:NAME=TAP|@FD and --net-mac:NAME=HWADDR.
+ * An attached net device may read and write (one Ethernet frame per call)
+ * on its own fd.
+ */
+#include "device.h"
+
+static void add_rules(struct policy *p, const struct mft_entry *e,
+                      uint32_t index)
+{
+    static const int nrs[] = {POLICY_NR_READ, POLICY_NR_WRITE};
+    static const char *const names[] = {"read", "write"};
+    const struct policy_cond fd = {
+        0, POLICY_EQ, (uint64_t)e->b.hostfd, "fd", NULL, "the fd of", NULL};
+    _Static_assert(sizeof(nrs) / sizeof(nrs[0]) <= POLICY_DEVICE_RULES,
+                   "a net device's rules must fit in POLICY_MAX_RULES");
+
+    for (size_t i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++) {
+        struct policy_rule *r = policy_add(p, nrs[i], names[i], e->name);
+        if (r == NULL)
+            return;
+        r->device = index;
+        policy_cond_add(r, &fd);
+    }
+}
+
+const struct device_type device_net = {
+    .mft_type = MFT_NET_BASIC,
+    .name = "NET_BASIC",
+    .options = {{DEVOPT_NET, "--net:", "TAP|@FD"},
+                {DEVOPT_NET_MAC, "--net-mac:", "HWADDR"}},
+    .add_rules = add_rules,
+    .attach = net_attach,
+};
