@@ -14,8 +14,10 @@
 
 # --- libc: freestanding, no system headers at all ---------------------------
 # Only the compiler's own headers (stddef.h, stdint.h, stdarg.h, limits.h)
-# and ours.
-GUEST_LIBC_INC := -nostdinc -isystem $(shell gcc -print-file-name=include) \
+# and ours. gcc is asked when a recipe runs (the shell's $(...)), not when
+# make reads this file: on a fresh machine, there is no gcc before
+# scripts/install-deps has run.
+GUEST_LIBC_INC := -nostdinc -isystem "$$(gcc -print-file-name=include)" \
 	-Ilibc/include
 GUEST_LIBC := $(B)/libc/libc.a
 GUEST_LIBC_SRCS := $(wildcard libc/*.c)
