@@ -5,7 +5,7 @@
 # (`podman run`, and `podman kube play` of the Pods in examples/kubernetes/).
 #
 # The container tools are installed by setup_file if missing (skopeo umoci
-# podman runc); the tests that need them are skipped, with the reason, if
+# podman runc, and catatonit: podman's pause image for kube play); the tests that need them are skipped, with the reason, if
 # that is impossible. Podman runs with its own storage and settings under
 # $OCI_HOME, removed at the end (see pm below).
 
@@ -17,7 +17,7 @@ KUBE_DIR=$REPO_ROOT/examples/kubernetes
 
 setup_file() {
     local missing=() tool log=$BATS_FILE_TMPDIR/apt.log
-    for tool in skopeo umoci podman runc; do
+    for tool in skopeo umoci podman runc catatonit; do
         command -v "$tool" >/dev/null || missing+=("$tool")
     done
     local reason=
@@ -29,9 +29,10 @@ setup_file() {
         else
             local apt=(apt-get -o DPkg::Lock::Timeout=600 -y)
             export DEBIAN_FRONTEND=noninteractive
-            if ! "${apt[@]}" install skopeo umoci podman runc >"$log" 2>&1 &&
-                ! { "${apt[@]}" update && "${apt[@]}" install skopeo umoci \
-                    podman runc; } >>"$log" 2>&1; then
+            local pkgs=(skopeo umoci podman runc catatonit)
+            if ! "${apt[@]}" install "${pkgs[@]}" >"$log" 2>&1 &&
+                ! { "${apt[@]}" update && "${apt[@]}" install "${pkgs[@]}"; } \
+                    >>"$log" 2>&1; then
                 reason="cannot install ${missing[*]}: $(tail -n 1 "$log")"
             fi
         fi
