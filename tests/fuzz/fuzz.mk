@@ -39,10 +39,13 @@ REPLAY_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 # The code under test, by harness, built from source into each binary (with
 # the harness's sanitizers and coverage), and the libraries it needs.
+# nabla-pack's utility layer (errors, buffer, files, JSON), used by all.
+FUZZ_UTIL := tools/nabla-pack/report.c tools/nabla-pack/buf.c \
+	tools/nabla-pack/json.c tools/nabla-pack/fileio.c
 FUZZ_CODE_elf := tools/nabla-pack/guest.c tools/nabla-pack/manifest.c \
-	tools/nabla-pack/elfimage.c
+	tools/nabla-pack/elfimage.c $(FUZZ_UTIL)
 FUZZ_LIBS_elf := -ljson-c
-FUZZ_CODE_manifest := tools/nabla-pack/manifest.c
+FUZZ_CODE_manifest := tools/nabla-pack/manifest.c $(FUZZ_UTIL)
 FUZZ_LIBS_manifest := -ljson-c
 # The stub's code, for glibc instead of musl: options.c needs
 # payload_format.c's payload_mft() and payload_string(); stub_die() is the
