@@ -5,17 +5,18 @@
 #include "manifest.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
+
+#include "util.h"
 
 /* A manifest.json is a few lines; refuse anything absurd rather than read a
  * mistaken path (say, a disk image) into memory. */
@@ -25,20 +26,6 @@
 #define QUOTE_SIZE 96
 
 #define MAX_DEVICES (MFT_MAX_ENTRIES - 1)
-
-/* Formats the message into err (if there is room) and returns -1, so that
- * error paths read "return fail(...)". */
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errsz,
-                                                      const char *fmt, ...)
-{
-    if (err != NULL && errsz > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errsz, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 /*
  * Copies len bytes of untrusted text into dst as printable ASCII: control
@@ -110,53 +97,30 @@ const char *manifest_type_name(uint32_t type)
 
 /* --- Reading manifest.json ------------------------------------------------ */
 
-/* Reads the whole file into a NUL-terminated heap buffer. */
-static int read_file(const char *path, char **out, size_t *outlen, char *err,
+/* Reads the whole file into text (NUL-terminated, as a struct buf is). */
+static int read_file(const char *path, struct buf *text, char *err,
                      size_t errsz)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
+    enum { CHUNK = 4096 };
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         return fail(err, errsz, "%s: cannot open: %s", path, strerror(errno));
     }
 
-    size_t cap = 4096, len = 0;
-    char *buf = NULL;
-    int rc = -1;
-    for (;;) {
-        if (len == cap || buf == NULL) {
-            if (buf != NULL) {
-                cap *= 2;
-            }
-            char *grown = realloc(buf, cap + 1);
-            if (grown == NULL) {
-                fail(err, errsz, "%s: out of memory", path);
-                goto out;
-            }
-            buf = grown;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (len > JSON_MAX_SIZE) {
-            fail(err, errsz, "%s: file is too large (more than %d bytes)", path,
-                 JSON_MAX_SIZE);
-            goto out;
-        }
-        if (got == 0) {
-            break;
+    int rc = 0;
+    ssize_t got = CHUNK;
+    while (rc == 0 && got == CHUNK) { /* a short read is the end */
+        void *room = buf_room(text, CHUNK);
+        if (room == NULL) {
+            rc = fail(err, errsz, "%s: out of memory", path);
+        } else if ((got = read_full(fd, room, CHUNK)) < 0) {
+            rc = fail(err, errsz, "%s: cannot read: %s", path, strerror(errno));
+        } else if ((text->len += (size_t)got) > JSON_MAX_SIZE) {
+            rc = fail(err, errsz, "%s: file is too large (more than %d bytes)",
+                      path, JSON_MAX_SIZE);
         }
     }
-    if (ferror(f)) {
-        fail(err, errsz, "%s: cannot read: %s", path, strerror(errno));
-        goto out;
-    }
-    buf[len] = '\0';
-    *out = buf;
-    *outlen = len;
-    buf = NULL;
-    rc = 0;
-out:
-    free(buf);
-    fclose(f);
+    close(fd);
     return rc;
 }
 
@@ -466,12 +430,13 @@ int manifest_read_json(const char *path, struct mft *out, char *err,
     if (err != NULL && errsz > 0)
         err[0] = '\0';
 
-    char *text = NULL;
-    size_t len = 0;
-    if (read_file(path, &text, &len, err, errsz) < 0) {
+    struct buf text = {0};
+    if (read_file(path, &text, err, errsz) < 0) {
+        free(text.data);
         return -1;
     }
-    struct json_object *root = parse_json(path, text, len, err, errsz);
+    struct json_object *root =
+        parse_json(path, (const char *)text.data, text.len, err, errsz);
     int rc = -1;
     if (root != NULL) {
         rc = read_manifest(path, root, out, err, errsz);
@@ -480,7 +445,7 @@ int manifest_read_json(const char *path, struct mft *out, char *err,
         /* The document is the JSON literal null: parsed, but no object. */
         fail(err, errsz, "%s: the manifest is null, expected an object", path);
     }
-    free(text);
+    free(text.data);
     return rc;
 }
 
@@ -575,8 +540,7 @@ static int check_entry_name(const struct mft *mft, uint32_t i,
     return 0;
 }
 
-int manifest_check(const struct mft *mft, size_t size, char *err,
-                   size_t errsz)
+int manifest_check(const struct mft *mft, size_t size, char *err, size_t errsz)
 {
     if (check_header(mft, size, err, errsz) < 0) {
         return -1;
@@ -651,104 +615,82 @@ size_t manifest_note_write(const struct mft *mft, unsigned char *out)
 
 /* --- Writing the MFT1 note as C ------------------------------------------ */
 
-static void emit_header(FILE *f, uint32_t entries)
+static void emit_header(struct buf *out, uint32_t entries)
 {
-    fprintf(f,
-            "/* Generated by nabla-pack from the application manifest. "
-            "Do not edit. */\n"
-            "#include <stdint.h>\n"
-            "\n"
-            "#include \"nabla/abi.h\"\n"
-            "\n"
-            "#define NABLA_MFT_ENTRIES %" PRIu32 "\n"
-            "\n"
-            "/* struct mft with exactly NABLA_MFT_ENTRIES entries (struct mft "
-            "ends in a\n"
-            " * flexible array member, which cannot be initialized). */\n"
-            "struct nabla_mft_desc {\n"
-            "    uint32_t version;\n"
-            "    uint32_t entries;\n"
-            "    struct mft_entry e[NABLA_MFT_ENTRIES];\n"
-            "};\n"
-            "\n"
-            "/* The MFT1 note as Solo5 writes it: header and name (20 bytes), "
-            "then the\n"
-            " * descriptor: 4 bytes of padding and struct mft at offset 24. */\n"
-            "struct nabla_mft_note {\n"
-            "    struct solo5_note_header h;\n"
-            "    uint32_t padding;\n"
-            "    struct nabla_mft_desc desc;\n"
-            "};\n"
-            "\n"
-            "_Static_assert(sizeof(struct nabla_mft_desc) ==\n"
-            "                   MFT_SIZE(NABLA_MFT_ENTRIES),\n"
-            "               \"manifest descriptor size\");\n"
-            "_Static_assert(offsetof(struct nabla_mft_desc, e) ==\n"
-            "                   offsetof(struct mft, e),\n"
-            "               \"manifest entries offset\");\n"
-            "_Static_assert(offsetof(struct nabla_mft_note, desc) == "
-            "MFT1_MFT_OFFSET,\n"
-            "               \"struct mft at offset 24 of the note\");\n"
-            "_Static_assert(sizeof(struct nabla_mft_note) ==\n"
-            "                   SOLO5_NOTE_HEADER_SIZE + "
-            "MFT1_DESC_SIZE(NABLA_MFT_ENTRIES),\n"
-            "               \"the note is its header and n_descsz bytes\");\n"
-            "\n",
-            entries);
+    buf_printf(
+        out,
+        "/* Generated by nabla-pack from the application manifest. "
+        "Do not edit. */\n"
+        "#include <stdint.h>\n"
+        "\n"
+        "#include \"nabla/abi.h\"\n"
+        "\n"
+        "#define NABLA_MFT_ENTRIES %" PRIu32 "\n"
+        "\n"
+        "/* struct mft with exactly NABLA_MFT_ENTRIES entries (struct mft "
+        "ends in a\n"
+        " * flexible array member, which cannot be initialized). */\n"
+        "struct nabla_mft_desc {\n"
+        "    uint32_t version;\n"
+        "    uint32_t entries;\n"
+        "    struct mft_entry e[NABLA_MFT_ENTRIES];\n"
+        "};\n"
+        "\n"
+        "/* The MFT1 note as Solo5 writes it: header and name (20 bytes), "
+        "then the\n"
+        " * descriptor: 4 bytes of padding and struct mft at offset 24. */\n"
+        "struct nabla_mft_note {\n"
+        "    struct solo5_note_header h;\n"
+        "    uint32_t padding;\n"
+        "    struct nabla_mft_desc desc;\n"
+        "};\n"
+        "\n"
+        "_Static_assert(sizeof(struct nabla_mft_desc) ==\n"
+        "                   MFT_SIZE(NABLA_MFT_ENTRIES),\n"
+        "               \"manifest descriptor size\");\n"
+        "_Static_assert(offsetof(struct nabla_mft_desc, e) ==\n"
+        "                   offsetof(struct mft, e),\n"
+        "               \"manifest entries offset\");\n"
+        "_Static_assert(offsetof(struct nabla_mft_note, desc) == "
+        "MFT1_MFT_OFFSET,\n"
+        "               \"struct mft at offset 24 of the note\");\n"
+        "_Static_assert(sizeof(struct nabla_mft_note) ==\n"
+        "                   SOLO5_NOTE_HEADER_SIZE + "
+        "MFT1_DESC_SIZE(NABLA_MFT_ENTRIES),\n"
+        "               \"the note is its header and n_descsz bytes\");\n"
+        "\n",
+        entries);
 }
 
 /* Names were checked to be [A-Za-z0-9]+, so they need no escaping. */
-static void emit_note(FILE *f, const struct mft *mft)
+static void emit_note(struct buf *out, const struct mft *mft)
 {
-    fprintf(f,
-            "/* 4-byte aligned like every Solo5 note, so that the PT_NOTE's "
-            "alignment is 4. */\n"
-            "__attribute__((section(\".note.solo5.manifest\"), aligned(4), "
-            "used))\n"
-            "static const struct nabla_mft_note nabla_mft_note = {\n"
-            "    .h = {.namesz = sizeof(ABI_NOTE_NAME),\n"
-            "          .descsz = MFT1_DESC_SIZE(NABLA_MFT_ENTRIES),\n"
-            "          .type = MFT1_NOTE_TYPE,\n"
-            "          .name = ABI_NOTE_NAME},\n"
-            "    .padding = 0,\n"
-            "    .desc = {\n"
-            "        .version = MFT_VERSION,\n"
-            "        .entries = NABLA_MFT_ENTRIES,\n"
-            "        .e = {\n"
-            "            [0] = {.name = \"\", .type = MFT_RESERVED_FIRST},\n");
+    buf_printf(
+        out, "/* 4-byte aligned like every Solo5 note, so that the PT_NOTE's "
+             "alignment is 4. */\n"
+             "__attribute__((section(\".note.solo5.manifest\"), aligned(4), "
+             "used))\n"
+             "static const struct nabla_mft_note nabla_mft_note = {\n"
+             "    .h = {.namesz = sizeof(ABI_NOTE_NAME),\n"
+             "          .descsz = MFT1_DESC_SIZE(NABLA_MFT_ENTRIES),\n"
+             "          .type = MFT1_NOTE_TYPE,\n"
+             "          .name = ABI_NOTE_NAME},\n"
+             "    .padding = 0,\n"
+             "    .desc = {\n"
+             "        .version = MFT_VERSION,\n"
+             "        .entries = NABLA_MFT_ENTRIES,\n"
+             "        .e = {\n"
+             "            [0] = {.name = \"\", .type = MFT_RESERVED_FIRST},\n");
     for (uint32_t i = 1; i < mft->entries; i++) {
         const char *type = mft->e[i].type == MFT_BLOCK_BASIC ? "MFT_BLOCK_BASIC"
                                                              : "MFT_NET_BASIC";
-        fprintf(f,
-                "            [%" PRIu32 "] = {.name = \"%s\", .type = %s},\n",
-                i, mft->e[i].name, type);
+        buf_printf(
+            out, "            [%" PRIu32 "] = {.name = \"%s\", .type = %s},\n",
+            i, mft->e[i].name, type);
     }
-    fprintf(f, "        },\n"
-               "    },\n"
-               "};\n");
-}
-
-/* Writes the whole file to the temporary file fd and closes it. */
-static int write_c_to_fd(int fd, const struct mft *mft, const char *tmp,
-                         char *err, size_t errsz)
-{
-    FILE *f = fdopen(fd, "w");
-    if (f == NULL) {
-        int e = errno;
-        close(fd);
-        return fail(err, errsz, "%s: %s", tmp, strerror(e));
-    }
-    emit_header(f, mft->entries);
-    emit_note(f, mft);
-    if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0) {
-        int e = errno;
-        fclose(f);
-        return fail(err, errsz, "%s: cannot write: %s", tmp, strerror(e));
-    }
-    if (fclose(f) != 0) {
-        return fail(err, errsz, "%s: cannot write: %s", tmp, strerror(errno));
-    }
-    return 0;
+    buf_printf(out, "        },\n"
+                    "    },\n"
+                    "};\n");
 }
 
 int manifest_write_c(const struct mft *mft, const char *out_path, char *err,
@@ -762,39 +704,12 @@ int manifest_write_c(const struct mft *mft, const char *out_path, char *err,
                     out_path, why);
     }
 
-    /* A temporary file next to the output, renamed over it at the end, so
-     * that no reader (or interrupted build) sees a half-written file. */
-    size_t tmpsz = strlen(out_path) + sizeof ".tmpXXXXXX";
-    char *tmp = malloc(tmpsz);
-    if (tmp == NULL) {
-        return fail(err, errsz, "%s: out of memory", out_path);
-    }
-    snprintf(tmp, tmpsz, "%s.tmpXXXXXX", out_path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        fail(err, errsz, "%s: cannot create temporary file: %s", out_path,
-             strerror(e));
-        free(tmp);
-        return -1;
-    }
-
-    int rc = -1;
-    /* mkstemp makes the file 0600; a source file is normally readable. */
-    if (fchmod(fd, 0644) != 0) {
-        fail(err, errsz, "%s: %s", tmp, strerror(errno));
-        close(fd);
-    } else if (write_c_to_fd(fd, mft, tmp, err, errsz) == 0) {
-        if (rename(tmp, out_path) == 0) {
-            rc = 0;
-        } else {
-            fail(err, errsz, "%s: cannot rename %s: %s", out_path, tmp,
-                 strerror(errno));
-        }
-    }
-    if (rc != 0) {
-        unlink(tmp);
-    }
-    free(tmp);
+    struct buf text = {0};
+    emit_header(&text, mft->entries);
+    emit_note(&text, mft);
+    int rc = text.oom ? fail(err, errsz, "%s: out of memory", out_path)
+                      : atomic_write_file(out_path, 0644, text.data, text.len,
+                                          err, errsz);
+    free(text.data);
     return rc;
 }
