@@ -123,6 +123,7 @@ PACK_SRCS := tools/nabla-pack/main.c tools/nabla-pack/pack.c \
 	tools/nabla-pack/guest.c tools/nabla-pack/manifest.c \
 	tools/nabla-pack/packed.c tools/nabla-pack/inspect.c \
 	tools/nabla-pack/extract.c tools/nabla-pack/oci.c \
+	tools/nabla-pack/oci_layer.c \
 	tools/nabla-pack/query.c \
 	tools/nabla-pack/elfimage.c tools/nabla-pack/merge.c \
 	tools/nabla-pack/sha256.c tools/nabla-pack/report.c \

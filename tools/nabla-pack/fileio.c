@@ -8,6 +8,15 @@
 
 #include "util.h"
 
+char *path_join(const char *a, const char *b)
+{
+    size_t k = strlen(a), n = k + strlen(b) + 2;
+    char *p = malloc(n);
+    if (p != NULL)
+        snprintf(p, n, "%s%s%s", a, k > 0 && a[k - 1] == '/' ? "" : "/", b);
+    return p;
+}
+
 ssize_t read_full(int fd, void *data, size_t len)
 {
     size_t done = 0;

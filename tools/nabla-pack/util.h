@@ -56,6 +56,9 @@ const char *json_escape(unsigned char c, char out[8]);
 
 /* --- files (fileio.c) ----------------------------------------------------- */
 
+/* "a/b" (one '/' between them) in a new string; NULL if out of memory. */
+char *path_join(const char *a, const char *b);
+
 /* Reads until len bytes or end of file, retrying interrupted calls. Returns
  * the count (less than len only at end of file), or -1 with errno. */
 ssize_t read_full(int fd, void *data, size_t len);
