@@ -6,16 +6,17 @@
 
 #include "util.h"
 
-/* Capacity for need bytes and the terminating 0, new bytes zeroed. */
-static int reserve(struct buf *b, size_t need)
+/* Capacity for len bytes at offset at, and the terminating 0; new bytes
+ * zeroed. Sizes near SIZE_MAX count as out of memory rather than wrap. */
+static int reserve(struct buf *b, size_t at, size_t len)
 {
-    if (b->oom || need >= SIZE_MAX / 2) {
+    if (b->oom || at > SIZE_MAX / 4 || len > SIZE_MAX / 4) {
         b->oom = 1;
         return -1;
     }
-    if (need < b->cap)
+    if (at + len < b->cap)
         return 0;
-    size_t cap = 2 * need + 4096;
+    size_t cap = 2 * (at + len) + 4096;
     unsigned char *d = realloc(b->data, cap);
     if (d == NULL) {
         b->oom = 1;
@@ -29,7 +30,7 @@ static int reserve(struct buf *b, size_t need)
 
 int buf_put(struct buf *b, size_t at, const void *data, size_t len)
 {
-    if (at > SIZE_MAX / 2 || reserve(b, at + len) != 0)
+    if (reserve(b, at, len) != 0)
         return -1;
     if (len > 0)
         memcpy(b->data + at, data, len);
@@ -51,7 +52,7 @@ int buf_align(struct buf *b, size_t align)
 
 void *buf_room(struct buf *b, size_t n)
 {
-    return reserve(b, b->len + n) == 0 ? b->data + b->len : NULL;
+    return reserve(b, b->len, n) == 0 ? b->data + b->len : NULL;
 }
 
 int buf_printf(struct buf *b, const char *fmt, ...)
@@ -60,7 +61,7 @@ int buf_printf(struct buf *b, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    if (n < 0 || reserve(b, b->len + (size_t)n) != 0) {
+    if (n < 0 || reserve(b, b->len, (size_t)n) != 0) {
         b->oom = 1;
         return -1;
     }
