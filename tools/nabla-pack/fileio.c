@@ -1,4 +1,6 @@
 /* Whole reads and writes, and files that appear complete or not at all. */
+#define _POSIX_C_SOURCE 200809L
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -82,7 +82,7 @@ int cmd_query_manifest(int argc, char **argv)
         return die("%s: no Solo5 manifest found", path);
     }
     if (!f.is_packed && f.g.nmft > 1)
-        snprintf(err, sizeof(err), "more than one MFT1 note");
+        fail(err, sizeof(err), "more than one MFT1 note");
     else if (f.is_packed ||
              manifest_check(f.g.mft, f.g.mft_size, err, sizeof(err)) == 0)
         err[0] = '\0';
