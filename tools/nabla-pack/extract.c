@@ -24,11 +24,6 @@
 #define SOLO5_INTERP "/nonexistent/solo5/"
 #define PAGE 0x1000ull
 
-static size_t align_up(size_t v, size_t a)
-{
-    return (v + a - 1) & ~(a - 1);
-}
-
 /* The MFT1 note as Solo5 lays it out (manifest_note_write). */
 static size_t write_mft_note(struct buf *o, size_t at, const struct mft *mft)
 {

@@ -37,7 +37,7 @@ static uint64_t page_down(uint64_t a)
 
 static uint64_t page_up(uint64_t a)
 {
-    return (a + SPT_PAGE_SIZE - 1) & ~(SPT_PAGE_SIZE - 1);
+    return align_up(a, SPT_PAGE_SIZE);
 }
 
 static int check_interp(struct guest *g, const Elf64_Phdr *ph, char *err,
@@ -112,11 +112,6 @@ static int check_load(struct guest *g, const Elf64_Phdr *ph, uint64_t mem_limit,
     if (ph->p_vaddr + ph->p_memsz > g->kernel_end)
         g->kernel_end = ph->p_vaddr + ph->p_memsz;
     return 0;
-}
-
-static uint64_t align_up(uint64_t v, uint64_t a)
-{
-    return (v + a - 1) & ~(a - 1);
 }
 
 /*

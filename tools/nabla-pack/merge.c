@@ -56,11 +56,6 @@ struct merge {
     struct buf symstr, shstr;
 };
 
-static uint64_t align_to(uint64_t v, uint64_t a)
-{
-    return (v + a - 1) & ~(a - 1);
-}
-
 /* Appends s to a string table; returns its offset there. */
 static uint32_t strtab_add(struct buf *t, const char *s)
 {
@@ -192,7 +187,7 @@ static uint64_t add_debug_sections(struct merge *m, const struct elf_image *g,
             strlen(n) >= sizeof(name))
             continue;
         snprintf(name, sizeof(name), "%s", n);
-        off = align_to(off, 8);
+        off = align_up(off, 8);
         add_sec(m, name, SHT_PROGBITS, sh.sh_flags & SHF_COMPRESSED, 0, off,
                 sh.sh_size, g->data + sh.sh_offset);
         off += sh.sh_size;
@@ -213,7 +208,7 @@ static uint64_t layout(struct merge *m, const struct merge_input *in)
     for (size_t i = 0; i < m->nsegs; i++) {
         struct out_seg *s = &m->segs[i];
         char name[32];
-        off = align_to(off, PAGE) + s->vaddr % PAGE;
+        off = align_up(off, PAGE) + s->vaddr % PAGE;
         s->offset = off;
         snprintf(name, sizeof(name), "%s.%u", s->name_prefix, s->index);
         if (s->filesz > 0)
@@ -332,7 +327,7 @@ static int write_elf(struct merge *m, const struct merge_input *in,
         NABLA_PAYLOAD_HEADER_OFFSET)
         return fail(err, errsz, "writing the packed ELF: too many segments");
     /* Symbol and name tables follow the segments. */
-    uint64_t off = align_to(data_end, 8);
+    uint64_t off = align_up(data_end, 8);
     size_t symtab_index = m->nsecs;
     add_sec(m, ".symtab", SHT_SYMTAB, 0, 0, off, m->syms.len, m->syms.data);
     off += m->syms.len;
@@ -346,7 +341,7 @@ static int write_elf(struct merge *m, const struct merge_input *in,
     if (m->syms.oom || m->symstr.oom || m->shstr.oom)
         return fail(err, errsz, "writing the packed ELF: out of memory");
     add_sec(m, ".shstrtab", SHT_STRTAB, 0, 0, off, m->shstr.len, m->shstr.data);
-    off = align_to(off + m->shstr.len, 8);
+    off = align_up(off + m->shstr.len, 8);
 
     Elf *e = elf_begin(fd, ELF_C_WRITE, NULL);
     if (e == NULL)

@@ -10,6 +10,12 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* v rounded up to a multiple of a, a power of two. */
+static inline uint64_t align_up(uint64_t v, uint64_t a)
+{
+    return (v + a - 1) & ~(a - 1);
+}
+
 /* --- errors (report.c) ---------------------------------------------------- */
 
 /*
