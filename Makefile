@@ -138,11 +138,13 @@ PACK_SRCS := tools/nabla-pack/main.c tools/nabla-pack/pack.c \
 	tools/nabla-pack/guest.c tools/nabla-pack/manifest.c \
 	tools/nabla-pack/packed.c tools/nabla-pack/inspect.c \
 	tools/nabla-pack/extract.c tools/nabla-pack/oci.c \
+	tools/nabla-pack/oci_layer.c \
 	tools/nabla-pack/query.c \
 	tools/nabla-pack/elfimage.c tools/nabla-pack/merge.c \
-	tools/nabla-pack/sha256.c common/devopts.c common/device.c \
-	common/device_block.c common/device_net.c common/policy.c \
-	common/payload_format.c
+	tools/nabla-pack/sha256.c tools/nabla-pack/report.c \
+	tools/nabla-pack/buf.c tools/nabla-pack/json.c tools/nabla-pack/fileio.c \
+	common/devopts.c common/device.c common/device_block.c \
+	common/device_net.c common/policy.c common/payload_format.c
 PACK_OBJS := $(patsubst %.c,$(B)/host/%.o,$(PACK_SRCS)) \
 	$(B)/tools/nabla-pack/stub_blob.o
 PACK := $(B)/tools/nabla-pack/nabla-pack

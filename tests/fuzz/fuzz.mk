@@ -39,14 +39,18 @@ REPLAY_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 # The code under test, by harness, built from source into each binary (with
 # the harness's sanitizers and coverage), and the libraries it needs.
-# The device table (manifest.c's type names) and the policy code its
-# entries point to.
+# nabla-pack's utility layer (errors, buffer, files, JSON), used by all; the
+# device table (manifest.c's type names) and the policy code its entries
+# point to.
+FUZZ_UTIL := tools/nabla-pack/report.c tools/nabla-pack/buf.c \
+	tools/nabla-pack/json.c tools/nabla-pack/fileio.c
 FUZZ_CODE_devices := common/device.c common/device_block.c \
 	common/device_net.c common/policy.c
 FUZZ_CODE_elf := tools/nabla-pack/guest.c tools/nabla-pack/manifest.c \
-	tools/nabla-pack/elfimage.c $(FUZZ_CODE_devices)
+	tools/nabla-pack/elfimage.c $(FUZZ_UTIL) $(FUZZ_CODE_devices)
 FUZZ_LIBS_elf := -ljson-c
-FUZZ_CODE_manifest := tools/nabla-pack/manifest.c $(FUZZ_CODE_devices)
+FUZZ_CODE_manifest := tools/nabla-pack/manifest.c $(FUZZ_UTIL) \
+	$(FUZZ_CODE_devices)
 FUZZ_LIBS_manifest := -ljson-c
 # The stub's code, for glibc instead of musl: options.c needs
 # payload_format.c's payload_mft() and payload_string(); stub_die() is the

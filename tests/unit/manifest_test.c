@@ -4,7 +4,9 @@
  *
  *   gcc -std=c11 -Wall -Wextra -Werror -fsanitize=address,undefined \
  *       -I include -I tools/nabla-pack tests/unit/manifest_test.c \
- *       tools/nabla-pack/manifest.c -ljson-c -o /tmp/manifest_test
+ *       tools/nabla-pack/manifest.c tools/nabla-pack/report.c \
+ *       tools/nabla-pack/buf.c tools/nabla-pack/json.c \
+ *       tools/nabla-pack/fileio.c -ljson-c -o /tmp/manifest_test
  *   /tmp/manifest_test
  *
  * The compile test of the generated C file runs gcc with -I NABLA_INCLUDE_DIR

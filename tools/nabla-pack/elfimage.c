@@ -9,21 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define ELF_IMAGE_MAX_SIZE (4ull << 30)
+#include "util.h"
 
-static int read_all(int fd, uint8_t *buf, size_t size)
-{
-    size_t done = 0;
-    while (done < size) {
-        ssize_t n = read(fd, buf + done, size - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        done += (size_t)n;
-    }
-    return 0;
-}
+#define ELF_IMAGE_MAX_SIZE (4ull << 30)
 
 static const char *machine_name(unsigned m)
 {
@@ -48,53 +36,37 @@ static int check_headers(struct elf_image *img, char *err, size_t errsz)
     const uint8_t *d = img->data;
     const char *path = img->path;
 
-    if (img->size < EI_NIDENT || memcmp(d, ELFMAG, SELFMAG) != 0) {
-        snprintf(err, errsz, "%s: not an ELF file", path);
-        return -1;
-    }
-    if (d[EI_CLASS] != ELFCLASS64) {
-        snprintf(err, errsz, "%s: not a 64-bit ELF file", path);
-        return -1;
-    }
-    if (d[EI_DATA] != ELFDATA2LSB) {
-        snprintf(err, errsz, "%s: not a little-endian ELF file", path);
-        return -1;
-    }
-    if (img->size < sizeof(Elf64_Ehdr)) {
-        snprintf(err, errsz, "%s: truncated ELF header (%zu bytes)", path,
-                 img->size);
-        return -1;
-    }
+    if (img->size < EI_NIDENT || memcmp(d, ELFMAG, SELFMAG) != 0)
+        return fail(err, errsz, "%s: not an ELF file", path);
+    if (d[EI_CLASS] != ELFCLASS64)
+        return fail(err, errsz, "%s: not a 64-bit ELF file", path);
+    if (d[EI_DATA] != ELFDATA2LSB)
+        return fail(err, errsz, "%s: not a little-endian ELF file", path);
+    if (img->size < sizeof(Elf64_Ehdr))
+        return fail(err, errsz, "%s: truncated ELF header (%zu bytes)", path,
+                    img->size);
     const Elf64_Ehdr *eh = (const Elf64_Ehdr *)d;
-    if (eh->e_machine != EM_X86_64) {
-        snprintf(err, errsz,
-                 "%s: ELF for machine %s (e_machine %u), this host is x86_64",
-                 path, machine_name(eh->e_machine), eh->e_machine);
-        return -1;
-    }
-    if (eh->e_phnum == 0 || eh->e_phentsize != sizeof(Elf64_Phdr)) {
-        snprintf(err, errsz, "%s: no valid program header table", path);
-        return -1;
-    }
+    if (eh->e_machine != EM_X86_64)
+        return fail(
+            err, errsz,
+            "%s: ELF for machine %s (e_machine %u), this host is x86_64", path,
+            machine_name(eh->e_machine), eh->e_machine);
+    if (eh->e_phnum == 0 || eh->e_phentsize != sizeof(Elf64_Phdr))
+        return fail(err, errsz, "%s: no valid program header table", path);
     if (eh->e_phoff > img->size ||
         (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr) > img->size - eh->e_phoff ||
-        eh->e_phoff % 8 != 0) {
-        snprintf(err, errsz,
-                 "%s: program headers (e_phoff %#llx, e_phnum %u) lie "
-                 "outside the file",
-                 path, (unsigned long long)eh->e_phoff, eh->e_phnum);
-        return -1;
-    }
+        eh->e_phoff % 8 != 0)
+        return fail(err, errsz,
+                    "%s: program headers (e_phoff %#llx, e_phnum %u) lie "
+                    "outside the file",
+                    path, (unsigned long long)eh->e_phoff, eh->e_phnum);
     if (eh->e_shoff != 0 &&
         (eh->e_shoff > img->size || eh->e_shentsize != sizeof(Elf64_Shdr) ||
-         (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr) >
-             img->size - eh->e_shoff)) {
-        snprintf(err, errsz,
-                 "%s: section headers (e_shoff %#llx, e_shnum %u) lie "
-                 "outside the file",
-                 path, (unsigned long long)eh->e_shoff, eh->e_shnum);
-        return -1;
-    }
+         (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr) > img->size - eh->e_shoff))
+        return fail(err, errsz,
+                    "%s: section headers (e_shoff %#llx, e_shnum %u) lie "
+                    "outside the file",
+                    path, (unsigned long long)eh->e_shoff, eh->e_shnum);
     img->ehdr = eh;
     img->phdr = (const Elf64_Phdr *)(d + eh->e_phoff);
     img->phnum = eh->e_phnum;
@@ -105,49 +77,32 @@ int elf_image_load(struct elf_image *img, const char *path, char *err,
                    size_t errsz)
 {
     struct stat st;
+    int rc = -1;
 
     memset(img, 0, sizeof(*img));
     img->path = path;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        snprintf(err, errsz, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
-    if (fstat(fd, &st) != 0) {
-        snprintf(err, errsz, "%s: cannot stat: %s", path, strerror(errno));
-        close(fd);
-        return -1;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        snprintf(err, errsz, "%s: not a regular file", path);
-        close(fd);
-        return -1;
-    }
-    if ((uint64_t)st.st_size > ELF_IMAGE_MAX_SIZE) {
-        snprintf(err, errsz, "%s: file too large (%lld bytes)", path,
-                 (long long)st.st_size);
-        close(fd);
-        return -1;
-    }
-    img->size = (size_t)st.st_size;
-    img->data = malloc(img->size ? img->size : 1);
-    if (img->data == NULL) {
-        snprintf(err, errsz, "%s: out of memory", path);
-        close(fd);
-        return -1;
-    }
-    if (read_all(fd, img->data, img->size) != 0) {
-        snprintf(err, errsz, "%s: read error", path);
-        close(fd);
-        elf_image_free(img);
-        return -1;
+    if (fd < 0)
+        return fail(err, errsz, "%s: cannot open: %s", path, strerror(errno));
+    if (fstat(fd, &st) != 0)
+        fail(err, errsz, "%s: cannot stat: %s", path, strerror(errno));
+    else if (!S_ISREG(st.st_mode))
+        fail(err, errsz, "%s: not a regular file", path);
+    else if ((uint64_t)st.st_size > ELF_IMAGE_MAX_SIZE)
+        fail(err, errsz, "%s: file too large (%lld bytes)", path,
+             (long long)st.st_size);
+    else if ((img->data = malloc(st.st_size ? (size_t)st.st_size : 1)) == NULL)
+        fail(err, errsz, "%s: out of memory", path);
+    else if (read_full(fd, img->data, (size_t)st.st_size) != st.st_size)
+        fail(err, errsz, "%s: read error", path);
+    else {
+        img->size = (size_t)st.st_size;
+        rc = check_headers(img, err, errsz);
     }
     close(fd);
-    if (check_headers(img, err, errsz) != 0) {
+    if (rc != 0)
         elf_image_free(img);
-        return -1;
-    }
-    return 0;
+    return rc;
 }
 
 int elf_image_from_memory(struct elf_image *img, const char *name,
@@ -158,10 +113,8 @@ int elf_image_from_memory(struct elf_image *img, const char *name,
     img->path = name;
     img->size = size;
     img->data = malloc(size ? size : 1);
-    if (img->data == NULL) {
-        snprintf(err, errsz, "%s: out of memory", name);
-        return -1;
-    }
+    if (img->data == NULL)
+        return fail(err, errsz, "%s: out of memory", name);
     memcpy(img->data, data, size);
     if (check_headers(img, err, errsz) != 0) {
         elf_image_free(img);

@@ -19,48 +19,12 @@
 
 #include "manifest.h"
 #include "packed.h"
+#include "util.h"
 
-#define SOLO5_INTERP "/nonexistent/solo5/"
 #define PAGE 0x1000ull
 
-struct out {
-    uint8_t *data;
-    size_t len, cap;
-    int oom;
-};
-
-static size_t out_reserve(struct out *o, size_t at, size_t len)
-{
-    if (at + len > o->cap) {
-        size_t cap = 2 * (at + len) + 4096;
-        uint8_t *d = realloc(o->data, cap);
-        if (d == NULL) {
-            o->oom = 1;
-            return at;
-        }
-        memset(d + o->cap, 0, cap - o->cap);
-        o->data = d;
-        o->cap = cap;
-    }
-    if (at + len > o->len)
-        o->len = at + len;
-    return at;
-}
-
-static void out_write(struct out *o, size_t at, const void *src, size_t len)
-{
-    out_reserve(o, at, len);
-    if (!o->oom)
-        memcpy(o->data + at, src, len);
-}
-
-static size_t align_up(size_t v, size_t a)
-{
-    return (v + a - 1) & ~(a - 1);
-}
-
 /* The MFT1 note as Solo5 lays it out (manifest_note_write). */
-static size_t write_mft_note(struct out *o, size_t at, const struct mft *mft)
+static size_t write_mft_note(struct buf *o, size_t at, const struct mft *mft)
 {
     size_t size = MFT1_MFT_OFFSET + MFT_SIZE(mft->entries);
     unsigned char *note = malloc(size);
@@ -69,13 +33,13 @@ static size_t write_mft_note(struct out *o, size_t at, const struct mft *mft)
         return 0;
     }
     manifest_note_write(mft, note);
-    out_write(o, at, note, size);
+    buf_put(o, at, note, size);
     free(note);
     return size;
 }
 
 struct sym_out {
-    struct out syms, names;
+    struct buf syms, names;
     const struct packed *pk;
     size_t nsyms, nlocal;
 };
@@ -98,15 +62,15 @@ static void keep_symbol(void *ctx, const char *name, const Elf64_Sym *s)
     Elf64_Sym copy = *s;
     copy.st_name = (uint32_t)so->names.len;
     copy.st_shndx = SHN_ABS; /* no guest sections are rebuilt */
-    out_write(&so->names, so->names.len, name, strlen(name) + 1);
-    out_write(&so->syms, so->syms.len, &copy, sizeof(copy));
+    buf_append(&so->names, name, strlen(name) + 1);
+    buf_append(&so->syms, &copy, sizeof(copy));
     so->nsyms++;
     /* The packed table lists locals first, so the order is kept. */
     if (ELF64_ST_BIND(s->st_info) == STB_LOCAL)
         so->nlocal++;
 }
 
-static int build_elf(const struct packed *pk, struct out *o)
+static int build_elf(const struct packed *pk, struct buf *o)
 {
     const struct nabla_payload *p = pk->payload;
     Elf64_Phdr ph[NABLA_MAX_GUEST_SEGMENTS + 6];
@@ -118,7 +82,7 @@ static int build_elf(const struct packed *pk, struct out *o)
     memset(ph, 0, sizeof(ph));
     /* PT_INTERP first, as the ELF specification wants. */
     size_t interp_off = off;
-    out_write(o, off, SOLO5_INTERP, sizeof(SOLO5_INTERP));
+    buf_put(o, off, SOLO5_INTERP, sizeof(SOLO5_INTERP));
     off += sizeof(SOLO5_INTERP);
     ph[nph++] = (Elf64_Phdr){.p_type = PT_INTERP,
                              .p_flags = PF_R,
@@ -131,7 +95,7 @@ static int build_elf(const struct packed *pk, struct out *o)
         uint64_t filesz = p->segment_filesz[i];
         uint64_t memsz = g->p_memsz - (g->p_filesz - filesz);
         off = align_up(off, PAGE) + g->p_vaddr % PAGE;
-        out_write(o, off, pk->img.data + g->p_offset, filesz);
+        buf_put(o, off, pk->img.data + g->p_offset, filesz);
         ph[nph++] = (Elf64_Phdr){.p_type = PT_LOAD,
                                  .p_flags = g->p_flags,
                                  .p_offset = off,
@@ -160,7 +124,7 @@ static int build_elf(const struct packed *pk, struct out *o)
                              ABI1_NOTE_TYPE, ABI_NOTE_NAME},
                             {p->abi_target, p->abi_version, 0, 0}};
     off = align_up(off, 8);
-    out_write(o, off, &abi, sizeof(abi));
+    buf_put(o, off, &abi, sizeof(abi));
     ph[nph++] = (Elf64_Phdr){.p_type = PT_NOTE,
                              .p_flags = PF_R,
                              .p_offset = off,
@@ -183,18 +147,18 @@ static int build_elf(const struct packed *pk, struct out *o)
     struct sym_out so = {.pk = pk};
     Elf64_Sym null_sym;
     memset(&null_sym, 0, sizeof(null_sym));
-    out_write(&so.syms, 0, &null_sym, sizeof(null_sym));
-    out_write(&so.names, 0, "", 1);
+    buf_append(&so.syms, &null_sym, sizeof(null_sym));
+    buf_append(&so.names, "", 1);
     elf_image_symbols(&pk->img, keep_symbol, &so);
     static const char shstr[] = "\0.symtab\0.strtab\0.shstrtab";
     size_t symtab_off = off;
-    out_write(o, off, so.syms.data, so.syms.len);
+    buf_put(o, off, so.syms.data, so.syms.len);
     off += so.syms.len;
     size_t strtab_off = off;
-    out_write(o, off, so.names.data, so.names.len);
+    buf_put(o, off, so.names.data, so.names.len);
     off += so.names.len;
     size_t shstr_off = off;
-    out_write(o, off, shstr, sizeof(shstr));
+    buf_put(o, off, shstr, sizeof(shstr));
     off = align_up(off + sizeof(shstr), 8);
     Elf64_Shdr sh[4];
     memset(sh, 0, sizeof(sh));
@@ -216,7 +180,7 @@ static int build_elf(const struct packed *pk, struct out *o)
                          .sh_offset = shstr_off,
                          .sh_size = sizeof(shstr),
                          .sh_addralign = 1};
-    out_write(o, off, sh, sizeof(sh));
+    buf_put(o, off, sh, sizeof(sh));
     int oom = so.syms.oom || so.names.oom;
     free(so.syms.data);
     free(so.names.data);
@@ -239,8 +203,8 @@ static int build_elf(const struct packed *pk, struct out *o)
     eh.e_shentsize = sizeof(Elf64_Shdr);
     eh.e_shnum = 4;
     eh.e_shstrndx = 3;
-    out_write(o, 0, &eh, sizeof(eh));
-    out_write(o, sizeof(eh), ph, nph * sizeof(Elf64_Phdr));
+    buf_put(o, 0, &eh, sizeof(eh));
+    buf_put(o, sizeof(eh), ph, nph * sizeof(Elf64_Phdr));
     return oom || o->oom ? -1 : 0;
 }
 
@@ -250,17 +214,11 @@ static int write_file(const char *path, const void *data, size_t len,
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
     if (fd < 0)
         return -1;
-    const uint8_t *p = data;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            close(fd);
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
+    if (write_full(fd, data, len) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e; /* for the caller's message */
+        return -1;
     }
     return close(fd);
 }
@@ -284,7 +242,7 @@ int cmd_extract(int argc, char **argv)
 {
     const char *app = NULL, *dir = NULL;
     struct packed pk;
-    struct out o = {0};
+    struct buf o = {0};
     char err[512];
 
     for (int i = 1; i < argc; i++) {
@@ -292,26 +250,17 @@ int cmd_extract(int argc, char **argv)
             dir = argv[++i];
         else if (argv[i][0] != '-' && app == NULL)
             app = argv[i];
-        else {
-            fprintf(stderr,
-                    "nabla-pack: error: extract: unexpected argument "
-                    "'%s' (usage: nabla-pack extract APP -o DIR)\n",
-                    argv[i]);
-            return 1;
-        }
+        else
+            return die("extract: unexpected argument '%s' (usage: nabla-pack "
+                       "extract APP -o DIR)",
+                       argv[i]);
     }
-    if (app == NULL || dir == NULL) {
-        fprintf(stderr, "nabla-pack: error: usage: nabla-pack extract APP -o "
-                        "DIR\n");
-        return 1;
-    }
-    if (packed_open(&pk, app, err, sizeof(err)) != 0) {
-        fprintf(stderr, "nabla-pack: error: %s\n", err);
-        return 1;
-    }
+    if (app == NULL || dir == NULL)
+        return die("usage: nabla-pack extract APP -o DIR");
+    if (packed_open(&pk, app, err, sizeof(err)) != 0)
+        return die("%s", err);
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "nabla-pack: error: %s: cannot create: %s\n", dir,
-                strerror(errno));
+        die("%s: cannot create: %s", dir, strerror(errno));
         packed_close(&pk);
         return 1;
     }
@@ -320,21 +269,19 @@ int cmd_extract(int argc, char **argv)
     size_t len = strlen(dir) + strlen(base) + 32;
     char *elf_path = malloc(len), *json_path = malloc(len);
     int rc = 1;
-    if (elf_path == NULL || json_path == NULL)
+    if (elf_path == NULL || json_path == NULL) {
+        die("out of memory");
         goto out;
+    }
     snprintf(elf_path, len, "%s/%s.spt", dir, base);
     snprintf(json_path, len, "%s/manifest.json", dir);
     if (build_elf(&pk, &o) != 0) {
-        fprintf(stderr,
-                "nabla-pack: error: %s: damaged payload or out of "
-                "memory\n",
-                app);
+        die("%s: damaged payload or out of memory", app);
         goto out;
     }
     if (write_file(elf_path, o.data, o.len, 0755) != 0 ||
         write_manifest_json(pk.mft, json_path) != 0) {
-        fprintf(stderr, "nabla-pack: error: %s: cannot write: %s\n", dir,
-                strerror(errno));
+        die("%s: cannot write: %s", dir, strerror(errno));
         goto out;
     }
     printf("%s\n%s\n", elf_path, json_path);

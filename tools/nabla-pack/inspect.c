@@ -16,14 +16,7 @@
 #include "nabla/version.h"
 #include "packed.h"
 #include "policy.h"
-
-static int fail(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "nabla-pack: error: ");
-    fprintf(stderr, fmt, arg);
-    fputc('\n', stderr);
-    return 1;
-}
+#include "util.h"
 
 static int open_checked(struct packed *pk, const char *path, int verify)
 {
@@ -31,18 +24,17 @@ static int open_checked(struct packed *pk, const char *path, int verify)
     uint8_t sum[32];
 
     if (packed_open(pk, path, err, sizeof(err)) != 0)
-        return fail("%s", err);
+        return die("%s", err);
     if (!verify)
         return 0;
     if (packed_checksum(&pk->img, sum, err, sizeof(err)) != 0) {
         packed_close(pk);
-        return fail("%s", err);
+        return die("%s", err);
     }
     if (memcmp(sum, pk->payload->checksum, sizeof(sum)) != 0) {
         packed_close(pk);
-        return fail("%s: checksum mismatch: the file is damaged, do not run "
-                    "it",
-                    path);
+        return die("%s: checksum mismatch: the file is damaged, do not run it",
+                   path);
     }
     return 0;
 }
@@ -70,13 +62,12 @@ int cmd_verify(int argc, char **argv)
     const char *path = one_path(argc, argv, NULL, NULL);
 
     if (path == NULL)
-        return fail("%s", "usage: nabla-pack verify APP");
+        return die("usage: nabla-pack verify APP");
     if (open_checked(&pk, path, 1) != 0)
         return 1;
-    printf("%s: OK (sha256 ", path);
-    for (int i = 0; i < 32; i++)
-        printf("%02x", pk.payload->checksum[i]);
-    printf(")\n");
+    char hex[2 * SHA256_DIGEST_SIZE + 1];
+    sha256_hex(pk.payload->checksum, hex);
+    printf("%s: OK (sha256 %s)\n", path, hex);
     packed_close(&pk);
     return 0;
 }
@@ -107,16 +98,11 @@ static void describe_policy(const struct packed *pk, int symbolic, char *buf,
 
 static void json_string(const char *s)
 {
+    char e[8];
+
     putchar('"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            printf("\\%c", c);
-        else if (c < 0x20)
-            printf("\\u%04x", c);
-        else
-            putchar(c);
-    }
+    for (; *s; s++)
+        fputs(json_escape((unsigned char)*s, e), stdout);
     putchar('"');
 }
 
@@ -248,7 +234,7 @@ int cmd_inspect(int argc, char **argv)
     const char *path = one_path(argc, argv, &json, NULL);
 
     if (path == NULL)
-        return fail("%s", "usage: nabla-pack inspect [--json] APP");
+        return die("usage: nabla-pack inspect [--json] APP");
     if (open_checked(&pk, path, 0) != 0)
         return 1;
     describe_policy(&pk, 1, policy, sizeof(policy));

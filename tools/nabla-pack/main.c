@@ -13,10 +13,9 @@
 #include "nabla/packed.h"
 #include "nabla/version.h"
 #include "pack.h"
+#include "util.h"
 
 #define MAX_DEFAULT_OPTIONS 256
-
-static const char *progname = "nabla-pack";
 
 static void usage(FILE *f)
 {
@@ -61,14 +60,6 @@ static void usage(FILE *f)
         "  nabla-pack -o app app.spt --block:storage=disk.img\n"
         "  ./app              # opens disk.img next to ./app\n",
         NABLA_MEM_DEFAULT_MB);
-}
-
-static int die(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "%s: error: ", progname);
-    fprintf(stderr, fmt, arg);
-    fputc('\n', stderr);
-    return 1;
 }
 
 static int parse_mem(const char *value, uint64_t *mb)
@@ -127,11 +118,10 @@ static int cmd_gen_manifest(int argc, char **argv)
             return die("gen-manifest: unexpected argument '%s'", argv[i]);
     }
     if (in == NULL || out == NULL)
-        return die("%s", "usage: nabla-pack gen-manifest MANIFEST.json [-o] "
-                         "OUT.c");
+        return die("usage: nabla-pack gen-manifest MANIFEST.json [-o] OUT.c");
     struct mft *mft = calloc(1, MFT_SIZE(MFT_MAX_ENTRIES));
     if (mft == NULL)
-        return die("%s", "out of memory");
+        return die("out of memory");
     int rc = manifest_read_json(in, mft, err, sizeof(err)) != 0 ||
              manifest_write_c(mft, out, err, sizeof(err)) != 0;
     free(mft);
@@ -181,14 +171,14 @@ int main(int argc, char **argv)
         }
         if (strcmp(a, "-o") == 0) {
             if (i + 1 >= argc)
-                return die("%s", "-o needs a file name");
+                return die("-o needs a file name");
             req.out_path = argv[++i];
         } else if (strncmp(a, "--mem=", 6) == 0) {
             if (parse_mem(a + 6, &req.mem_mb) != 0)
                 return die("invalid %s: expected a size in MiB", a);
         } else if (is_device_option(a)) {
             if (req.noptions == MAX_DEFAULT_OPTIONS)
-                return die("%s", "too many device options");
+                return die("too many device options");
             options[req.noptions++] = a;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             req.quiet = 1;
@@ -215,7 +205,7 @@ int main(int argc, char **argv)
     if (req.out_path == NULL) {
         out_alloc = default_output(req.guest_path);
         if (out_alloc == NULL)
-            return die("%s", "out of memory");
+            return die("out of memory");
         req.out_path = out_alloc;
     }
     int rc = pack(&req, err, sizeof(err));

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "nabla/packed.h"
+#include "util.h"
 
 #define PAGE 0x1000ull
 #define MAX_SEGS (2 * NABLA_MAX_GUEST_SEGMENTS + 8)
@@ -45,43 +46,22 @@ struct out_sec {
     const void *data;
 };
 
-struct strtab {
-    char *buf;
-    size_t len, cap;
-};
-
 struct merge {
     struct out_seg segs[MAX_SEGS];
     size_t nsegs;
     struct out_sec secs[2 * MAX_SEGS + MAX_DEBUG_SECTIONS + 5];
-    size_t nsecs; /* including the null section */
-    Elf64_Sym *syms;
-    size_t nsyms, syms_cap, nlocal;
-    struct strtab symstr, shstr;
-    int oom;
+    size_t nsecs;    /* including the null section */
+    struct buf syms; /* Elf64_Sym */
+    size_t nlocal;   /* symbols before the first global, the null one too */
+    struct buf symstr, shstr;
 };
 
-static uint64_t align_to(uint64_t v, uint64_t a)
+/* Appends s to a string table; returns its offset there. */
+static uint32_t strtab_add(struct buf *t, const char *s)
 {
-    return (v + a - 1) & ~(a - 1);
-}
-
-static size_t strtab_add(struct merge *m, struct strtab *t, const char *s)
-{
-    size_t len = strlen(s) + 1;
-    if (t->len + len > t->cap) {
-        size_t cap = (t->cap ? 2 * t->cap : 4096) + len;
-        char *b = realloc(t->buf, cap);
-        if (b == NULL) {
-            m->oom = 1;
-            return 0;
-        }
-        t->buf = b;
-        t->cap = cap;
-    }
-    memcpy(t->buf + t->len, s, len);
-    t->len += len;
-    return t->len - len;
+    size_t at = t->len;
+    buf_append(t, s, strlen(s) + 1);
+    return (uint32_t)at;
 }
 
 static void add_seg(struct merge *m, const char *prefix, unsigned index,
@@ -152,38 +132,24 @@ static void add_symbol(void *ctx, const char *name, const Elf64_Sym *sym)
         return;
     if (local != (c->pass == 0))
         return;
-    if (m->nsyms == m->syms_cap) {
-        size_t cap = m->syms_cap ? 2 * m->syms_cap : 256;
-        Elf64_Sym *s = realloc(m->syms, cap * sizeof(*s));
-        if (s == NULL) {
-            m->oom = 1;
-            return;
-        }
-        m->syms = s;
-        m->syms_cap = cap;
-    }
-    Elf64_Sym *out = &m->syms[m->nsyms++];
-    *out = *sym;
-    out->st_name = (uint32_t)strtab_add(m, &m->symstr, name);
-    out->st_info = ELF64_ST_INFO(local ? STB_LOCAL : bind, type);
-    out->st_shndx =
+    Elf64_Sym out = *sym;
+    out.st_name = strtab_add(&m->symstr, name);
+    out.st_info = ELF64_ST_INFO(local ? STB_LOCAL : bind, type);
+    out.st_shndx =
         sym->st_shndx == SHN_ABS ? SHN_ABS : section_of(m, sym->st_value);
+    buf_append(&m->syms, &out, sizeof(out));
 }
 
 static void collect_symbols(struct merge *m, const struct merge_input *in)
 {
-    m->nsyms = 1; /* entry 0 is the null symbol */
-    m->syms_cap = 256;
-    m->syms = calloc(m->syms_cap, sizeof(*m->syms));
-    if (m->syms == NULL) {
-        m->oom = 1;
-        return;
-    }
-    strtab_add(m, &m->symstr, "");
+    static const Elf64_Sym null_sym;
+
+    buf_append(&m->syms, &null_sym, sizeof(null_sym)); /* entry 0 */
+    strtab_add(&m->symstr, "");
     struct sym_ctx stub = {m, 0, 1}, guest = {m, 0, 0};
     elf_image_symbols(in->stub, add_symbol, &stub);
     elf_image_symbols(in->guest, add_symbol, &guest);
-    m->nlocal = m->nsyms;
+    m->nlocal = m->syms.len / sizeof(Elf64_Sym);
     guest.pass = 1;
     elf_image_symbols(in->guest, add_symbol, &guest);
 }
@@ -221,7 +187,7 @@ static uint64_t add_debug_sections(struct merge *m, const struct elf_image *g,
             strlen(n) >= sizeof(name))
             continue;
         snprintf(name, sizeof(name), "%s", n);
-        off = align_to(off, 8);
+        off = align_up(off, 8);
         add_sec(m, name, SHT_PROGBITS, sh.sh_flags & SHF_COMPRESSED, 0, off,
                 sh.sh_size, g->data + sh.sh_offset);
         off += sh.sh_size;
@@ -242,7 +208,7 @@ static uint64_t layout(struct merge *m, const struct merge_input *in)
     for (size_t i = 0; i < m->nsegs; i++) {
         struct out_seg *s = &m->segs[i];
         char name[32];
-        off = align_to(off, PAGE) + s->vaddr % PAGE;
+        off = align_up(off, PAGE) + s->vaddr % PAGE;
         s->offset = off;
         snprintf(name, sizeof(name), "%s.%u", s->name_prefix, s->index);
         if (s->filesz > 0)
@@ -258,11 +224,11 @@ static uint64_t layout(struct merge *m, const struct merge_input *in)
     return add_debug_sections(m, in->guest, off);
 }
 
-static int fail(char *err, size_t errsz, const char *what)
+/* A libelf call failed: its own message says why. */
+static int libelf_fail(char *err, size_t errsz, const char *what)
 {
-    snprintf(err, errsz, "writing the packed ELF: %s: %s", what,
-             elf_errmsg(-1));
-    return -1;
+    return fail(err, errsz, "writing the packed ELF: %s: %s", what,
+                elf_errmsg(-1));
 }
 
 static Elf_Scn *new_section(Elf *e, const struct out_sec *s, uint32_t name,
@@ -358,37 +324,32 @@ static int write_elf(struct merge *m, const struct merge_input *in,
     size_t nphdrs = build_phdrs(m, in, nguest, phdrs);
 
     if (sizeof(Elf64_Ehdr) + nphdrs * sizeof(Elf64_Phdr) >
-        NABLA_PAYLOAD_HEADER_OFFSET) {
-        snprintf(err, errsz, "writing the packed ELF: too many segments");
-        return -1;
-    }
+        NABLA_PAYLOAD_HEADER_OFFSET)
+        return fail(err, errsz, "writing the packed ELF: too many segments");
     /* Symbol and name tables follow the segments. */
-    uint64_t off = align_to(data_end, 8);
+    uint64_t off = align_up(data_end, 8);
     size_t symtab_index = m->nsecs;
-    add_sec(m, ".symtab", SHT_SYMTAB, 0, 0, off, m->nsyms * sizeof(Elf64_Sym),
-            m->syms);
-    off += m->nsyms * sizeof(Elf64_Sym);
-    add_sec(m, ".strtab", SHT_STRTAB, 0, 0, off, m->symstr.len, m->symstr.buf);
+    add_sec(m, ".symtab", SHT_SYMTAB, 0, 0, off, m->syms.len, m->syms.data);
+    off += m->syms.len;
+    add_sec(m, ".strtab", SHT_STRTAB, 0, 0, off, m->symstr.len, m->symstr.data);
     off += m->symstr.len;
     uint32_t names[2 * MAX_SEGS + MAX_DEBUG_SECTIONS + 8];
     for (size_t i = 0; i < m->nsecs; i++)
-        names[i] = (uint32_t)strtab_add(m, &m->shstr, m->secs[i].name);
+        names[i] = strtab_add(&m->shstr, m->secs[i].name);
     size_t shstr_index = m->nsecs;
-    names[shstr_index] = (uint32_t)strtab_add(m, &m->shstr, ".shstrtab");
-    if (m->oom) {
-        snprintf(err, errsz, "writing the packed ELF: out of memory");
-        return -1;
-    }
-    add_sec(m, ".shstrtab", SHT_STRTAB, 0, 0, off, m->shstr.len, m->shstr.buf);
-    off = align_to(off + m->shstr.len, 8);
+    names[shstr_index] = strtab_add(&m->shstr, ".shstrtab");
+    if (m->syms.oom || m->symstr.oom || m->shstr.oom)
+        return fail(err, errsz, "writing the packed ELF: out of memory");
+    add_sec(m, ".shstrtab", SHT_STRTAB, 0, 0, off, m->shstr.len, m->shstr.data);
+    off = align_up(off + m->shstr.len, 8);
 
     Elf *e = elf_begin(fd, ELF_C_WRITE, NULL);
     if (e == NULL)
-        return fail(err, errsz, "elf_begin");
+        return libelf_fail(err, errsz, "elf_begin");
     int rc = -1;
     if (elf_flagelf(e, ELF_C_SET, ELF_F_LAYOUT) == 0 ||
         gelf_newehdr(e, ELFCLASS64) == NULL) {
-        fail(err, errsz, "ELF header");
+        libelf_fail(err, errsz, "ELF header");
         goto out;
     }
     GElf_Ehdr eh;
@@ -403,12 +364,12 @@ static int write_elf(struct merge *m, const struct merge_input *in,
     eh.e_shoff = off;
     eh.e_shstrndx = (uint16_t)shstr_index;
     if (!gelf_update_ehdr(e, &eh) || gelf_newphdr(e, nphdrs) == NULL) {
-        fail(err, errsz, "program headers");
+        libelf_fail(err, errsz, "program headers");
         goto out;
     }
     for (size_t i = 0; i < nphdrs; i++) {
         if (!gelf_update_phdr(e, (int)i, &phdrs[i])) {
-            fail(err, errsz, "program header");
+            libelf_fail(err, errsz, "program header");
             goto out;
         }
     }
@@ -422,12 +383,12 @@ static int write_elf(struct merge *m, const struct merge_input *in,
         }
         if (new_section(e, &m->secs[i], names[i], entsize, link, info) ==
             NULL) {
-            fail(err, errsz, m->secs[i].name);
+            libelf_fail(err, errsz, m->secs[i].name);
             goto out;
         }
     }
     if (elf_update(e, ELF_C_WRITE) < 0) {
-        fail(err, errsz, "elf_update");
+        libelf_fail(err, errsz, "elf_update");
         goto out;
     }
     rc = 0;
@@ -441,14 +402,11 @@ int merge_write(const struct merge_input *in, int fd, char *err, size_t errsz)
     struct merge *m = calloc(1, sizeof(*m));
     int rc = -1;
 
-    if (m == NULL) {
-        snprintf(err, errsz, "writing the packed ELF: out of memory");
-        return -1;
-    }
+    if (m == NULL)
+        return fail(err, errsz, "writing the packed ELF: out of memory");
     if (elf_version(EV_CURRENT) == EV_NONE) {
-        snprintf(err, errsz, "libelf: %s", elf_errmsg(-1));
         free(m);
-        return -1;
+        return fail(err, errsz, "libelf: %s", elf_errmsg(-1));
     }
     for (size_t i = 0; i < in->nguest_loads; i++)
         add_seg(m, ".guest", (unsigned)i, in->guest, in->guest_loads[i],
@@ -459,9 +417,9 @@ int merge_write(const struct merge_input *in, int fd, char *err, size_t errsz)
         if (ph->p_type != PT_LOAD || ph->p_memsz == 0)
             continue;
         if (m->nsegs == MAX_SEGS) {
-            snprintf(err, errsz,
-                     "writing the packed ELF: stub has too many "
-                     "segments");
+            fail(err, errsz,
+                 "writing the packed ELF: stub has too many "
+                 "segments");
             goto out;
         }
         add_seg(m, ".stub", (unsigned)k++, in->stub, ph, NULL);
@@ -470,9 +428,9 @@ int merge_write(const struct merge_input *in, int fd, char *err, size_t errsz)
     collect_symbols(m, in);
     rc = write_elf(m, in, nguest, end, fd, err, errsz);
 out:
-    free(m->syms);
-    free(m->symstr.buf);
-    free(m->shstr.buf);
+    free(m->syms.data);
+    free(m->symstr.data);
+    free(m->shstr.data);
     free(m);
     return rc;
 }

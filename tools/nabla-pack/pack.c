@@ -6,7 +6,6 @@
 #include "pack.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include "manifest.h"
 #include "merge.h"
 #include "packed.h"
+#include "util.h"
 
 extern const unsigned char nabla_stub_blob[], nabla_stub_blob_end[];
 extern const unsigned char nabla_trampoline_blob[], nabla_trampoline_blob_end[];
@@ -74,24 +74,21 @@ static int manifests_agree(const struct mft *json, const struct mft *note,
                            const char *json_path, const char *guest_path,
                            char *err, size_t errsz)
 {
-    if (json->entries != note->entries) {
-        snprintf(err, errsz,
-                 "%s declares %u devices but the manifest note of %s "
-                 "declares %u",
-                 json_path, json->entries - 1, guest_path, note->entries - 1);
-        return -1;
-    }
+    if (json->entries != note->entries)
+        return fail(err, errsz,
+                    "%s declares %u devices but the manifest note of %s "
+                    "declares %u",
+                    json_path, json->entries - 1, guest_path,
+                    note->entries - 1);
     for (uint32_t i = 1; i < json->entries; i++) {
         const struct mft_entry *a = &json->e[i], *b = &note->e[i];
-        if (strcmp(a->name, b->name) != 0 || a->type != b->type) {
-            snprintf(err, errsz,
-                     "%s and the manifest note of %s differ: device %u is "
-                     "'%s' (%s) in one and '%s' (%s) in the other",
-                     json_path, guest_path, i, a->name,
-                     manifest_type_name(a->type), b->name,
-                     manifest_type_name(b->type));
-            return -1;
-        }
+        if (strcmp(a->name, b->name) != 0 || a->type != b->type)
+            return fail(err, errsz,
+                        "%s and the manifest note of %s differ: device %u is "
+                        "'%s' (%s) in one and '%s' (%s) in the other",
+                        json_path, guest_path, i, a->name,
+                        manifest_type_name(a->type), b->name,
+                        manifest_type_name(b->type));
     }
     return 0;
 }
@@ -108,17 +105,13 @@ static int check_default_options(const struct pack_request *req,
         struct devopt opt;
         const char *arg = req->options[i];
         int index, rc = devopt_split(arg, &opt, why, sizeof(why));
-        if (rc == 0) {
-            snprintf(err, errsz, "unknown option '%s'", arg);
-            return -1;
-        }
+        if (rc == 0)
+            return fail(err, errsz, "unknown option '%s'", arg);
         if (rc < 0 || (index = devopt_lookup(mft, &opt, why, sizeof(why))) < 0)
             goto bad;
-        if (seen[opt.kind][index]++) {
-            snprintf(err, errsz, "device '%s' given twice: %s%s=...", opt.name,
-                     devopt_prefix(opt.kind), opt.name);
-            return -1;
-        }
+        if (seen[opt.kind][index]++)
+            return fail(err, errsz, "device '%s' given twice: %s%s=...",
+                        opt.name, devopt_prefix(opt.kind), opt.name);
         uint16_t bs;
         uint8_t mac[6];
         int fd;
@@ -132,49 +125,17 @@ static int check_default_options(const struct pack_request *req,
     }
     return 0;
 bad:
-    snprintf(err, errsz, "%s", why);
-    return -1;
+    return fail(err, errsz, "%s", why);
 }
 
-struct buffer {
-    unsigned char *data;
-    size_t len, cap;
-};
-
-static int buf_append(struct buffer *b, const void *data, size_t len)
-{
-    if (b->len + len > b->cap) {
-        size_t cap = 2 * (b->len + len) + 4096;
-        unsigned char *n = realloc(b->data, cap);
-        if (n == NULL)
-            return -1;
-        memset(n + b->cap, 0, cap - b->cap);
-        b->data = n;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, data, len);
-    b->len += len;
-    return 0;
-}
-
-static int buf_align(struct buffer *b, size_t align)
-{
-    static const unsigned char zeros[64];
-    size_t pad = (align - b->len % align) % align;
-    return buf_append(b, zeros, pad);
-}
-
-static int buf_strings(struct buffer *b, const char *const *s, size_t n,
-                       uint32_t *offset, uint32_t *size, uint32_t *count)
+static void buf_strings(struct buf *b, const char *const *s, size_t n,
+                        uint32_t *offset, uint32_t *size, uint32_t *count)
 {
     *offset = (uint32_t)b->len;
-    for (size_t i = 0; i < n; i++) {
-        if (buf_append(b, s[i], strlen(s[i]) + 1) != 0)
-            return -1;
-    }
+    for (size_t i = 0; i < n; i++)
+        buf_append(b, s[i], strlen(s[i]) + 1);
     *size = (uint32_t)(b->len - *offset);
     *count = (uint32_t)n;
-    return 0;
 }
 
 static int cmp_phdr_vaddr(const void *a, const void *b)
@@ -200,7 +161,7 @@ static struct mft *clean_manifest(const struct mft *src)
 }
 
 /* struct nabla_payload, then the manifest, options and arguments. */
-static int build_payload(struct buffer *b, const struct pack_request *req,
+static int build_payload(struct buf *b, const struct pack_request *req,
                          struct guest *g, const struct mft *mft,
                          uint64_t trampoline)
 {
@@ -227,21 +188,21 @@ static int build_payload(struct buffer *b, const struct pack_request *req,
     for (size_t i = 0; i < g->nloads; i++) {
         p.segment_filesz[i] = g->orig_filesz[i];
     }
-    if (buf_append(b, &p, sizeof(p)) != 0 || buf_align(b, 8) != 0)
-        return -1;
+    /* Out of memory sticks in b: checked once, before the header is set. */
+    buf_append(b, &p, sizeof(p));
+    buf_align(b, 8);
     p.mft_offset = (uint32_t)b->len;
     p.mft_size = (uint32_t)MFT_SIZE(mft->entries);
     struct mft *clean = clean_manifest(mft);
-    if (clean == NULL || buf_append(b, clean, p.mft_size) != 0) {
-        free(clean);
+    if (clean == NULL)
         return -1;
-    }
+    buf_append(b, clean, p.mft_size);
     free(clean);
-    if (buf_strings(b, req->options, req->noptions, &p.options_offset,
-                    &p.options_size, &p.options_count) != 0 ||
-        buf_strings(b, req->args, req->nargs, &p.args_offset, &p.args_size,
-                    &p.args_count) != 0 ||
-        buf_align(b, 8) != 0)
+    buf_strings(b, req->options, req->noptions, &p.options_offset,
+                &p.options_size, &p.options_count);
+    buf_strings(b, req->args, req->nargs, &p.args_offset, &p.args_size,
+                &p.args_count);
+    if (buf_align(b, 8) != 0)
         return -1;
     memcpy(b->data, &p, sizeof(p));
     return 0;
@@ -263,9 +224,8 @@ static int load_stub(struct elf_image *stub, const char *path, char *err,
             (ph->p_type == PT_LOAD &&
              (ph->p_vaddr < NABLA_STUB_BASE || ph->p_offset > stub->size ||
               ph->p_filesz > stub->size - ph->p_offset))) {
-            snprintf(err, errsz, "%s: not a valid nabla stub", stub->path);
             elf_image_free(stub);
-            return -1;
+            return fail(err, errsz, "%s: not a valid nabla stub", stub->path);
         }
     }
     return 0;
@@ -286,10 +246,8 @@ static int store_checksum(int fd, const char *path, char *err, size_t errsz)
         return -1;
     off_t at = (off_t)(NABLA_PAYLOAD_HEADER_OFFSET +
                        offsetof(struct nabla_payload, checksum));
-    if (pwrite(fd, sum, sizeof(sum), at) != (ssize_t)sizeof(sum)) {
-        snprintf(err, errsz, "%s: write error: %s", path, strerror(errno));
-        return -1;
-    }
+    if (pwrite(fd, sum, sizeof(sum), at) != (ssize_t)sizeof(sum))
+        return fail(err, errsz, "%s: write error: %s", path, strerror(errno));
     return 0;
 }
 
@@ -297,40 +255,16 @@ static int store_checksum(int fd, const char *path, char *err, size_t errsz)
 static int write_output(const struct pack_request *req,
                         const struct merge_input *in, char *err, size_t errsz)
 {
-    size_t len = strlen(req->out_path) + 16;
-    char *tmp = malloc(len);
-    if (tmp == NULL) {
-        snprintf(err, errsz, "out of memory");
+    struct atomic_file f;
+
+    if (atomic_open(&f, req->out_path, 0755, err, errsz) != 0)
+        return -1;
+    if (merge_write(in, f.fd, err, errsz) != 0 ||
+        store_checksum(f.fd, f.tmp, err, errsz) != 0) {
+        atomic_discard(&f);
         return -1;
     }
-    snprintf(tmp, len, "%s.tmpXXXXXX", req->out_path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        snprintf(err, errsz, "%s: cannot create: %s", req->out_path,
-                 strerror(errno));
-        free(tmp);
-        return -1;
-    }
-    int rc = merge_write(in, fd, err, errsz);
-    if (rc == 0)
-        rc = store_checksum(fd, tmp, err, errsz);
-    if (rc == 0 && fchmod(fd, 0755) != 0) {
-        snprintf(err, errsz, "%s: chmod: %s", tmp, strerror(errno));
-        rc = -1;
-    }
-    if (close(fd) != 0 && rc == 0) {
-        snprintf(err, errsz, "%s: write error: %s", tmp, strerror(errno));
-        rc = -1;
-    }
-    if (rc == 0 && rename(tmp, req->out_path) != 0) {
-        snprintf(err, errsz, "%s: cannot rename into place: %s", req->out_path,
-                 strerror(errno));
-        rc = -1;
-    }
-    if (rc != 0)
-        unlink(tmp);
-    free(tmp);
-    return rc;
+    return atomic_commit(&f, req->out_path, err, errsz);
 }
 
 /* One line saying what was packed, for people. */
@@ -360,7 +294,7 @@ int pack(const struct pack_request *req, char *err, size_t errsz)
 {
     struct guest g;
     struct elf_image stub;
-    struct buffer payload = {0};
+    struct buf payload = {0};
     struct mft *json = NULL;
     Elf64_Phdr tramp_phdr;
     uint8_t *tramp_data = NULL;
@@ -374,7 +308,7 @@ int pack(const struct pack_request *req, char *err, size_t errsz)
     if (req->manifest_path) {
         json = calloc(1, MFT_SIZE(MFT_MAX_ENTRIES));
         if (json == NULL) {
-            snprintf(err, errsz, "out of memory");
+            fail(err, errsz, "out of memory");
             goto out_guest;
         }
         if (manifest_read_json(req->manifest_path, json, err, errsz) != 0 ||
@@ -394,7 +328,7 @@ int pack(const struct pack_request *req, char *err, size_t errsz)
     if (tseg >= 0) {
         if (append_trampoline(&g, (size_t)tseg, trampoline, &tramp_phdr,
                               &tramp_data) != 0) {
-            snprintf(err, errsz, "out of memory");
+            fail(err, errsz, "out of memory");
             goto out_guest;
         }
         guest_data[tseg] = tramp_data;
@@ -402,7 +336,7 @@ int pack(const struct pack_request *req, char *err, size_t errsz)
         g.orig_filesz[tseg] = orig_filesz;
     }
     if (build_payload(&payload, req, &g, mft, trampoline) != 0) {
-        snprintf(err, errsz, "out of memory");
+        fail(err, errsz, "out of memory");
         goto out_guest;
     }
     if (load_stub(&stub, req->stub_path, err, errsz) != 0)

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util.h"
+
 static const Elf64_Phdr *find_payload_load(const struct elf_image *img)
 {
     for (size_t i = 0; i < img->phnum; i++) {
@@ -22,10 +24,8 @@ int packed_checksum(const struct elf_image *img, uint8_t out[32], char *err,
     struct nabla_payload copy;
 
     if (pl == NULL || pl->p_offset != 0 || pl->p_filesz > img->size ||
-        pl->p_filesz < NABLA_PAYLOAD_HEADER_OFFSET + sizeof(copy)) {
-        snprintf(err, errsz, "%s: no nabla payload", img->path);
-        return -1;
-    }
+        pl->p_filesz < NABLA_PAYLOAD_HEADER_OFFSET + sizeof(copy))
+        return fail(err, errsz, "%s: no nabla payload", img->path);
     size_t size = pl->p_filesz - NABLA_PAYLOAD_HEADER_OFFSET;
     const uint8_t *payload = img->data + NABLA_PAYLOAD_HEADER_OFFSET;
     memcpy(&copy, payload, sizeof(copy));
@@ -38,14 +38,11 @@ int packed_checksum(const struct elf_image *img, uint8_t out[32], char *err,
         const Elf64_Phdr *ph = &img->phdr[i];
         if (ph->p_type != PT_LOAD || ph == pl)
             continue;
-        if (ph->p_offset > img->size ||
-            ph->p_filesz > img->size - ph->p_offset) {
-            snprintf(err, errsz,
-                     "%s: segment at %#llx runs past the end of "
-                     "the file (truncated?)",
-                     img->path, (unsigned long long)ph->p_vaddr);
-            return -1;
-        }
+        if (ph->p_offset > img->size || ph->p_filesz > img->size - ph->p_offset)
+            return fail(err, errsz,
+                        "%s: segment at %#llx runs past the end of "
+                        "the file (truncated?)",
+                        img->path, (unsigned long long)ph->p_vaddr);
         sha256_update(&h, img->data + ph->p_offset, ph->p_filesz);
     }
     sha256_final(&h, out);
@@ -59,25 +56,25 @@ int packed_open(struct packed *pk, const char *path, char *err, size_t errsz)
         return -1;
     const Elf64_Phdr *pl = find_payload_load(&pk->img);
     if (pl == NULL) {
-        snprintf(err, errsz,
-                 "%s: not a packed nabla executable (no payload "
-                 "segment)",
-                 path);
-        goto fail;
+        fail(err, errsz,
+             "%s: not a packed nabla executable (no payload "
+             "segment)",
+             path);
+        goto bad;
     }
     if (pl->p_offset != 0 || pl->p_filesz > pk->img.size ||
         pl->p_filesz <
             NABLA_PAYLOAD_HEADER_OFFSET + sizeof(struct nabla_payload)) {
-        snprintf(err, errsz, "%s: payload segment damaged or truncated", path);
-        goto fail;
+        fail(err, errsz, "%s: payload segment damaged or truncated", path);
+        goto bad;
     }
     pk->payload = (const struct nabla_payload *)(pk->img.data +
                                                  NABLA_PAYLOAD_HEADER_OFFSET);
     pk->payload_size = pl->p_filesz - NABLA_PAYLOAD_HEADER_OFFSET;
     char why[128];
     if (payload_check(pk->payload, pk->payload_size, why, sizeof(why)) != 0) {
-        snprintf(err, errsz, "%s: damaged payload: %s", path, why);
-        goto fail;
+        fail(err, errsz, "%s: damaged payload: %s", path, why);
+        goto bad;
     }
     pk->mft = payload_mft(pk->payload);
     for (size_t i = 0; i < pk->img.phnum; i++) {
@@ -87,18 +84,17 @@ int packed_open(struct packed *pk, const char *path, char *err, size_t errsz)
         if (pk->nguest == NABLA_MAX_GUEST_SEGMENTS ||
             ph->p_offset > pk->img.size ||
             ph->p_filesz > pk->img.size - ph->p_offset) {
-            snprintf(err, errsz, "%s: guest segment damaged or truncated",
-                     path);
-            goto fail;
+            fail(err, errsz, "%s: guest segment damaged or truncated", path);
+            goto bad;
         }
         pk->guest[pk->nguest++] = ph;
     }
     if (pk->nguest == 0) {
-        snprintf(err, errsz, "%s: no guest segment", path);
-        goto fail;
+        fail(err, errsz, "%s: no guest segment", path);
+        goto bad;
     }
     return 0;
-fail:
+bad:
     packed_close(pk);
     return -1;
 }

@@ -12,6 +12,7 @@
 #include "inspect.h"
 #include "manifest.h"
 #include "packed.h"
+#include "util.h"
 
 /* What both subcommands need to know of a file. */
 struct solo5_facts {
@@ -38,10 +39,8 @@ static int facts_open(struct solo5_facts *f, const char *path)
     char err[512];
 
     memset(f, 0, sizeof(*f));
-    if (guest_load_notes(&f->g, path, err, sizeof(err)) != 0) {
-        fprintf(stderr, "nabla-pack: error: %s\n", err);
-        return 1;
-    }
+    if (guest_load_notes(&f->g, path, err, sizeof(err)) != 0)
+        return die("%s", err);
     if (f->g.nabi > 0 || f->g.nmft > 0) {
         f->abi_target = f->g.abi.abi_target;
         f->abi_version = f->g.abi.abi_version;
@@ -49,12 +48,10 @@ static int facts_open(struct solo5_facts *f, const char *path)
         return 0;
     }
     if (packed_open(&f->pk, path, err, sizeof(err)) != 0) {
-        fprintf(stderr,
-                "nabla-pack: error: %s: neither a Solo5 unikernel (no ABI1 "
-                "or MFT1 note) nor a packed nabla executable\n",
-                path);
         guest_free(&f->g);
-        return 1;
+        return die("%s: neither a Solo5 unikernel (no ABI1 or MFT1 note) nor "
+                   "a packed nabla executable",
+                   path);
     }
     f->is_packed = 1;
     f->abi_target = f->pk.payload->abi_target;
@@ -66,8 +63,7 @@ static int facts_open(struct solo5_facts *f, const char *path)
 static const char *one_path(int argc, char **argv)
 {
     if (argc != 2 || argv[1][0] == '-') {
-        fprintf(stderr, "nabla-pack: error: usage: nabla-pack %s BINARY\n",
-                argv[0]);
+        die("usage: nabla-pack %s BINARY", argv[0]);
         return NULL;
     }
     return argv[1];
@@ -82,21 +78,17 @@ int cmd_query_manifest(int argc, char **argv)
     if (path == NULL || facts_open(&f, path) != 0)
         return 1;
     if (f.mft == NULL) {
-        fprintf(stderr, "nabla-pack: error: %s: no Solo5 manifest found\n",
-                path);
         facts_close(&f);
-        return 1;
+        return die("%s: no Solo5 manifest found", path);
     }
     if (!f.is_packed && f.g.nmft > 1)
-        snprintf(err, sizeof(err), "more than one MFT1 note");
+        fail(err, sizeof(err), "more than one MFT1 note");
     else if (f.is_packed ||
              manifest_check(f.g.mft, f.g.mft_size, err, sizeof(err)) == 0)
         err[0] = '\0';
     if (err[0] != '\0') {
-        fprintf(stderr, "nabla-pack: error: %s: manifest validation failed: %s\n",
-                path, err);
         facts_close(&f);
-        return 1;
+        return die("%s: manifest validation failed: %s", path, err);
     }
     printf("{\n"
            "  \"type\": \"solo5.manifest\",\n"
@@ -121,11 +113,8 @@ int cmd_query_abi(int argc, char **argv)
     if (path == NULL || facts_open(&f, path) != 0)
         return 1;
     if (!f.is_packed && f.g.nabi == 0) {
-        fprintf(stderr,
-                "nabla-pack: error: %s: no Solo5 ABI information found\n",
-                path);
         facts_close(&f);
-        return 1;
+        return die("%s: no Solo5 ABI information found", path);
     }
     const char *target = guest_abi_target_name(f.abi_target);
     printf("{\n"

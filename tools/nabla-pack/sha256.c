@@ -115,3 +115,15 @@ void sha256_final(struct sha256 *h, uint8_t digest[SHA256_DIGEST_SIZE])
         digest[4 * i + 3] = (uint8_t)h->state[i];
     }
 }
+
+void sha256_hex(const uint8_t digest[SHA256_DIGEST_SIZE],
+                char hex[2 * SHA256_DIGEST_SIZE + 1])
+{
+    static const char digits[] = "0123456789abcdef";
+
+    for (int i = 0; i < SHA256_DIGEST_SIZE; i++) {
+        hex[2 * i] = digits[digest[i] >> 4];
+        hex[2 * i + 1] = digits[digest[i] & 0xf];
+    }
+    hex[2 * SHA256_DIGEST_SIZE] = '\0';
+}

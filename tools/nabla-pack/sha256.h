@@ -17,5 +17,8 @@ struct sha256 {
 void sha256_init(struct sha256 *h);
 void sha256_update(struct sha256 *h, const void *data, size_t size);
 void sha256_final(struct sha256 *h, uint8_t digest[SHA256_DIGEST_SIZE]);
+/* The digest in lower-case hexadecimal, NUL-terminated. */
+void sha256_hex(const uint8_t digest[SHA256_DIGEST_SIZE],
+                char hex[2 * SHA256_DIGEST_SIZE + 1]);
 
 #endif

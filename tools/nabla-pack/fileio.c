@@ -1,0 +1,132 @@
+/* Whole reads and writes, and files that appear complete or not at all. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+char *path_join(const char *a, const char *b)
+{
+    size_t k = strlen(a), n = k + strlen(b) + 2;
+    char *p = malloc(n);
+    if (p != NULL)
+        snprintf(p, n, "%s%s%s", a, k > 0 && a[k - 1] == '/' ? "" : "/", b);
+    return p;
+}
+
+ssize_t read_full(int fd, void *data, size_t len)
+{
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = read(fd, (unsigned char *)data + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            break;
+        done += (size_t)n;
+    }
+    return (ssize_t)done;
+}
+
+int write_full(int fd, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        if (n == 0) { /* not an error to write(2), but no progress */
+            errno = EIO;
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int atomic_open(struct atomic_file *f, const char *path, mode_t mode, char *err,
+                size_t errsz)
+{
+    size_t len = strlen(path) + sizeof(".tmpXXXXXX");
+
+    f->fd = -1;
+    f->tmp = malloc(len);
+    if (f->tmp == NULL)
+        return fail(err, errsz, "out of memory");
+    snprintf(f->tmp, len, "%s.tmpXXXXXX", path);
+    f->fd = mkstemp(f->tmp);
+    /* mkstemp makes the file 0600; set the mode wanted, umask aside. */
+    if (f->fd < 0 || fchmod(f->fd, mode) != 0) {
+        int e = errno;
+        atomic_discard(f);
+        return fail(err, errsz, "%s: cannot create: %s", path, strerror(e));
+    }
+    return 0;
+}
+
+int atomic_write(struct atomic_file *f, const void *data, size_t len, char *err,
+                 size_t errsz)
+{
+    if (write_full(f->fd, data, len) != 0)
+        return fail(err, errsz, "%s: cannot write: %s", f->tmp,
+                    strerror(errno));
+    return 0;
+}
+
+int atomic_commit(struct atomic_file *f, const char *path, char *err,
+                  size_t errsz)
+{
+    int rc = 0;
+
+    /* On disk before the rename, or a crash could leave an empty file under
+     * the final name. */
+    if (fsync(f->fd) != 0)
+        rc = fail(err, errsz, "%s: cannot write: %s", f->tmp, strerror(errno));
+    if (close(f->fd) != 0 && rc == 0)
+        rc = fail(err, errsz, "%s: cannot write: %s", f->tmp, strerror(errno));
+    f->fd = -1;
+    if (rc == 0 && rename(f->tmp, path) != 0)
+        rc = fail(err, errsz, "%s: cannot rename into place: %s", path,
+                  strerror(errno));
+    if (rc != 0)
+        unlink(f->tmp);
+    free(f->tmp);
+    f->tmp = NULL;
+    return rc;
+}
+
+/* fd >= 0 exactly while the temporary file exists and is open. */
+void atomic_discard(struct atomic_file *f)
+{
+    if (f->fd >= 0) {
+        close(f->fd);
+        unlink(f->tmp);
+    }
+    f->fd = -1;
+    free(f->tmp);
+    f->tmp = NULL;
+}
+
+int atomic_write_file(const char *path, mode_t mode, const void *data,
+                      size_t len, char *err, size_t errsz)
+{
+    struct atomic_file f;
+
+    if (atomic_open(&f, path, mode, err, errsz) != 0)
+        return -1;
+    if (atomic_write(&f, data, len, err, errsz) != 0) {
+        atomic_discard(&f);
+        return -1;
+    }
+    return atomic_commit(&f, path, err, errsz);
+}
