@@ -35,7 +35,7 @@ int payload_check(const struct nabla_payload *p, size_t size, char *why,
                  "packed by another version of nabla-pack (payload format "
                  "%u, not %d): pack the unikernel again",
                  p->version, NABLA_PAYLOAD_VERSION);
-        return -1;
+        return -2;
     }
     if (size < sizeof(*p)) {
         snprintf(why, whysz, "payload truncated");

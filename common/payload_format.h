@@ -15,7 +15,8 @@
 /*
  * Checks the size bytes at p: magic and version, every offset inside,
  * string lists well-formed, a manifest of 1 to 64 entries.
- * Returns 0, or -1 with the reason in why (one line, no path).
+ * Returns 0; -1 if it is damaged, or -2 if it is intact but of another
+ * format version, with the reason in why (one line, no path).
  */
 int payload_check(const struct nabla_payload *p, size_t size, char *why,
                   size_t whysz);

@@ -29,7 +29,10 @@ const struct nabla_payload *payload_find(void)
     if (p == NULL)
         stub_die("no unikernel in this file: this is the bare nabla stub; "
                  "use nabla-pack to make a runnable unikernel");
-    if (payload_check(p, payload_size, why, sizeof(why)) != 0)
+    int rc = payload_check(p, payload_size, why, sizeof(why));
+    if (rc == -2)
+        stub_die("%s", why);
+    if (rc != 0)
         stub_die("damaged executable: %s", why);
     return p;
 }

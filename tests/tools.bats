@@ -101,3 +101,23 @@ x"
         --mem=64 -- one two
     cmp "$APP" "$BATS_TEST_TMPDIR/h2"
 }
+
+@test "a file packed with another payload format version: one line saying so, not 'damaged'" {
+    cp "$HELLO" "$BATS_TEST_TMPDIR/old"
+    # the payload header at file offset 0x1000: magic (8 bytes), then version
+    python3 - "$BATS_TEST_TMPDIR/old" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+assert d[0x1000:0x1008] == b'NABLAPK\0'
+struct.pack_into('<I', d, 0x1008, 1)
+open(sys.argv[1], 'wb').write(d)
+PY
+    run -1 --separate-stderr "$BATS_TEST_TMPDIR/old"
+    assert_one_stderr_line
+    [[ $stderr == *"packed by another version of nabla-pack (payload format 1, not "*"): pack the unikernel again" ]] ||
+        fail "unexpected: $stderr"
+    [[ $stderr != *damaged* ]] || fail "calls it damaged: $stderr"
+    run -1 --separate-stderr "$PACK" inspect "$BATS_TEST_TMPDIR/old"
+    assert_one_stderr_line
+    [[ $stderr == *"payload format 1"* && $stderr != *damaged* ]] || fail "unexpected: $stderr"
+}

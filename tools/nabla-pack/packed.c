@@ -72,8 +72,10 @@ int packed_open(struct packed *pk, const char *path, char *err, size_t errsz)
                                                  NABLA_PAYLOAD_HEADER_OFFSET);
     pk->payload_size = pl->p_filesz - NABLA_PAYLOAD_HEADER_OFFSET;
     char why[128];
-    if (payload_check(pk->payload, pk->payload_size, why, sizeof(why)) != 0) {
-        fail(err, errsz, "%s: damaged payload: %s", path, why);
+    int rc = payload_check(pk->payload, pk->payload_size, why, sizeof(why));
+    if (rc != 0) {
+        fail(err, errsz, rc == -2 ? "%s: %s" : "%s: damaged payload: %s",
+             path, why);
         goto bad;
     }
     pk->mft = payload_mft(pk->payload);
