@@ -136,8 +136,9 @@ static int scan_notes(struct guest *g, const Elf64_Phdr *ph, int *nabi,
                         img->path);
         memcpy(hdr, base + off, sizeof(hdr));
         uint64_t namesz = hdr[0], descsz = hdr[1], type = hdr[2];
-        uint64_t name_off = off + 12;
-        int solo5 = namesz == sizeof(ABI_NOTE_NAME) && size - name_off >= 8 &&
+        uint64_t name_off = off + sizeof(hdr);
+        int solo5 = namesz == sizeof(ABI_NOTE_NAME) &&
+                    size - name_off >= SOLO5_NOTE_HEADER_SIZE - sizeof(hdr) &&
                     memcmp(base + name_off, ABI_NOTE_NAME, namesz) == 0;
         uint64_t desc_off = solo5 ? off + SOLO5_NOTE_HEADER_SIZE
                                   : align_up(name_off + namesz, align);
