@@ -7,9 +7,8 @@
 #   elf_test       guest ELF validator against truncated and corrupted
 #                  copies of hello.spt, one test per part (ASan/UBSan)
 #   libc_test      the guest C library (libc/) against glibc
-#
-# (filter_oracle, our BPF compiler against libseccomp, is run by
-# sandbox.bats.)
+#   filter_oracle  our seccomp policy and BPF compiler against libseccomp
+#   util_test      nabla-pack's utility layer (ASan/UBSan)
 
 load helpers
 
@@ -62,4 +61,22 @@ elf_test() {
     [[ -x $t ]] || fail "no $t (run 'make $t')"
     run -0 "$t"
     assert_output "0 differences"
+}
+
+@test "our BPF compiler agrees with libseccomp (filter_oracle)" {
+    local oracle=$NABLA_BUILD/tests/unit/filter_oracle
+    [[ -x $oracle ]] ||
+        fail "no $oracle (run 'make $NABLA_BUILD/tests/unit/filter_oracle')"
+    run "$oracle"
+    echo "$output" | grep -E '^(not ok|#)' | head -40 | sed 's/^not ok/# not ok/' >&3
+    assert_success
+    assert_output --partial "# all"
+    refute_output --partial "not ok"
+}
+
+@test "nabla-pack utility layer (util_test, ASan/UBSan)" {
+    run "$NABLA_BUILD/tests/unit/util_test"
+    assert_success
+    assert_output --partial "# all"
+    refute_output --partial "not ok"
 }
