@@ -15,7 +15,8 @@ B := build/sanitize
 endif
 DEPS := build/deps
 
-WARN := -Wall -Wextra -Werror
+WARN := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wcast-qual \
+	-Wwrite-strings -Wformat-nonliteral -Wmissing-prototypes
 # Every object also gets a .d file of the headers it includes (read below).
 DEPFLAGS := -MMD -MP
 COMMON_CFLAGS := -std=c11 -O2 -g $(WARN) $(DEPFLAGS) -Iinclude
@@ -252,7 +253,9 @@ $(B)/tests/guests/%.mft.o: $(B)/tests/guests/%.mft.c
 # and nothing else ----------------------------------------------------------
 SOLO5_STYLE_BINS := $(patsubst tests/%.c,$(B)/tests/%.spt,\
 	$(wildcard tests/solo5-style/*.c))
-SOLO5_STYLE_CFLAGS := -std=c11 -O2 -g $(WARN) -nostdinc \
+# Solo5's own warnings for its test programs.
+SOLO5_STYLE_CFLAGS := -std=c11 -O2 -g -Wall -Wshadow -Wpointer-arith \
+	-Wcast-qual -Wsign-compare -Wwrite-strings -Wextra -Werror -nostdinc \
 	-isystem $(GCC_INCLUDE) -Iinclude -ffreestanding \
 	-fstack-protector-strong -mstack-protector-guard=global
 

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 /*
@@ -23,7 +24,7 @@ static unsigned long long parse(const char *s, char **end, int base,
     if (base < 0 || base == 1 || base > 36) {
         errno = EINVAL;
         if (end)
-            *end = (char *)s;
+            *end = (char *)(uintptr_t)s;
         return 0;
     }
     while (isspace((unsigned char)*p))
@@ -54,7 +55,7 @@ static unsigned long long parse(const char *s, char **end, int base,
             v = v * (unsigned)base + (unsigned)d;
     }
     if (end)
-        *end = (char *)(any ? p : s);
+        *end = (char *)(uintptr_t)(any ? p : s);
     if (*over) {
         errno = ERANGE;
         return limit;

@@ -1,4 +1,5 @@
 /* The string functions the bindings do not have (see include/string.h). */
+#include <stdint.h>
 #include <string.h>
 
 void *memchr(const void *s, int c, size_t n)
@@ -6,7 +7,7 @@ void *memchr(const void *s, int c, size_t n)
     const unsigned char *p = s;
     for (; n; n--, p++) {
         if (*p == (unsigned char)c)
-            return (void *)p;
+            return (void *)(uintptr_t)p;
     }
     return NULL;
 }
@@ -26,7 +27,7 @@ char *strchr(const char *s, int c)
 {
     for (;; s++) {
         if (*s == (char)c)
-            return (char *)s;
+            return (char *)(uintptr_t)s;
         if (*s == '\0')
             return NULL;
     }
@@ -39,7 +40,7 @@ char *strrchr(const char *s, int c)
         if (*s == (char)c)
             last = s;
         if (*s == '\0')
-            return (char *)last;
+            return (char *)(uintptr_t)last;
     }
 }
 
@@ -55,10 +56,10 @@ char *strstr(const char *haystack, const char *needle)
 {
     size_t n = strlen(needle);
     if (n == 0)
-        return (char *)haystack;
+        return (char *)(uintptr_t)haystack;
     for (; *haystack; haystack++) {
         if (*haystack == *needle && strncmp(haystack, needle, n) == 0)
-            return (char *)haystack;
+            return (char *)(uintptr_t)haystack;
     }
     return NULL;
 }

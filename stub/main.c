@@ -77,6 +77,13 @@ static void build_cmdline(char *buf, size_t size, int argc,
  * Lays out the boot page: struct spt_boot_info at SPT_BOOT_INFO_BASE, then
  * the manifest, then the command line, all below SPT_GUEST_MIN_BASE.
  */
+/* The guest's copy of the manifest, after the boot information and
+ * nabla's boot extension; the devices are attached into it. */
+#define BOOT_MFT_BASE (SPT_BOOT_INFO_BASE + 64)
+_Static_assert(NABLA_BOOT_EXT_BASE + sizeof(struct nabla_boot_ext) <=
+                   BOOT_MFT_BASE,
+               "boot extension overlaps the manifest");
+
 static struct spt_boot_info *write_boot_info(const struct nabla_payload *p,
                                              uint64_t mem_size,
                                              const struct stub_config *cfg,
@@ -85,10 +92,7 @@ static struct spt_boot_info *write_boot_info(const struct nabla_payload *p,
     struct spt_boot_info *bi = (struct spt_boot_info *)SPT_BOOT_INFO_BASE;
     const struct mft *src = payload_mft(p);
     size_t mft_size = MFT_SIZE(src->entries);
-    uintptr_t mft_addr = SPT_BOOT_INFO_BASE + 64;
-    _Static_assert(NABLA_BOOT_EXT_BASE + sizeof(struct nabla_boot_ext) <=
-                       SPT_BOOT_INFO_BASE + 64,
-                   "boot extension overlaps the manifest");
+    uintptr_t mft_addr = BOOT_MFT_BASE;
     uintptr_t cmdline_addr = (mft_addr + mft_size + 63) & ~(uintptr_t)63;
 
     memcpy((void *)mft_addr, src, mft_size);
@@ -186,7 +190,7 @@ static int stub_main(int argc, char **argv)
         write_boot_info(p, mem_size, &cfg, epollfd, timerfd);
 
     /* 7. Devices, written into the guest's copy of the manifest. */
-    attach_devices((struct mft *)bi->mft, &cfg, epollfd);
+    attach_devices((struct mft *)BOOT_MFT_BASE, &cfg, epollfd);
 
     /* 8. Nothing more needs privileges. */
     harden_drop_capabilities();

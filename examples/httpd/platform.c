@@ -11,6 +11,7 @@
 
 #include "httpd.h"
 #include "lwip/sys.h"
+#include "arch/hooks.h"
 
 /* lwIP's clock: milliseconds of the monotonic clock (wraps after 49 days,
  * which lwIP's timer arithmetic allows for). */

@@ -42,7 +42,8 @@ static jmp_buf die_jmp;
 static int die_armed;
 static char die_msg[1024];
 
-static void vdie(const char *fmt, va_list ap) __attribute__((noreturn));
+static void vdie(const char *fmt, va_list ap)
+    __attribute__((noreturn, format(printf, 1, 0)));
 
 static void vdie(const char *fmt, va_list ap)
 {

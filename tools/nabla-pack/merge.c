@@ -21,6 +21,7 @@
 #include <libelf.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "nabla/packed.h"
@@ -241,7 +242,8 @@ static Elf_Scn *new_section(Elf *e, const struct out_sec *s, uint32_t name,
         Elf_Data *d = elf_newdata(scn);
         if (d == NULL)
             return NULL;
-        d->d_buf = (void *)s->data;
+        /* libelf's d_buf is not const, but writing only reads it. */
+        d->d_buf = (void *)(uintptr_t)s->data;
         d->d_size = s->size;
         d->d_type = ELF_T_BYTE;
         d->d_align = 1;
