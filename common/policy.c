@@ -1,4 +1,4 @@
-/* Building and describing the spt seccomp policy (ABI.md §4). */
+/* Building and describing the spt seccomp policy (docs/abi.md §4). */
 #include "policy.h"
 
 #include "device.h"

@@ -66,7 +66,7 @@ struct policy {
     struct policy_rule rules[POLICY_MAX_RULES];
 };
 
-/* The calls the spt ABI allows (ABI.md §4), by the names used here; the
+/* The calls the spt ABI allows (docs/abi.md §4), by the names used here; the
  * numbers are nabla/syscalls.h's, shared with the bindings. */
 #define POLICY_NR_READ NABLA_NR_READ
 #define POLICY_NR_WRITE NABLA_NR_WRITE

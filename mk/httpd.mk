@@ -1,4 +1,4 @@
-# The httpd example (issue 8): an lwIP HTTP server unikernel, and the guest
+# The httpd example: an lwIP HTTP server unikernel, and the guest
 # C library it uses (libc/). Included by the top Makefile.
 #
 #   $(B)/libc/libc.a                  nabla's freestanding libc for guests

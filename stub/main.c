@@ -10,8 +10,9 @@
  *   6. create the epoll set and the timer, write the boot information;
  *   7. attach every device of the manifest (device.h: block.c, net.c);
  *   8. empty the capability sets (the bounding set stays: see harden.c);
- *   9. set no_new_privs, unmap the stub, load the seccomp filter (ABI.md §4)
- *      and jump to the guest entry point on the guest stack (leave.c).
+ *   9. set no_new_privs, unmap the stub, load the seccomp filter
+ *      (docs/abi.md §4) and jump to the guest entry point on the guest stack
+ *      (leave.c).
  * No system call outside the guest's policy is possible from the guest's
  * first instruction on.
  */

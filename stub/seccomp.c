@@ -1,6 +1,6 @@
 /*
- * The seccomp policy of ABI.md §4: the guest may make the calls of policy.c
- * and nothing else; anything else kills the process.
+ * The seccomp policy of docs/abi.md §4: the guest may make the calls of
+ * policy.c and nothing else; anything else kills the process.
  *
  * The program is compiled by our own small compiler (bpf.c): no allocation,
  * a few microseconds, and nothing left to free once the filter is in place

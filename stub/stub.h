@@ -80,7 +80,7 @@ size_t net_given_fds(const struct mft *mft, const struct stub_config *cfg,
 /* memory.c: guest memory [SPT_HOST_MEM_BASE, mem_size) around the segments. */
 void memory_map_guest(const struct nabla_payload *p, uint64_t mem_size);
 
-/* seccomp.c: the policy of ABI.md §4 for this guest's devices. */
+/* seccomp.c: the policy of docs/abi.md §4 for this guest's devices. */
 struct seccomp_policy {
     int epollfd;
     int timerfd;

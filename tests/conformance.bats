@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Conformance of the guest environment to the spt ABI (ABI.md §3-§5), seen
+# Conformance of the guest environment to the spt ABI (docs/abi.md §3-§5), seen
 # from inside guests: initialised and zeroed data, TLS, running without TLS,
 # the FPU, the boot information block and the command line.
 # (Time, yield, faults, seccomp and exit codes: time.bats and faults.bats;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# The stub's hardening (issue 6.3) and the policy in words (6.2), checked on
-# a running guest through /proc.
+# The stub's hardening and the policy in words (docs/abi.md §4.2, §4.3),
+# checked on a running guest through /proc.
 
 load helpers
 
@@ -126,7 +126,7 @@ CapAmb:	0000000000000000"
     refute_output --partial "Hello"
 }
 
-@test "--print-policy prints exactly the policy of ABI.md §4 for the app's devices" {
+@test "--print-policy prints exactly the policy of docs/abi.md §4 for the app's devices" {
     truncate -s 1M "$BATS_TEST_TMPDIR/disk.img"
     pack_file "$NABLA_BUILD/examples/blkcount/blkcount.spt" \
         "$BATS_TEST_TMPDIR/blkcount"

@@ -9,7 +9,7 @@ load helpers
 # The highest x86_64 system call number the system headers know.
 UNISTD_64=/usr/include/x86_64-linux-gnu/asm/unistd_64.h
 
-# ABI.md §4: read write pread64 pwrite64 arch_prctl clock_gettime exit_group
+# docs/abi.md §4: read write pread64 pwrite64 arch_prctl clock_gettime exit_group
 # epoll_pwait timerfd_settime.
 ALLOWED_NRS=(0 1 17 18 158 228 231 281 286)
 
@@ -62,7 +62,7 @@ report() {
     fi
 }
 
-@test "sweep: every system call outside ABI §4 dies with SIGSYS (159)" {
+@test "sweep: every system call outside docs/abi.md §4 dies with SIGSYS (159)" {
     [[ -r $UNISTD_64 ]] || skip "no $UNISTD_64"
     sweep_setup
     local -A name=() allowed=()
@@ -128,7 +128,7 @@ report() {
     assert_equal "$((nkilled + ${#exempt[@]}))" "$tried"
 }
 
-@test "sweep allowed-bad: allowed calls with arguments outside ABI §4 die with SIGSYS" {
+@test "sweep allowed-bad: allowed calls with arguments outside docs/abi.md §4 die with SIGSYS" {
     sweep_setup
     sweep_run list-bad
     ((RC == 0)) || fail "sweep list-bad: exit status $RC: $OUT"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# nabla-pack verify, inspect and extract (issues 6.5 and 7.1).
+# nabla-pack verify, inspect and extract.
 
 load helpers
 

@@ -1,6 +1,6 @@
 /*
- * The x86_64 Linux system calls of the spt ABI (ABI.md §4) and the constant
- * arguments the seccomp policy pins. One list for the guest's bindings
+ * The x86_64 Linux system calls of the spt ABI (docs/abi.md §4) and the
+ * constant arguments the seccomp policy pins. One list for the guest's bindings
  * (bindings/sys.h), the policy (common/policy.h) and the exit trampoline
  * (stub/trampoline.S), so that the calls a guest makes and the calls the
  * filter allows cannot drift apart.

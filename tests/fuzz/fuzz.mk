@@ -1,4 +1,4 @@
-# Fuzzing (issue 6.4): libFuzzer harnesses for nabla-pack's guest ELF reader
+# Fuzzing: libFuzzer harnesses for nabla-pack's guest ELF reader
 # (fuzz_elf), its manifest readers (fuzz_manifest) and the stub's option
 # parser (fuzz_options). Included by the top Makefile, whose variables (B,
 # WARN, DEPS_STAMP) it uses.

@@ -2,7 +2,7 @@
 """mutate.py MODE IN OUT: writes a copy of the guest ELF IN to OUT, broken
 in the way MODE says (the modes: see mutate(); 'none' copies IN unchanged,
 'elf32' ignores IN and writes a tiny 32-bit i386 executable). Layouts from
-<elf.h> (ELF64, little-endian) and ABI.md. Exits with status 1 and a message
+<elf.h> (ELF64, little-endian) and docs/abi.md. Exits with status 1 and a message
 on stderr if IN does not have what MODE needs, if MODE is unknown or if it
 changed nothing (so that a test never passes on a file that was not broken
 the way it says).

@@ -14,7 +14,7 @@
  *      interpreter on a large sweep of struct seccomp_data inputs: they must
  *      agree on "allowed or not" for every input;
  *   3. the allow/kill decision of our program is also compared with a direct
- *      reading of ABI.md §4 (written here from the manifest, not from the
+ *      reading of docs/abi.md §4 (written here from the manifest, not from the
  *      policy), so that a wrong policy.c is caught too.
  *
  * Then the limits: a rule or a condition that does not fit makes the policy
@@ -399,9 +399,9 @@ static void add_net(struct mft *m, int fd)
     m->entries++;
 }
 
-/* ---- ABI.md §4, read directly -------------------------------------------- */
+/* ---- docs/abi.md §4, read directly --------------------------------------- */
 
-/* Allowed by ABI.md §4 for the devices of c? */
+/* Allowed by docs/abi.md §4 for the devices of c? */
 static int abi_allows(const struct config *c, const struct seccomp_data *d)
 {
     const __u64 *a = d->args;
@@ -611,8 +611,8 @@ static void check_input(struct sweep *s, const struct seccomp_data *d)
     }
     if (allowed(ours) != abi) {
         if (s->abi_disagree++ < MAX_SHOWN)
-            show(abi ? "ABI.md §4 allows it, ours kills it"
-                     : "ABI.md §4 forbids it, ours allows it",
+            show(abi ? "docs/abi.md §4 allows it, ours kills it"
+                     : "docs/abi.md §4 forbids it, ours allows it",
                  d, ours, abi ? SECCOMP_RET_ALLOW : SECCOMP_RET_KILL_PROCESS);
     }
 }
@@ -895,12 +895,12 @@ static void check_config(const struct config *c)
                "return values\n",
                c->name, s.disagree, s.bad_ret);
     tap(s.abi_disagree == 0,
-        "%s: %llu inputs decided as ABI.md section 4 "
+        "%s: %llu inputs decided as docs/abi.md section 4 "
         "says%s",
         c->name, s.inputs, s.abi_disagree ? ": DISAGREEMENTS above" : "");
     if (s.abi_disagree)
-        printf("#   %s: %llu disagreements with ABI.md section 4\n", c->name,
-               s.abi_disagree);
+        printf("#   %s: %llu disagreements with docs/abi.md section 4\n",
+               c->name, s.abi_disagree);
     free(ref.insn);
 }
 

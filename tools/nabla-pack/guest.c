@@ -1,4 +1,4 @@
-/* Validation of a unikernel ELF file against the spt ABI v2 (ABI.md §1). */
+/* Validation of a unikernel ELF against the spt ABI v2 (docs/abi.md §1). */
 #include "guest.h"
 
 #include <stdio.h>
