@@ -45,6 +45,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tap.h"
 #include "guest.h"
 #include "manifest.h"
 #include "pack.h"
@@ -55,26 +56,10 @@
 #define CHILD_PASS 0
 #define CHILD_FAIL 3
 
-static int test_count, failures;
-
 static uint8_t *good;
 static size_t good_size;
 
-/* --- TAP ------------------------------------------------------------------ */
-
-static void report(bool ok, const char *fmt, ...)
-{
-    va_list ap;
-    test_count++;
-    printf("%s %d - ", ok ? "ok" : "not ok", test_count);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-    fflush(stdout);
-    if (!ok)
-        failures++;
-}
+/* --- TAP (tap.h) ---------------------------------------------------------- */
 
 static int diag_count;
 
@@ -649,11 +634,6 @@ int main(int argc, char **argv)
             run_part(parts[i].fn, parts[i].what);
     }
 
-    printf("1..%d\n", test_count);
-    if (failures)
-        printf("# %d of %d failed\n", failures, test_count);
-    else
-        printf("# all %d tests passed\n", test_count);
     free(good);
-    return failures ? 1 : 0;
+    return tap_done();
 }

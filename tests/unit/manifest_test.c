@@ -25,14 +25,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tap.h"
 #include "manifest.h"
 
 #ifndef NABLA_INCLUDE_DIR
 #define NABLA_INCLUDE_DIR "include"
 #endif
 
-static int test_count;
-static int failures;
 static char tmpdir[] = "/tmp/manifest_test.XXXXXX";
 
 /* Buffer for manifest_read_json: MFT_SIZE(MFT_MAX_ENTRIES) bytes, aligned
@@ -41,20 +40,6 @@ static union {
     struct mft mft;
     unsigned char bytes[MFT_SIZE(MFT_MAX_ENTRIES)];
 } manifest_buf;
-
-static void report(bool ok, const char *fmt, ...)
-{
-    va_list ap;
-    test_count++;
-    printf("%s %d - ", ok ? "ok" : "not ok", test_count);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-    if (!ok) {
-        failures++;
-    }
-}
 
 static void diag(const char *fmt, ...)
 {
@@ -452,16 +437,18 @@ static void test_check(void)
         diag("unexpected error: %s", err);
     }
     expect_check_error("trailing bytes after the entries are refused", m,
-                       size + 1, "manifest note is 321 bytes, but 3 entries "
-                                 "take 320");
+                       size + 1,
+                       "manifest note is 321 bytes, but 3 entries "
+                       "take 320");
 
     make_binary(b.bytes, sizeof b.bytes);
     expect_check_error("descsz below 8 is refused", m, 7,
                        "manifest note too short");
     expect_check_error("descsz 0 is refused", m, 0, "manifest note too short");
     expect_check_error("descsz too short for the entries is refused", m,
-                       size - 1, "manifest note is 319 bytes, but 3 entries "
-                                 "take 320");
+                       size - 1,
+                       "manifest note is 319 bytes, but 3 entries "
+                       "take 320");
     expect_check_error("descsz above 6664 is refused", m, 6665,
                        "manifest note too large");
 
@@ -762,11 +749,5 @@ int main(void)
         fprintf(stderr, "cannot remove %s\n", tmpdir);
     }
 
-    printf("1..%d\n", test_count);
-    if (failures > 0) {
-        printf("# %d of %d tests failed\n", failures, test_count);
-        return 1;
-    }
-    printf("# all %d tests passed\n", test_count);
-    return 0;
+    return tap_done();
 }

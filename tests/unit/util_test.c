@@ -18,29 +18,16 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "tap.h"
 #include "oci_layer.h"
 #include "sha256.h"
 #include "util.h"
 
-static int test_count, failures;
 static char tmpdir[] = "/tmp/util_test.XXXXXX";
-
-static void check(bool ok, const char *fmt, ...)
-{
-    va_list ap;
-    test_count++;
-    printf("%s %d - ", ok ? "ok" : "not ok", test_count);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-    if (!ok)
-        failures++;
-}
 
 static void check_str(const char *got, const char *want, const char *what)
 {
-    check(got != NULL && strcmp(got, want) == 0, "%s", what);
+    report(got != NULL && strcmp(got, want) == 0, "%s", what);
     if (got == NULL || strcmp(got, want) != 0)
         printf("#   got  '%s'\n#   want '%s'\n", got ? got : "(null)", want);
 }
@@ -71,12 +58,12 @@ static void test_errors(void)
 {
     char err[16] = "";
 
-    check(fail(err, sizeof(err), "%s %d", "abc", 42) == -1 &&
-              strcmp(err, "abc 42") == 0,
-          "fail formats into err and returns -1");
+    report(fail(err, sizeof(err), "%s %d", "abc", 42) == -1 &&
+               strcmp(err, "abc 42") == 0,
+           "fail formats into err and returns -1");
     fail(err, sizeof(err), "%s", "0123456789abcdefghij");
-    check(strcmp(err, "0123456789abcde") == 0, "fail truncates to errsz");
-    check(fail(NULL, 0, "x") == -1, "fail with no buffer still returns -1");
+    report(strcmp(err, "0123456789abcde") == 0, "fail truncates to errsz");
+    report(fail(NULL, 0, "x") == -1, "fail with no buffer still returns -1");
 
     /* die's line, caught on a temporary file as stderr. */
     FILE *f = tmpfile();
@@ -92,7 +79,7 @@ static void test_errors(void)
     size_t n = fread(line, 1, sizeof(line) - 1, f);
     line[n] = '\0';
     fclose(f);
-    check(rc == 1, "die returns the exit status 1");
+    report(rc == 1, "die returns the exit status 1");
     check_str(line, "nabla-pack: error: thing: 7\n", "die prints one line");
 }
 
@@ -100,16 +87,16 @@ static void test_buf(void)
 {
     struct buf b = {0};
 
-    check(buf_append(&b, "ab", 2) == 0 && b.len == 2 && b.data[2] == 0,
-          "buf_append, and data[len] is 0");
-    check(buf_put(&b, 6, "z", 1) == 0 && b.len == 7 &&
-              memcmp(b.data, "ab\0\0\0\0z", 7) == 0,
-          "buf_put past the end leaves zeros between");
-    check(buf_put(&b, 0, "A", 1) == 0 && b.len == 7 && b.data[0] == 'A',
-          "buf_put inside overwrites, len unchanged");
-    check(buf_align(&b, 8) == 0 && b.len == 8 && buf_align(&b, 8) == 0 &&
-              b.len == 8,
-          "buf_align pads to a multiple, and only then");
+    report(buf_append(&b, "ab", 2) == 0 && b.len == 2 && b.data[2] == 0,
+           "buf_append, and data[len] is 0");
+    report(buf_put(&b, 6, "z", 1) == 0 && b.len == 7 &&
+               memcmp(b.data, "ab\0\0\0\0z", 7) == 0,
+           "buf_put past the end leaves zeros between");
+    report(buf_put(&b, 0, "A", 1) == 0 && b.len == 7 && b.data[0] == 'A',
+           "buf_put inside overwrites, len unchanged");
+    report(buf_align(&b, 8) == 0 && b.len == 8 && buf_align(&b, 8) == 0 &&
+               b.len == 8,
+           "buf_align pads to a multiple, and only then");
     b.len = 0;
     buf_printf(&b, "%s-%03d", "x", 5);
     check_str((const char *)b.data, "x-005", "buf_printf");
@@ -123,16 +110,16 @@ static void test_buf(void)
     bool same = !b.oom && b.len == 200000;
     for (size_t i = 0; same && i < b.len; i += 2)
         same = b.data[i] == (unsigned char)('0' + (i / 2) % 10);
-    check(same && b.data[b.len] == 0, "buf grows to 200000 bytes intact");
+    report(same && b.data[b.len] == 0, "buf grows to 200000 bytes intact");
     unsigned char *room = buf_room(&b, 10);
-    check(room == b.data + b.len && b.cap > b.len + 10,
-          "buf_room gives room after len");
+    report(room == b.data + b.len && b.cap > b.len + 10,
+           "buf_room gives room after len");
     free(b.data);
 
     struct buf big = {0};
-    check(buf_put(&big, SIZE_MAX - 8, "x", 1) == -1 && big.oom &&
-              buf_append(&big, "y", 1) == -1,
-          "an impossible size is out of memory, and that sticks");
+    report(buf_put(&big, SIZE_MAX - 8, "x", 1) == -1 && big.oom &&
+               buf_append(&big, "y", 1) == -1,
+           "an impossible size is out of memory, and that sticks");
     free(big.data);
 }
 
@@ -154,57 +141,59 @@ static void test_files(void)
     for (size_t i = 0; i < sizeof(data); i++)
         data[i] = (char)(i * 7);
 
-    check(atomic_write_file(p, 0640, data, sizeof(data), err, sizeof(err)) == 0,
-          "atomic_write_file");
+    report(atomic_write_file(p, 0640, data, sizeof(data), err, sizeof(err)) ==
+               0,
+           "atomic_write_file");
     struct stat st;
-    check(stat(p, &st) == 0 && (st.st_mode & 07777) == 0640 &&
-              st.st_size == (off_t)sizeof(data) && count_files() == 1,
-          "the file has its mode and size, and nothing else is left");
+    report(stat(p, &st) == 0 && (st.st_mode & 07777) == 0640 &&
+               st.st_size == (off_t)sizeof(data) && count_files() == 1,
+           "the file has its mode and size, and nothing else is left");
     static char back[sizeof(data) + 10];
     int fd = open(p, O_RDONLY);
     ssize_t n = read_full(fd, back, sizeof(back));
-    check(n == (ssize_t)sizeof(data) && memcmp(back, data, sizeof(data)) == 0,
-          "read_full reads it back, short only at the end");
-    check(read_full(fd, back, 10) == 0, "read_full at the end reads 0");
+    report(n == (ssize_t)sizeof(data) && memcmp(back, data, sizeof(data)) == 0,
+           "read_full reads it back, short only at the end");
+    report(read_full(fd, back, 10) == 0, "read_full at the end reads 0");
     close(fd);
-    check(read_full(-1, back, 1) == -1 && errno == EBADF,
-          "read_full reports errors");
-    check(write_full(-1, back, 1) == -1 && errno == EBADF,
-          "write_full reports errors");
+    report(read_full(-1, back, 1) == -1 && errno == EBADF,
+           "read_full reports errors");
+    report(write_full(-1, back, 1) == -1 && errno == EBADF,
+           "write_full reports errors");
 
     /* Failures: nothing is left behind, and the message names the path. */
     char *missing = tmp_path("no/such");
     char want[512];
     snprintf(want, sizeof(want), "%s: cannot create: %s", missing,
              strerror(ENOENT));
-    check(atomic_write_file(missing, 0644, "x", 1, err, sizeof(err)) == -1,
-          "atomic_write_file into a missing directory fails");
+    report(atomic_write_file(missing, 0644, "x", 1, err, sizeof(err)) == -1,
+           "atomic_write_file into a missing directory fails");
     check_str(err, want, "... saying so");
     char *dir = tmp_path("dir");
     mkdir(dir, 0755);
     snprintf(want, sizeof(want), "%s: cannot rename into place: %s", dir,
              strerror(EISDIR));
-    check(atomic_write_file(dir, 0644, "x", 1, err, sizeof(err)) == -1,
-          "atomic_write_file over a directory fails");
+    report(atomic_write_file(dir, 0644, "x", 1, err, sizeof(err)) == -1,
+           "atomic_write_file over a directory fails");
     check_str(err, want, "... saying so");
-    check(count_files() == 2, "no temporary file is left");
+    report(count_files() == 2, "no temporary file is left");
 
     struct atomic_file f;
-    check(atomic_open(&f, p, 0644, err, sizeof(err)) == 0 && count_files() == 3,
-          "atomic_open makes a temporary file");
+    report(atomic_open(&f, p, 0644, err, sizeof(err)) == 0 &&
+               count_files() == 3,
+           "atomic_open makes a temporary file");
     atomic_discard(&f);
     atomic_discard(&f);
-    check(count_files() == 2 && stat(p, &st) == 0 &&
-              st.st_size == (off_t)sizeof(data),
-          "atomic_discard (twice) removes it and leaves the old file");
+    report(count_files() == 2 && stat(p, &st) == 0 &&
+               st.st_size == (off_t)sizeof(data),
+           "atomic_discard (twice) removes it and leaves the old file");
     char *other = tmp_path("other");
-    check(atomic_open(&f, p, 0644, err, sizeof(err)) == 0 &&
-              atomic_write(&f, "new", 3, err, sizeof(err)) == 0 &&
-              atomic_commit(&f, other, err, sizeof(err)) == 0 &&
-              stat(other, &st) == 0 && st.st_size == 3 && count_files() == 3,
-          "atomic_commit may name another path");
+    report(atomic_open(&f, p, 0644, err, sizeof(err)) == 0 &&
+               atomic_write(&f, "new", 3, err, sizeof(err)) == 0 &&
+               atomic_commit(&f, other, err, sizeof(err)) == 0 &&
+               stat(other, &st) == 0 && st.st_size == 3 && count_files() == 3,
+           "atomic_commit may name another path");
     atomic_discard(&f);
-    check(stat(other, &st) == 0, "atomic_discard after a commit does nothing");
+    report(stat(other, &st) == 0, "atomic_discard after a commit does nothing");
     unlink(other);
     rmdir(dir);
     unlink(p);
@@ -269,7 +258,7 @@ static void test_layer(void)
         rc = layer_close(l, &blob, &diff);
     else if (l)
         layer_abort(l);
-    check(rc == 0, "a layer is written%s%s", rc ? ": " : "", rc ? err : "");
+    report(rc == 0, "a layer is written%s%s", rc ? ": " : "", rc ? err : "");
     if (rc != 0)
         return;
 
@@ -282,11 +271,11 @@ static void test_layer(void)
         close(fd);
     gz.len = n > 0 ? (size_t)n : 0;
     hash_hex(gz.data, gz.len, hex);
-    check(n == (ssize_t)blob.size && strcmp(hex, blob.hex) == 0,
-          "the blob is named by its digest and has its size");
-    check(gz.len > 10 &&
-              memcmp(gz.data, "\x1f\x8b\x08\0\0\0\0\0\x02\x03", 10) == 0,
-          "gzip header of gzip -9n");
+    report(n == (ssize_t)blob.size && strcmp(hex, blob.hex) == 0,
+           "the blob is named by its digest and has its size");
+    report(gz.len > 10 &&
+               memcmp(gz.data, "\x1f\x8b\x08\0\0\0\0\0\x02\x03", 10) == 0,
+           "gzip header of gzip -9n");
 
     static unsigned char tar[4 * 512 + 70144 + 1024 + 512];
     z_stream z = {0};
@@ -299,25 +288,25 @@ static void test_layer(void)
     size_t tlen = sizeof(tar) - z.avail_out;
     inflateEnd(&z);
     hash_hex(tar, tlen, hex);
-    check(zrc == Z_STREAM_END && tlen == diff.size &&
-              strcmp(hex, diff.hex) == 0,
-          "diff is the digest and size of the tar inside");
+    report(zrc == Z_STREAM_END && tlen == diff.size &&
+               strcmp(hex, diff.hex) == 0,
+           "diff is the digest and size of the tar inside");
     /* app: header, 5 bytes padded; d/: header; disk: header, data padded;
      * two zero blocks. */
     size_t want = 512 + 512 + 512 + 512 + 70144 + 1024;
-    check(tlen == want, "tar size %zu (want %zu)", tlen, want);
-    check(strcmp((char *)tar, "app") == 0 &&
-              memcmp(tar + 100, "0000755", 8) == 0 &&
-              memcmp(tar + 124, "00000000005", 12) == 0 && tar[156] == '0' &&
-              strcmp((char *)tar + 265, "root") == 0 &&
-              memcmp(tar + 512, "hello", 5) == 0,
-          "the file entry: name, mode, size, type, owner, data");
-    check(strcmp((char *)tar + 1024, "d/") == 0 && tar[1024 + 156] == '5',
-          "the directory entry");
-    check(strcmp((char *)tar + 1536, "d/disk.img") == 0 &&
-              memcmp(tar + 1536 + 100, "0000644", 8) == 0 &&
-              memcmp(tar + 2048, disk_data, sizeof(disk_data)) == 0,
-          "the copied file, whole");
+    report(tlen == want, "tar size %zu (want %zu)", tlen, want);
+    report(strcmp((char *)tar, "app") == 0 &&
+               memcmp(tar + 100, "0000755", 8) == 0 &&
+               memcmp(tar + 124, "00000000005", 12) == 0 && tar[156] == '0' &&
+               strcmp((char *)tar + 265, "root") == 0 &&
+               memcmp(tar + 512, "hello", 5) == 0,
+           "the file entry: name, mode, size, type, owner, data");
+    report(strcmp((char *)tar + 1024, "d/") == 0 && tar[1024 + 156] == '5',
+           "the directory entry");
+    report(strcmp((char *)tar + 1536, "d/disk.img") == 0 &&
+               memcmp(tar + 1536 + 100, "0000644", 8) == 0 &&
+               memcmp(tar + 2048, disk_data, sizeof(disk_data)) == 0,
+           "the copied file, whole");
     free(gz.data);
     unlink(path);
     free(path);
@@ -329,9 +318,9 @@ static void test_layer(void)
     rc = l ? layer_copy(l, "x", 0644, missing) : 0;
     if (l)
         layer_abort(l);
-    check(rc == -1 && strstr(err, "missing.img: cannot open") != NULL &&
-              count_files() == before,
-          "a missing source fails, and nothing is left");
+    report(rc == -1 && strstr(err, "missing.img: cannot open") != NULL &&
+               count_files() == before,
+           "a missing source fails, and nothing is left");
     free(missing);
     unlink(disk);
     free(disk);
@@ -352,10 +341,5 @@ int main(void)
         printf("# files left in %s\n", tmpdir);
     else
         rmdir(tmpdir);
-    printf("1..%d\n", test_count);
-    if (failures)
-        printf("# %d of %d failed\n", failures, test_count);
-    else
-        printf("# all %d tests passed\n", test_count);
-    return failures != 0;
+    return tap_done();
 }
