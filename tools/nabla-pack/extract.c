@@ -70,80 +70,102 @@ static void keep_symbol(void *ctx, const char *name, const Elf64_Sym *s)
         so->nlocal++;
 }
 
-static int build_elf(const struct packed *pk, struct buf *o)
+/* Program headers of the ELF being written, and where its file ends. */
+struct elf_out {
+    Elf64_Phdr ph[NABLA_MAX_GUEST_SEGMENTS + 6];
+    size_t nph;
+    size_t off;
+};
+
+static void add_phdr(struct elf_out *e, Elf64_Phdr ph)
+{
+    e->ph[e->nph++] = ph;
+}
+
+/* PT_INTERP, then the guest's segments (with its PT_TLS) as they were. */
+static int put_segments(const struct packed *pk, struct buf *o,
+                        struct elf_out *e)
 {
     const struct nabla_payload *p = pk->payload;
-    Elf64_Phdr ph[NABLA_MAX_GUEST_SEGMENTS + 6];
-    size_t nph = 0;
     int has_tls = p->tls_memsz != 0;
-    size_t nphdrs = 1 + pk->nguest + (has_tls ? 1 : 0) + 2 + 1;
-    size_t off = sizeof(Elf64_Ehdr) + nphdrs * sizeof(Elf64_Phdr);
 
-    memset(ph, 0, sizeof(ph));
     /* PT_INTERP first, as the ELF specification wants. */
-    size_t interp_off = off;
-    buf_put(o, off, SOLO5_INTERP, sizeof(SOLO5_INTERP));
-    off += sizeof(SOLO5_INTERP);
-    ph[nph++] = (Elf64_Phdr){.p_type = PT_INTERP,
+    buf_put(o, e->off, SOLO5_INTERP, sizeof(SOLO5_INTERP));
+    add_phdr(e, (Elf64_Phdr){.p_type = PT_INTERP,
                              .p_flags = PF_R,
-                             .p_offset = interp_off,
+                             .p_offset = e->off,
                              .p_filesz = sizeof(SOLO5_INTERP),
                              .p_memsz = sizeof(SOLO5_INTERP),
-                             .p_align = 1};
+                             .p_align = 1});
+    e->off += sizeof(SOLO5_INTERP);
+    size_t tls_headers = 0;
     for (size_t i = 0; i < pk->nguest; i++) {
         const Elf64_Phdr *g = pk->guest[i];
         uint64_t filesz = p->segment_filesz[i];
         uint64_t memsz = g->p_memsz - (g->p_filesz - filesz);
-        off = align_up(off, PAGE) + g->p_vaddr % PAGE;
+        size_t off = align_up(e->off, PAGE) + g->p_vaddr % PAGE;
         buf_put(o, off, pk->img.data + g->p_offset, filesz);
-        ph[nph++] = (Elf64_Phdr){.p_type = PT_LOAD,
+        add_phdr(e, (Elf64_Phdr){.p_type = PT_LOAD,
                                  .p_flags = g->p_flags,
                                  .p_offset = off,
                                  .p_vaddr = g->p_vaddr,
                                  .p_paddr = g->p_vaddr,
                                  .p_filesz = filesz,
                                  .p_memsz = memsz,
-                                 .p_align = PAGE};
+                                 .p_align = PAGE});
         if (has_tls && p->tls_vaddr >= g->p_vaddr &&
-            p->tls_vaddr < g->p_vaddr + memsz)
-            ph[nph++] =
-                (Elf64_Phdr){.p_type = PT_TLS,
-                             .p_flags = PF_R,
-                             .p_offset = off + (p->tls_vaddr - g->p_vaddr),
-                             .p_vaddr = p->tls_vaddr,
-                             .p_paddr = p->tls_vaddr,
-                             .p_filesz = p->tls_filesz,
-                             .p_memsz = p->tls_memsz,
-                             .p_align = p->tls_align};
-        off += filesz;
+            p->tls_vaddr < g->p_vaddr + memsz) {
+            add_phdr(e,
+                     (Elf64_Phdr){.p_type = PT_TLS,
+                                  .p_flags = PF_R,
+                                  .p_offset = off + (p->tls_vaddr - g->p_vaddr),
+                                  .p_vaddr = p->tls_vaddr,
+                                  .p_paddr = p->tls_vaddr,
+                                  .p_filesz = p->tls_filesz,
+                                  .p_memsz = p->tls_memsz,
+                                  .p_align = p->tls_align});
+            tls_headers++;
+        }
+        e->off = off + filesz;
     }
-    if (nph != nphdrs - 3)
-        return -1; /* PT_TLS outside every segment: damaged payload */
-    /* The notes, in their own PT_NOTEs, after the segments. */
+    /* PT_TLS outside every segment: damaged payload. */
+    return tls_headers == (has_tls ? 1u : 0u) ? 0 : -1;
+}
+
+/* The ABI1 and MFT1 notes, each in its own PT_NOTE, and PT_GNU_STACK. */
+static void put_notes(const struct packed *pk, struct buf *o, struct elf_out *e)
+{
+    const struct nabla_payload *p = pk->payload;
     struct abi1_note abi = {{sizeof(ABI_NOTE_NAME), sizeof(struct abi1_info),
                              ABI1_NOTE_TYPE, ABI_NOTE_NAME},
                             {p->abi_target, p->abi_version, 0, 0}};
-    off = align_up(off, 8);
-    buf_put(o, off, &abi, sizeof(abi));
-    ph[nph++] = (Elf64_Phdr){.p_type = PT_NOTE,
+    e->off = align_up(e->off, 8);
+    buf_put(o, e->off, &abi, sizeof(abi));
+    add_phdr(e, (Elf64_Phdr){.p_type = PT_NOTE,
                              .p_flags = PF_R,
-                             .p_offset = off,
+                             .p_offset = e->off,
                              .p_filesz = sizeof(abi),
                              .p_memsz = sizeof(abi),
-                             .p_align = 4};
-    off = align_up(off + sizeof(abi), 8);
-    size_t mft_size = write_mft_note(o, off, pk->mft);
-    ph[nph++] = (Elf64_Phdr){.p_type = PT_NOTE,
+                             .p_align = 4});
+    e->off = align_up(e->off + sizeof(abi), 8);
+    size_t mft_size = write_mft_note(o, e->off, pk->mft);
+    add_phdr(e, (Elf64_Phdr){.p_type = PT_NOTE,
                              .p_flags = PF_R,
-                             .p_offset = off,
+                             .p_offset = e->off,
                              .p_filesz = mft_size,
                              .p_memsz = mft_size,
-                             .p_align = 4};
-    off = align_up(off + mft_size, 8);
-    ph[nph++] = (Elf64_Phdr){
-        .p_type = PT_GNU_STACK, .p_flags = PF_R | PF_W, .p_align = 16};
+                             .p_align = 4});
+    e->off = align_up(e->off + mft_size, 8);
+    add_phdr(e, (Elf64_Phdr){.p_type = PT_GNU_STACK,
+                             .p_flags = PF_R | PF_W,
+                             .p_align = 16});
+}
 
-    /* Symbols (absolute: the sections are not rebuilt), then headers. */
+/* The guest's symbols (absolute: the sections are not rebuilt) and the
+ * section headers; returns the offset of those, or 0 when out of memory. */
+static size_t put_symbols(const struct packed *pk, struct buf *o,
+                          struct elf_out *e)
+{
     struct sym_out so = {.pk = pk};
     Elf64_Sym null_sym;
     memset(&null_sym, 0, sizeof(null_sym));
@@ -151,15 +173,15 @@ static int build_elf(const struct packed *pk, struct buf *o)
     buf_append(&so.names, "", 1);
     elf_image_symbols(&pk->img, keep_symbol, &so);
     static const char shstr[] = "\0.symtab\0.strtab\0.shstrtab";
-    size_t symtab_off = off;
-    buf_put(o, off, so.syms.data, so.syms.len);
-    off += so.syms.len;
-    size_t strtab_off = off;
-    buf_put(o, off, so.names.data, so.names.len);
-    off += so.names.len;
-    size_t shstr_off = off;
-    buf_put(o, off, shstr, sizeof(shstr));
-    off = align_up(off + sizeof(shstr), 8);
+    size_t symtab_off = e->off;
+    buf_put(o, e->off, so.syms.data, so.syms.len);
+    e->off += so.syms.len;
+    size_t strtab_off = e->off;
+    buf_put(o, e->off, so.names.data, so.names.len);
+    e->off += so.names.len;
+    size_t shstr_off = e->off;
+    buf_put(o, e->off, shstr, sizeof(shstr));
+    e->off = align_up(e->off + sizeof(shstr), 8);
     Elf64_Shdr sh[4];
     memset(sh, 0, sizeof(sh));
     sh[1] = (Elf64_Shdr){.sh_name = 1,
@@ -180,10 +202,28 @@ static int build_elf(const struct packed *pk, struct buf *o)
                          .sh_offset = shstr_off,
                          .sh_size = sizeof(shstr),
                          .sh_addralign = 1};
-    buf_put(o, off, sh, sizeof(sh));
+    size_t shoff = e->off;
+    buf_put(o, shoff, sh, sizeof(sh));
     int oom = so.syms.oom || so.names.oom;
     free(so.syms.data);
     free(so.names.data);
+    return oom ? 0 : shoff;
+}
+
+static int build_elf(const struct packed *pk, struct buf *o)
+{
+    const struct nabla_payload *p = pk->payload;
+    struct elf_out e;
+    size_t nphdrs = 1 + pk->nguest + (p->tls_memsz != 0 ? 1 : 0) + 2 + 1;
+
+    memset(&e, 0, sizeof(e));
+    e.off = sizeof(Elf64_Ehdr) + nphdrs * sizeof(Elf64_Phdr);
+    if (put_segments(pk, o, &e) != 0)
+        return -1;
+    put_notes(pk, o, &e);
+    size_t shoff = put_symbols(pk, o, &e);
+    if (shoff == 0 || e.nph != nphdrs)
+        return -1;
 
     Elf64_Ehdr eh;
     memset(&eh, 0, sizeof(eh));
@@ -196,16 +236,16 @@ static int build_elf(const struct packed *pk, struct buf *o)
     eh.e_version = EV_CURRENT;
     eh.e_entry = p->guest_entry;
     eh.e_phoff = sizeof(Elf64_Ehdr);
-    eh.e_shoff = off;
+    eh.e_shoff = shoff;
     eh.e_ehsize = sizeof(Elf64_Ehdr);
     eh.e_phentsize = sizeof(Elf64_Phdr);
-    eh.e_phnum = (uint16_t)nph;
+    eh.e_phnum = (uint16_t)e.nph;
     eh.e_shentsize = sizeof(Elf64_Shdr);
     eh.e_shnum = 4;
     eh.e_shstrndx = 3;
     buf_put(o, 0, &eh, sizeof(eh));
-    buf_put(o, sizeof(eh), ph, nph * sizeof(Elf64_Phdr));
-    return oom || o->oom ? -1 : 0;
+    buf_put(o, sizeof(eh), e.ph, e.nph * sizeof(Elf64_Phdr));
+    return o->oom ? -1 : 0;
 }
 
 static int write_file(const char *path, const void *data, size_t len,
