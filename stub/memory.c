@@ -57,7 +57,7 @@ void memory_map_guest(const struct nabla_payload *p, uint64_t mem_size)
     unsigned long phnum = getauxval(AT_PHNUM);
     uint64_t cursor = SPT_HOST_MEM_BASE;
     for (unsigned long i = 0; ph != NULL && i < phnum; i++) {
-        if (ph[i].p_type != PT_LOAD || ph[i].p_vaddr >= NABLA_PAYLOAD_BASE)
+        if (ph[i].p_type != PT_LOAD || ph[i].p_vaddr >= NABLA_STUB_BASE)
             continue;
         uint64_t start = ph[i].p_vaddr & ~(SPT_PAGE_SIZE - 1);
         uint64_t end = (ph[i].p_vaddr + ph[i].p_memsz + SPT_PAGE_SIZE - 1) &

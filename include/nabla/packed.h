@@ -14,8 +14,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Both in one 512 GiB slot of the address space (one top-level page table
+ * entry): a start that maps and unmaps fewer page tables. The stub lies
+ * below the payload, the guest far below both. */
 #define NABLA_STUB_BASE 0x7e0000000000ull
-#define NABLA_PAYLOAD_BASE 0x7d0000000000ull
+#define NABLA_PAYLOAD_BASE 0x7e4000000000ull
 /* The payload header follows the page that holds the ELF headers. */
 #define NABLA_PAYLOAD_HEADER_OFFSET 0x1000ull
 

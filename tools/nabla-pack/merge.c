@@ -293,14 +293,15 @@ static size_t build_phdrs(const struct merge *m, const struct merge_input *in,
         add_phdr(ph, &n, PT_LOAD, s->flags, s->offset, s->vaddr, s->filesz,
                  s->memsz, PAGE);
     }
-    uint64_t payload_end = NABLA_PAYLOAD_HEADER_OFFSET + in->payload_size;
-    add_phdr(ph, &n, PT_LOAD, PF_R, 0, NABLA_PAYLOAD_BASE, payload_end,
-             payload_end, PAGE);
+    /* In address order, as ELF wants: the stub, then the payload. */
     for (size_t i = nguest; i < m->nsegs; i++) {
         const struct out_seg *s = &m->segs[i];
         add_phdr(ph, &n, PT_LOAD, s->flags, s->offset, s->vaddr, s->filesz,
                  s->memsz, PAGE);
     }
+    uint64_t payload_end = NABLA_PAYLOAD_HEADER_OFFSET + in->payload_size;
+    add_phdr(ph, &n, PT_LOAD, PF_R, 0, NABLA_PAYLOAD_BASE, payload_end,
+             payload_end, PAGE);
     /* The stub's C library finds its TLS image through PT_TLS. */
     for (size_t i = 0; i < in->stub->phnum; i++) {
         const Elf64_Phdr *t = &in->stub->phdr[i];

@@ -222,7 +222,9 @@ static int load_stub(struct elf_image *stub, const char *path, char *err,
         const Elf64_Phdr *ph = &stub->phdr[i];
         if (ph->p_type == PT_INTERP || ph->p_type == PT_DYNAMIC ||
             (ph->p_type == PT_LOAD &&
-             (ph->p_vaddr < NABLA_STUB_BASE || ph->p_offset > stub->size ||
+             (ph->p_vaddr < NABLA_STUB_BASE ||
+              ph->p_vaddr + ph->p_memsz > NABLA_PAYLOAD_BASE ||
+              ph->p_offset > stub->size ||
               ph->p_filesz > stub->size - ph->p_offset))) {
             elf_image_free(stub);
             return fail(err, errsz, "%s: not a valid nabla stub", stub->path);

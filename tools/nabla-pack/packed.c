@@ -81,7 +81,7 @@ int packed_open(struct packed *pk, const char *path, char *err, size_t errsz)
     pk->mft = payload_mft(pk->payload);
     for (size_t i = 0; i < pk->img.phnum; i++) {
         const Elf64_Phdr *ph = &pk->img.phdr[i];
-        if (ph->p_type != PT_LOAD || ph->p_vaddr >= NABLA_PAYLOAD_BASE)
+        if (ph->p_type != PT_LOAD || ph->p_vaddr >= NABLA_STUB_BASE)
             continue;
         if (pk->nguest == NABLA_MAX_GUEST_SEGMENTS ||
             ph->p_offset > pk->img.size ||
