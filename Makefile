@@ -349,8 +349,12 @@ clean:
 		build/fuzz build/libc
 
 # The headers each object was built from (-MMD -MP), so that changing any
-# header rebuilds exactly what includes it.
--include $(shell find $(B) -path $(DEPS) -prune -o -name '*.d' -print 2>/dev/null)
+# header rebuilds exactly what includes it. Not under build/deps, the
+# sanitized build's own tree or scripts/fresh-check's Debian root (whose
+# /etc/rc2.d and friends are directories named *.d).
+DEP_PRUNE := $(DEPS) build/fresh $(filter-out $(B),build/sanitize)
+-include $(shell find $(B) \( $(patsubst %,-path % -o,$(DEP_PRUNE)) -false \) \
+	-prune -o -type f -name '*.d' -print 2>/dev/null)
 
 # --- benchmarks (not part of check: noisy; tests/bench.bats runs them quickly)
 -include bench/bench.mk
