@@ -58,7 +58,7 @@ assert_row() {
 }
 
 @test "bench/baseline/sandboxed: no_new_privs and a filter of exactly N instructions" {
-    command -v strace >/dev/null || skip "no strace"
+    command -v strace >/dev/null || fail "no strace (scripts/install-deps installs it)"
     local base=$NABLA_BUILD/bench/baseline/sandboxed
     run strace -e trace=prctl,seccomp -o "$BATS_TEST_TMPDIR/trace" "$base" 66
     assert_success
@@ -115,7 +115,7 @@ assert_row() {
 
 @test "bench/net --quick: UDP echo round trips/s over a tap vs a musl process" {
     [[ -c /dev/net/tun ]] || skip "no /dev/net/tun: cannot make tap devices"
-    command -v ip >/dev/null || skip "no ip command (iproute2)"
+    command -v ip >/dev/null || fail "no ip command (scripts/install-deps installs iproute2)"
     run_bench net
     assert_row net rt/s
 }
