@@ -12,6 +12,10 @@
 # request it answers; frames_in / frames_out count the Ethernet frames the
 # server read / wrote.
 #
+# A client that picks the same source port again while the server's end of
+# the last connection on it is still in TIME-WAIT is served at once
+# (tests/tools/reuseport.py).
+#
 # Load: wrk with 4 connections for 10 s, then three rounds of wrk with 32
 # connections for 10 s each (the server's VmRSS after each round: round 3 <=
 # round 1 + 64 kB), and 10,000 sequential requests (ab -n 10000 -c 1, a new
@@ -288,6 +292,20 @@ sys.stdout.buffer.write(out)
     ((fout >= 11)) || fail "frames_out grew by $fout for 11 requests"
     assert_equal "$(field "$s1" frames_dropped)" 0
     assert_equal "$(field "$s1" tx_errors)" 0
+}
+
+@test "a client port used again while the server's end is in TIME-WAIT: served at once, not reset or stalled" {
+    # The server closed first, so its end waits in TIME-WAIT (120 s): a
+    # newer SYN on the same addresses and ports ends it (RFC 6191), whether
+    # its sequence number falls in the old window (at once) or not (0.1 s).
+    local before delay
+    before=$(stat_now time_wait_reused)
+    for delay in 0 0.1; do
+        run -0 in_ns timeout 20 python3 "$BATS_TEST_DIRNAME/tools/reuseport.py" \
+            10.0.0.2 80 "$delay"
+        assert_output --regexp '^port [0-9]+ used twice: second connect took 0\.[0-9]+ s$'
+    done
+    assert_equal "$(stat_now time_wait_reused)" "$((before + 2))"
 }
 
 @test "load: wrk, 4 connections, 10 s: no socket error, all 2xx" {

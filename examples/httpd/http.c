@@ -246,6 +246,7 @@ static void respond_stats(struct conn *c, int keep_alive)
         "connections_accepted %llu\n"
         "connections_open %llu\n"
         "connections_refused %llu\n"
+        "time_wait_reused %llu\n"
         "frames_in %llu\n"
         "frames_out %llu\n"
         "bytes_in %llu\n"
@@ -259,6 +260,7 @@ static void respond_stats(struct conn *c, int keep_alive)
         (unsigned long long)s->connections,
         (unsigned long long)s->connections_open,
         (unsigned long long)s->connections_refused,
+        (unsigned long long)s->time_wait_reused,
         (unsigned long long)s->frames_in, (unsigned long long)s->frames_out,
         (unsigned long long)s->bytes_in, (unsigned long long)s->bytes_out,
         (unsigned long long)s->frames_dropped, (unsigned long long)s->tx_errors,

@@ -20,6 +20,7 @@ struct httpd_stats {
     uint64_t connections;           /* accepted */
     uint64_t connections_open;      /* now */
     uint64_t connections_refused;   /* no connection slot left */
+    uint64_t time_wait_reused;      /* TIME-WAIT pcbs a new SYN replaced */
 };
 extern struct httpd_stats httpd_stats;
 
@@ -37,6 +38,11 @@ err_t httpd_netif_init(struct netif *nif);
 /* Reads and hands to lwIP every frame waiting on the device. */
 void httpd_netif_drain(struct netif *nif);
 uint64_t httpd_netif_handle(void);
+
+/* timewait.c: before lwIP sees a received frame: a SYN that reuses the
+ * addresses and ports of a connection in TIME-WAIT, and is newer than it,
+ * ends that TIME-WAIT, so that the listener takes the SYN. */
+void httpd_timewait_reuse(const uint8_t *frame, size_t len);
 
 /* http.c: the server on TCP port 80. */
 int httpd_http_start(void);

@@ -125,6 +125,7 @@ void httpd_netif_drain(struct netif *nif)
             continue;
         httpd_stats.frames_in++;
         httpd_stats.bytes_in += p->tot_len;
+        httpd_timewait_reuse(p->payload, p->len);
         if (nif->input(p, nif) != ERR_OK)
             pbuf_free(p);
     }

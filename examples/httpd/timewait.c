@@ -1,0 +1,79 @@
+/*
+ * A new connection on the 4-tuple of one in TIME-WAIT (RFC 6191's rule,
+ * without timestamps, as Linux servers apply it).
+ *
+ * The server closes first (HTTP/1.0, errors, idle connections), so its end
+ * of each such connection waits in TIME-WAIT for 2 MSL, 120 s in lwIP. The
+ * client knows nothing of that and may pick the same source port again well
+ * within those 120 s: Linux spreads connections over its ~28,000 ephemeral
+ * ports and comes back to one in seconds under load. lwIP 2.1.3 answers a
+ * SYN that meets a TIME-WAIT pcb with an ACK, the client answers that with a
+ * reset that TIME-WAIT ignores (RFC 1337), and the client's connect() hangs
+ * until the pcb expires or is recycled: seen as ab and wrk stalled for 30 s.
+ *
+ * A SYN whose sequence number lies beyond everything the old connection
+ * received cannot be one of its old duplicates, so the old pcb goes and the
+ * SYN reaches the listener like any other. Linux's initial sequence numbers
+ * (RFC 6528: a keyed hash plus a clock ticking every 64 ns) always lie
+ * beyond for a port reused after more than a few microseconds. A SYN that
+ * does not is left to lwIP, as before.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "httpd.h"
+#include "lwip/priv/tcp_priv.h"
+#include "lwip/tcp.h"
+
+#define ETH_HLEN 14
+#define ETHERTYPE_IPV4 0x0800
+#define IP_PROTO_TCP 6
+#define TCP_HLEN_MIN 20
+
+static uint16_t be16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+           p[3];
+}
+
+void httpd_timewait_reuse(const uint8_t *frame, size_t len)
+{
+    if (len < ETH_HLEN + 20 || be16(frame + 12) != ETHERTYPE_IPV4)
+        return;
+    const uint8_t *ip = frame + ETH_HLEN;
+    size_t ip_hlen = (size_t)(ip[0] & 0x0f) * 4;
+    if ((ip[0] >> 4) != 4 || ip_hlen < 20 || ip[9] != IP_PROTO_TCP ||
+        len < ETH_HLEN + ip_hlen + TCP_HLEN_MIN)
+        return;
+    /* A first fragment carries the header too, but is not worth it. */
+    if ((be16(ip + 6) & 0x3fff) != 0)
+        return;
+    const uint8_t *tcp = ip + ip_hlen;
+    uint8_t flags = tcp[13];
+    if ((flags & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) != TCP_SYN)
+        return;
+
+    ip4_addr_t src, dst;
+    memcpy(&src.addr, ip + 12, 4); /* both in network order, as lwIP's */
+    memcpy(&dst.addr, ip + 16, 4);
+    uint16_t sport = be16(tcp), dport = be16(tcp + 2);
+    uint32_t seqno = be32(tcp + 4);
+
+    for (struct tcp_pcb *pcb = tcp_tw_pcbs; pcb != NULL; pcb = pcb->next) {
+        if (pcb->remote_port != sport || pcb->local_port != dport ||
+            !ip4_addr_cmp(ip_2_ip4(&pcb->remote_ip), &src) ||
+            !ip4_addr_cmp(ip_2_ip4(&pcb->local_ip), &dst))
+            continue;
+        if (TCP_SEQ_GT(seqno, pcb->rcv_nxt)) {
+            /* Frees a TIME-WAIT pcb, sends nothing. */
+            tcp_abort(pcb);
+            httpd_stats.time_wait_reused++;
+        }
+        return;
+    }
+}
