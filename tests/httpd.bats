@@ -14,8 +14,8 @@
 #
 # A client that picks the same source port again while the server's end of
 # the last connection on it is still in TIME-WAIT is served at once
-# (tests/tools/reuseport.py); an old duplicate SYN on it is not taken for a
-# new connection (tests/tools/oldsyn.py).
+# (tests/tools/timewait.py reuse); an old duplicate SYN on it is not taken
+# for a new connection (timewait.py oldsyn).
 #
 # Load: wrk with 4 connections for 10 s, then three rounds of wrk with 32
 # connections for 10 s each (the server's VmRSS after each round: round 3 <=
@@ -302,8 +302,8 @@ sys.stdout.buffer.write(out)
     local before delay
     before=$(stat_now time_wait_reused)
     for delay in 0 0.1; do
-        run -0 in_ns timeout 20 python3 "$BATS_TEST_DIRNAME/tools/reuseport.py" \
-            10.0.0.2 80 "$delay"
+        run -0 in_ns timeout 20 python3 "$BATS_TEST_DIRNAME/tools/timewait.py" \
+            reuse 10.0.0.2 80 "$delay"
         assert_output --regexp '^port [0-9]+ used twice: second connect took 0\.[0-9]+ s$'
     done
     assert_equal "$(stat_now time_wait_reused)" "$((before + 2))"
@@ -312,8 +312,8 @@ sys.stdout.buffer.write(out)
 @test "an old duplicate SYN does not end TIME-WAIT: answered by its ACK, no new connection" {
     local before
     before=$(stat_now time_wait_reused)
-    run -0 in_ns timeout 20 python3 "$BATS_TEST_DIRNAME/tools/oldsyn.py" \
-        tap0 10.0.0.2 80
+    run -0 in_ns timeout 20 python3 "$BATS_TEST_DIRNAME/tools/timewait.py" \
+        oldsyn tap0 10.0.0.2 80
     assert_output --regexp "^port [0-9]+: old SYN answered by TIME-WAIT's ACK, new connection served$"
     # Only the last GET, with a newer sequence number, ended it.
     assert_equal "$(stat_now time_wait_reused)" "$((before + 1))"
