@@ -14,8 +14,9 @@
 #
 # A client that picks the same source port again while the server's end of
 # the last connection on it is still in TIME-WAIT is served at once
-# (tests/tools/timewait.py reuse); an old duplicate SYN on it is not taken
-# for a new connection (timewait.py oldsyn).
+# (tests/tools/timewait.py reuse); an old duplicate SYN on it, or a newer
+# one with a bad checksum, is not taken for a new connection (timewait.py
+# oldsyn).
 #
 # Load: wrk with 4 connections for 10 s, then three rounds of wrk with 32
 # connections for 10 s each (the server's VmRSS after each round: round 3 <=
@@ -309,7 +310,7 @@ sys.stdout.buffer.write(out)
     assert_equal "$(stat_now time_wait_reused)" "$((before + 2))"
 }
 
-@test "an old duplicate SYN does not end TIME-WAIT: answered by its ACK, no new connection" {
+@test "an old duplicate SYN, or a damaged one, does not end TIME-WAIT: no new connection" {
     local before
     before=$(stat_now time_wait_reused)
     run -0 in_ns timeout 20 python3 "$BATS_TEST_DIRNAME/tools/timewait.py" \

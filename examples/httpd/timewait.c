@@ -41,14 +41,33 @@ static uint32_t be32(const uint8_t *p)
            p[3];
 }
 
+/* The TCP checksum of the segment after the IPv4 header at ip, over the
+ * pseudo header and the segment. Both sums start at even offsets, so they
+ * add up. */
+static int tcp_checksum_ok(const uint8_t *ip, size_t ip_hlen, size_t ip_len)
+{
+    size_t tcp_len = ip_len - ip_hlen;
+    uint8_t pseudo[12];
+    memcpy(pseudo, ip + 12, 8);
+    pseudo[8] = 0;
+    pseudo[9] = IP_PROTO_TCP;
+    pseudo[10] = (uint8_t)(tcp_len >> 8);
+    pseudo[11] = (uint8_t)tcp_len;
+    uint32_t sum = (uint32_t)httpd_chksum(pseudo, sizeof(pseudo)) +
+                   httpd_chksum(ip + ip_hlen, (int)tcp_len);
+    sum = (sum & 0xffff) + (sum >> 16);
+    return sum == 0xffff;
+}
+
 void httpd_timewait_reuse(const uint8_t *frame, size_t len)
 {
     if (len < ETH_HLEN + 20 || be16(frame + 12) != ETHERTYPE_IPV4)
         return;
     const uint8_t *ip = frame + ETH_HLEN;
     size_t ip_hlen = (size_t)(ip[0] & 0x0f) * 4;
+    size_t ip_len = be16(ip + 2);
     if ((ip[0] >> 4) != 4 || ip_hlen < 20 || ip[9] != IP_PROTO_TCP ||
-        len < ETH_HLEN + ip_hlen + TCP_HLEN_MIN)
+        ip_len < ip_hlen + TCP_HLEN_MIN || len < ETH_HLEN + ip_len)
         return;
     /* A first fragment carries the header too, but is not worth it. */
     if ((be16(ip + 6) & 0x3fff) != 0)
@@ -64,16 +83,17 @@ void httpd_timewait_reuse(const uint8_t *frame, size_t len)
     uint16_t sport = be16(tcp), dport = be16(tcp + 2);
     uint32_t seqno = be32(tcp + 4);
 
-    for (struct tcp_pcb *pcb = tcp_tw_pcbs; pcb != NULL; pcb = pcb->next) {
-        if (pcb->remote_port != sport || pcb->local_port != dport ||
+    struct tcp_pcb *pcb = tcp_tw_pcbs;
+    while (pcb != NULL &&
+           (pcb->remote_port != sport || pcb->local_port != dport ||
             !ip4_addr_cmp(ip_2_ip4(&pcb->remote_ip), &src) ||
-            !ip4_addr_cmp(ip_2_ip4(&pcb->local_ip), &dst))
-            continue;
-        if (TCP_SEQ_GT(seqno, pcb->rcv_nxt)) {
-            /* Frees a TIME-WAIT pcb, sends nothing. */
-            tcp_abort(pcb);
-            httpd_stats.time_wait_reused++;
-        }
+            !ip4_addr_cmp(ip_2_ip4(&pcb->local_ip), &dst)))
+        pcb = pcb->next;
+    /* Only a SYN lwIP will take (a damaged one it drops) that is newer
+     * than everything the old connection received. */
+    if (pcb == NULL || !tcp_checksum_ok(ip, ip_hlen, ip_len) ||
+        !TCP_SEQ_GT(seqno, pcb->rcv_nxt))
         return;
-    }
+    tcp_abort(pcb); /* frees a TIME-WAIT pcb, sends nothing */
+    httpd_stats.time_wait_reused++;
 }

@@ -14,7 +14,9 @@ timewait.py reuse HOST PORT DELAY
     move 15,625 per millisecond). Prints the second connect's time.
 
 timewait.py oldsyn TAP HOST PORT
-    Then a SYN from that port whose sequence number lies before the old
+    Then a newer SYN from that port with a bad TCP checksum is written
+    straight onto TAP: it gets no answer and must not end TIME-WAIT. Then a
+    SYN from that port whose sequence number lies before the old
     connection's end (an old duplicate, as a late copy from the network
     would be) is written straight onto TAP. The server must not take it for
     a new connection: no SYN-ACK, only TIME-WAIT's ACK. A last GET from the
@@ -122,6 +124,30 @@ def reuse(host, port, delay):
     print("port %d used twice: second connect took %.3f s" % (local, took))
 
 
+def send_syn(raw, fin, port, seq, damaged=False):
+    """Writes a SYN on the tap from the client port of the frame fin, to
+    port, with sequence number seq (its TCP checksum off by one if
+    damaged)."""
+    p = fin["sport"]
+    src, dst = socket.inet_aton(fin["src"]), socket.inet_aton(fin["dst"])
+    tcp = struct.pack("!HHIIBBHHH", p, port, seq & 0xFFFFFFFF, 0, 5 << 4, SYN,
+                      64240, 0, 0)
+    pseudo = src + dst + struct.pack("!BBH", 0, 6, len(tcp))
+    csum = checksum(pseudo + tcp) ^ (1 if damaged else 0)
+    tcp = tcp[:16] + struct.pack("!H", csum) + tcp[18:]
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 1, 0, 64, 6,
+                     0, src, dst)
+    ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
+    raw.send(fin["dst_mac"] + fin["src_mac"] + b"\x08\x00" + ip + tcp)
+
+
+def answers_to(raw, port, p):
+    """What the server sent from port to the client port p in 0.3 s."""
+    time.sleep(0.3)
+    return [f for f in tcp_frames(raw)
+            if f["sport"] == port and f["dport"] == p]
+
+
 def oldsyn(tap, host, port):
     raw = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
                         socket.htons(ETH_P_ALL))
@@ -137,28 +163,24 @@ def oldsyn(tap, host, port):
         if not fins:
             sys.exit("no FIN from port %d seen on %s" % (p, tap))
         fin = fins[-1]
-        # What the server received last is the client's FIN: its rcv_nxt
-        # is one beyond. 100,000 before that is outside any window.
-        seq = (fin["seq"] - 100000) & 0xFFFFFFFF
-        src, dst = socket.inet_aton(fin["src"]), socket.inet_aton(fin["dst"])
-        tcp = struct.pack("!HHIIBBHHH", p, port, seq, 0, 5 << 4, SYN, 64240,
-                          0, 0)
-        pseudo = src + dst + struct.pack("!BBH", 0, 6, len(tcp))
-        tcp = tcp[:16] + struct.pack("!H", checksum(pseudo + tcp)) + tcp[18:]
-        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 1, 0, 64, 6,
-                         0, src, dst)
-        ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
-        raw.send(fin["dst_mac"] + fin["src_mac"] + b"\x08\x00" + ip + tcp)
-        time.sleep(0.3)
-        answers = [f for f in tcp_frames(raw)
-                   if f["sport"] == port and f["dport"] == p]
+        rcv_nxt = (fin["seq"] + 1) & 0xFFFFFFFF
+        # A newer SYN with a bad checksum: lwIP drops it, and it must not
+        # end TIME-WAIT either (then the old SYN below would be taken).
+        send_syn(raw, fin, port, fin["seq"] + 1000000, damaged=True)
+        answers = answers_to(raw, port, p)
+        if answers:
+            sys.exit("a damaged SYN got %r"
+                     % [hex(f["flags"]) for f in answers])
+        # The server received the client's FIN last: rcv_nxt is one beyond.
+        # 100,000 before that is outside any window.
+        send_syn(raw, fin, port, fin["seq"] - 100000)
+        answers = answers_to(raw, port, p)
         if not answers:
             sys.exit("the old SYN got no answer (TIME-WAIT answers it with "
                      "an ACK)")
         if any(f["flags"] & SYN for f in answers):
             sys.exit("an old duplicate SYN from port %d was taken for a new "
                      "connection (SYN-ACK)" % p)
-        rcv_nxt = (fin["seq"] + 1) & 0xFFFFFFFF
         if not all(f["flags"] == ACK and f["ack"] == rcv_nxt for f in answers):
             sys.exit("the old SYN got %r, not TIME-WAIT's ACK of %d"
                      % ([hex(f["flags"]) for f in answers], rcv_nxt))
