@@ -299,7 +299,8 @@ sys.stdout.buffer.write(out)
 @test "a client port used again while the server's end is in TIME-WAIT: served at once, not reset or stalled" {
     # The server closed first, so its end waits in TIME-WAIT (120 s): a
     # newer SYN on the same addresses and ports ends it (RFC 6191), whether
-    # its sequence number falls in the old window (at once) or not (0.1 s).
+    # its sequence number falls in the old window (second GET at once) or
+    # beyond it (0.1 s later).
     local before delay
     before=$(stat_now time_wait_reused)
     for delay in 0 0.1; do
