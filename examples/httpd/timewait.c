@@ -23,12 +23,13 @@
 
 #include "httpd.h"
 #include "lwip/priv/tcp_priv.h"
+#include "lwip/prot/ethernet.h"
+#include "lwip/prot/ip.h"
+#include "lwip/prot/ip4.h"
 #include "lwip/tcp.h"
 
-#define ETH_HLEN 14
-#define ETHERTYPE_IPV4 0x0800
-#define IP_PROTO_TCP 6
-#define TCP_HLEN_MIN 20
+/* The headers are read byte by byte: after the 14-byte Ethernet header the
+ * IPv4 addresses are not 4-byte aligned for lwIP's structs. */
 
 static uint16_t be16(const uint8_t *p)
 {
@@ -61,16 +62,16 @@ static int tcp_checksum_ok(const uint8_t *ip, size_t ip_hlen, size_t ip_len)
 
 void httpd_timewait_reuse(const uint8_t *frame, size_t len)
 {
-    if (len < ETH_HLEN + 20 || be16(frame + 12) != ETHERTYPE_IPV4)
+    if (len < SIZEOF_ETH_HDR + IP_HLEN || be16(frame + 12) != ETHTYPE_IP)
         return;
-    const uint8_t *ip = frame + ETH_HLEN;
+    const uint8_t *ip = frame + SIZEOF_ETH_HDR;
     size_t ip_hlen = (size_t)(ip[0] & 0x0f) * 4;
     size_t ip_len = be16(ip + 2);
-    if ((ip[0] >> 4) != 4 || ip_hlen < 20 || ip[9] != IP_PROTO_TCP ||
-        ip_len < ip_hlen + TCP_HLEN_MIN || len < ETH_HLEN + ip_len)
+    if ((ip[0] >> 4) != 4 || ip_hlen < IP_HLEN || ip[9] != IP_PROTO_TCP ||
+        ip_len < ip_hlen + TCP_HLEN || len < SIZEOF_ETH_HDR + ip_len)
         return;
     /* A first fragment carries the header too, but is not worth it. */
-    if ((be16(ip + 6) & 0x3fff) != 0)
+    if ((be16(ip + 6) & (IP_MF | IP_OFFMASK)) != 0)
         return;
     const uint8_t *tcp = ip + ip_hlen;
     uint8_t flags = tcp[13];

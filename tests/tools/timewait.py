@@ -33,7 +33,7 @@ import sys
 import time
 
 ETH_P_ALL = 3  # ETH_P_IP would not show the frames written to the tap
-FIN, SYN, RST, ACK = 0x01, 0x02, 0x04, 0x10
+FIN, SYN, ACK = 0x01, 0x02, 0x10
 
 
 def checksum(data):
