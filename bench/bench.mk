@@ -7,7 +7,7 @@
 #   $(B)/bench/NAME              that guest packed (BENCH_PACK_FLAGS_NAME)
 #   $(B)/bench/baseline/NAME     static musl baseline bench/baseline/NAME.c
 #                                (sandboxed: the start-up floor, no_new_privs
-#                                and a filter of a given length)
+#                                and the filter of an app without devices)
 #   $(B)/bench/baseline/netecho  examples/netecho/netecho.c as a Linux
 #                                program over bench/baseline/solo5_host.c
 
@@ -48,11 +48,27 @@ $(B)/bench/baseline/%: bench/baseline/%.c
 	@mkdir -p $(@D)
 	musl-gcc $(BENCH_MUSL_CFLAGS) $< -o $@
 
+# The floor loads the exact program of a packed app without devices, whose
+# stub gets fds 3 and 4 for epoll and the timer (the first free after stdio:
+# it closes all others first). gen-filter compiles it with the stub's code.
 # linux/filter.h and linux/seccomp.h: the kernel headers the stub uses.
-$(B)/bench/baseline/sandboxed: bench/baseline/sandboxed.c | $(LIBSECCOMP)
+GEN_FILTER_CODE := common/policy.c common/bpf.c common/device.c \
+	common/device_block.c common/device_net.c
+$(B)/bench/baseline/gen-filter: bench/baseline/gen-filter.c $(GEN_FILTER_CODE) \
+		common/policy.h common/bpf.h include/nabla/abi.h | $(KERNEL_HEADERS)
+	@mkdir -p $(@D)
+	musl-gcc $(BENCH_MUSL_CFLAGS) -Iinclude -Icommon \
+		-isystem $(DEPS)/kernel-headers/include \
+		bench/baseline/gen-filter.c $(GEN_FILTER_CODE) -o $@
+
+$(B)/bench/baseline/app_filter.h: $(B)/bench/baseline/gen-filter
+	$< 3 4 >$@.tmp && mv $@.tmp $@
+
+$(B)/bench/baseline/sandboxed: bench/baseline/sandboxed.c \
+		$(B)/bench/baseline/app_filter.h | $(KERNEL_HEADERS)
 	@mkdir -p $(@D)
 	musl-gcc $(BENCH_MUSL_CFLAGS) -isystem $(DEPS)/kernel-headers/include \
-		$< -o $@
+		-I$(B)/bench/baseline $< -o $@
 
 # netecho's own source, compiled with the guests' flags (same code), linked
 # with the host shim instead of the bindings and the stub.

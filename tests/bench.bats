@@ -50,24 +50,46 @@ assert_row() {
     run_bench start-hello
     assert_row start-hello us
     assert_output --regexp "median of [0-9]+ rounds of [0-9]+ runs each"
-    # The baseline's filter is as long as the one hello's guest gets.
+    # The baseline loads hello's own program (see the next tests).
     local n
     n=$("$NABLA_BUILD/examples/hello/hello" --print-policy |
         sed -n 's/^BPF program: \([0-9]*\) instructions$/\1/p')
-    assert_output --partial "no_new_privs + $n-instruction seccomp filter"
+    assert_output --partial "no_new_privs + hello's own $n-instruction seccomp program"
 }
 
-@test "bench/baseline/sandboxed: no_new_privs and a filter of exactly N instructions" {
+@test "bench/baseline/sandboxed: no_new_privs, then the filter, then one line under it" {
     command -v strace >/dev/null || fail "no strace (scripts/install-deps installs it)"
-    local base=$NABLA_BUILD/bench/baseline/sandboxed
-    run strace -e trace=prctl,seccomp -o "$BATS_TEST_TMPDIR/trace" "$base" 66
+    local base=$NABLA_BUILD/bench/baseline/sandboxed n
+    n=$("$NABLA_BUILD/examples/hello/hello" --print-policy |
+        sed -n 's/^BPF program: \([0-9]*\) instructions$/\1/p')
+    run strace -e trace=prctl,seccomp,write -o "$BATS_TEST_TMPDIR/trace" "$base" "$n"
     assert_success
     assert_output "Hello, World"
     run cat "$BATS_TEST_TMPDIR/trace"
-    assert_line --regexp '^prctl\(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0\) += 0$'
-    assert_line --regexp '^seccomp\(SECCOMP_SET_MODE_FILTER, 0, \{len=66, filter=0x[0-9a-f]+\}\) = 0$'
+    assert_line --index 0 --regexp '^prctl\(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0\) += 0$'
+    assert_line --index 1 --regexp "^seccomp\\(SECCOMP_SET_MODE_FILTER, 0, \\{len=$n, filter=0x[0-9a-f]+\\}\\) = 0$"
+    assert_line --index 2 --regexp '^write\(1, "Hello, World\\n", 13\) += 13$'
+    # Any other length is refused: it would not be the app's program.
+    run "$base" $((n - 1))
+    assert_failure 2
+    assert_output --partial "holds the $n-instruction program of an app without devices"
     run "$base"
     assert_failure 2
+}
+
+@test "bench/baseline/sandboxed loads the very program the packed bench apps load" {
+    needs_ptrace
+    local prog=$REPO_ROOT/tests/tools/seccomp-program.gdb app floor n
+    n=$("$NABLA_BUILD/examples/hello/hello" --print-policy |
+        sed -n 's/^BPF program: \([0-9]*\) instructions$/\1/p')
+    floor=$("${GDB[@]}" -x "$prog" --args "$NABLA_BUILD/bench/baseline/sandboxed" "$n" 2>/dev/null |
+        grep -E '^([0-9a-f]{16}|instructions: [0-9]+)$')
+    [[ $floor == *"instructions: $n" ]] || fail "no program caught: $floor"
+    for app in examples/hello/hello bench/stamp bench/big64; do
+        app=$NABLA_BUILD/$app
+        run "${GDB[@]}" -x "$prog" --args "$app" --solo5:quiet
+        assert_equal "$(grep -E '^([0-9a-f]{16}|instructions: [0-9]+)$' <<<"$output")" "$floor"
+    done
 }
 
 @test "bench/start-plain --quick: packed hello vs plain static musl hello (context)" {

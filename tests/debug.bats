@@ -5,9 +5,6 @@
 
 load helpers
 
-# gdb in batch mode, without the user's gdbinit or debuginfod.
-GDB=(gdb -nx -batch -iex 'set debuginfod enabled off' -iex 'set pagination off')
-
 teardown() {
     if [[ -n ${NOBODY_DIR:-} ]]; then
         rm -rf "$NOBODY_DIR"
@@ -16,16 +13,6 @@ teardown() {
 
 setup() {
     command -v gdb >/dev/null || fail "no gdb (Debian package gdb)"
-}
-
-# needs_ptrace: skips the test if this machine does not let gdb run a
-# program (ptrace forbidden by Yama or by a container's seccomp policy).
-needs_ptrace() {
-    local out
-    if ! out=$("${GDB[@]}" -ex run -ex 'info inferiors' --args /bin/true 2>&1) ||
-        [[ $out != *"exited normally"* ]]; then
-        skip "gdb cannot run a program here (ptrace not allowed?): ${out//$'\n'/ }"
-    fi
 }
 
 @test "gdb: a breakpoint on solo5_app_main stops in the guest; bt shows guest frames and source files" {

@@ -164,3 +164,17 @@ netns_del() {
 in_ns() {
     ip netns exec "$NS" "$@"
 }
+
+# gdb in batch mode, without the user's gdbinit or debuginfod.
+GDB=(gdb -nx -batch -iex 'set debuginfod enabled off' -iex 'set pagination off')
+
+# needs_ptrace: skips the test if this machine does not let gdb run a
+# program (ptrace forbidden by Yama or by a container's seccomp policy).
+needs_ptrace() {
+    command -v gdb >/dev/null || fail "no gdb (Debian package gdb)"
+    local out
+    if ! out=$("${GDB[@]}" -ex run -ex 'info inferiors' --args /bin/true 2>&1) ||
+        [[ $out != *"exited normally"* ]]; then
+        skip "gdb cannot run a program here (ptrace not allowed?): ${out//$'\n'/ }"
+    fi
+}
