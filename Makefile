@@ -52,7 +52,7 @@ $(LIBSECCOMP): scripts/build-libseccomp | $(DEPS_STAMP) $(KERNEL_HEADERS)
 COMMON_SRCS := common/devopts.c common/device.c common/device_block.c \
 	common/device_net.c common/policy.c common/bpf.c common/payload_format.c
 STUB_SRCS := stub/main.c stub/options.c stub/payload.c stub/memory.c \
-	stub/block.c stub/net.c stub/seccomp.c stub/harden.c stub/leave.c \
+	stub/block.c stub/net.c stub/seccomp.c stub/harden.c stub/leave.c stub/populate.c \
 	$(COMMON_SRCS)
 STUB_OBJS := $(patsubst %.c,$(B)/%.o,$(STUB_SRCS)) $(B)/stub/start.o
 STUB := $(B)/stub/nabla-stub
@@ -60,7 +60,8 @@ STUB_CFLAGS := $(COMMON_CFLAGS) -Icommon -D_GNU_SOURCE -fPIE -fno-stack-protecto
 	-isystem $(DEPS)/kernel-headers/include
 STUB_LDFLAGS := -static -no-pie -nostartfiles -Wl,--no-relax \
 	-Wl,-Ttext-segment=0x7e0000000000 -Wl,-z,max-page-size=0x1000 \
-	-Wl,-z,noexecstack -Wl,--build-id=none
+	-Wl,-z,noexecstack -Wl,--build-id=none \
+	-Wl,-z,noseparate-code -Wl,-z,norelro
 
 $(B)/stub/%.o: stub/%.c Makefile | $(KERNEL_HEADERS)
 	@mkdir -p $(@D)

@@ -213,9 +213,17 @@ int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv,
                       void (*init)(void), void (*fini)(void),
                       void (*ldso_fini)(void));
 
+/* More than start-up uses below main_wrapper's frame: stub_main's holds the
+ * options (4.4 KiB), bpf_compile's is the deepest below it. */
+#define STUB_STACK_USE (16 * 1024)
+
 static int main_wrapper(int argc, char **argv, char **envp)
 {
     (void)envp;
+    /* The stack that start-up will use, in one call instead of a fault per
+     * page. */
+    uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+    populate_for_write(sp - STUB_STACK_USE, sp);
     return stub_main(argc, argv);
 }
 
