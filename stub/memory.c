@@ -57,6 +57,7 @@ void memory_map_guest(const struct nabla_payload *p, uint64_t mem_size)
     unsigned long phnum = getauxval(AT_PHNUM);
     uint64_t cursor = SPT_HOST_MEM_BASE;
     uint64_t rodata = 0; /* the first read-only data segment's start */
+    uint64_t data = 0;   /* the first writable one's */
     for (unsigned long i = 0; ph != NULL && i < phnum; i++) {
         if (ph[i].p_type != PT_LOAD || ph[i].p_vaddr >= NABLA_STUB_BASE)
             continue;
@@ -71,6 +72,8 @@ void memory_map_guest(const struct nabla_payload *p, uint64_t mem_size)
         cursor = end;
         if (rodata == 0 && (ph[i].p_flags & (PF_W | PF_X)) == 0)
             rodata = start;
+        if (data == 0 && (ph[i].p_flags & PF_W) != 0)
+            data = start;
     }
     if (cursor == SPT_HOST_MEM_BASE)
         stub_die("damaged executable: no guest segment");
@@ -83,6 +86,8 @@ void memory_map_guest(const struct nabla_payload *p, uint64_t mem_size)
     populate_for_write(NABLA_EXIT_PLAN_BASE,
                        SPT_BOOT_INFO_BASE + SPT_PAGE_SIZE);
     populate_for_write(mem_size - SPT_PAGE_SIZE, mem_size);
+    if (data != 0)
+        populate_for_write(data, data + SPT_PAGE_SIZE);
     uint64_t entry_page = p->guest_entry & ~(SPT_PAGE_SIZE - 1);
     if (rodata == entry_page + SPT_PAGE_SIZE) {
         populate_for_read(entry_page, rodata + SPT_PAGE_SIZE);
