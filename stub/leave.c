@@ -5,7 +5,6 @@
  * the stub loads the filter and jumps itself, and stays mapped.
  */
 #include <linux/seccomp.h>
-#include <stdio.h>
 #include <sys/syscall.h>
 #include <string.h>
 #include <unistd.h>
@@ -61,7 +60,9 @@ void leave_stub(const struct nabla_payload *p, uint64_t mem_size,
     uint64_t stack = mem_size - 8;
 
     seccomp_no_new_privs();
-    fflush(NULL);
+    /* No fflush: nothing is buffered. The stub writes to stdout only on the
+     * paths that end before this one (--help, --version, --print-policy),
+     * and stderr is unbuffered. */
     if (p->trampoline == 0) {
         seccomp_load(filter, n);
         jump_to_guest(p->guest_entry, stack, bi);
