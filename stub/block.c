@@ -38,9 +38,9 @@ void block_attach(struct mft_entry *e, uint32_t index,
                   const struct stub_config *cfg, int epollfd)
 {
     (void)epollfd; /* block devices are not polled */
-    const struct device_setting *path_opt = &cfg->dev[DEVOPT_BLOCK][index];
+    const struct device_setting *path_opt = &cfg->dev[index][DEVOPT_BLOCK];
     const struct device_setting *bs_opt =
-        &cfg->dev[DEVOPT_BLOCK_SECTOR_SIZE][index];
+        &cfg->dev[index][DEVOPT_BLOCK_SECTOR_SIZE];
     uint16_t block_size = DEFAULT_BLOCK_SIZE;
     char err[256], buf[4096];
 

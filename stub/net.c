@@ -101,7 +101,7 @@ size_t net_given_fds(const struct mft *mft, const struct stub_config *cfg,
     size_t n = 0;
 
     for (uint32_t i = 1; i < mft->entries; i++) {
-        const char *value = cfg->dev[DEVOPT_NET][i].value;
+        const char *value = cfg->dev[i][DEVOPT_NET].value;
         int fd;
         if (mft->e[i].type != MFT_NET_BASIC || value == NULL)
             continue;
@@ -146,8 +146,8 @@ static void random_mac(uint8_t mac[6], const char *name)
 void net_attach(struct mft_entry *e, uint32_t index,
                 const struct stub_config *cfg, int epollfd)
 {
-    const struct device_setting *opt = &cfg->dev[DEVOPT_NET][index];
-    const struct device_setting *mac_opt = &cfg->dev[DEVOPT_NET_MAC][index];
+    const struct device_setting *opt = &cfg->dev[index][DEVOPT_NET];
+    const struct device_setting *mac_opt = &cfg->dev[index][DEVOPT_NET_MAC];
     char err[256];
     int fd, mtu;
 

@@ -47,7 +47,7 @@ static int parse_device(struct stub_config *cfg, const struct mft *mft,
     int index = devopt_lookup(mft, &opt, err, sizeof(err));
     if (index < 0)
         stub_die("%s%s", err, source_name(is_default));
-    struct device_setting *s = &cfg->dev[opt.kind][index];
+    struct device_setting *s = &cfg->dev[index][opt.kind];
     /* The command line overrides a default; twice at one level is a typo. */
     if (s->value != NULL && s->from_default == (bool)is_default)
         stub_die("device '%s' given twice: %s%s=...%s", opt.name,
@@ -87,12 +87,15 @@ static int is_guest_option(const char *arg)
     return strncmp(arg, "--solo5:", 8) == 0;
 }
 
-void options_parse(struct stub_config *cfg, const struct nabla_payload *p,
-                   int argc, char **argv)
+void options_parse(struct stub_config *cfg,
+                   struct device_setting (*dev)[DEVOPT_KINDS],
+                   const struct nabla_payload *p, int argc, char **argv)
 {
     const struct mft *mft = payload_mft(p);
 
     memset(cfg, 0, sizeof(*cfg));
+    memset(dev, 0, mft->entries * sizeof(dev[0]));
+    cfg->dev = dev;
     cfg->mem_mb = p->mem_mb ? p->mem_mb : NABLA_MEM_DEFAULT_MB;
 
     for (uint32_t i = 0; i < p->options_count; i++) {
@@ -174,7 +177,7 @@ static void print_device_help(const struct mft *mft,
         if (t == NULL)
             continue; /* payload_find refused it: cannot happen */
         const struct device_option *o = &t->options[0];
-        const struct device_setting *s = &cfg->dev[o->kind][i];
+        const struct device_setting *s = &cfg->dev[i][o->kind];
         printf("  %-16s %-12s %s%s=%s%s\n", e->name, t->name, o->prefix,
                e->name, s->from_default ? s->value : o->value,
                s->from_default ? "" : " (no default: required)");

@@ -53,12 +53,15 @@ struct stub_config {
     bool print_policy; /* attach the devices, print the policy, exit */
     int guest_argc;
     const char *const *guest_argv;
-    /* Device option values by kind and manifest index. */
-    struct device_setting dev[DEVOPT_KINDS][MFT_MAX_ENTRIES];
+    /* Device option values by manifest index, then kind, for the manifest's
+     * entries (room given to options_parse). */
+    struct device_setting (*dev)[DEVOPT_KINDS];
 };
 
-void options_parse(struct stub_config *cfg, const struct nabla_payload *p,
-                   int argc, char **argv);
+/* dev: room for payload_mft(p)->entries entries. */
+void options_parse(struct stub_config *cfg,
+                   struct device_setting (*dev)[DEVOPT_KINDS],
+                   const struct nabla_payload *p, int argc, char **argv);
 void options_print_help(const struct nabla_payload *p,
                         const struct stub_config *cfg);
 void options_print_version(void);

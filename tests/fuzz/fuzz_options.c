@@ -266,7 +266,7 @@ static void use_config(const struct stub_config *cfg,
                             ? MFT_BLOCK_BASIC
                             : MFT_NET_BASIC;
         for (uint32_t i = 0; i < MFT_MAX_ENTRIES; i++) {
-            const struct device_setting *s = &cfg->dev[k][i];
+            const struct device_setting *s = &cfg->dev[i][k];
             if (s->value == NULL)
                 continue;
             FUZZ_ASSERT(i >= 1 && i < mft->entries && mft->e[i].type == want,
@@ -336,12 +336,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_SETUP_FAIL("strdup");
     }
 
-    /* Nothing set after setjmp is read after the longjmp but cfg, which
-     * is static. */
+    /* Nothing set after setjmp is read after the longjmp but cfg and dev,
+     * which are static. dev has room for any manifest, all of it cleared:
+     * a value options_parse stored beyond the manifest's entries shows. */
     static struct stub_config cfg;
+    static struct device_setting dev[MFT_MAX_ENTRIES][DEVOPT_KINDS];
+    memset(dev, 0, sizeof(dev));
     die_armed = 1;
     if (setjmp(die_jmp) == 0) {
-        options_parse(&cfg, p, argc, argv);
+        options_parse(&cfg, dev, p, argc, argv);
         FUZZ_SAY("options_parse: ok, mem %llu, %d guest arguments",
                  (unsigned long long)cfg.mem_mb, cfg.guest_argc);
         use_config(&cfg, p, argc, argv);
