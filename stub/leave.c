@@ -49,14 +49,54 @@ static void plan_call(struct nabla_exit_plan *plan, uint64_t nr, uint64_t a0,
     c->arg2 = a2;
 }
 
+/*
+ * The exit plan and the filter go in guest memory, where they survive the
+ * unmapping: in the boot information page after the command line when both
+ * fit (the guest touches that page anyway, and every page touched for the
+ * first time costs), else in the page below it, the filter after the plan
+ * or, when too long for that page, at NABLA_EXIT_FILTER_BASE. Sets *plan
+ * and *filter; returns the filter's length.
+ */
+static size_t place_exit(const struct spt_boot_info *bi,
+                         const struct seccomp_policy *policy,
+                         struct nabla_exit_plan **plan,
+                         struct sock_filter **filter)
+{
+    const size_t insn = sizeof(struct sock_filter);
+    uintptr_t page_end = SPT_BOOT_INFO_BASE + SPT_PAGE_SIZE;
+    uintptr_t room = ((uintptr_t)bi->cmdline + strlen(bi->cmdline) + 1 + 63) &
+                     ~(uintptr_t)63;
+    size_t n;
+
+    if (room + sizeof(**plan) < page_end) {
+        *plan = (struct nabla_exit_plan *)room;
+        *filter = (struct sock_filter *)(*plan + 1);
+        n = seccomp_compile(policy, *filter,
+                            (page_end - (uintptr_t)*filter) / insn);
+        if (n != 0)
+            return n;
+    }
+    *plan = (struct nabla_exit_plan *)NABLA_EXIT_PLAN_BASE;
+    *filter = (struct sock_filter *)(*plan + 1);
+    n = seccomp_compile(policy, *filter,
+                        (SPT_PAGE_SIZE - sizeof(**plan)) / insn);
+    if (n != 0)
+        return n;
+    *filter = (struct sock_filter *)NABLA_EXIT_FILTER_BASE;
+    n = seccomp_compile(policy, *filter,
+                        (SPT_GUEST_MIN_BASE - NABLA_EXIT_FILTER_BASE) / insn);
+    if (n == 0)
+        stub_die("seccomp policy too large for one BPF program");
+    return n;
+}
+
 void leave_stub(const struct nabla_payload *p, uint64_t mem_size,
                 const struct spt_boot_info *bi,
                 const struct seccomp_policy *policy)
 {
-    struct nabla_exit_plan *plan =
-        (struct nabla_exit_plan *)NABLA_EXIT_PLAN_BASE;
+    struct nabla_exit_plan *plan;
     struct sock_filter *filter;
-    size_t n = seccomp_compile(policy, &filter);
+    size_t n = place_exit(bi, policy, &plan, &filter);
     uint64_t stack = mem_size - 8;
 
     seccomp_no_new_privs();

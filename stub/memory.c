@@ -76,13 +76,13 @@ void memory_map_guest(const struct nabla_payload *p, uint64_t mem_size)
         stub_die("damaged executable: no guest segment");
     map_anonymous(cursor, mem_size);
 
-    /* Written before the guest runs: the exit plan and filter page and the
-     * boot information page. Written first thing by the guest: its stack
+    /* Written before the guest runs: the boot information page (with the
+     * exit plan and the filter when they fit: leave.c). Written first thing
+     * by the guest: its stack
      * and the first page of its data (the stack guard, in ours). Read-only
      * pages are not worth it: a fault on a page of the file costs little
      * more than the call would. */
-    populate_for_write(NABLA_EXIT_PLAN_BASE,
-                       SPT_BOOT_INFO_BASE + SPT_PAGE_SIZE);
+    populate_for_write(SPT_BOOT_INFO_BASE, SPT_BOOT_INFO_BASE + SPT_PAGE_SIZE);
     populate_for_write(mem_size - SPT_PAGE_SIZE, mem_size);
     if (data != 0)
         populate_for_write(data, data + SPT_PAGE_SIZE);

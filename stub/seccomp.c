@@ -38,28 +38,10 @@ static const struct policy *build_policy(const struct seccomp_policy *pol)
 }
 
 size_t seccomp_compile(const struct seccomp_policy *pol,
-                       struct sock_filter **filter)
+                       struct sock_filter *buf, size_t max)
 {
-    const struct policy *rules = build_policy(pol);
-    /* Right after the exit plan when it fits (any guest with a few
-     * devices): the plan's page is written anyway, and every page touched
-     * for the first time costs a fault. */
-    struct sock_filter *buf =
-        (struct sock_filter *)(NABLA_EXIT_PLAN_BASE +
-                               sizeof(struct nabla_exit_plan));
-    size_t n = bpf_compile(rules, buf,
-                           (SPT_PAGE_SIZE - sizeof(struct nabla_exit_plan)) /
-                               sizeof(struct sock_filter));
-    if (n == 0) {
-        size_t max = (SPT_GUEST_MIN_BASE - NABLA_EXIT_FILTER_BASE) /
-                     sizeof(struct sock_filter);
-        buf = (struct sock_filter *)NABLA_EXIT_FILTER_BASE;
-        n = bpf_compile(rules, buf, max < BPF_MAXINSNS ? max : BPF_MAXINSNS);
-    }
-    if (n == 0)
-        stub_die("seccomp policy too large for one BPF program");
-    *filter = buf;
-    return n;
+    return bpf_compile(build_policy(pol), buf,
+                       max < BPF_MAXINSNS ? max : BPF_MAXINSNS);
 }
 
 void seccomp_print_policy(const struct seccomp_policy *pol)
@@ -69,9 +51,12 @@ void seccomp_print_policy(const struct seccomp_policy *pol)
     policy_describe(build_policy(pol), 0, text, sizeof(text));
     fputs(text, stdout);
     /* The exact length of the program the guest would get; bench/ reads it
-     * to give its sandboxed baseline a filter of the same length. */
-    struct sock_filter *filter;
-    printf("BPF program: %zu instructions\n", seccomp_compile(pol, &filter));
+     * to check that its sandboxed baseline loads the same program. */
+    static struct sock_filter prog[BPF_MAXINSNS] STUB_COLD_BSS;
+    size_t n = seccomp_compile(pol, prog, BPF_MAXINSNS);
+    if (n == 0)
+        stub_die("seccomp policy too large for one BPF program");
+    printf("BPF program: %zu instructions\n", n);
     fputs(policy_confinement, stdout);
 }
 

@@ -93,11 +93,10 @@ struct seccomp_policy {
     int timerfd;
     const struct mft *mft; /* the filled-in manifest: device fds and sizes */
 };
-/* Compiles the guest's policy into guest memory, where it survives the
- * stub's unmapping: after the exit plan, or at NABLA_EXIT_FILTER_BASE when
- * it does not fit there. Sets *filter; returns the number of instructions. */
+/* Compiles the guest's policy into buf; returns the number of
+ * instructions, 0 if more than max (or BPF_MAXINSNS) would be needed. */
 size_t seccomp_compile(const struct seccomp_policy *policy,
-                       struct sock_filter **filter);
+                       struct sock_filter *buf, size_t max);
 void seccomp_no_new_privs(void);
 /* The exact policy in words, with this run's fds and sizes, on stdout. */
 void seccomp_print_policy(const struct seccomp_policy *policy);

@@ -169,12 +169,22 @@ capability bounding set left as it is: it only limits what execve can grant, and
     done
 }
 
-@test "the filter lies in guest memory: after the exit plan, or at 0x18000 when too long for its page" {
+@test "the filter lies in guest memory: in the boot info page, else after the plan at 0x10000, else at 0x18000" {
     command -v strace >/dev/null || skip "no strace"
-    # hello's 66 instructions fit after the 448-byte plan at 0x10000.
+    # hello's plan (448 bytes) and 66 instructions fit after its command
+    # line in the boot information page, 0x11000.
     run strace -e trace=seccomp -o /dev/stdout \
         "$NABLA_BUILD/examples/hello/hello" --solo5:quiet
-    assert_line --regexp '^seccomp\(SECCOMP_SET_MODE_FILTER, 0, \{len=66, filter=0x101c0\}\) += 0$'
+    assert_line --regexp '^seccomp\(SECCOMP_SET_MODE_FILTER, 0, \{len=66, filter=0x11[0-9a-f]{3}\}\) += 0$'
+    # Command lines that leave room for neither, or for the plan but not
+    # the filter: the page below, after the plan at 0x10000.
+    local len
+    for len in 3500 2900; do
+        run strace -e trace=seccomp -o /dev/stdout \
+            "$NABLA_BUILD/examples/hello/hello" --solo5:quiet -- "$(head -c "$len" /dev/zero | tr '\0' x)"
+        assert_line --regexp '^seccomp\(SECCOMP_SET_MODE_FILTER, 0, \{len=66, filter=0x101c0\}\) += 0$'
+        assert_line --partial "Hello, World"
+    done
     # 63 block devices: far more than the 456 that fit there.
     pack_guest blk63
     local args=() n

@@ -98,6 +98,9 @@ _Static_assert(sizeof(struct nabla_payload) == 288, "payload size");
  * trampoline's own system calls are forbidden, so the few bytes left behind
  * cannot do anything.
  */
+/* Where the plan goes when it and the filter do not fit in the boot
+ * information page after the command line (stub/leave.c), and the filter
+ * when it does not fit after the plan there either. */
 #define NABLA_EXIT_PLAN_BASE SPT_HOST_MEM_BASE /* the page below boot info */
 #define NABLA_EXIT_FILTER_BASE 0x18000ull      /* up to 32 KiB of BPF */
 #define NABLA_EXIT_MAX_CALLS 8
