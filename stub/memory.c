@@ -56,7 +56,8 @@ void memory_map_guest(const struct nabla_payload *p, uint64_t mem_size)
     const Elf64_Phdr *ph = (const Elf64_Phdr *)getauxval(AT_PHDR);
     unsigned long phnum = getauxval(AT_PHNUM);
     uint64_t cursor = SPT_HOST_MEM_BASE;
-    uint64_t data = 0; /* the first writable segment's start */
+    uint64_t rodata = 0; /* the first read-only data segment's start */
+    uint64_t data = 0;   /* the first writable one's */
     for (unsigned long i = 0; ph != NULL && i < phnum; i++) {
         if (ph[i].p_type != PT_LOAD || ph[i].p_vaddr >= NABLA_STUB_BASE)
             continue;
@@ -69,6 +70,8 @@ void memory_map_guest(const struct nabla_payload *p, uint64_t mem_size)
                      (unsigned long long)start);
         map_anonymous(cursor, start);
         cursor = end;
+        if (rodata == 0 && (ph[i].p_flags & (PF_W | PF_X)) == 0)
+            rodata = start;
         if (data == 0 && (ph[i].p_flags & PF_W) != 0)
             data = start;
     }
@@ -78,12 +81,20 @@ void memory_map_guest(const struct nabla_payload *p, uint64_t mem_size)
 
     /* Written before the guest runs: the boot information page (with the
      * exit plan and the filter when they fit: leave.c). Written first thing
-     * by the guest: its stack
-     * and the first page of its data (the stack guard, in ours). Read-only
-     * pages are not worth it: a fault on a page of the file costs little
-     * more than the call would. */
+     * by the guest: its stack and the first page of its data (the stack
+     * guard, in ours). Read first: the page of its entry point, where the
+     * exit trampoline lies too, and the first page of its constants (in one
+     * call when they are neighbours, as in a small guest). */
     populate_for_write(SPT_BOOT_INFO_BASE, SPT_BOOT_INFO_BASE + SPT_PAGE_SIZE);
     populate_for_write(mem_size - SPT_PAGE_SIZE, mem_size);
     if (data != 0)
         populate_for_write(data, data + SPT_PAGE_SIZE);
+    uint64_t entry_page = p->guest_entry & ~(SPT_PAGE_SIZE - 1);
+    if (rodata == entry_page + SPT_PAGE_SIZE) {
+        populate_for_read(entry_page, rodata + SPT_PAGE_SIZE);
+    } else {
+        populate_for_read(entry_page, entry_page + SPT_PAGE_SIZE);
+        if (rodata != 0)
+            populate_for_read(rodata, rodata + SPT_PAGE_SIZE);
+    }
 }

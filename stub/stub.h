@@ -33,9 +33,11 @@ void stub_die_errno(const char *fmt, ...)
  */
 #define STUB_COLD_BSS __attribute__((section(".lbss")))
 
-/* populate.c: maps the pages of [start, end) writable now, in one system
- * call, where writing them would fault once per page; best effort. */
+/* populate.c: maps the pages of [start, end) now, in one system call, where
+ * touching them would fault once per page; best effort. For pages that
+ * will be written, and for read-only ones of the file. */
 void populate_for_write(uintptr_t start, uintptr_t end);
+void populate_for_read(uintptr_t start, uintptr_t end);
 
 /* payload.c: what nabla-pack baked into this executable, checked. */
 const struct nabla_payload *payload_find(void);
