@@ -34,7 +34,7 @@ for i in range(phnum):
         continue
     kind = 'payload' if va == 0x7e0000100000 else 'stub' if va >= 0x7e0000000000 else 'guest'
     if kind == sys.argv[2]:
-        print(off + fs // 2 if kind != 'payload' else 0xa00 + 40)
+        print(off + fs // 2 if kind != 'payload' else 0x1000 + 40)
         break
 PY
 )
@@ -104,12 +104,12 @@ x"
 
 @test "a file packed with another payload format version: one line saying so, not 'damaged'" {
     cp "$HELLO" "$BATS_TEST_TMPDIR/old"
-    # the payload header at file offset 0xa00: magic (8 bytes), then version
+    # the payload header at file offset 0x1000: magic (8 bytes), then version
     python3 - "$BATS_TEST_TMPDIR/old" <<'PY'
 import struct, sys
 d = bytearray(open(sys.argv[1], 'rb').read())
-assert d[0xa00:0xa08] == b'NABLAPK\0'
-struct.pack_into('<I', d, 0xa08, 1)
+assert d[0x1000:0x1008] == b'NABLAPK\0'
+struct.pack_into('<I', d, 0x1008, 1)
 open(sys.argv[1], 'wb').write(d)
 PY
     run -1 --separate-stderr "$BATS_TEST_TMPDIR/old"

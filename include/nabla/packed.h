@@ -20,10 +20,8 @@
  * lies below the payload, the guest far below both. */
 #define NABLA_STUB_BASE 0x7e0000000000ull
 #define NABLA_PAYLOAD_BASE 0x7e0000100000ull
-/* The payload header follows the ELF header and program headers in the same
- * page (nabla-pack asserts that the most program headers it writes fit):
- * a small payload then takes one page, and start-up touches one page less. */
-#define NABLA_PAYLOAD_HEADER_OFFSET 0xa00ull
+/* The payload header follows the page that holds the ELF headers. */
+#define NABLA_PAYLOAD_HEADER_OFFSET 0x1000ull
 
 #define NABLA_PAYLOAD_MAGIC "NABLAPK\0"
 /*
@@ -32,10 +30,10 @@
  * field) must bump it: the stub and nabla-pack refuse any other version, so
  * a file packed by another nabla-pack fails with a message instead of being
  * misread. The assertions after the struct catch a layout change made
- * without updating them. Version 1 changed layout several times; 3 is the
+ * without updating them. Version 1 changed layout several times; 2 is the
  * layout below.
  */
-#define NABLA_PAYLOAD_VERSION 3
+#define NABLA_PAYLOAD_VERSION 2
 
 #define NABLA_MAX_GUEST_SEGMENTS 16
 

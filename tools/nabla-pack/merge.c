@@ -31,9 +31,6 @@
 #define MAX_SEGS (2 * NABLA_MAX_GUEST_SEGMENTS + 8)
 #define MAX_DEBUG_SECTIONS 24
 #define MAX_PHDRS (MAX_SEGS + 2)
-_Static_assert(sizeof(Elf64_Ehdr) + MAX_PHDRS * sizeof(Elf64_Phdr) <=
-                   NABLA_PAYLOAD_HEADER_OFFSET,
-               "the program headers must fit below the payload header");
 
 struct out_seg {
     const char *name_prefix; /* ".guest" or ".stub" */
