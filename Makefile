@@ -58,8 +58,9 @@ STUB_OBJS := $(patsubst %.c,$(B)/%.o,$(STUB_SRCS)) $(B)/stub/start.o
 STUB := $(B)/stub/nabla-stub
 STUB_CFLAGS := $(COMMON_CFLAGS) -Icommon -D_GNU_SOURCE -fPIE -fno-stack-protector \
 	-isystem $(DEPS)/kernel-headers/include
+# NABLA_STUB_BASE (include/nabla/packed.h).
 STUB_LDFLAGS := -static -no-pie -nostartfiles -Wl,--no-relax \
-	-Wl,-Ttext-segment=0x7e0000000000 -Wl,-z,max-page-size=0x1000 \
+	-Wl,-Ttext-segment=0x7f00000000 -Wl,-z,max-page-size=0x1000 \
 	-Wl,-z,noexecstack -Wl,--build-id=none \
 	-Wl,-z,noseparate-code -Wl,-z,norelro
 

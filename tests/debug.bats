@@ -115,12 +115,12 @@ find_core() {
     run file "$core"
     assert_output --partial "core file"
 
-    # Guest memory only: nothing at the stub's 0x7e0000000000, and the guest's
+    # Guest memory only: nothing at the stub's 0x7f00000000, and the guest's
     # text at 0x100000.
     run readelf -lW "$core"
     assert_success
     assert_line --regexp '^ +LOAD +0x[0-9a-f]+ 0x0+100000 '
-    refute_output --regexp ' 0x00007e[0-9a-f]{10} '
+    refute_output --regexp ' 0x0000007f00[0-9a-f]{6} '
 
     run "${GDB[@]}" -ex bt "$dir/app" "$core"
     assert_success

@@ -16,7 +16,7 @@ start_sleeper() {
     GUEST_PID=$!
     # The guest is running once the stub has unmapped itself.
     for _ in $(seq 100); do
-        if ! grep -q 'nabla-stub\|7e0000000000' "/proc/$GUEST_PID/maps" \
+        if ! grep -q 'nabla-stub\|7f00000000' "/proc/$GUEST_PID/maps" \
             2>/dev/null && grep -q '^00100000' "/proc/$GUEST_PID/maps" \
             2>/dev/null; then
             return 0

@@ -32,7 +32,7 @@ for i in range(phnum):
     t, f, off, va, pa, fs, ms, al = struct.unpack_from('<IIQQQQQQ', d, phoff + 56 * i)
     if t != 1 or fs == 0:
         continue
-    kind = 'payload' if va == 0x7e0000100000 else 'stub' if va >= 0x7e0000000000 else 'guest'
+    kind = 'payload' if va == 0x7f00100000 else 'stub' if va >= 0x7f00000000 else 'guest'
     if kind == sys.argv[2]:
         print(off + fs // 2 if kind != 'payload' else 0x1000 + 40)
         break

@@ -15,11 +15,13 @@
 #include <stdint.h>
 
 /* Both in one 2 MiB range of the address space, under one last-level page
- * table: a start that makes and frees fewer page tables (each costs; see
- * the README's start-up section). The stub (under 1 MiB: nabla-pack checks)
- * lies below the payload, the guest far below both. */
-#define NABLA_STUB_BASE 0x7e0000000000ull
-#define NABLA_PAYLOAD_BASE 0x7e0000100000ull
+ * table, and in the guest's 512 GiB slot, under its upper-level table: a
+ * start that makes and frees fewer page tables (each costs; see the
+ * README's performance section). The stub (under 1 MiB: nabla-pack checks)
+ * lies below the payload, guest memory below both. The Makefile links the
+ * stub at NABLA_STUB_BASE. */
+#define NABLA_STUB_BASE 0x7f00000000ull
+#define NABLA_PAYLOAD_BASE 0x7f00100000ull
 /* The payload header follows the page that holds the ELF headers. */
 #define NABLA_PAYLOAD_HEADER_OFFSET 0x1000ull
 
@@ -37,8 +39,8 @@
 
 #define NABLA_MAX_GUEST_SEGMENTS 16
 
-/* Largest guest memory (--mem), far below the stub and the payload. */
-#define NABLA_MEM_MAX_MB (1024ull * 1024) /* 1 TiB */
+/* Largest guest memory (--mem): it ends at the stub at most (508 GiB). */
+#define NABLA_MEM_MAX_MB (NABLA_STUB_BASE >> 20)
 #define NABLA_MEM_DEFAULT_MB 512ull
 
 /*

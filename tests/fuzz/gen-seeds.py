@@ -288,7 +288,7 @@ def options_seeds():
         "wrong-type": "100--net:storage=x",
         "undeclared": "100--block:disk=x",
         "malformed": "100--block:storage\0--block:=x\0--block:storage=",
-        "mem-max": "800--mem=1048576",
+        "mem-max": "800--mem=520192",
         "mem-bad": "000--mem=0\0--mem=abc\0--mem=99999999999999999999",
         "help": "000--help",
         "help-defaults": "312--net:service=tap0\0a\0b\0--help",
