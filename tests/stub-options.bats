@@ -30,6 +30,17 @@ stub_refuses() {
     stub_refuses 'mem=' --mem=
 }
 
+@test "--mem: at most 508 GiB, guest memory ending right below the stub" {
+    # One MiB more would reach the stub at 0x7f00000000.
+    stub_refuses 'mem=520193: expected a size in MiB, 1 to 520192' --mem=520193
+    [[ $(cat /proc/sys/vm/overcommit_memory) != 2 ]] ||
+        skip "vm.overcommit_memory=2: 508 GiB cannot be mapped here"
+    run "$HELLO_PACKED" --mem=520192 x
+    assert_success
+    assert_line "Hello, World"
+    assert_line --regexp '^nabla: stack top: .* - 0x7f00000000$'
+}
+
 @test "an unknown option before the guest's arguments is refused" {
     stub_refuses "unknown option.*--foo" --foo
 }
