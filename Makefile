@@ -52,8 +52,8 @@ $(LIBSECCOMP): scripts/build-libseccomp | $(DEPS_STAMP) $(KERNEL_HEADERS)
 COMMON_SRCS := common/devopts.c common/device.c common/device_block.c \
 	common/device_net.c common/policy.c common/bpf.c common/payload_format.c
 STUB_SRCS := stub/main.c stub/options.c stub/payload.c stub/memory.c \
-	stub/block.c stub/net.c stub/seccomp.c stub/harden.c stub/leave.c stub/populate.c \
-	$(COMMON_SRCS)
+	stub/populate.c stub/block.c stub/net.c stub/seccomp.c stub/harden.c \
+	stub/leave.c $(COMMON_SRCS)
 STUB_OBJS := $(patsubst %.c,$(B)/%.o,$(STUB_SRCS)) $(B)/stub/start.o
 STUB := $(B)/stub/nabla-stub
 STUB_CFLAGS := $(COMMON_CFLAGS) -Icommon -D_GNU_SOURCE -fPIE -fno-stack-protector \
