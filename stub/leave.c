@@ -58,7 +58,7 @@ static void plan_call(struct nabla_exit_plan *plan, uint64_t nr, uint64_t a0,
  * and *filter; returns the filter's length.
  */
 static size_t place_exit(const struct spt_boot_info *bi,
-                         const struct seccomp_policy *policy,
+                         const struct policy *rules,
                          struct nabla_exit_plan **plan,
                          struct sock_filter **filter)
 {
@@ -71,19 +71,19 @@ static size_t place_exit(const struct spt_boot_info *bi,
     if (room + sizeof(**plan) < page_end) {
         *plan = (struct nabla_exit_plan *)room;
         *filter = (struct sock_filter *)(*plan + 1);
-        n = seccomp_compile(policy, *filter,
+        n = seccomp_compile(rules, *filter,
                             (page_end - (uintptr_t)*filter) / insn);
         if (n != 0)
             return n;
     }
     *plan = (struct nabla_exit_plan *)NABLA_EXIT_PLAN_BASE;
     *filter = (struct sock_filter *)(*plan + 1);
-    n = seccomp_compile(policy, *filter,
+    n = seccomp_compile(rules, *filter,
                         (SPT_PAGE_SIZE - sizeof(**plan)) / insn);
     if (n != 0)
         return n;
     *filter = (struct sock_filter *)NABLA_EXIT_FILTER_BASE;
-    n = seccomp_compile(policy, *filter,
+    n = seccomp_compile(rules, *filter,
                         (SPT_GUEST_MIN_BASE - NABLA_EXIT_FILTER_BASE) / insn);
     if (n == 0)
         stub_die("seccomp policy too large for one BPF program");
@@ -96,7 +96,7 @@ void leave_stub(const struct nabla_payload *p, uint64_t mem_size,
 {
     struct nabla_exit_plan *plan;
     struct sock_filter *filter;
-    size_t n = place_exit(bi, policy, &plan, &filter);
+    size_t n = place_exit(bi, seccomp_rules(policy), &plan, &filter);
     uint64_t stack = mem_size - 8;
 
     seccomp_no_new_privs();

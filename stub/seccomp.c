@@ -19,8 +19,7 @@
 /* Page-aligned: a small policy then takes one page, not two. */
 static struct policy policy STUB_COLD_BSS __attribute__((aligned(4096)));
 
-/* The rules for this guest: the base calls, then its devices'. */
-static const struct policy *build_policy(const struct seccomp_policy *pol)
+const struct policy *seccomp_rules(const struct seccomp_policy *pol)
 {
     /* The pages this guest's rules can take, in one call instead of a
      * fault per page. */
@@ -37,23 +36,23 @@ static const struct policy *build_policy(const struct seccomp_policy *pol)
     return &policy;
 }
 
-size_t seccomp_compile(const struct seccomp_policy *pol,
-                       struct sock_filter *buf, size_t max)
+size_t seccomp_compile(const struct policy *rules, struct sock_filter *buf,
+                       size_t max)
 {
-    return bpf_compile(build_policy(pol), buf,
-                       max < BPF_MAXINSNS ? max : BPF_MAXINSNS);
+    return bpf_compile(rules, buf, max < BPF_MAXINSNS ? max : BPF_MAXINSNS);
 }
 
 void seccomp_print_policy(const struct seccomp_policy *pol)
 {
     static char text[64 * 1024] STUB_COLD_BSS;
 
-    policy_describe(build_policy(pol), 0, text, sizeof(text));
+    const struct policy *rules = seccomp_rules(pol);
+    policy_describe(rules, 0, text, sizeof(text));
     fputs(text, stdout);
     /* The exact length of the program the guest would get; bench/ reads it
      * to check that its sandboxed baseline loads the same program. */
     static struct sock_filter prog[BPF_MAXINSNS] STUB_COLD_BSS;
-    size_t n = seccomp_compile(pol, prog, BPF_MAXINSNS);
+    size_t n = seccomp_compile(rules, prog, BPF_MAXINSNS);
     if (n == 0)
         stub_die("seccomp policy too large for one BPF program");
     printf("BPF program: %zu instructions\n", n);

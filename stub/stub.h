@@ -95,10 +95,12 @@ struct seccomp_policy {
     int timerfd;
     const struct mft *mft; /* the filled-in manifest: device fds and sizes */
 };
-/* Compiles the guest's policy into buf; returns the number of
- * instructions, 0 if more than max (or BPF_MAXINSNS) would be needed. */
-size_t seccomp_compile(const struct seccomp_policy *policy,
-                       struct sock_filter *buf, size_t max);
+/* The rules for this guest: the base calls, then its devices'. */
+const struct policy *seccomp_rules(const struct seccomp_policy *policy);
+/* Compiles the rules into buf; returns the number of instructions, 0 if
+ * more than max (or BPF_MAXINSNS) would be needed. */
+size_t seccomp_compile(const struct policy *rules, struct sock_filter *buf,
+                       size_t max);
 void seccomp_no_new_privs(void);
 /* The exact policy in words, with this run's fds and sizes, on stdout. */
 void seccomp_print_policy(const struct seccomp_policy *policy);

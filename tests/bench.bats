@@ -46,22 +46,27 @@ assert_row() {
     assert_output --regexp "$re"
 }
 
+# hello_filter_length: the length of the seccomp program hello's guest gets
+# (hello --print-policy).
+hello_filter_length() {
+    "$NABLA_BUILD/examples/hello/hello" --print-policy |
+        sed -n 's/^BPF program: \([0-9]*\) instructions$/\1/p'
+}
+
 @test "bench/start-hello --quick: packed hello vs the sandboxed floor, start to exit" {
     run_bench start-hello
     assert_row start-hello us
     assert_output --regexp "median of [0-9]+ rounds of [0-9]+ runs each"
     # The baseline loads hello's own program (see the next tests).
     local n
-    n=$("$NABLA_BUILD/examples/hello/hello" --print-policy |
-        sed -n 's/^BPF program: \([0-9]*\) instructions$/\1/p')
+    n=$(hello_filter_length)
     assert_output --partial "no_new_privs + hello's own $n-instruction seccomp program"
 }
 
 @test "bench/baseline/sandboxed: no_new_privs, then the filter, then one line under it" {
     command -v strace >/dev/null || fail "no strace (scripts/install-deps installs it)"
     local base=$NABLA_BUILD/bench/baseline/sandboxed n
-    n=$("$NABLA_BUILD/examples/hello/hello" --print-policy |
-        sed -n 's/^BPF program: \([0-9]*\) instructions$/\1/p')
+    n=$(hello_filter_length)
     run strace -e trace=prctl,seccomp,write -o "$BATS_TEST_TMPDIR/trace" "$base" "$n"
     assert_success
     assert_output "Hello, World"
@@ -80,8 +85,7 @@ assert_row() {
 @test "bench/baseline/sandboxed loads the very program the packed bench apps load" {
     needs_ptrace
     local prog=$REPO_ROOT/tests/tools/seccomp-program.gdb app floor n
-    n=$("$NABLA_BUILD/examples/hello/hello" --print-policy |
-        sed -n 's/^BPF program: \([0-9]*\) instructions$/\1/p')
+    n=$(hello_filter_length)
     floor=$("${GDB[@]}" -x "$prog" --args "$NABLA_BUILD/bench/baseline/sandboxed" "$n" 2>/dev/null |
         grep -E '^([0-9a-f]{16}|instructions: [0-9]+)$')
     [[ $floor == *"instructions: $n" ]] || fail "no program caught: $floor"
