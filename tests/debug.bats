@@ -53,7 +53,7 @@ setup() {
 }
 
 @test "perf record/report attribute the samples of a CPU-bound guest to guest functions" {
-    command -v perf >/dev/null || skip "no perf (Debian package linux-perf)"
+    command -v perf >/dev/null || fail "no perf (scripts/install-deps installs linux-perf)"
     local data=$BATS_TEST_TMPDIR/perf.data out
     if ! out=$(perf record -q -N -e cpu-clock:u -o "$data.probe" -- /bin/true 2>&1); then
         skip "perf record does not work here: ${out//$'\n'/ }"
