@@ -80,7 +80,9 @@ $(STUB): $(STUB_OBJS)
 	musl-gcc $(STUB_LDFLAGS) $(STUB_OBJS) -o $@
 
 # --- bindings: one relocatable object for guests ------------------------------
-BINDINGS_SRCS := $(wildcard bindings/*.c)
+# bindings/*.c, and what differs between architectures in bindings/arch/ARCH/
+# (mk/aarch64.mk builds the aarch64 bindings).
+BINDINGS_SRCS := $(wildcard bindings/*.c bindings/arch/x86_64/*.c)
 BINDINGS_OBJS := $(patsubst %.c,$(B)/%.o,$(BINDINGS_SRCS)) $(B)/bindings/mem.o
 BINDINGS := $(B)/bindings/nabla.o
 include linker/guest-flags.mk
@@ -90,7 +92,7 @@ include linker/guest-flags.mk
 GUEST_CFLAGS := -std=c11 -O2 -g $(WARN) $(DEPFLAGS) -Iinclude \
 	$(filter-out -fstack-protector-strong -mstack-protector-guard=%,\
 	$(NABLA_GUEST_CFLAGS))
-BINDINGS_CFLAGS := $(GUEST_CFLAGS) -fno-stack-protector -Ilibc/include
+BINDINGS_CFLAGS := $(GUEST_CFLAGS) -fno-stack-protector -Ilibc/include -Ibindings
 APP_CFLAGS := -std=c11 -O2 -g $(WARN) $(DEPFLAGS) -Iinclude \
 	$(NABLA_GUEST_CFLAGS)
 GUEST_LDFLAGS := $(NABLA_GUEST_LDFLAGS) -Wl,-T,linker/guest.ld

@@ -22,5 +22,8 @@ const struct mft_entry *bindings_mft_lookup(const char *name, uint32_t type,
 const struct mft_entry *bindings_mft_get(solo5_handle_t handle, uint32_t type);
 
 void bindings_ssp_init(void);
+/* 64 unpredictable bits from the CPU, for the stack guard when the tender
+ * gives none (bindings/arch/ARCH/random.c). */
+uint64_t bindings_cpu_random(void);
 
 #endif

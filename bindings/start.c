@@ -82,7 +82,7 @@ void _start(const struct spt_boot_info *bi)
 {
     /* No TLS until the guest sets its own: a tender may leave its own C
      * library's TLS base behind (solo5-spt does), which the guest must not
-     * read through %fs. */
+     * read through %fs (tpidr_el0 on aarch64). */
     solo5_set_tls_base(0);
     bindings_ssp_init();
     bindings_boot_info = bi;

@@ -6,9 +6,19 @@
 # Freestanding, not position-independent (the guest is linked at a fixed
 # address), and the stack guard in the bindings (__stack_chk_guard) rather
 # than at %fs:0x28, which belongs to the guest's own TLS, if any.
-NABLA_GUEST_CFLAGS := -ffreestanding -fno-pie -fno-pic -mno-red-zone \
+NABLA_GUEST_CFLAGS_x86_64 := -ffreestanding -fno-pie -fno-pic -mno-red-zone \
 	-fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns \
 	-fno-builtin -fstack-protector-strong -mstack-protector-guard=global
+# aarch64 (mk/aarch64.mk): the same, less what is x86_64's: gcc's stack
+# guard is __stack_chk_guard there already, and there is no red zone option.
+# No unwind tables (gcc makes them on aarch64 even without the asynchronous
+# ones), and no outline atomics: their helpers are in libgcc, which guests
+# do not link.
+NABLA_GUEST_CFLAGS_aarch64 := -ffreestanding -fno-pie -fno-pic \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables \
+	-fno-tree-loop-distribute-patterns -fno-builtin -fstack-protector-strong \
+	-mno-outline-atomics
+NABLA_GUEST_CFLAGS := $(NABLA_GUEST_CFLAGS_x86_64)
 # A static ET_EXEC in 4 KiB pages; linker/guest.ld is added with -T.
 NABLA_GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,-z,max-page-size=0x1000 \
 	-Wl,--build-id=none -Wl,-z,noexecstack

@@ -5,6 +5,91 @@
 AARCH64_PREFIX := aarch64-linux-gnu-
 AARCH64_CC := $(AARCH64_PREFIX)gcc
 AB := $(B)/aarch64
+# A change of flags rebuilds what they compiled.
+AARCH64_MAKEFILES := Makefile mk/aarch64.mk linker/guest-flags.mk
+
+AARCH64_LD := $(AARCH64_PREFIX)ld
+AARCH64_AR := $(AARCH64_PREFIX)ar
+AARCH64_OBJCOPY := $(AARCH64_PREFIX)objcopy
+# The cross compiler's own headers (stddef.h, stdint.h, ...), asked when a
+# recipe runs, as for GCC_INCLUDE.
+AARCH64_GCC_INCLUDE := "$$($(AARCH64_CC) -print-file-name=include)"
+
+# --- guest side: bindings, libc, the tree's own guests ---------------------
+# The same sources as for x86_64 (Makefile), with bindings/arch/aarch64/ in
+# place of bindings/arch/x86_64/, and linker/guest-flags.mk's aarch64 flags.
+AARCH64_GUEST_CFLAGS := -std=c11 -O2 -g $(WARN) $(DEPFLAGS) -Iinclude \
+	$(filter-out -fstack-protector-strong,$(NABLA_GUEST_CFLAGS_aarch64))
+AARCH64_BINDINGS_CFLAGS := $(AARCH64_GUEST_CFLAGS) -fno-stack-protector \
+	-Ilibc/include -Ibindings
+AARCH64_APP_CFLAGS := -std=c11 -O2 -g $(WARN) $(DEPFLAGS) -Iinclude \
+	$(NABLA_GUEST_CFLAGS_aarch64)
+
+AARCH64_BINDINGS_SRCS := $(wildcard bindings/*.c bindings/arch/aarch64/*.c)
+AARCH64_BINDINGS_OBJS := $(patsubst %.c,$(AB)/%.o,$(AARCH64_BINDINGS_SRCS)) \
+	$(AB)/bindings/mem.o
+AARCH64_BINDINGS := $(AB)/bindings/nabla.o
+
+$(AB)/bindings/%.o: bindings/%.c $(AARCH64_MAKEFILES) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(AARCH64_CC) $(AARCH64_BINDINGS_CFLAGS) -c $< -o $@
+$(AB)/bindings/mem.o: libc/mem.c $(AARCH64_MAKEFILES) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(AARCH64_CC) $(AARCH64_BINDINGS_CFLAGS) -c $< -o $@
+$(AARCH64_BINDINGS): $(AARCH64_BINDINGS_OBJS)
+	$(AARCH64_LD) -r $^ -o $@.tmp
+	$(AARCH64_OBJCOPY) -w $(BINDINGS_EXPORTS) $@.tmp $@
+	@rm -f $@.tmp
+
+AARCH64_LIBC := $(AB)/libc/libc.a
+AARCH64_LIBC_OBJS := $(patsubst %.c,$(AB)/%.o,$(GUEST_LIBC_SRCS))
+$(AARCH64_LIBC_OBJS): $(AB)/libc/%.o: libc/%.c $(AARCH64_MAKEFILES) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(AARCH64_CC) $(AARCH64_APP_CFLAGS) -nostdinc \
+		-isystem $(AARCH64_GCC_INCLUDE) -Ilibc/include -c $< -o $@
+$(AARCH64_LIBC): $(AARCH64_LIBC_OBJS)
+	@rm -f $@
+	$(AARCH64_AR) rcs $@ $^
+
+# A guest: its objects, its manifest note (the C file nabla-pack
+# gen-manifest wrote for the x86_64 build: the layout is the same), the
+# bindings and the libc, linked with linker/guest.ld.
+AARCH64_GUEST_LINK = $(AARCH64_CC) $(GUEST_LDFLAGS) $(filter %.o %.a,$^) -o $@
+
+$(AB)/tests/guests/%.o: tests/guests/%.c $(AARCH64_MAKEFILES) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(AARCH64_CC) $(AARCH64_APP_CFLAGS) -c $< -o $@
+$(AB)/tests/guests/%.mft.o: $(B)/tests/guests/%.mft.c $(AARCH64_MAKEFILES) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(AARCH64_CC) $(AARCH64_GUEST_CFLAGS) -c $< -o $@
+$(AB)/tests/guests/%.spt: $(AB)/tests/guests/%.o $(AB)/tests/guests/%.mft.o \
+		$(AARCH64_BINDINGS) $(AARCH64_LIBC) linker/guest.ld
+	$(AARCH64_GUEST_LINK)
+
+$(AB)/examples/%.o: examples/%.c $(AARCH64_MAKEFILES) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(AARCH64_CC) $(AARCH64_APP_CFLAGS) -c $< -o $@
+$(AB)/examples/%/manifest.o: $(B)/examples/%/manifest.c $(AARCH64_MAKEFILES) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(AARCH64_CC) $(AARCH64_GUEST_CFLAGS) -c $< -o $@
+
+# int80 is x86_64's alone (the 32-bit system call entry).
+AARCH64_TEST_GUESTS := $(filter-out int80,$(TEST_GUESTS))
+AARCH64_EXAMPLES := hello blkcount
+AARCH64_GUEST_BINS := \
+	$(foreach g,$(AARCH64_TEST_GUESTS),$(AB)/tests/guests/$(g).spt) \
+	$(foreach e,$(AARCH64_EXAMPLES),$(AB)/examples/$(e)/$(e).spt)
+
+define aarch64_example_rule
+$(AB)/examples/$(1)/$(1).spt: \
+		$(patsubst %.c,$(AB)/%.o,$(wildcard examples/$(1)/*.c)) \
+		$(AB)/examples/$(1)/manifest.o $(AARCH64_BINDINGS) $(AARCH64_LIBC) \
+		linker/guest.ld
+	$$(AARCH64_GUEST_LINK)
+endef
+$(foreach e,$(AARCH64_EXAMPLES),$(eval $(call aarch64_example_rule,$(e))))
+
+EXTRA_ALL += $(AARCH64_BINDINGS) $(AARCH64_LIBC) $(AARCH64_GUEST_BINS)
 
 # --- test programs run inside the arm64 VM and under qemu-user -------------
 # Static (glibc) programs: they only ask the kernel what it offers.

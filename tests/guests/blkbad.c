@@ -17,26 +17,20 @@
  */
 #include "nabla/abi.h"
 #include "solo5.h"
+#include "arch.h"
 
 /* Provided by the bindings; solo5.h does not declare them. */
 void *memset(void *dst, int c, size_t n);
 size_t strlen(const char *s);
 
-#define SYS_pread64 17
-#define SYS_pwrite64 18
 #define MAX_BLOCK 32768
 
 static uint8_t buf[2 * MAX_BLOCK];
 
 static long raw_syscall4(long nr, long a1, long a2, long a3, long a4)
 {
-    long ret;
-    register long r10 __asm__("r10") = a4;
-    __asm__ volatile("syscall"
-                     : "=a"(ret)
-                     : "a"(nr), "D"(a1), "S"(a2), "d"(a3), "r"(r10)
-                     : "rcx", "r11", "memory");
-    return ret;
+    return raw_syscall6((unsigned long)nr, (unsigned long)a1, (unsigned long)a2,
+                        (unsigned long)a3, (unsigned long)a4, 0, 0);
 }
 
 static int word_is(const char *s, const char *word)
@@ -87,12 +81,12 @@ int solo5_app_main(const struct solo5_start_info *si)
 
     if (word_is(arg, "good-write")) {
         memset(buf, 'G', (size_t)bs);
-        if (raw_syscall4(SYS_pwrite64, fd, (long)buf, bs, 0) != bs) {
+        if (raw_syscall4(NR_PWRITE64, fd, (long)buf, bs, 0) != bs) {
             say("blkbad: pwrite64 of block 0 failed\n");
             return 1;
         }
         memset(buf, 'L', (size_t)bs);
-        if (raw_syscall4(SYS_pwrite64, fd, (long)buf, bs, cap - bs) != bs) {
+        if (raw_syscall4(NR_PWRITE64, fd, (long)buf, bs, cap - bs) != bs) {
             say("blkbad: pwrite64 of the last block failed\n");
             return 1;
         }
@@ -100,21 +94,21 @@ int solo5_app_main(const struct solo5_start_info *si)
         return 0;
     }
     if (word_is(arg, "read-past-end")) {
-        raw_syscall4(SYS_pread64, fd, (long)buf, bs, cap);
+        raw_syscall4(NR_PREAD64, fd, (long)buf, bs, cap);
         return allowed("pread64 at offset = capacity");
     }
     if (word_is(arg, "write-past-end")) {
         memset(buf, 'X', (size_t)bs);
-        raw_syscall4(SYS_pwrite64, fd, (long)buf, bs, cap);
+        raw_syscall4(NR_PWRITE64, fd, (long)buf, bs, cap);
         return allowed("pwrite64 at offset = capacity");
     }
     if (word_is(arg, "wrong-size")) {
         memset(buf, 'X', (size_t)(2 * bs));
-        raw_syscall4(SYS_pwrite64, fd, (long)buf, 2 * bs, 0);
+        raw_syscall4(NR_PWRITE64, fd, (long)buf, 2 * bs, 0);
         return allowed("pwrite64 of two blocks");
     }
     if (word_is(arg, "other-fd")) {
-        raw_syscall4(SYS_pread64, fd + 1, (long)buf, bs, 0);
+        raw_syscall4(NR_PREAD64, fd + 1, (long)buf, bs, 0);
         return allowed("pread64 on another fd");
     }
     say("blkbad: usage: blkbad good-write|read-past-end|write-past-end|"

@@ -8,6 +8,7 @@
  *     bootinfo: app cmdline [<what solo5_app_main got>]
  *     bootinfo: boot cmdline [<the command line in the boot information>]
  *     bootinfo: mem_size N / kernel_end 0x.. / end 0x.. / rsp 0x.. / ...
+ * (sp in place of rsp on aarch64)
  * then "bootinfo ok" (exit 0), or a line per failed check and
  * "bootinfo FAILED" (exit 1); exit 2 on a bad command line.
  *
@@ -22,6 +23,7 @@
  */
 #include "nabla/abi.h"
 #include "solo5.h"
+#include "arch.h"
 #define GUEST_NAME "bootinfo"
 #include "say.h"
 
@@ -80,8 +82,7 @@ static void check_rw(uint64_t addr, const char *what)
 
 int solo5_app_main(const struct solo5_start_info *si)
 {
-    uintptr_t rsp;
-    __asm__ volatile("mov %%rsp, %0" : "=r"(rsp));
+    uintptr_t rsp = arch_stack_pointer();
 
     const struct spt_boot_info *bi =
         (const struct spt_boot_info *)(uintptr_t)SPT_BOOT_INFO_BASE;
@@ -114,7 +115,7 @@ int solo5_app_main(const struct solo5_start_info *si)
     say_hex("bootinfo: mft ", (uintptr_t)bi->mft);
     say_dec("bootinfo: epollfd ", bi->epollfd);
     say_dec("bootinfo: timerfd ", bi->timerfd);
-    say_hex("bootinfo: rsp ", rsp);
+    say_hex("bootinfo: " ARCH_SP_NAME " ", rsp);
     say_hex("bootinfo: heap_start ", si->heap_start);
     say_hex("bootinfo: heap_end ", si->heap_start + si->heap_size);
 

@@ -1,10 +1,12 @@
 /*
- * execdata: checks that data is not executable: calling a `ret` (0xc3)
- * placed in a writable global array must kill the guest with SIGSEGV.
+ * execdata: checks that data is not executable: calling a return
+ * instruction placed in a writable global array must kill the guest with
+ * SIGSEGV.
  */
 #include "solo5.h"
+#include "arch.h"
 
-unsigned char execdata_code[16] = {0xc3};
+unsigned char execdata_code[16] = ARCH_RET_BYTES;
 
 int solo5_app_main(const struct solo5_start_info *si)
 {

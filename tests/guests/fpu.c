@@ -1,11 +1,13 @@
 /*
- * fpu: checks that floating point works in the guest: SSE2 double
- * arithmetic (a series compared with a precomputed sum), SSE float and
- * double vectors (vector_size(16)), x87 long double with its 64-bit
- * mantissa, a default floating-point environment at start (MXCSR 0x1f80,
- * x87 control word 0x37f), and that values and the control registers
- * (a non-default MXCSR rounding mode and x87 precision) survive a
- * solo5_yield. Prints "fpu ok" (exit 0) or what failed (exit 1).
+ * fpu: checks that floating point works in the guest: double arithmetic
+ * (a series compared with a precomputed sum), float and double vectors
+ * (vector_size(16): SSE on x86_64, NEON on aarch64), a default
+ * floating-point environment at start, and that values and the control
+ * registers survive a solo5_yield. On x86_64: x87 long double with its
+ * 64-bit mantissa, MXCSR 0x1f80 and x87 control word 0x37f at start, a
+ * non-default MXCSR rounding mode and x87 precision kept. On aarch64: FPCR
+ * 0 at start (round to nearest, no traps, no flush to zero), a non-default
+ * FPCR rounding mode kept. Prints "fpu ok" (exit 0) or what failed (exit 1).
  *
  * Inputs come from volatile variables so that the compiler computes at run
  * time instead of folding constants.
@@ -19,6 +21,7 @@ static double fabs_d(double x)
     return x < 0 ? -x : x;
 }
 
+#if defined(__x86_64__)
 static long double fabs_ld(long double x)
 {
     return x < 0 ? -x : x;
@@ -47,6 +50,23 @@ static void set_fpucw(uint16_t v)
 {
     __asm__ volatile("fldcw %0" : : "m"(v));
 }
+#elif defined(__aarch64__)
+/* FPCR's rounding mode, bits 23:22; 3 = toward zero. */
+#define FPCR_RMODE_MASK (3ull << 22)
+#define FPCR_RMODE_RZ (3ull << 22)
+
+static uint64_t get_fpcr(void)
+{
+    uint64_t v;
+    __asm__ volatile("mrs %0, fpcr" : "=r"(v));
+    return v;
+}
+
+static void set_fpcr(uint64_t v)
+{
+    __asm__ volatile("msr fpcr, %0" : : "r"(v));
+}
+#endif
 
 static void yield_ms(uint64_t ms)
 {
@@ -67,7 +87,9 @@ volatile int series_n = 100000;
 #define PI2_OVER_6 1.6449340668482264
 
 volatile float f_third_num = 1.0f, f_third_den = 3.0f;
+#if defined(__x86_64__)
 volatile long double ld_one = 1.0L, ld_tiny = 0x1p-63L, ld_two = 2.0L;
+#endif
 volatile v4sf va = {1.5f, -2.0f, 3.25f, 100.0f};
 volatile v4sf vb = {2.0f, 0.5f, -4.0f, 0.25f};
 volatile v2df vd = {0.1, -1e300};
@@ -82,6 +104,7 @@ static double series(void)
     return s;
 }
 
+#if defined(__x86_64__)
 /* Newton's method for sqrt(x) in long double (x87). */
 static long double sqrt_ld(long double x)
 {
@@ -90,6 +113,7 @@ static long double sqrt_ld(long double x)
         r = (r + x / r) / 2;
     return r;
 }
+#endif
 
 static uint32_t float_bits(float f)
 {
@@ -105,6 +129,7 @@ int solo5_app_main(const struct solo5_start_info *si)
     (void)si;
 
     /* Floating-point environment at start: the C defaults. */
+#if defined(__x86_64__)
     uint32_t mxcsr0 = get_mxcsr();
     uint16_t cw0 = get_fpucw();
     if ((mxcsr0 & ~0x3fu) != 0x1f80) /* ignore the sticky exception flags */
@@ -113,6 +138,12 @@ int solo5_app_main(const struct solo5_start_info *si)
     if (cw0 != 0x37f)
         say_hex("fpu: x87 control word at start ", cw0);
     check(cw0 == 0x37f, "x87 control word at start is the default 0x37f");
+#elif defined(__aarch64__)
+    uint64_t fpcr0 = get_fpcr();
+    if (fpcr0 != 0)
+        say_hex("fpu: FPCR at start ", fpcr0);
+    check(fpcr0 == 0, "FPCR at start is the default 0");
+#endif
 
     /* SSE2 doubles. */
     double s = series();
@@ -147,49 +178,69 @@ int solo5_app_main(const struct solo5_start_info *si)
     double want = 4095.0 * 4096.0 * 4097.0 / 3.0 / 1024.0;
     check(fabs_d(vsum - want) / want < 1e-5, "float vector loop sum");
 
+#if defined(__x86_64__)
     /* x87 long double: a 64-bit mantissa. */
     check(ld_one + ld_tiny != ld_one,
           "x87: 1 + 2^-63 != 1 (extended precision)");
     long double r2 = sqrt_ld(ld_two);
     check(fabs_ld(r2 - 1.41421356237309504880L) < 1e-18L,
           "x87: sqrt(2) to 18 digits");
+#endif
 
     /* Values computed before a yield, checked after. */
     volatile double keep_s = s;
     volatile v4sf keep_c = c;
+#if defined(__x86_64__)
     volatile long double keep_r2 = r2;
 
     /* Non-default control registers, kept across the yield. */
     set_mxcsr((mxcsr0 & ~0x6000u) | 0x6000u);        /* round toward zero */
     set_fpucw((uint16_t)((cw0 & ~0x300u) | 0x200u)); /* 53-bit precision */
+#elif defined(__aarch64__)
+    /* A non-default control register, kept across the yield. */
+    set_fpcr((fpcr0 & ~FPCR_RMODE_MASK) | FPCR_RMODE_RZ);
+#endif
     float third_rz = f_third_num / f_third_den;
 
     yield_ms(10);
 
+#if defined(__x86_64__)
     uint32_t mxcsr1 = get_mxcsr();
     uint16_t cw1 = get_fpucw();
     check((mxcsr1 & 0x6000u) == 0x6000u,
           "MXCSR rounding mode survives solo5_yield");
     check((cw1 & 0x300u) == 0x200u, "x87 precision control survives "
                                     "solo5_yield");
+#elif defined(__aarch64__)
+    check((get_fpcr() & FPCR_RMODE_MASK) == FPCR_RMODE_RZ,
+          "FPCR rounding mode survives solo5_yield");
+#endif
     check(float_bits(third_rz) == 0x3eaaaaaau, "1.0f/3.0f rounded toward "
                                                "zero before the yield");
     check(float_bits(f_third_num / f_third_den) == 0x3eaaaaaau,
           "1.0f/3.0f rounded toward zero after the yield");
+#if defined(__x86_64__)
     check(ld_one + ld_tiny == ld_one, "x87: 53-bit precision after the yield");
 
     set_mxcsr(mxcsr0);
     set_fpucw(cw0);
+#elif defined(__aarch64__)
+    set_fpcr(fpcr0);
+#endif
     check(float_bits(f_third_num / f_third_den) == 0x3eaaaaabu,
           "1.0f/3.0f rounded to nearest again");
+#if defined(__x86_64__)
     check(ld_one + ld_tiny != ld_one, "x87: extended precision again");
+#endif
 
     check(keep_s == s && fabs_d(series() - keep_s) < 1e-12,
           "double value survives solo5_yield");
     v4sf kc = keep_c;
     check(kc[0] == 4.5f && kc[1] == -3.0f && kc[2] == -9.75f && kc[3] == 125.0f,
           "float vector survives solo5_yield");
+#if defined(__x86_64__)
     check(keep_r2 == r2, "long double survives solo5_yield");
+#endif
 
     if (failures) {
         say("fpu FAILED\n");

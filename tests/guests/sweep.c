@@ -4,37 +4,30 @@
  * device "storage" and one net device "service", so that the device rules
  * are in the filter; both must be attached.
  *
- *   nr N            system call N (decimal, 0x hex, or -1 for rax = ~0) with
- *                   every argument -1: a call that ran anyway fails fast
- *                   (bad fd, bad pointer, bad size or flags)
- *   x32 N           system call N | __X32_SYSCALL_BIT; for an allowed N with
- *                   the arguments it is allowed with, else all -1
- *   allowed-bad C   an allowed call with arguments outside the policy; C is
- *                   one of the cases of bad_cases[] below
- *   allowed-good    every allowed call with arguments inside the policy;
+ *   nr N            system call N (decimal, 0x hex, or -1 for rax or x8 = ~0)
+ * with every argument -1: a call that ran anyway fails fast (bad fd, bad
+ * pointer, bad size or flags) x32 N           system call N |
+ * __X32_SYSCALL_BIT; for an allowed N with the arguments it is allowed with,
+ * else all -1 (x86_64 only; a usage error elsewhere) allowed-bad C   an allowed
+ * call with arguments outside the policy; C is one of the cases of bad_cases[]
+ * below allowed-good    every allowed call with arguments inside the policy;
  *                   prints "good ok", exit status 0
  *   list-bad        prints the names of the allowed-bad cases, one a line
  *
  * Any call that returns prints "ESCAPED <what> ret=<value>" and exits 0: the
  * seccomp filter should have killed the guest (SIGSYS, status 159) before.
- * Usage errors exit 2, a failed allowed-good exits 1.
+ * Usage errors exit 2, a failed allowed-good exits 1. The system call
+ * numbers are tests/guests/arch/ARCH.h's (aarch64 has no arch_prctl: no
+ * such cases there).
  */
 #include "nabla/abi.h"
 #include "solo5.h"
+#include "arch.h"
 
 /* Provided by the bindings; solo5.h does not declare them. */
 void *memset(void *dst, int c, size_t n);
 size_t strlen(const char *s);
 
-#define NR_READ 0
-#define NR_WRITE 1
-#define NR_PREAD64 17
-#define NR_PWRITE64 18
-#define NR_ARCH_PRCTL 158
-#define NR_CLOCK_GETTIME 228
-#define NR_EXIT_GROUP 231
-#define NR_EPOLL_PWAIT 281
-#define NR_TIMERFD_SETTIME 286
 #define X32_SYSCALL_BIT 0x40000000ul
 
 #define ARCH_SET_GS 0x1001
@@ -46,8 +39,10 @@ size_t strlen(const char *s);
 #define MAX_BLOCK 32768
 
 static uint8_t buf[2 * MAX_BLOCK] __attribute__((aligned(64)));
+#if defined(NR_ARCH_PRCTL)
 /* A TLS block for arch_prctl(ARCH_SET_FS): its first word points to it. */
 static uintptr_t tls_block[8] __attribute__((aligned(64)));
+#endif
 static const char hello[] = "sweep: console write\n";
 
 struct timespec64 {
@@ -63,16 +58,7 @@ static long raw6(unsigned long nr, unsigned long a1, unsigned long a2,
                  unsigned long a3, unsigned long a4, unsigned long a5,
                  unsigned long a6)
 {
-    long ret;
-    register unsigned long r10 __asm__("r10") = a4;
-    register unsigned long r8 __asm__("r8") = a5;
-    register unsigned long r9 __asm__("r9") = a6;
-    __asm__ volatile("syscall"
-                     : "=a"(ret)
-                     : "a"(nr), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8),
-                       "r"(r9)
-                     : "rcx", "r11", "memory");
-    return ret;
+    return raw_syscall6(nr, a1, a2, a3, a4, a5, a6);
 }
 
 /* ---- output -------------------------------------------------------------- */
@@ -289,11 +275,13 @@ static const struct bad_case bad_cases[] = {
     {"clock-1-hi", NR_CLOCK_GETTIME, {1 | HI, P_TS}},
     {"clock-0-hi", NR_CLOCK_GETTIME, {HI, P_TS}},
     {"clock--1", NR_CLOCK_GETTIME, {~0ul, P_TS}},
+#if defined(NR_ARCH_PRCTL)
     /* arch_prctl: ARCH_SET_FS only */
     {"arch-get-fs", NR_ARCH_PRCTL, {ARCH_GET_FS, P_BUF}},
     {"arch-set-gs", NR_ARCH_PRCTL, {ARCH_SET_GS, 0}},
     {"arch-get-gs", NR_ARCH_PRCTL, {0x1004, P_BUF}},
     {"arch-set-fs-hi", NR_ARCH_PRCTL, {ARCH_SET_FS | HI, 0}},
+#endif
     /* epoll_pwait: the epoll fd only (timeout 0: never blocks) */
     {"epoll-timer", NR_EPOLL_PWAIT, {P_TIMER, P_BUF, 1, 0, 0, 8}},
     {"epoll-net", NR_EPOLL_PWAIT, {P_NET, P_BUF, 1, 0, 0, 8}},
@@ -425,7 +413,9 @@ static int good_failed(const char *what, long ret)
     return 1;
 }
 
-/* The arguments a call to nr is allowed with (nr one of the allowed). */
+#if defined(__x86_64__)
+/* The arguments a call to nr is allowed with (nr one of the allowed), for
+ * the x32 cases. */
 static void good_args(unsigned long nr, const struct devices *d,
                       unsigned long a[6])
 {
@@ -444,10 +434,12 @@ static void good_args(unsigned long nr, const struct devices *d,
         a[0] = d->blkfd, a[1] = (unsigned long)buf, a[2] = d->bs;
         a[3] = d->cap - d->bs;
         break;
+#if defined(NR_ARCH_PRCTL)
     case NR_ARCH_PRCTL:
         tls_block[0] = (uintptr_t)tls_block;
         a[0] = ARCH_SET_FS, a[1] = (unsigned long)tls_block;
         break;
+#endif
     case NR_CLOCK_GETTIME:
         a[0] = 1, a[1] = (unsigned long)&ts;
         break;
@@ -464,6 +456,7 @@ static void good_args(unsigned long nr, const struct devices *d,
         break;
     }
 }
+#endif
 
 static int allowed_good(const struct devices *d)
 {
@@ -478,11 +471,13 @@ static int allowed_good(const struct devices *d)
     ret = raw6(NR_CLOCK_GETTIME, 0, (unsigned long)&ts, 0, 0, 0, 0);
     if (ret != 0 || ts.sec < 1600000000)
         return good_failed("clock_gettime(CLOCK_REALTIME)", ret);
+#if defined(NR_ARCH_PRCTL)
     tls_block[0] = (uintptr_t)tls_block;
     ret =
         raw6(NR_ARCH_PRCTL, ARCH_SET_FS, (unsigned long)tls_block, 0, 0, 0, 0);
     if (ret != 0)
         return good_failed("arch_prctl(ARCH_SET_FS)", ret);
+#endif
     /* Arm the timer one second from now (absolute), then disarm it. */
     raw6(NR_CLOCK_GETTIME, 1, (unsigned long)&ts, 0, 0, 0, 0);
     memset(&its, 0, sizeof(its));
@@ -530,6 +525,7 @@ static int allowed_good(const struct devices *d)
     return 0;
 }
 
+#if defined(__x86_64__)
 static int is_allowed_nr(unsigned long nr)
 {
     return nr == NR_READ || nr == NR_WRITE || nr == NR_PREAD64 ||
@@ -537,6 +533,7 @@ static int is_allowed_nr(unsigned long nr)
            nr == NR_EXIT_GROUP || nr == NR_EPOLL_PWAIT ||
            nr == NR_TIMERFD_SETTIME;
 }
+#endif
 
 int solo5_app_main(const struct solo5_start_info *si)
 {
@@ -568,6 +565,7 @@ int solo5_app_main(const struct solo5_start_info *si)
         long ret = raw6(nr, ~0ul, ~0ul, ~0ul, ~0ul, ~0ul, ~0ul);
         return escaped("nr", nr, ret);
     }
+#if defined(__x86_64__)
     if (streq(mode, "x32")) {
         unsigned long a[6] = {~0ul, ~0ul, ~0ul, ~0ul, ~0ul, ~0ul};
         if (is_allowed_nr(nr))
@@ -576,6 +574,7 @@ int solo5_app_main(const struct solo5_start_info *si)
             raw6(nr | X32_SYSCALL_BIT, a[0], a[1], a[2], a[3], a[4], a[5]);
         return escaped("x32", nr | X32_SYSCALL_BIT, ret);
     }
+#endif
 usage:
     say("sweep: usage: sweep nr N | x32 N | allowed-bad CASE | allowed-good "
         "| list-bad\n");

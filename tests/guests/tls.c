@@ -1,15 +1,18 @@
 /*
- * tls: checks the guest-side TLS API (docs/abi.md §5.4, x86_64 variant II).
+ * tls: checks the guest-side TLS API (docs/abi.md §5.4): x86_64 variant II
+ * (the variables below the thread pointer), aarch64 variant I (above it,
+ * after a 16-byte control block).
  *
  * Two TLS areas of solo5_tls_size() bytes are carved out of the heap (64-byte
  * aligned) and set up with solo5_tls_init(); the thread pointer of each comes
  * from solo5_tls_tp_offset() and is installed with solo5_set_tls_base(). The
  * guest checks that each area starts with the PT_TLS image (.tdata values,
- * zeroed .tbss), that the compiler's %fs-relative accesses land inside the
- * current area, that writes in one area are invisible in the other while
- * switching back and forth (across a solo5_yield too), that an _Alignas(64)
- * TLS variable is aligned in a 64-byte aligned area, and prints "tls ok"
- * (exit 0) or what failed (exit 1).
+ * zeroed .tbss), that the compiler's thread-pointer-relative accesses
+ * (%fs, tpidr_el0) land inside the current area, that writes in one area
+ * are invisible in the other while switching back and forth (across a
+ * solo5_yield too), that an _Alignas(64) TLS variable is aligned in a
+ * 64-byte aligned area, and prints "tls ok" (exit 0) or what failed (exit
+ * 1).
  *
  * Every TLS access sits in its own noipa function, so the compiler cannot
  * reuse a thread-pointer-relative address across solo5_set_tls_base().
@@ -17,6 +20,7 @@
 #include "solo5.h"
 #define GUEST_NAME "tls"
 #include "say.h"
+#include "arch.h"
 
 #define NOIPA __attribute__((noipa))
 
@@ -99,13 +103,10 @@ NOIPA static void tarr_fill(unsigned char v)
         tarr[i] = v;
 }
 
-/* The thread pointer as the CPU sees it: the word at %fs:0 (variant II:
- * the TCB's first word points to itself). */
+/* The thread pointer as the CPU sees it (tests/guests/arch/ARCH.h). */
 NOIPA static uintptr_t fs0(void)
 {
-    uintptr_t v;
-    __asm__ volatile("mov %%fs:0, %0" : "=r"(v));
-    return v;
+    return arch_thread_pointer();
 }
 
 static void use(uintptr_t tp, const char *name)
@@ -124,8 +125,14 @@ static void check_inside(uintptr_t area, size_t size, uintptr_t tp,
                          const char *what)
 {
     uintptr_t a = addr_tv(), b = addr_tarr();
+#if ARCH_TLS_VARIANT == 2
     int ok = a >= area && a + sizeof(int) <= tp && b >= area &&
              b + TARR_SIZE <= tp && tp + sizeof(uintptr_t) <= area + size;
+#else
+    int ok = tp == area && a >= tp + ARCH_TLS_TCB_SIZE &&
+             a + sizeof(int) <= area + size && b >= tp + ARCH_TLS_TCB_SIZE &&
+             b + TARR_SIZE <= area + size;
+#endif
     if (!ok) {
         say_hex("tls: area  ", area);
         say_hex("tls: tp    ", tp);
@@ -175,10 +182,15 @@ int solo5_app_main(const struct solo5_start_info *si)
     check(solo5_tls_init(b) == SOLO5_R_OK, "solo5_tls_init(B)");
     uintptr_t tpa = solo5_tls_tp_offset(a);
     uintptr_t tpb = solo5_tls_tp_offset(b);
+#if ARCH_TLS_VARIANT == 2
     check(tpa > a && tpa + sizeof(uintptr_t) <= a + size,
           "thread pointer of A inside area A");
     check(tpb > b && tpb + sizeof(uintptr_t) <= b + size,
           "thread pointer of B inside area B");
+#else
+    check(tpa == a, "thread pointer of A at the start of area A");
+    check(tpb == b, "thread pointer of B at the start of area B");
+#endif
     check(*(uintptr_t *)tpa == tpa, "A: the word at the thread pointer "
                                     "points to itself");
     check(*(uintptr_t *)tpb == tpb, "B: the word at the thread pointer "
@@ -186,7 +198,7 @@ int solo5_app_main(const struct solo5_start_info *si)
 
     /* Area A: the initial image, then A's own values. */
     use(tpa, "A");
-    check(fs0() == tpa, "A: %fs:0 is the thread pointer");
+    check(fs0() == tpa, "A: the CPU's thread pointer is A's");
     check_inside(a, size, tpa, "A: TLS variables lie inside area A");
     check_fresh("A: initial .tdata/.tbss values");
     set_tv(1000);
@@ -196,7 +208,7 @@ int solo5_app_main(const struct solo5_start_info *si)
 
     /* Area B: untouched by A's writes. */
     use(tpb, "B");
-    check(fs0() == tpb, "B: %fs:0 is the thread pointer");
+    check(fs0() == tpb, "B: the CPU's thread pointer is B's");
     check_inside(b, size, tpb, "B: TLS variables lie inside area B");
     check_fresh("B: initial .tdata/.tbss values after writes in A");
     set_tv(2000);
