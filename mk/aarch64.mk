@@ -91,6 +91,18 @@ $(foreach e,$(AARCH64_EXAMPLES),$(eval $(call aarch64_example_rule,$(e))))
 
 EXTRA_ALL += $(AARCH64_BINDINGS) $(AARCH64_LIBC) $(AARCH64_GUEST_BINS)
 
+# The system call numbers checked against the kernel's, for both
+# architectures (a compile-time check: a wrong number fails the build).
+SYSCALL_NUMBER_CHECKS := $(B)/tests/unit/syscall_numbers.x86_64.o \
+	$(AB)/tests/unit/syscall_numbers.o
+$(B)/tests/unit/syscall_numbers.x86_64.o: tests/unit/syscall_numbers.c
+	@mkdir -p $(@D)
+	gcc -std=c11 $(WARN) $(DEPFLAGS) -Iinclude -c $< -o $@
+$(AB)/tests/unit/syscall_numbers.o: tests/unit/syscall_numbers.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(AARCH64_CC) -std=c11 $(WARN) $(DEPFLAGS) -Iinclude -c $< -o $@
+EXTRA_ALL += $(SYSCALL_NUMBER_CHECKS)
+
 # --- test programs run inside the arm64 VM and under qemu-user -------------
 # Static (glibc) programs: they only ask the kernel what it offers.
 AARCH64_PROBES := $(AB)/tests/probes/kernel_facts

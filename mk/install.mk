@@ -8,10 +8,13 @@
 # Installed layout (PREFIX=/usr/local):
 #   bin/nabla-pack  bin/nabla-cc
 #   bin/x86_64-solo5-none-static-{cc,ld,objcopy}   (Solo5's toolchain names)
+#   bin/aarch64-solo5-none-static-{cc,ld,objcopy}  (the same for aarch64)
 #   lib/nabla/{nabla.o,libc.a,guest.ld,nabla.mk,nabla-stub}
+#   lib/nabla/aarch64/{nabla.o,libc.a}   (mk/aarch64.mk; nabla-cc --target=aarch64)
 #   lib/pkgconfig/nabla.pc
 #   include/nabla/solo5.h  include/nabla/nabla/{abi,packed,version}.h
 #                   (so -I$(PREFIX)/include/nabla finds solo5.h and nabla/abi.h)
+#   include/nabla/nabla/arch/ARCH/syscalls.h   (what nabla/syscalls.h picks)
 #   share/man/man1/{nabla-pack,nabla-cc}.1  share/man/man7/nabla.7
 #
 # The guest flags written into nabla-cc, nabla.pc and nabla.mk are those of
@@ -44,6 +47,7 @@ INST_GEN := $(B)/install
 INST_MAN1 := man/nabla-pack.1 man/nabla-cc.1
 INST_MAN7 := man/nabla.7
 INST_HEADERS := $(wildcard include/nabla/*.h)
+INST_ARCH_HEADERS := $(wildcard include/nabla/arch/*/*.h)
 
 # A path relative to PREFIX as pkg-config writes it (${prefix}/lib).
 inst_pc_path = $(patsubst $(PREFIX)/%,$${prefix}/%,$(patsubst \
@@ -56,9 +60,10 @@ inst_rel = $$(realpath -ms --relative-to='$(1)' '$(2)')
 install-gen: $(INST_GEN)/nabla.pc $(INST_GEN)/nabla-cc $(INST_GEN)/nabla.mk \
 	$(INST_GEN)/solo5-toolchain
 
-# Solo5's toolchain driver: one script, installed under the three names.
-SOLO5_TRIPLE := x86_64-solo5-none-static
-SOLO5_TOOLS := $(addprefix $(SOLO5_TRIPLE)-,cc ld objcopy)
+# Solo5's toolchain driver: one script, installed under the three names,
+# for each architecture (the name picks it).
+SOLO5_TOOLS := $(foreach a,x86_64 aarch64,\
+	$(addprefix $(a)-solo5-none-static-,cc ld objcopy))
 
 $(INST_GEN)/nabla.pc: pkgconfig/nabla.pc.in include/nabla/version.h FORCE_INSTALL_GEN
 	@mkdir -p $(@D)
@@ -78,6 +83,7 @@ $(INST_GEN)/nabla-cc: tools/nabla-cc include/nabla/version.h FORCE_INSTALL_GEN
 	@mkdir -p $(@D)
 	sed -e 's|@VERSION@|$(INST_VERSION)|g' \
 	    -e 's|@CFLAGS@|$(strip $(INST_CFLAGS))|g' \
+	    -e 's|@CFLAGS_AARCH64@|$(strip $(NABLA_GUEST_CFLAGS_aarch64))|g' \
 	    -e 's|@LDFLAGS@|$(strip $(INST_LDFLAGS))|g' \
 	    -e "s|@BIN_TO_NABLADIR@|$(call inst_rel,$(bindir),$(nabladir))|g" \
 	    -e "s|@BIN_TO_INCLUDEDIR@|$(call inst_rel,$(bindir),$(nablaincludedir))|g" \
@@ -143,8 +149,10 @@ $(INST_GEN)/nabla.mk: include/nabla/version.h mk/install.mk FORCE_INSTALL_GEN
 FORCE_INSTALL_GEN:
 
 install: $(PACK) $(STUB) $(BINDINGS) $(GUEST_LIBC) linker/guest.ld include/solo5.h \
-		$(INST_HEADERS) $(INST_MAN1) $(INST_MAN7) install-gen
+		$(INST_HEADERS) $(INST_MAN1) $(INST_MAN7) install-gen \
+		$(AARCH64_BINDINGS) $(AARCH64_LIBC)
 	$(INSTALL) -d '$(DESTDIR)$(bindir)' '$(DESTDIR)$(nabladir)' \
+		'$(DESTDIR)$(nabladir)/aarch64' \
 		'$(DESTDIR)$(pkgconfigdir)' '$(DESTDIR)$(nablaincludedir)/nabla' \
 		'$(DESTDIR)$(mandir)/man1' '$(DESTDIR)$(mandir)/man7'
 	$(INSTALL) -m 755 $(PACK) '$(DESTDIR)$(bindir)/nabla-pack'
@@ -155,11 +163,16 @@ install: $(PACK) $(STUB) $(BINDINGS) $(GUEST_LIBC) linker/guest.ld include/solo5
 	$(INSTALL) -m 755 $(STUB) '$(DESTDIR)$(nabladir)/nabla-stub'
 	$(INSTALL) -m 644 $(BINDINGS) '$(DESTDIR)$(nabladir)/nabla.o'
 	$(INSTALL) -m 644 $(GUEST_LIBC) '$(DESTDIR)$(nabladir)/libc.a'
+	$(INSTALL) -m 644 $(AARCH64_BINDINGS) '$(DESTDIR)$(nabladir)/aarch64/nabla.o'
+	$(INSTALL) -m 644 $(AARCH64_LIBC) '$(DESTDIR)$(nabladir)/aarch64/libc.a'
 	$(INSTALL) -m 644 linker/guest.ld '$(DESTDIR)$(nabladir)/guest.ld'
 	$(INSTALL) -m 644 $(INST_GEN)/nabla.mk '$(DESTDIR)$(nabladir)/nabla.mk'
 	$(INSTALL) -m 644 $(INST_GEN)/nabla.pc '$(DESTDIR)$(pkgconfigdir)/nabla.pc'
 	$(INSTALL) -m 644 include/solo5.h '$(DESTDIR)$(nablaincludedir)/solo5.h'
 	$(INSTALL) -m 644 $(INST_HEADERS) '$(DESTDIR)$(nablaincludedir)/nabla/'
+	for h in $(INST_ARCH_HEADERS); do \
+		$(INSTALL) -D -m 644 "$$h" "$(DESTDIR)$(nablaincludedir)/nabla/$${h#include/nabla/}" || exit 1; \
+	done
 	$(INSTALL) -m 644 $(INST_MAN1) '$(DESTDIR)$(mandir)/man1/'
 	$(INSTALL) -m 644 $(INST_MAN7) '$(DESTDIR)$(mandir)/man7/'
 
@@ -168,11 +181,17 @@ uninstall:
 		$(foreach t,$(SOLO5_TOOLS),'$(DESTDIR)$(bindir)/$(t)') \
 		'$(DESTDIR)$(nabladir)/nabla-stub' '$(DESTDIR)$(nabladir)/nabla.o' \
 		'$(DESTDIR)$(nabladir)/libc.a' \
+		'$(DESTDIR)$(nabladir)/aarch64/nabla.o' \
+		'$(DESTDIR)$(nabladir)/aarch64/libc.a' \
+		$(foreach h,$(INST_ARCH_HEADERS),'$(DESTDIR)$(nablaincludedir)/nabla/$(patsubst include/nabla/%,%,$(h))') \
 		'$(DESTDIR)$(nabladir)/guest.ld' '$(DESTDIR)$(nabladir)/nabla.mk' \
 		'$(DESTDIR)$(pkgconfigdir)/nabla.pc' \
 		'$(DESTDIR)$(nablaincludedir)/solo5.h' \
 		$(foreach h,$(INST_HEADERS),'$(DESTDIR)$(nablaincludedir)/nabla/$(notdir $(h))') \
 		$(foreach m,$(INST_MAN1),'$(DESTDIR)$(mandir)/man1/$(notdir $(m))') \
 		$(foreach m,$(INST_MAN7),'$(DESTDIR)$(mandir)/man7/$(notdir $(m))')
-	rmdir '$(DESTDIR)$(nabladir)' '$(DESTDIR)$(nablaincludedir)/nabla' \
+	rmdir '$(DESTDIR)$(nabladir)/aarch64' '$(DESTDIR)$(nabladir)' \
+		$(foreach h,$(INST_ARCH_HEADERS),'$(DESTDIR)$(nablaincludedir)/nabla/$(patsubst include/nabla/%,%,$(dir $(h)))') \
+		'$(DESTDIR)$(nablaincludedir)/nabla/arch' \
+		'$(DESTDIR)$(nablaincludedir)/nabla' \
 		'$(DESTDIR)$(nablaincludedir)' 2>/dev/null || true
