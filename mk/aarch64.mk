@@ -122,3 +122,8 @@ $(ARM64_VM_READY): | $(DEPS_STAMP)
 	-scripts/arm64-vm fetch
 
 check: $(ARM64_VM_READY)
+
+.PHONY: clean-aarch64
+clean: clean-aarch64
+clean-aarch64:
+	rm -rf build/aarch64
