@@ -153,3 +153,22 @@ aarch64_guests() {
     run -1 "$t-cc" -z solo5-abi=hvt app.o manifest.o -o app-hvt
     assert_output --partial "nabla builds spt unikernels only"
 }
+
+@test "installed: without the aarch64 bindings, nabla-cc --target=aarch64 and aarch64-solo5-none-static-cc say so; a Solo5 name of another machine is refused" {
+    [[ ! -e $BATS_FILE_TMPDIR/install.failed ]] || fail "make install failed: $(cat "$BATS_FILE_TMPDIR/install.log")"
+    # A copy of the installed tree, less the aarch64 bindings.
+    local copy=$BATS_TEST_TMPDIR/copy
+    cp -a "$INST" "$copy"
+    rm "$copy/lib/nabla/aarch64/nabla.o"
+    cd "$BATS_TEST_TMPDIR"
+    cp "$REPO_ROOT/examples/hello/hello.c" .
+    run -1 "$copy/bin/nabla-cc" --target=aarch64 -c hello.c
+    assert_output "nabla-cc: error: no aarch64 bindings installed ($copy/lib/nabla/aarch64/nabla.o)"
+    run -1 "$copy/bin/aarch64-solo5-none-static-cc" -c hello.c
+    assert_output "aarch64-solo5-none-static-cc: error: no aarch64 bindings installed ($copy/lib/nabla/aarch64/nabla.o)"
+    # x86_64 is untouched.
+    run -0 "$copy/bin/nabla-cc" -c hello.c -o hello.o
+    ln -s x86_64-solo5-none-static-cc "$copy/bin/riscv64-solo5-none-static-cc"
+    run -1 "$copy/bin/riscv64-solo5-none-static-cc" -c hello.c
+    assert_output "riscv64-solo5-none-static-cc: error: installed under an unknown name (want x86_64-... or aarch64-...)"
+}

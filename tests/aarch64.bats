@@ -124,7 +124,44 @@ vm_result() {
     printf 'a echo x\n# comment\n\na echo y\n' >"$dir/twice"
     run -1 "$VM" run "$dir/files" "$dir/twice" "$dir/out"
     assert_output "arm64-vm: $dir/twice: command name 'a' given twice"
+    printf 'a echo x\nb\n' >"$dir/empty"
+    run -1 "$VM" run "$dir/files" "$dir/empty" "$dir/out"
+    assert_output "arm64-vm: $dir/empty: command 'b' is empty"
     [[ ! -e $dir/out/console ]]
+}
+
+# image FILE FLAGS-BYTE [MAGIC]: the 64-byte header of an arm64 kernel Image.
+image() {
+    {
+        head -c 24 /dev/zero
+        printf "\\$(printf %03o "$2")"
+        head -c 31 /dev/zero
+        printf '%s' "${3:-ARMd}"
+        head -c 4 /dev/zero
+    } >"$1"
+}
+
+@test "arm64-vm check-kernel: only a little-endian arm64 Image for 4 KiB pages with seccomp filters" {
+    local d=$BATS_TEST_TMPDIR
+    printf 'CONFIG_SECCOMP=y\nCONFIG_SECCOMP_FILTER=y\n' >"$d/config"
+    printf 'CONFIG_SECCOMP=y\n# CONFIG_SECCOMP_FILTER is not set\n' >"$d/config-nofilter"
+    image "$d/4k" $((1 << 1 | 1 << 3))
+    run -0 "$VM" check-kernel "$d/4k" "$d/config"
+    assert_output ""
+    run -1 "$VM" check-kernel "$d/4k" "$d/config-nofilter"
+    assert_output "arm64-vm: $d/4k: a kernel without CONFIG_SECCOMP_FILTER=y"
+    image "$d/64k" $((3 << 1))
+    run -1 "$VM" check-kernel "$d/64k" "$d/config"
+    assert_output "arm64-vm: $d/64k: not a kernel for 4 KiB pages"
+    image "$d/16k" $((2 << 1))
+    run -1 "$VM" check-kernel "$d/16k" "$d/config"
+    assert_output "arm64-vm: $d/16k: not a kernel for 4 KiB pages"
+    image "$d/be" $((1 << 1 | 1))
+    run -1 "$VM" check-kernel "$d/be" "$d/config"
+    assert_output "arm64-vm: $d/be: a big-endian kernel"
+    image "$d/x86" $((1 << 1)) "HdrS"
+    run -1 "$VM" check-kernel "$d/x86" "$d/config"
+    assert_output "arm64-vm: $d/x86: not an arm64 kernel Image"
 }
 
 @test "qemu-user: seccomp() is ENOSYS and prctl(PR_SET_SECCOMP) EINVAL (what an aarch64 stub must refuse to run on)" {
