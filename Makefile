@@ -174,7 +174,8 @@ $(B)/host/common/%.o: common/%.c common/*.h include/nabla/*.h
 # The exit trampoline: position-independent code that nabla-pack copies into
 # the guest's text page (see include/nabla/packed.h).
 TRAMPOLINE := $(B)/stub/trampoline.bin
-$(B)/stub/trampoline.o: stub/trampoline.S include/nabla/syscalls.h
+$(B)/stub/trampoline.o: stub/trampoline.S include/nabla/syscalls.h \
+		include/nabla/exit.h
 	@mkdir -p $(@D)
 	gcc -Iinclude -c $< -o $@
 $(TRAMPOLINE): $(B)/stub/trampoline.o

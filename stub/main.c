@@ -40,7 +40,7 @@ static void vdie(int with_errno, const char *fmt, va_list ap)
     if (with_errno)
         fprintf(stderr, ": %s", strerror(saved));
     fputc('\n', stderr);
-    exit(1);
+    exit(NABLA_EXIT_REFUSED);
 }
 
 void stub_die(const char *fmt, ...)

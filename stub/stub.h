@@ -12,12 +12,14 @@
 #include "devopts.h"
 #include "payload_format.h"
 #include "nabla/abi.h"
+#include "nabla/exit.h"
 #include "nabla/packed.h"
 
 /* Name the stub uses in messages: its argv[0]. */
 extern const char *stub_progname;
 
-/* Prints "PROG: error: MESSAGE" as one line on stderr and exits 1. */
+/* Prints "PROG: error: MESSAGE" as one line on stderr and exits with
+ * NABLA_EXIT_REFUSED (nabla/exit.h). */
 void stub_die(const char *fmt, ...)
     __attribute__((noreturn, format(printf, 1, 2)));
 /* Same, with ": strerror(errno)" appended. */

@@ -10,9 +10,10 @@
  *     seccomp(SECCOMP_SET_MODE_FILTER, 0, &plan->filter))
  *   %rsp = plan->stack; %rdi = plan->boot_info; jump to plan->entry
  *
- * Any failure: write plan->errmsg to stderr and exit_group(1): the guest
- * never runs unconfined.
+ * Any failure: write plan->errmsg to stderr and
+ * exit_group(NABLA_EXIT_REFUSED): the guest never runs unconfined.
  */
+#include "nabla/exit.h"
 #include "nabla/syscalls.h"
 
     .text
@@ -38,7 +39,7 @@ nabla_trampoline:
     mov 56(%rbx), %rdx
     syscall
     mov $NABLA_NR_EXIT_GROUP, %eax
-    mov $1, %edi
+    mov $NABLA_EXIT_REFUSED, %edi
     syscall
 2:  mov 0(%rbx), %rax
     mov 8(%rbx), %rsp

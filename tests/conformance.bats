@@ -155,7 +155,7 @@ bootinfo_ok() {
     pack_guest bootinfo
     local long
     long=$(printf 'x%.0s' {1..8188})
-    fails_one_line 'command line longer than 8191 bytes' \
+    refuses_one_line 'command line longer than 8191 bytes' \
         "$BATS_TEST_TMPDIR/bootinfo" 512 "$long"
     refute_output --partial "bootinfo"
 }

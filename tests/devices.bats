@@ -39,11 +39,11 @@ pack_blkcount() {
     truncate -s 1M "$DISK"
 }
 
-# refuses REGEX COMMAND [ARGS...]: exit status 1, exactly one line on stderr
-# matching REGEX, and no sign of the guest on stdout (no bindings banner, no
+# refuses REGEX COMMAND [ARGS...]: exit status 125 (the stub's refusal),
+# exactly one line on stderr matching REGEX, and no sign of the guest on stdout (no bindings banner, no
 # output of blkcount or netecho).
 refuses() {
-    fails_one_line "$@"
+    refuses_one_line "$@"
     refute_output --partial "boot count"
     refute_output --partial "netecho:"
     refute_output --partial "nabla: solo5 bindings"
@@ -176,14 +176,14 @@ need_unshare() {
     chmod 0600 "$image"
     local denied="storage.*cannot open disk image.*disk.img.*reading and writing.*Permission denied"
     # No access at all.
-    fails_one_line "$denied" run_as_nobody "$BLKCOUNT"
+    refuses_one_line "$denied" run_as_nobody "$BLKCOUNT"
     refute_output --partial "boot count"
     refute_output --partial "nabla: solo5 bindings"
     # Readable but not writable.
     chmod 0644 "$image"
     local before
     before=$(sha "$image")
-    fails_one_line "$denied" run_as_nobody "$BLKCOUNT"
+    refuses_one_line "$denied" run_as_nobody "$BLKCOUNT"
     refute_output --partial "boot count"
     refute_output --partial "nabla: solo5 bindings"
     assert_equal "$(sha "$image")" "$before"

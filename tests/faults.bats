@@ -67,3 +67,41 @@ load helpers
     run -159 "$BATS_TEST_TMPDIR/badsyscall" open
     refute_output --partial "allowed"
 }
+
+# documented_statuses FILE: the fixed exit statuses FILE's table lists, in
+# ascending order, one a line: the man page's EXIT STATUS tags (".B 125")
+# or the README's table rows ("| 125 |").
+documented_statuses() {
+    case $1 in
+    *.7) sed -n '/^\.SH EXIT STATUS/,/^\.SH /p' "$1" |
+        awk 'prev == ".TP" && $1 == ".B" && $2 ~ /^[0-9]+$/ { print $2 }
+             { prev = $1 }' ;;
+    *.md) sed -n 's/^| \([0-9][0-9]*\) | .*/\1/p' "$1" ;;
+    esac | sort -n
+}
+
+@test "the exit-status table: guest exit N, abort 255, SIGSYS 159, SIGSEGV 139, stub refusal 125" {
+    # The one constant of the stub's refusals.
+    run grep -c '^#define NABLA_EXIT_REFUSED 125$' "$REPO_ROOT/include/nabla/exit.h"
+    assert_output 1
+    # Each status as a packed app really ends with it.
+    pack_guest exitcode
+    pack_guest abort
+    pack_guest badsyscall
+    pack_guest nullderef
+    run -7 "$BATS_TEST_TMPDIR/exitcode" 7
+    run -255 "$BATS_TEST_TMPDIR/abort"
+    run -159 "$BATS_TEST_TMPDIR/badsyscall" getpid
+    run -139 "$BATS_TEST_TMPDIR/nullderef"
+    # The stub's refusals, of several kinds: all 125, never the guest's 1.
+    refuses_one_line "unknown option '--nosuch'" \
+        "$BATS_TEST_TMPDIR/exitcode" --nosuch 1
+    refuses_one_line "invalid --mem=x" "$BATS_TEST_TMPDIR/exitcode" --mem=x 1
+    refuses_one_line "too small" "$BATS_TEST_TMPDIR/exitcode" --mem=1 1
+    # The documented tables list exactly these fixed statuses.
+    local want=$'0\n125\n139\n159\n255' doc
+    for doc in "$REPO_ROOT/man/nabla.7" "$REPO_ROOT/README.md"; do
+        run -0 documented_statuses "$doc"
+        assert_equal "$output" "$want"
+    done
+}

@@ -120,7 +120,7 @@ CapAmb:	0000000000000000"
     run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups \
         "$dir/hello"
     rm -rf "$dir"
-    assert_failure 1
+    assert_failure 125
     assert_equal "$(wc -l <<<"$stderr")" 1
     [[ $stderr == *"refusing to run set-uid"* ]]
     refute_output --partial "Hello"

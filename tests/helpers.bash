@@ -114,6 +114,21 @@ fails_one_line() {
     assert_regex "$stderr" "$regex"
 }
 
+# The status of a packed executable's own refusals (include/nabla/exit.h).
+NABLA_EXIT_REFUSED=125
+
+# refuses_one_line REGEX COMMAND [ARGS...]: COMMAND, a packed executable (or
+# something that runs one), is refused by the stub: exit status 125
+# (NABLA_EXIT_REFUSED), exactly one line on stderr, which matches REGEX.
+# $output is its stdout, $stderr its stderr.
+refuses_one_line() {
+    local regex=$1
+    shift
+    run -"$NABLA_EXIT_REFUSED" --separate-stderr "$@"
+    assert_one_stderr_line
+    assert_regex "$stderr" "$regex"
+}
+
 # pack_fails REGEX [nabla-pack args...]: nabla-pack -o OUT ARGS fails
 # properly: exit status 1, one line on stderr that starts with "nabla-pack: "
 # and matches REGEX, nothing on stdout, and no output or temporary file.

@@ -94,8 +94,8 @@ note_bytes() {
     assert_output --partial "SUCCESS"
 }
 
-@test "--mem=1 leaves no room for the guest: one line, exit 1" {
-    run -1 --separate-stderr "$HELLO" --mem=1
+@test "--mem=1 leaves no room for the guest: one line, exit 125" {
+    run -125 --separate-stderr "$HELLO" --mem=1
     assert_one_stderr_line
     assert_equal "$output" ""
     [[ $stderr == *"--mem="*"too small"* || $stderr == *"guest memory"* ]] ||

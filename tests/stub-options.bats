@@ -8,12 +8,12 @@ setup() {
     HELLO_PACKED=$BATS_TEST_TMPDIR/hello
 }
 
-# stub_refuses REGEX ARGS...: the stub exits 1 with one line on stderr
+# stub_refuses REGEX ARGS...: the stub exits 125 with one line on stderr
 # matching REGEX, and the guest never starts.
 stub_refuses() {
     local regex=$1
     shift
-    fails_one_line "$regex" "$HELLO_PACKED" "$@"
+    refuses_one_line "$regex" "$HELLO_PACKED" "$@"
     refute_output --partial "Hello"
     refute_output --partial "nabla: solo5 bindings"
 }

@@ -112,7 +112,7 @@ assert d[0x1000:0x1008] == b'NABLAPK\0'
 struct.pack_into('<I', d, 0x1008, 1)
 open(sys.argv[1], 'wb').write(d)
 PY
-    run -1 --separate-stderr "$BATS_TEST_TMPDIR/old"
+    run -125 --separate-stderr "$BATS_TEST_TMPDIR/old"
     assert_one_stderr_line
     [[ $stderr == *"packed by another version of nabla-pack (payload format 1, not "*"): pack the unikernel again" ]] ||
         fail "unexpected: $stderr"
