@@ -50,17 +50,20 @@ $(LIBSECCOMP): scripts/build-libseccomp | $(DEPS_STAMP) $(KERNEL_HEADERS)
 # common/: what the stub and nabla-pack both compile (device options, the
 # seccomp policy and its compiler, the payload format).
 COMMON_SRCS := common/devopts.c common/device.c common/device_block.c \
-	common/device_net.c common/policy.c common/bpf.c common/payload_format.c
-STUB_SRCS := stub/main.c stub/options.c stub/payload.c stub/memory.c \
-	stub/populate.c stub/block.c stub/net.c stub/seccomp.c stub/harden.c \
-	stub/leave.c $(COMMON_SRCS)
+	common/device_net.c common/policy.c common/bpf.c common/payload_format.c \
+	common/packed_file.c common/sha256.c
+STUB_SRCS := stub/main.c stub/entry.c stub/verify.c stub/options.c \
+	stub/payload.c stub/memory.c stub/populate.c stub/block.c stub/net.c \
+	stub/seccomp.c stub/harden.c stub/leave.c $(COMMON_SRCS)
 STUB_OBJS := $(patsubst %.c,$(B)/%.o,$(STUB_SRCS)) $(B)/stub/start.o
 STUB := $(B)/stub/nabla-stub
 STUB_CFLAGS := $(COMMON_CFLAGS) -Icommon -D_GNU_SOURCE -fPIE -fno-stack-protector \
 	-isystem $(DEPS)/kernel-headers/include
 # NABLA_STUB_BASE (include/nabla/packed.h).
 STUB_LDFLAGS := -static -no-pie -nostartfiles -Wl,--no-relax \
+	-Wl,-T,stub/entry.ld \
 	-Wl,-Ttext-segment=0x7f00000000 -Wl,-z,max-page-size=0x1000 \
+	-Wl,-z,common-page-size=0x1000 \
 	-Wl,-z,noexecstack -Wl,--build-id=none \
 	-Wl,-z,noseparate-code -Wl,-z,norelro
 
@@ -76,7 +79,11 @@ $(B)/stub/start.o: stub/start.S Makefile
 	@mkdir -p $(@D)
 	musl-gcc -c $< -o $@
 
-$(STUB): $(STUB_OBJS)
+# entry.c runs before anything else and may call nothing outside its own
+# section: no loop turned into a call to memcpy or memset.
+$(B)/stub/entry.o: STUB_CFLAGS += -fno-tree-loop-distribute-patterns
+
+$(STUB): $(STUB_OBJS) stub/entry.ld
 	musl-gcc $(STUB_LDFLAGS) $(STUB_OBJS) -o $@
 
 # --- bindings: one relocatable object for guests ------------------------------
@@ -146,10 +153,11 @@ PACK_SRCS := tools/nabla-pack/main.c tools/nabla-pack/pack.c \
 	tools/nabla-pack/oci_layer.c \
 	tools/nabla-pack/query.c \
 	tools/nabla-pack/elfimage.c tools/nabla-pack/merge.c \
-	tools/nabla-pack/sha256.c tools/nabla-pack/report.c \
+	tools/nabla-pack/report.c \
 	tools/nabla-pack/buf.c tools/nabla-pack/json.c tools/nabla-pack/fileio.c \
 	common/devopts.c common/device.c common/device_block.c \
-	common/device_net.c common/policy.c common/payload_format.c
+	common/device_net.c common/policy.c common/payload_format.c \
+	common/packed_file.c common/sha256.c
 PACK_OBJS := $(patsubst %.c,$(B)/host/%.o,$(PACK_SRCS)) \
 	$(B)/tools/nabla-pack/stub_blob.o
 PACK := $(B)/tools/nabla-pack/nabla-pack

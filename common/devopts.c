@@ -145,3 +145,53 @@ int devopt_parse_fd(const char *value, int *fd, char *err, size_t errsz)
     *fd = (int)v;
     return 1;
 }
+
+int devopt_state_path(const char *value, const char **rel, char *err,
+                      size_t errsz)
+{
+    size_t plen = strlen(DEVOPT_STATE_PREFIX);
+    if (strncmp(value, DEVOPT_STATE_PREFIX, plen) != 0)
+        return 0;
+    const char *r = value + plen;
+    if (r[0] == '\0' || r[0] == '/') {
+        snprintf(err, errsz,
+                 "invalid path '%s': expected %sREL, REL relative to the "
+                 "state directory",
+                 value, DEVOPT_STATE_PREFIX);
+        return -1;
+    }
+    /* No ".." component: the path stays inside the state directory. */
+    for (const char *c = r; *c != '\0';) {
+        size_t len = strcspn(c, "/");
+        if (len == 2 && c[0] == '.' && c[1] == '.') {
+            snprintf(err, errsz,
+                     "invalid path '%s': '..' would leave the state "
+                     "directory",
+                     value);
+            return -1;
+        }
+        c += len;
+        c += *c == '/';
+    }
+    *rel = r;
+    return 1;
+}
+
+enum devopt_path_rule devopt_path_rule(const char *value)
+{
+    if (strncmp(value, DEVOPT_STATE_PREFIX, strlen(DEVOPT_STATE_PREFIX)) == 0)
+        return DEVOPT_PATH_STATE;
+    return value[0] == '/' ? DEVOPT_PATH_ABSOLUTE : DEVOPT_PATH_NEXT_TO_EXE;
+}
+
+const char *devopt_path_rule_name(enum devopt_path_rule rule)
+{
+    switch (rule) {
+    case DEVOPT_PATH_STATE:
+        return "state directory";
+    case DEVOPT_PATH_ABSOLUTE:
+        return "absolute";
+    default:
+        return "next to the executable";
+    }
+}

@@ -54,4 +54,34 @@ int devopt_parse_mac(const char *value, uint8_t mac[6], char *err,
 /* "@FD": returns 1 and the fd, 0 if value is not of that form, -1 if bad. */
 int devopt_parse_fd(const char *value, int *fd, char *err, size_t errsz);
 
+/*
+ * Paths (--block:NAME=PATH) follow one of three rules:
+ *   state:REL  the service's state directory: $STATE_DIRECTORY/REL (its
+ *              first entry when systemd gives a colon-separated list), else
+ *              /var/lib/APPNAME/REL, APPNAME baked in at pack time;
+ *   /PATH      absolute: as it is;
+ *   PATH       relative: next to the executable when baked in at pack time
+ *              (so that an app and its disk move together), the current
+ *              directory when given on the command line.
+ */
+#define DEVOPT_STATE_PREFIX "state:"
+
+enum devopt_path_rule {
+    DEVOPT_PATH_NEXT_TO_EXE,
+    DEVOPT_PATH_STATE,
+    DEVOPT_PATH_ABSOLUTE,
+};
+
+enum devopt_path_rule devopt_path_rule(const char *value);
+/* "next to the executable", "state directory", "absolute". */
+const char *devopt_path_rule_name(enum devopt_path_rule rule);
+
+/*
+ * "state:REL": returns 1 and REL in *rel; 0 if value is not of that form;
+ * -1 with a message in err if REL is empty, absolute or has a ".."
+ * component.
+ */
+int devopt_state_path(const char *value, const char **rel, char *err,
+                      size_t errsz);
+
 #endif

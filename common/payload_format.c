@@ -43,13 +43,24 @@ int payload_check(const struct nabla_payload *p, size_t size, char *why,
     }
     if (!inside(size, p->mft_offset, p->mft_size) ||
         !inside(size, p->options_offset, p->options_size) ||
-        !inside(size, p->args_offset, p->args_size)) {
+        !inside(size, p->args_offset, p->args_size) ||
+        !inside(size, p->name_offset, p->name_size) ||
+        !inside(size, p->sums_offset,
+                (uint64_t)p->sums_count * sizeof(struct nabla_segment_sum))) {
         snprintf(why, whysz, "an offset lies outside the payload");
         return -1;
     }
     if (!strings_ok(p, p->options_offset, p->options_size, p->options_count) ||
         !strings_ok(p, p->args_offset, p->args_size, p->args_count)) {
         snprintf(why, whysz, "malformed default options or arguments");
+        return -1;
+    }
+    if (p->name_size < 2 || !strings_ok(p, p->name_offset, p->name_size, 1)) {
+        snprintf(why, whysz, "malformed app name");
+        return -1;
+    }
+    if (p->sums_offset % 8 != 0) {
+        snprintf(why, whysz, "misaligned segment checksums");
         return -1;
     }
     const struct mft *mft = payload_mft(p);
@@ -65,6 +76,11 @@ int payload_check(const struct nabla_payload *p, size_t size, char *why,
 const struct mft *payload_mft(const struct nabla_payload *p)
 {
     return (const struct mft *)((const char *)p + p->mft_offset);
+}
+
+const char *payload_app_name(const struct nabla_payload *p)
+{
+    return (const char *)p + p->name_offset;
 }
 
 const char *payload_string(const struct nabla_payload *p, uint32_t offset,

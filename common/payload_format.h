@@ -14,7 +14,8 @@
 
 /*
  * Checks the size bytes at p: magic and version, every offset inside,
- * string lists well-formed, a manifest of 1 to 64 entries.
+ * string lists and the app name well-formed, a manifest of 1 to 64 entries,
+ * the segment checksums inside and aligned.
  * Returns 0; -1 if it is damaged, or -2 if it is intact but of another
  * format version, with the reason in why (one line, no path).
  */
@@ -23,6 +24,9 @@ int payload_check(const struct nabla_payload *p, size_t size, char *why,
 
 /* The manifest of a checked payload. */
 const struct mft *payload_mft(const struct nabla_payload *p);
+
+/* The app's name of a checked payload (state: paths). */
+const char *payload_app_name(const struct nabla_payload *p);
 
 /* The i-th string of a checked string list (options or arguments), or NULL
  * when i >= count. */

@@ -1,9 +1,13 @@
 /*
  * The stub: the first code of every packed unikernel executable.
  *
- * Start-up, in order:
+ * Start-up, in order (stub_start_c at the bottom runs first):
+ *   0. before the C library starts: refuse a file that was cut short, and
+ *      populate the stub's data page (entry.c);
  *   1. refuse set-uid/set-gid execution;
- *   2. find the payload nabla-pack baked into this file (program headers);
+ *   2. find the payload nabla-pack baked into this file (program headers),
+ *      or, given --verify alone, check the whole file against its checksums
+ *      instead (verify.c);
  *   3. parse options: pack-time defaults, then the command line;
  *   4. close every fd that is not stdin/out/err or given for a device;
  *   5. map guest memory around the guest segments that execve already mapped;
@@ -162,7 +166,10 @@ static int stub_main(int argc, char **argv)
     /* 1. No privileges to be gained through this file. */
     harden_refuse_secure_exec();
 
-    /* 2. What nabla-pack baked in. */
+    /* 2. What nabla-pack baked in; with --verify, the whole file is
+     * checked first, before anything in it is trusted. */
+    if (argc == 2 && strcmp(argv[1], "--verify") == 0)
+        return verify_self();
     const struct nabla_payload *p = payload_find();
 
     /* 3. Options. Room for this manifest's devices only, not for 64: a
@@ -229,11 +236,15 @@ static int main_wrapper(int argc, char **argv, char **envp)
     return stub_main(argc, argv);
 }
 
-/* Called by _start (start.S) with the initial stack pointer. */
-void stub_start_c(long *sp);
+/* Called by _start (start.S) with the initial stack pointer: before the C
+ * library starts (it touches pages all over the file), make sure that the
+ * file holds them (entry.c). Both in the entry section. */
+void stub_start_c(long *sp) __attribute__((section(".text.nabla_entry")));
 
 void stub_start_c(long *sp)
 {
+    entry_check_complete(sp);
+    entry_populate_data(sp);
     int argc = (int)sp[0];
     char **argv = (char **)(sp + 1);
     __libc_start_main(main_wrapper, argc, argv, NULL, NULL, NULL);

@@ -35,11 +35,23 @@ void stub_die_errno(const char *fmt, ...)
  */
 #define STUB_COLD_BSS __attribute__((section(".lbss")))
 
+/* entry.c: before the C library is set up; sp is the initial stack (argc,
+ * argv, envp, auxv). entry_check_complete exits with one line if this file
+ * is shorter than its headers say; entry_populate_data maps the stub's
+ * data page for writing. */
+void entry_check_complete(long *sp);
+void entry_populate_data(long *sp);
+
 /* populate.c: maps the pages of [start, end) now, in one system call, where
  * touching them would fault once per page; best effort. For pages that
  * will be written, and for read-only ones of the file. */
 void populate_for_write(uintptr_t start, uintptr_t end);
 void populate_for_read(uintptr_t start, uintptr_t end);
+
+/* verify.c: APP --verify. Checks this executable's file against its
+ * checksums; returns 0 after "NAME: OK (sha256 ...)" on stdout, or exits
+ * with one line saying what is damaged. */
+int verify_self(void);
 
 /* payload.c: what nabla-pack baked into this executable, checked. */
 const struct nabla_payload *payload_find(void);
@@ -51,6 +63,7 @@ struct device_setting {
 };
 
 struct stub_config {
+    const char *app_name; /* baked in at pack time: state: paths */
     uint64_t mem_mb;
     bool help;
     bool version;
@@ -70,11 +83,14 @@ void options_print_help(const struct nabla_payload *p,
                         const struct stub_config *cfg);
 void options_print_version(void);
 /*
- * A default path baked in at pack time is relative to the directory of the
- * executable, so that an app and its disk image can move together. Returns
- * path itself, or the resolved path in buf.
+ * The path a --block: setting names, by the rules of devopts.h: a default
+ * path baked in at pack time is relative to the directory of the
+ * executable, so that an app and its disk image can move together; one
+ * written state:REL lies in the service's state directory. Returns the
+ * value itself, or the resolved path in buf.
  */
-const char *options_resolve_path(const struct device_setting *s, char *buf,
+const char *options_resolve_path(const struct stub_config *cfg,
+                                 const struct device_setting *s, char *buf,
                                  size_t size);
 
 /* block.c and net.c: block_attach and net_attach, each device type's

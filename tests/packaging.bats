@@ -35,29 +35,31 @@ build_hello_deb() {
     [[ -f $DEB ]] || fail "build-deb printed '$DEB', which is not a file"
 }
 
-@test "packing twice gives the same bytes, whatever the directory, umask, output name and time zone" {
+@test "packing twice gives the same bytes, whatever the directory, umask, output name (same --name) and time zone" {
     local a=$BATS_TEST_TMPDIR/a b=$BATS_TEST_TMPDIR/sub/other-name
     mkdir "$BATS_TEST_TMPDIR/sub"
-    pack_file "$HELLO_SPT" "$a" -- x
+    pack_file "$HELLO_SPT" "$a" --name=app -- x
     run bash -c 'cd / && umask 077 && TZ=Asia/Kathmandu LC_ALL=C.UTF-8 \
-        exec "$1" -q -o "$2" "$3" -- x' - "$PACK" "$b" "$HELLO_SPT"
+        exec "$1" -q -o "$2" --name=app "$3" -- x' - "$PACK" "$b" "$HELLO_SPT"
     assert_success
     assert_equal "$(sha256 "$b")" "$(sha256 "$a")"
-    # A guest with devices and defaults, and a guest copied elsewhere.
+    # A guest with devices and defaults, and a guest copied elsewhere; the
+    # app's name is the output's file name.
     cp "$NABLA_BUILD/examples/blkcount/blkcount.spt" "$BATS_TEST_TMPDIR/sub/"
     pack_file "$NABLA_BUILD/examples/blkcount/blkcount.spt" "$BATS_TEST_TMPDIR/c" \
         --mem=64 --block:storage=disk.img -- y
-    pack_file "$BATS_TEST_TMPDIR/sub/blkcount.spt" "$BATS_TEST_TMPDIR/d" \
+    pack_file "$BATS_TEST_TMPDIR/sub/blkcount.spt" "$BATS_TEST_TMPDIR/sub/c" \
         --mem=64 --block:storage=disk.img -- y
-    cmp "$BATS_TEST_TMPDIR/c" "$BATS_TEST_TMPDIR/d"
+    cmp "$BATS_TEST_TMPDIR/c" "$BATS_TEST_TMPDIR/sub/c"
 }
 
 @test "SOURCE_DATE_EPOCH changes nothing: nothing time-dependent is written" {
     local plain=$BATS_TEST_TMPDIR/plain
-    pack_file "$HELLO_SPT" "$plain"
+    pack_file "$HELLO_SPT" "$plain" --name=hello
     local epoch
     for epoch in 1 1700000000; do
-        run env SOURCE_DATE_EPOCH=$epoch "$PACK" -q -o "$BATS_TEST_TMPDIR/e$epoch" "$HELLO_SPT"
+        run env SOURCE_DATE_EPOCH=$epoch "$PACK" -q -o "$BATS_TEST_TMPDIR/e$epoch" \
+            --name=hello "$HELLO_SPT"
         assert_success
         assert_equal "$(sha256 "$BATS_TEST_TMPDIR/e$epoch")" "$(sha256 "$plain")"
     done

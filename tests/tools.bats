@@ -97,9 +97,17 @@ x"
 }
 
 @test "the same inputs give a byte-identical packed file" {
+    mkdir "$BATS_TEST_TMPDIR/again"
+    pack_file "$NABLA_BUILD/examples/hello/hello.spt" \
+        "$BATS_TEST_TMPDIR/again/hello" --mem=64 -- one two
+    cmp "$APP" "$BATS_TEST_TMPDIR/again/hello"
+    # The app's name (the output's file name, or --name) is one of them.
     pack_file "$NABLA_BUILD/examples/hello/hello.spt" "$BATS_TEST_TMPDIR/h2" \
-        --mem=64 -- one two
+        --name=hello --mem=64 -- one two
     cmp "$APP" "$BATS_TEST_TMPDIR/h2"
+    pack_file "$NABLA_BUILD/examples/hello/hello.spt" "$BATS_TEST_TMPDIR/h3" \
+        --mem=64 -- one two
+    ! cmp -s "$APP" "$BATS_TEST_TMPDIR/h3" || fail "the name made no difference"
 }
 
 @test "a file packed with another payload format version: one line saying so, not 'damaged'" {

@@ -4,9 +4,18 @@
  * A packed executable is one ET_EXEC ELF: the stub's PT_LOAD segments (linked
  * at NABLA_STUB_BASE), the guest's PT_LOAD segments at their own addresses,
  * and one read-only PT_LOAD at NABLA_PAYLOAD_BASE that maps file offset 0:
- * the ELF header and program headers in its first page, then
- * struct nabla_payload and the data it points to. The stub finds the payload
- * by looking for that PT_LOAD in its own program headers (AT_PHDR).
+ * the ELF header, the program headers and the GNU build-ID note in its
+ * first page, then struct nabla_payload and the data it points to. The stub
+ * finds the payload by looking for that PT_LOAD in its own program headers
+ * (AT_PHDR).
+ *
+ * File order (docs/packed.md §1): headers, payload, the stub's segments
+ * (its entry code first), the symbols and section headers, the guest's
+ * segments. The stub's first instructions check that the file is complete
+ * (stub/entry.c), so only a cut before the end of that code goes
+ * unreported. No segment with bss ends inside a page of the file: the
+ * kernel would have to zero that page's tail at execve, and fault on a cut
+ * file before the stub runs.
  */
 #ifndef NABLA_PACKED_H
 #define NABLA_PACKED_H
@@ -32,12 +41,21 @@
  * field) must bump it: the stub and nabla-pack refuse any other version, so
  * a file packed by another nabla-pack fails with a message instead of being
  * misread. The assertions after the struct catch a layout change made
- * without updating them. Version 1 changed layout several times; 2 is the
- * layout below.
+ * without updating them. Version 1 changed layout several times; 2 had no
+ * app name, entry or segment checksums; 3 is the layout below.
  */
-#define NABLA_PAYLOAD_VERSION 2
+#define NABLA_PAYLOAD_VERSION 3
 
 #define NABLA_MAX_GUEST_SEGMENTS 16
+
+/*
+ * The GNU build ID (a PT_NOTE in the first page, section
+ * .note.gnu.build-id): the first NABLA_BUILD_ID_SIZE bytes of the SHA-256
+ * of the file as written with the ID, the segment sums and the checksum
+ * zero. It names this file's code and debug data for gdb, dh_strip and
+ * rpm's find-debuginfo, and is as reproducible as the file.
+ */
+#define NABLA_BUILD_ID_SIZE 20
 
 /* Largest guest memory (--mem): it ends at the stub at most (508 GiB). */
 #define NABLA_MEM_MAX_MB (NABLA_STUB_BASE >> 20)
@@ -52,7 +70,10 @@ struct nabla_payload {
     uint32_t version;
     uint32_t abi_target;
     uint32_t abi_version;
-    uint32_t reserved1;
+    /* The file offset where the stub's entry code ends (0: unknown): a copy
+     * cut short anywhere after it is refused at start (stub/entry.c);
+     * one cut before it dies before any code can tell. */
+    uint32_t entry_code_end;
     uint64_t guest_entry;
     uint64_t
         kernel_end;  /* end of the highest guest segment (p_vaddr + p_memsz) */
@@ -60,7 +81,9 @@ struct nabla_payload {
     uint32_t mft_offset, mft_size;
     uint32_t options_offset, options_size, options_count; /* default options */
     uint32_t args_offset, args_size, args_count; /* default guest args */
-    uint32_t reserved0, reserved2;               /* zero; no implicit padding */
+    /* The app's name, one NUL-terminated string: a default path
+     * "state:REL" resolves to /var/lib/NAME/REL without $STATE_DIRECTORY. */
+    uint32_t name_offset, name_size;
     /* Guest address of the exit trampoline (see below), 0 if none. */
     uint64_t trampoline;
     /* The guest's PT_TLS, kept for tools (the host never sees it). */
@@ -69,9 +92,24 @@ struct nabla_payload {
      * file's below NABLA_PAYLOAD_BASE, in address order) before the
      * trampoline was added. */
     uint64_t segment_filesz[NABLA_MAX_GUEST_SEGMENTS];
-    /* SHA-256 over this payload (with checksum zeroed) and the file bytes of
-     * every other PT_LOAD, in program header order: `nabla-pack verify`. */
+    /* The packed file's e_entry (the stub's), for verify. */
+    uint64_t entry;
+    /* One struct nabla_segment_sum per PT_LOAD but the payload's, in
+     * program header order. */
+    uint32_t sums_offset, sums_count;
+    /* SHA-256 over this payload (from this struct to the end of its
+     * PT_LOAD) with checksum zeroed; with the sums, it covers every loaded
+     * byte but the first page's (common/packed_file.c: `nabla-pack verify`,
+     * `APP --verify`). */
     uint8_t checksum[32];
+};
+
+/* What a segment's program header must say and the SHA-256 of its file
+ * bytes. */
+struct nabla_segment_sum {
+    uint64_t vaddr, filesz, memsz;
+    uint32_t flags, reserved; /* reserved: zero */
+    uint8_t sha256[32];
 };
 
 /* The layout of version NABLA_PAYLOAD_VERSION: changing it fails here first.
@@ -83,10 +121,14 @@ _Static_assert(offsetof(struct nabla_payload, options_offset) == 56, "payload");
 _Static_assert(offsetof(struct nabla_payload, args_offset) == 68, "payload");
 _Static_assert(offsetof(struct nabla_payload, trampoline) == 88, "payload");
 _Static_assert(offsetof(struct nabla_payload, tls_vaddr) == 96, "payload");
+_Static_assert(offsetof(struct nabla_payload, name_offset) == 80, "payload");
 _Static_assert(offsetof(struct nabla_payload, segment_filesz) == 128,
                "payload");
-_Static_assert(offsetof(struct nabla_payload, checksum) == 256, "payload");
-_Static_assert(sizeof(struct nabla_payload) == 288, "payload size");
+_Static_assert(offsetof(struct nabla_payload, entry) == 256, "payload");
+_Static_assert(offsetof(struct nabla_payload, sums_offset) == 264, "payload");
+_Static_assert(offsetof(struct nabla_payload, checksum) == 272, "payload");
+_Static_assert(sizeof(struct nabla_payload) == 304, "payload size");
+_Static_assert(sizeof(struct nabla_segment_sum) == 64, "segment sum");
 
 /*
  * The exit trampoline: a few bytes of position-independent code (see

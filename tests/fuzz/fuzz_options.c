@@ -15,8 +15,9 @@
  *            defaults".
  * The payload is built as nabla-pack builds it (and payload_find() checks
  * it): header, manifest at an 8-byte aligned offset, then the two string
- * lists, in one heap block of exactly that size; each argument is a heap
- * block of its own, so AddressSanitizer sees any read past one.
+ * lists and the app name, in one heap block of that size (8-byte aligned); each
+ * argument is a heap block of its own, so AddressSanitizer sees any read past
+ * one.
  *
  * stub_die() and stub_die_errno() (stub/main.c exits) longjmp back here.
  * After a normal return, what the stub does next is checked and done: every
@@ -209,15 +210,21 @@ static struct nabla_payload *build_payload(const struct input *in)
     h.args_offset = h.options_offset + h.options_size;
     h.args_size = (uint32_t)list_size(args, in->nargs);
     h.args_count = in->nargs;
+    static const char name[] = "fuzzapp";
+    h.name_offset = h.args_offset + h.args_size;
+    h.name_size = sizeof(name);
+    /* No segment sums: the stub reads none. */
+    h.sums_offset = (h.name_offset + h.name_size + 7) & ~7u;
 
-    char *p = malloc((size_t)h.args_offset + h.args_size);
+    char *p = malloc(h.sums_offset);
     if (p == NULL)
         FUZZ_SETUP_FAIL("malloc");
-    memset(p, 0, h.mft_offset);
+    memset(p, 0, h.sums_offset);
     memcpy(p, &h, sizeof(h));
     memcpy(p + h.mft_offset, &m.mft, h.mft_size);
     put_list(p, h.options_offset, opts, in->nopts);
     put_list(p, h.args_offset, args, in->nargs);
+    memcpy(p + h.name_offset, name, sizeof(name));
     return (struct nabla_payload *)p;
 }
 
@@ -280,7 +287,7 @@ static void use_config(const struct stub_config *cfg,
             char buf[PATH_MAX];
             switch (k) {
             case DEVOPT_BLOCK:
-                (void)strlen(options_resolve_path(s, buf, sizeof(buf)));
+                (void)strlen(options_resolve_path(cfg, s, buf, sizeof(buf)));
                 break;
             case DEVOPT_BLOCK_SECTOR_SIZE:
                 if (devopt_parse_sector_size(s->value, &sector, err,

@@ -12,30 +12,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "devopts.h"
 #include "manifest.h"
 #include "nabla/version.h"
 #include "packed.h"
 #include "policy.h"
 #include "util.h"
 
-static int open_checked(struct packed *pk, const char *path, int verify)
+static int open_checked(struct packed *pk, const char *path)
 {
     char err[512];
-    uint8_t sum[32];
 
     if (packed_open(pk, path, err, sizeof(err)) != 0)
         return die("%s", err);
-    if (!verify)
-        return 0;
-    if (packed_checksum(&pk->img, sum, err, sizeof(err)) != 0) {
-        packed_close(pk);
-        return die("%s", err);
-    }
-    if (memcmp(sum, pk->payload->checksum, sizeof(sum)) != 0) {
-        packed_close(pk);
-        return die("%s: checksum mismatch: the file is damaged, do not run it",
-                   path);
-    }
     return 0;
 }
 
@@ -56,19 +45,25 @@ static const char *one_path(int argc, char **argv, int *json, const char **out)
     return path;
 }
 
+/* The same check as APP --verify (common/packed_file.c). */
 int cmd_verify(int argc, char **argv)
 {
-    struct packed pk;
+    struct elf_image img;
+    uint8_t sum[SHA256_DIGEST_SIZE];
+    char err[1024];
     const char *path = one_path(argc, argv, NULL, NULL);
 
     if (path == NULL)
         return die("usage: nabla-pack verify APP");
-    if (open_checked(&pk, path, 1) != 0)
-        return 1;
+    if (elf_image_load(&img, path, err, sizeof(err)) != 0)
+        return die("%s", err);
+    int rc = packed_verify_image(&img, sum, err, sizeof(err));
+    elf_image_free(&img);
+    if (rc != 0)
+        return die("%s, do not run it", err);
     char hex[2 * SHA256_DIGEST_SIZE + 1];
-    sha256_hex(pk.payload->checksum, hex);
+    sha256_hex(sum, hex);
     printf("%s: OK (sha256 %s)\n", path, hex);
-    packed_close(&pk);
     return 0;
 }
 
@@ -133,11 +128,58 @@ static void print_indented(const char *text)
     }
 }
 
+/* The rule a default disk image path follows, and where it leads, in
+ * words: "state directory: $STATE_DIRECTORY/x.img, else /var/lib/APP/x.img".
+ * Empty if opt is not a --block: default. */
+static void path_rule_text(const struct packed *pk, const char *opt, char *buf,
+                           size_t size)
+{
+    struct devopt d;
+    char why[256];
+    const char *rel;
+
+    buf[0] = '\0';
+    if (devopt_split(opt, &d, why, sizeof(why)) != 1 || d.kind != DEVOPT_BLOCK)
+        return;
+    enum devopt_path_rule rule = devopt_path_rule(d.value);
+    const char *name = devopt_path_rule_name(rule);
+    if (rule == DEVOPT_PATH_STATE &&
+        devopt_state_path(d.value, &rel, why, sizeof(why)) == 1)
+        snprintf(buf, size, "%s: $STATE_DIRECTORY/%s, else /var/lib/%s/%s",
+                 name, rel, payload_app_name(pk->payload), rel);
+    else if (rule == DEVOPT_PATH_NEXT_TO_EXE)
+        snprintf(buf, size, "%s: $(dirname APP)/%s", name, d.value);
+    else
+        snprintf(buf, size, "%s", name);
+}
+
+/* "json-name" of a path rule. */
+static const char *path_rule_json(enum devopt_path_rule rule)
+{
+    switch (rule) {
+    case DEVOPT_PATH_STATE:
+        return "state-directory";
+    case DEVOPT_PATH_ABSOLUTE:
+        return "absolute";
+    default:
+        return "next-to-executable";
+    }
+}
+
 static void print_text(const struct packed *pk, const char *policy)
 {
     const struct nabla_payload *p = pk->payload;
+    char hex[2 * NABLA_BUILD_ID_SIZE + 1], rule[512];
 
     printf("file:        %s\n", pk->img.path);
+    printf("name:        %s (state directory: $STATE_DIRECTORY, else "
+           "/var/lib/%s)\n",
+           payload_app_name(p), payload_app_name(p));
+    printf("build id:    %s\n", packed_build_id_hex(pk, hex));
+    if (p->entry_code_end != 0)
+        printf("self-check:  a copy cut short is refused at start if it "
+               "keeps its first %u bytes\n",
+               p->entry_code_end);
     printf("stub:        nabla %s, Solo5 spt ABI version %u (target %u)\n",
            NABLA_VERSION, p->abi_version, p->abi_target);
     printf("guest entry: %#llx\n", (unsigned long long)p->guest_entry);
@@ -162,11 +204,15 @@ static void print_text(const struct packed *pk, const char *policy)
     for (uint32_t i = 1; i < pk->mft->entries; i++)
         printf("  %-16s %s\n", pk->mft->e[i].name,
                manifest_type_name(pk->mft->e[i].type));
-    printf("default options:");
-    for (uint32_t i = 0; i < p->options_count; i++)
-        printf(" %s", payload_string(pk->payload, p->options_offset,
-                                     p->options_count, i));
-    printf("%s\ndefault arguments:", p->options_count ? "" : " (none)");
+    printf("default options:%s\n", p->options_count ? "" : " (none)");
+    for (uint32_t i = 0; i < p->options_count; i++) {
+        const char *opt =
+            payload_string(pk->payload, p->options_offset, p->options_count, i);
+        path_rule_text(pk, opt, rule, sizeof(rule));
+        printf("  %s%s%s%s\n", opt, rule[0] ? " (" : "", rule,
+               rule[0] ? ")" : "");
+    }
+    printf("default arguments:");
     for (uint32_t i = 0; i < p->args_count; i++)
         printf(" %s",
                payload_string(pk->payload, p->args_offset, p->args_count, i));
@@ -181,8 +227,14 @@ static void print_json(const struct packed *pk, const char *policy)
 {
     const struct nabla_payload *p = pk->payload;
 
+    char hex[2 * NABLA_BUILD_ID_SIZE + 1];
+
     printf("{\"file\": ");
     json_string(pk->img.path);
+    printf(", \"name\": ");
+    json_string(payload_app_name(p));
+    printf(", \"build_id\": \"%s\", \"entry_code_end\": %u",
+           packed_build_id_hex(pk, hex), p->entry_code_end);
     printf(", \"stub_version\": \"%s\", \"abi_target\": %u, "
            "\"abi_version\": %u, \"entry\": %llu, \"kernel_end\": %llu, "
            "\"mem_mb\": %llu, \"stub_unmapped\": %s,\n \"segments\": [",
@@ -213,6 +265,24 @@ static void print_json(const struct packed *pk, const char *policy)
         json_string(payload_string(pk->payload, p->options_offset,
                                    p->options_count, i));
     }
+    printf("],\n \"default_paths\": [");
+    int first = 1;
+    for (uint32_t i = 0; i < p->options_count; i++) {
+        const char *opt =
+            payload_string(pk->payload, p->options_offset, p->options_count, i);
+        struct devopt d;
+        char why[256];
+        if (devopt_split(opt, &d, why, sizeof(why)) != 1 ||
+            d.kind != DEVOPT_BLOCK)
+            continue;
+        printf("%s{\"device\": ", first ? "" : ", ");
+        json_string(d.name);
+        printf(", \"path\": ");
+        json_string(d.value);
+        printf(", \"rule\": \"%s\"}",
+               path_rule_json(devopt_path_rule(d.value)));
+        first = 0;
+    }
     printf("],\n \"default_args\": [");
     for (uint32_t i = 0; i < p->args_count; i++) {
         printf("%s", i ? ", " : "");
@@ -235,7 +305,7 @@ int cmd_inspect(int argc, char **argv)
 
     if (path == NULL)
         return die("usage: nabla-pack inspect [--json] APP");
-    if (open_checked(&pk, path, 0) != 0)
+    if (open_checked(&pk, path) != 0)
         return 1;
     describe_policy(&pk, 1, policy, sizeof(policy));
     if (json)

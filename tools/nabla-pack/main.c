@@ -37,12 +37,18 @@ static void usage(FILE *f)
         "options:\n"
         "  -o OUT          output file (default: UNIKERNEL name without "
         "extension + .nabla)\n"
+        "  --name=NAME     the app's name (default: OUT's file name): a "
+        "default\n"
+        "                  path state:REL is /var/lib/NAME/REL when\n"
+        "                  $STATE_DIRECTORY is not set\n"
         "  --mem=MB        default guest memory in MiB (default %llu)\n"
         "  --block:NAME=PATH, --block-sector-size:NAME=BYTES,\n"
         "  --net:NAME=TAP|@FD, --net-mac:NAME=HWADDR\n"
         "                  device defaults of the packed executable; a\n"
         "                  relative PATH is resolved against the\n"
-        "                  executable's own directory when it runs\n"
+        "                  executable's own directory when it runs,\n"
+        "                  state:REL against $STATE_DIRECTORY (else\n"
+        "                  /var/lib/NAME)\n"
         "  -q, --quiet     no summary line\n"
         "  --stub=PATH     use this stub instead of the built-in one\n"
         "  --help          this text\n"
@@ -182,6 +188,8 @@ int main(int argc, char **argv)
             options[req.noptions++] = a;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             req.quiet = 1;
+        } else if (strncmp(a, "--name=", 7) == 0) {
+            req.name = a + 7;
         } else if (strncmp(a, "--stub=", 7) == 0) {
             req.stub_path = a + 7;
         } else if (a[0] == '-' && a[1] != '\0') {

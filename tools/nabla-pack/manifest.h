@@ -24,8 +24,7 @@ int manifest_read_json(const char *path, struct mft *out, char *err,
  * attached, names NUL-terminated, [A-Za-z0-9]+, unique, types BLOCK_BASIC or
  * NET_BASIC. Returns 0 or -1 with a message in err as above.
  */
-int manifest_check(const struct mft *mft, size_t size, char *err,
-                   size_t errsz);
+int manifest_check(const struct mft *mft, size_t size, char *err, size_t errsz);
 
 /*
  * Writes a C source file that defines the MFT1 note of the manifest in

@@ -1,19 +1,33 @@
 /*
- * The ELF merge. Layout of the output (ET_EXEC):
+ * The ELF merge. Layout of the output (ET_EXEC), in file order:
  *
- *   offset 0        ELF header and program headers
+ *   offset 0        ELF header, program headers, the GNU build-ID note
  *   offset 0x1000   payload (struct nabla_payload ...)
- *   then            each guest PT_LOAD, then each stub PT_LOAD, each at a
- *                   page-congruent offset so that execve maps it in place
- *   then            .symtab, .strtab, .shstrtab, section headers
+ *   then            each stub PT_LOAD (its text, with the entry code, first)
+ *   then            the guest's .debug_* sections, .symtab, .strtab,
+ *                   .shstrtab, section headers
+ *   then            each guest PT_LOAD
  *
- * Program headers: guest PT_LOADs, the payload PT_LOAD (which maps offset 0,
- * so the kernel can give the stub AT_PHDR), stub PT_LOADs, the stub's PT_TLS
- * if it has one, PT_GNU_STACK. The guest's PT_INTERP, PT_TLS and PT_NOTEs are
- * not carried over.
+ * Each PT_LOAD lies at a page-congruent offset, so that execve maps it in
+ * place. The order is for a cut-short copy: the stub's first instructions
+ * (stub/entry.c) find out that the file is incomplete and say so, so
+ * they lie as early as they can, and everything a cut could remove after
+ * them is reported. The file ends with loaded bytes, which the checksums
+ * cover. A segment with bss gets zeros in the file up to the end of its
+ * last file page (at most a page), so that the kernel never has to clear
+ * a page tail of the file at execve: on a cut file, that fault would kill
+ * the process (SIGSEGV) before the stub runs.
+ *
+ * Program headers, in address order: guest PT_LOADs, stub PT_LOADs, the
+ * payload PT_LOAD (which maps offset 0, so the kernel can give the stub
+ * AT_PHDR), then PT_NOTE (the build ID), the stub's PT_TLS if it has one,
+ * PT_GNU_STACK. The guest's PT_INTERP, PT_TLS and PT_NOTEs are not carried
+ * over.
  *
  * Every byte of a segment is also covered by a section, so that strip and
  * objcopy keep it; symbols of both inputs go to one .symtab for gdb/perf.
+ * The build ID is written as zeros here and filled in once the file is
+ * complete (pack.c).
  */
 #include "merge.h"
 
@@ -30,31 +44,42 @@
 #define PAGE 0x1000ull
 #define MAX_SEGS (2 * NABLA_MAX_GUEST_SEGMENTS + 8)
 #define MAX_DEBUG_SECTIONS 24
-#define MAX_PHDRS (MAX_SEGS + 2)
+#define MAX_PHDRS (MAX_SEGS + 5)
+/* The GNU build-ID note: Elf64_Nhdr, "GNU\0", the ID. */
+#define NOTE_SIZE (sizeof(Elf64_Nhdr) + 4 + NABLA_BUILD_ID_SIZE)
 
 struct out_seg {
     const char *name_prefix; /* ".guest" or ".stub" */
     unsigned index;
     const uint8_t *data;
+    uint8_t *zero_filled; /* data with zeros appended (owned), or NULL */
     uint64_t vaddr, filesz, memsz, offset;
     uint32_t flags;
 };
 
+/* Where a section lies in the file: at a fixed offset, in a segment (its
+ * file bytes or, for bss, right after them), or among the non-loaded data
+ * after the stub's segments. */
+enum sec_place { AT_OFFSET, IN_SEGMENT, SEGMENT_BSS, UNLOADED };
+
 struct out_sec {
     char name[32];
     uint32_t type;
-    uint64_t flags, addr, offset, size;
+    uint64_t flags, addr, offset, size, align;
     const void *data;
+    enum sec_place place;
+    size_t seg; /* IN_SEGMENT, SEGMENT_BSS */
 };
 
 struct merge {
     struct out_seg segs[MAX_SEGS];
     size_t nsegs;
-    struct out_sec secs[2 * MAX_SEGS + MAX_DEBUG_SECTIONS + 5];
+    struct out_sec secs[2 * MAX_SEGS + MAX_DEBUG_SECTIONS + 6];
     size_t nsecs;    /* including the null section */
     struct buf syms; /* Elf64_Sym */
     size_t nlocal;   /* symbols before the first global, the null one too */
     struct buf symstr, shstr;
+    uint8_t note[NOTE_SIZE]; /* the build-ID note, its ID zero */
 };
 
 /* Appends s to a string table; returns its offset there. */
@@ -65,9 +90,10 @@ static uint32_t strtab_add(struct buf *t, const char *s)
     return (uint32_t)at;
 }
 
-static void add_seg(struct merge *m, const char *prefix, unsigned index,
-                    const struct elf_image *img, const Elf64_Phdr *ph,
-                    const uint8_t *data)
+/* Returns 0, or -1 when out of memory. */
+static int add_seg(struct merge *m, const char *prefix, unsigned index,
+                   const struct elf_image *img, const Elf64_Phdr *ph,
+                   const uint8_t *data)
 {
     struct out_seg *s = &m->segs[m->nsegs++];
     s->name_prefix = prefix;
@@ -77,6 +103,21 @@ static void add_seg(struct merge *m, const char *prefix, unsigned index,
     s->filesz = ph->p_filesz;
     s->memsz = ph->p_memsz;
     s->flags = ph->p_flags;
+    /* Bss that starts inside a page: the rest of that page as zeros in the
+     * file (see the top of this file). */
+    uint64_t file_end = s->vaddr + s->filesz;
+    if (s->memsz > s->filesz && file_end % PAGE != 0) {
+        uint64_t filesz = align_up(file_end, PAGE) - s->vaddr;
+        if (filesz > s->memsz)
+            filesz = s->memsz;
+        s->zero_filled = calloc(1, filesz);
+        if (s->zero_filled == NULL)
+            return -1;
+        memcpy(s->zero_filled, s->data, s->filesz);
+        s->data = s->zero_filled;
+        s->filesz = filesz;
+    }
+    return 0;
 }
 
 static uint64_t sec_flags(uint32_t pflags)
@@ -89,18 +130,20 @@ static uint64_t sec_flags(uint32_t pflags)
     return f;
 }
 
-static void add_sec(struct merge *m, const char *name, uint32_t type,
-                    uint64_t flags, uint64_t addr, uint64_t offset,
-                    uint64_t size, const void *data)
+static struct out_sec *add_sec(struct merge *m, const char *name, uint32_t type,
+                               uint64_t flags, uint64_t addr, uint64_t size,
+                               const void *data, enum sec_place place)
 {
     struct out_sec *s = &m->secs[m->nsecs++];
     snprintf(s->name, sizeof(s->name), "%s", name);
     s->type = type;
     s->flags = flags;
     s->addr = addr;
-    s->offset = offset;
     s->size = size;
+    s->align = 1;
     s->data = data;
+    s->place = place;
+    return s;
 }
 
 /* The output section holding address v, or SHN_ABS. */
@@ -160,20 +203,19 @@ static void collect_symbols(struct merge *m, const struct merge_input *in)
  * linked at its final addresses, so gdb can use them as they are. Anything
  * that does not lie inside the file is skipped: debug data is optional.
  */
-static uint64_t add_debug_sections(struct merge *m, const struct elf_image *g,
-                                   uint64_t off)
+static void add_debug_sections(struct merge *m, const struct elf_image *g)
 {
     const Elf64_Ehdr *eh = g->ehdr;
     Elf64_Shdr strtab;
     size_t added = 0;
 
     if (eh->e_shoff == 0 || eh->e_shstrndx >= eh->e_shnum)
-        return off;
+        return;
     memcpy(&strtab, g->data + eh->e_shoff + eh->e_shstrndx * sizeof(strtab),
            sizeof(strtab));
     if (strtab.sh_offset > g->size ||
         strtab.sh_size > g->size - strtab.sh_offset)
-        return off;
+        return;
     for (unsigned i = 1; i < eh->e_shnum && added < MAX_DEBUG_SECTIONS; i++) {
         Elf64_Shdr sh;
         char name[32];
@@ -188,41 +230,102 @@ static uint64_t add_debug_sections(struct merge *m, const struct elf_image *g,
             strlen(n) >= sizeof(name))
             continue;
         snprintf(name, sizeof(name), "%s", n);
-        off = align_up(off, 8);
-        add_sec(m, name, SHT_PROGBITS, sh.sh_flags & SHF_COMPRESSED, 0, off,
-                sh.sh_size, g->data + sh.sh_offset);
-        off += sh.sh_size;
+        add_sec(m, name, SHT_PROGBITS, sh.sh_flags & SHF_COMPRESSED, 0,
+                sh.sh_size, g->data + sh.sh_offset, UNLOADED)
+            ->align = 8;
         added++;
+    }
+}
+
+/* The build-ID note, its ID zero, at offset `at` of the first page. */
+static void add_note(struct merge *m, uint64_t at)
+{
+    Elf64_Nhdr nh = {4, NABLA_BUILD_ID_SIZE, NT_GNU_BUILD_ID};
+    memcpy(m->note, &nh, sizeof(nh));
+    memcpy(m->note + sizeof(nh), "GNU", 4);
+    struct out_sec *s =
+        add_sec(m, ".note.gnu.build-id", SHT_NOTE, SHF_ALLOC,
+                NABLA_PAYLOAD_BASE + at, sizeof(m->note), m->note, AT_OFFSET);
+    s->offset = at;
+    s->align = 4;
+}
+
+/* The sections of the headers page, the payload and the segments. */
+static void add_loaded_sections(struct merge *m, const struct merge_input *in,
+                                uint64_t note_at)
+{
+    add_sec(m, "", SHT_NULL, 0, 0, 0, NULL, AT_OFFSET);
+    add_note(m, note_at);
+    add_sec(m, ".nabla.payload", SHT_PROGBITS, SHF_ALLOC,
+            NABLA_PAYLOAD_BASE + NABLA_PAYLOAD_HEADER_OFFSET, in->payload_size,
+            in->payload, AT_OFFSET)
+        ->offset = NABLA_PAYLOAD_HEADER_OFFSET;
+    for (size_t i = 0; i < m->nsegs; i++) {
+        struct out_seg *s = &m->segs[i];
+        char name[32];
+        snprintf(name, sizeof(name), "%s.%u", s->name_prefix, s->index);
+        if (s->filesz > 0)
+            add_sec(m, name, SHT_PROGBITS, sec_flags(s->flags), s->vaddr,
+                    s->filesz, s->data, IN_SEGMENT)
+                ->seg = i;
+        if (s->memsz > s->filesz) {
+            snprintf(name, sizeof(name), "%s.%u.bss", s->name_prefix, s->index);
+            add_sec(m, name, SHT_NOBITS, sec_flags(s->flags),
+                    s->vaddr + s->filesz, s->memsz - s->filesz, NULL,
+                    SEGMENT_BSS)
+                ->seg = i;
+        }
+    }
+}
+
+/* Places segments [from, to) from offset off; returns the next free one. */
+static uint64_t place_segments(struct merge *m, size_t from, size_t to,
+                               uint64_t off)
+{
+    for (size_t i = from; i < to; i++) {
+        struct out_seg *s = &m->segs[i];
+        if (s->filesz == 0) {
+            /* Nothing of the file is mapped: any congruent offset. */
+            s->offset = s->vaddr % PAGE;
+            continue;
+        }
+        off = align_up(off, PAGE) + s->vaddr % PAGE;
+        s->offset = off;
+        off += s->filesz;
     }
     return off;
 }
 
-/* Places segments and their sections; returns the first free offset. */
-static uint64_t layout(struct merge *m, const struct merge_input *in)
+/*
+ * File offsets, in the order at the top of this file: the stub's segments
+ * after the payload, the unloaded sections and the section headers (at
+ * *shoff), the guest's segments last. Returns the file size.
+ */
+static uint64_t place_all(struct merge *m, const struct merge_input *in,
+                          size_t nguest, uint64_t *shoff)
 {
-    uint64_t off = NABLA_PAYLOAD_HEADER_OFFSET;
+    uint64_t off = NABLA_PAYLOAD_HEADER_OFFSET + in->payload_size;
 
-    add_sec(m, "", SHT_NULL, 0, 0, 0, 0, NULL);
-    add_sec(m, ".nabla.payload", SHT_PROGBITS, SHF_ALLOC,
-            NABLA_PAYLOAD_BASE + off, off, in->payload_size, in->payload);
-    off += in->payload_size;
-    for (size_t i = 0; i < m->nsegs; i++) {
-        struct out_seg *s = &m->segs[i];
-        char name[32];
-        off = align_up(off, PAGE) + s->vaddr % PAGE;
+    off = place_segments(m, nguest, m->nsegs, off);
+    for (size_t i = 1; i < m->nsecs; i++) {
+        struct out_sec *s = &m->secs[i];
+        if (s->place != UNLOADED)
+            continue;
+        off = align_up(off, s->align);
         s->offset = off;
-        snprintf(name, sizeof(name), "%s.%u", s->name_prefix, s->index);
-        if (s->filesz > 0)
-            add_sec(m, name, SHT_PROGBITS, sec_flags(s->flags), s->vaddr, off,
-                    s->filesz, s->data);
-        off += s->filesz;
-        if (s->memsz > s->filesz) {
-            snprintf(name, sizeof(name), "%s.%u.bss", s->name_prefix, s->index);
-            add_sec(m, name, SHT_NOBITS, sec_flags(s->flags),
-                    s->vaddr + s->filesz, off, s->memsz - s->filesz, NULL);
-        }
+        off += s->size;
     }
-    return add_debug_sections(m, in->guest, off);
+    *shoff = align_up(off, 8);
+    off = *shoff + m->nsecs * sizeof(Elf64_Shdr);
+    off = place_segments(m, 0, nguest, off);
+    for (size_t i = 1; i < m->nsecs; i++) {
+        struct out_sec *s = &m->secs[i];
+        if (s->place == IN_SEGMENT)
+            s->offset = m->segs[s->seg].offset;
+        else if (s->place == SEGMENT_BSS)
+            s->offset = m->segs[s->seg].offset + m->segs[s->seg].filesz;
+    }
+    return off;
 }
 
 /* A libelf call failed: its own message says why. */
@@ -259,7 +362,7 @@ static Elf_Scn *new_section(Elf *e, const struct out_sec *s, uint32_t name,
     sh.sh_addr = s->addr;
     sh.sh_offset = s->offset;
     sh.sh_size = s->size;
-    sh.sh_addralign = 1;
+    sh.sh_addralign = s->align;
     sh.sh_entsize = entsize;
     sh.sh_link = link;
     sh.sh_info = info;
@@ -268,6 +371,12 @@ static Elf_Scn *new_section(Elf *e, const struct out_sec *s, uint32_t name,
     return scn;
 }
 
+/*
+ * A PT_LOAD's p_paddr (which Linux ignores in an executable) is its file
+ * offset: strip and objcopy lay segments out in the order of their p_paddr
+ * (binutils' elf_sort_segments), so a stripped file keeps the file order at
+ * the top of this file, the stub's entry code early.
+ */
 static void add_phdr(GElf_Phdr *ph, size_t *n, uint32_t type, uint32_t flags,
                      uint64_t offset, uint64_t vaddr, uint64_t filesz,
                      uint64_t memsz, uint64_t align)
@@ -277,14 +386,15 @@ static void add_phdr(GElf_Phdr *ph, size_t *n, uint32_t type, uint32_t flags,
     p->p_flags = flags;
     p->p_offset = offset;
     p->p_vaddr = vaddr;
-    p->p_paddr = vaddr;
+    p->p_paddr = type == PT_LOAD ? offset : vaddr;
     p->p_filesz = filesz;
     p->p_memsz = memsz;
     p->p_align = align;
 }
 
+/* note_at: where the build-ID note lies in the first page. */
 static size_t build_phdrs(const struct merge *m, const struct merge_input *in,
-                          size_t nguest, GElf_Phdr *ph)
+                          size_t nguest, uint64_t note_at, GElf_Phdr *ph)
 {
     size_t n = 0;
 
@@ -302,6 +412,8 @@ static size_t build_phdrs(const struct merge *m, const struct merge_input *in,
     uint64_t payload_end = NABLA_PAYLOAD_HEADER_OFFSET + in->payload_size;
     add_phdr(ph, &n, PT_LOAD, PF_R, 0, NABLA_PAYLOAD_BASE, payload_end,
              payload_end, PAGE);
+    add_phdr(ph, &n, PT_NOTE, PF_R, note_at, NABLA_PAYLOAD_BASE + note_at,
+             NOTE_SIZE, NOTE_SIZE, 4);
     /* The stub's C library finds its TLS image through PT_TLS. */
     for (size_t i = 0; i < in->stub->phnum; i++) {
         const Elf64_Phdr *t = &in->stub->phdr[i];
@@ -319,32 +431,46 @@ static size_t build_phdrs(const struct merge *m, const struct merge_input *in,
     return n;
 }
 
+/* How many program headers build_phdrs makes. */
+static size_t count_phdrs(const struct merge *m, const struct merge_input *in)
+{
+    size_t n = m->nsegs + 3; /* + payload, note, stack */
+    for (size_t i = 0; i < in->stub->phnum; i++)
+        n += in->stub->phdr[i].p_type == PT_TLS;
+    return n;
+}
+
 static int write_elf(struct merge *m, const struct merge_input *in,
-                     size_t nguest, uint64_t data_end, int fd, char *err,
-                     size_t errsz)
+                     size_t nguest, int fd, char *err, size_t errsz)
 {
     GElf_Phdr phdrs[MAX_PHDRS];
-    size_t nphdrs = build_phdrs(m, in, nguest, phdrs);
+    size_t nphdrs = count_phdrs(m, in);
+    uint64_t note_at =
+        align_up(sizeof(Elf64_Ehdr) + nphdrs * sizeof(Elf64_Phdr), 4);
 
-    if (sizeof(Elf64_Ehdr) + nphdrs * sizeof(Elf64_Phdr) >
-        NABLA_PAYLOAD_HEADER_OFFSET)
+    if (nphdrs > MAX_PHDRS || note_at + NOTE_SIZE > NABLA_PAYLOAD_HEADER_OFFSET)
         return fail(err, errsz, "writing the packed ELF: too many segments");
-    /* Symbol and name tables follow the segments. */
-    uint64_t off = align_up(data_end, 8);
+    add_loaded_sections(m, in, note_at);
+    add_debug_sections(m, in->guest);
+    collect_symbols(m, in);
     size_t symtab_index = m->nsecs;
-    add_sec(m, ".symtab", SHT_SYMTAB, 0, 0, off, m->syms.len, m->syms.data);
-    off += m->syms.len;
-    add_sec(m, ".strtab", SHT_STRTAB, 0, 0, off, m->symstr.len, m->symstr.data);
-    off += m->symstr.len;
-    uint32_t names[2 * MAX_SEGS + MAX_DEBUG_SECTIONS + 8];
+    add_sec(m, ".symtab", SHT_SYMTAB, 0, 0, m->syms.len, m->syms.data, UNLOADED)
+        ->align = 8;
+    add_sec(m, ".strtab", SHT_STRTAB, 0, 0, m->symstr.len, m->symstr.data,
+            UNLOADED);
+    uint32_t names[sizeof(m->secs) / sizeof(m->secs[0])];
     for (size_t i = 0; i < m->nsecs; i++)
         names[i] = strtab_add(&m->shstr, m->secs[i].name);
     size_t shstr_index = m->nsecs;
     names[shstr_index] = strtab_add(&m->shstr, ".shstrtab");
     if (m->syms.oom || m->symstr.oom || m->shstr.oom)
         return fail(err, errsz, "writing the packed ELF: out of memory");
-    add_sec(m, ".shstrtab", SHT_STRTAB, 0, 0, off, m->shstr.len, m->shstr.data);
-    off = align_up(off + m->shstr.len, 8);
+    add_sec(m, ".shstrtab", SHT_STRTAB, 0, 0, m->shstr.len, m->shstr.data,
+            UNLOADED);
+    uint64_t shoff;
+    place_all(m, in, nguest, &shoff);
+    if (build_phdrs(m, in, nguest, note_at, phdrs) != nphdrs)
+        return fail(err, errsz, "writing the packed ELF: program headers");
 
     Elf *e = elf_begin(fd, ELF_C_WRITE, NULL);
     if (e == NULL)
@@ -364,7 +490,7 @@ static int write_elf(struct merge *m, const struct merge_input *in,
     eh.e_version = EV_CURRENT;
     eh.e_entry = in->stub->ehdr->e_entry;
     eh.e_phoff = sizeof(Elf64_Ehdr);
-    eh.e_shoff = off;
+    eh.e_shoff = shoff;
     eh.e_shstrndx = (uint16_t)shstr_index;
     if (!gelf_update_ehdr(e, &eh) || gelf_newphdr(e, nphdrs) == NULL) {
         libelf_fail(err, errsz, "program headers");
@@ -411,9 +537,13 @@ int merge_write(const struct merge_input *in, int fd, char *err, size_t errsz)
         free(m);
         return fail(err, errsz, "libelf: %s", elf_errmsg(-1));
     }
-    for (size_t i = 0; i < in->nguest_loads; i++)
-        add_seg(m, ".guest", (unsigned)i, in->guest, in->guest_loads[i],
-                in->guest_data ? in->guest_data[i] : NULL);
+    for (size_t i = 0; i < in->nguest_loads; i++) {
+        if (add_seg(m, ".guest", (unsigned)i, in->guest, in->guest_loads[i],
+                    in->guest_data ? in->guest_data[i] : NULL) != 0) {
+            fail(err, errsz, "writing the packed ELF: out of memory");
+            goto out;
+        }
+    }
     size_t nguest = m->nsegs;
     for (size_t i = 0, k = 0; i < in->stub->phnum; i++) {
         const Elf64_Phdr *ph = &in->stub->phdr[i];
@@ -425,15 +555,26 @@ int merge_write(const struct merge_input *in, int fd, char *err, size_t errsz)
                  "segments");
             goto out;
         }
-        add_seg(m, ".stub", (unsigned)k++, in->stub, ph, NULL);
+        if (add_seg(m, ".stub", (unsigned)k++, in->stub, ph, NULL) != 0) {
+            fail(err, errsz, "writing the packed ELF: out of memory");
+            goto out;
+        }
     }
-    uint64_t end = layout(m, in);
-    collect_symbols(m, in);
-    rc = write_elf(m, in, nguest, end, fd, err, errsz);
+    rc = write_elf(m, in, nguest, fd, err, errsz);
 out:
+    for (size_t i = 0; i < m->nsegs; i++)
+        free(m->segs[i].zero_filled);
     free(m->syms.data);
     free(m->symstr.data);
     free(m->shstr.data);
     free(m);
     return rc;
+}
+
+size_t merge_segment_count(const struct merge_input *in)
+{
+    size_t n = in->nguest_loads;
+    for (size_t i = 0; i < in->stub->phnum; i++)
+        n += in->stub->phdr[i].p_type == PT_LOAD && in->stub->phdr[i].p_memsz;
+    return n;
 }

@@ -24,4 +24,8 @@ struct merge_input {
  */
 int merge_write(const struct merge_input *in, int fd, char *err, size_t errsz);
 
+/* The number of PT_LOADs merge_write writes besides the payload's: one
+ * struct nabla_segment_sum each. */
+size_t merge_segment_count(const struct merge_input *in);
+
 #endif

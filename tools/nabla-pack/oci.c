@@ -12,9 +12,10 @@
  * 0644, parent directories 0755). The stub resolves a relative default
  * against its own directory, so the image runs as it is. An absolute default
  * is not copied: it names a file of the machine the container runs on (a
- * volume). The config's entrypoint is ["/APPNAME"], with no Cmd and no
- * shell: container arguments go to the executable (its options, then the
- * guest's arguments).
+ * volume); nor is a state:REL one: it lies in the state directory
+ * ($STATE_DIRECTORY, else /var/lib/APPNAME), a volume too. The config's
+ * entrypoint is ["/APPNAME"], with no Cmd and no shell: container arguments go
+ * to the executable (its options, then the guest's arguments).
  *
  * The output depends on the inputs alone: entries sorted by name, owner
  * root:root (0:0), mtime 0, a gzip header without name or time (like
@@ -406,7 +407,8 @@ static int collect(const struct oci_request *r, const struct packed *pk,
         if (k < 0)
             rc =
                 fail(err, errsz, "%s: damaged default option: %s", r->app, why);
-        else if (k == 1 && d.kind == DEVOPT_BLOCK && d.value[0] != '/')
+        else if (k == 1 && d.kind == DEVOPT_BLOCK &&
+                 devopt_path_rule(d.value) == DEVOPT_PATH_NEXT_TO_EXE)
             rc = add_disk(es, app_dir, r->app, opt, d.value, err, errsz);
     }
     free(app_dir);
@@ -610,10 +612,8 @@ int cmd_oci(int argc, char **argv)
     if (packed_open(&pk, r.app, err, sizeof(err)) != 0)
         return die("%s", err);
     int rc = 0;
-    if (packed_checksum(&pk.img, sum, err, sizeof(err)) != 0)
+    if (packed_verify_image(&pk.img, sum, err, sizeof(err)) != 0)
         rc = die("%s", err);
-    else if (memcmp(sum, pk.payload->checksum, sizeof(sum)) != 0)
-        rc = die("%s: checksum mismatch: the file is damaged", r.app);
     else if (write_image(&r, &pk, err, sizeof(err)) != 0)
         rc = die("oci: %s", err);
     packed_close(&pk);

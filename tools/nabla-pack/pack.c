@@ -17,6 +17,7 @@
 #include "manifest.h"
 #include "merge.h"
 #include "packed.h"
+#include "packed_file.h"
 #include "util.h"
 
 extern const unsigned char nabla_stub_blob[], nabla_stub_blob_end[];
@@ -115,7 +116,10 @@ static int check_default_options(const struct pack_request *req,
         uint16_t bs;
         uint8_t mac[6];
         int fd;
-        if ((opt.kind == DEVOPT_BLOCK_SECTOR_SIZE &&
+        const char *rel;
+        if ((opt.kind == DEVOPT_BLOCK &&
+             devopt_state_path(opt.value, &rel, why, sizeof(why)) < 0) ||
+            (opt.kind == DEVOPT_BLOCK_SECTOR_SIZE &&
              devopt_parse_sector_size(opt.value, &bs, why, sizeof(why)) != 0) ||
             (opt.kind == DEVOPT_NET_MAC &&
              devopt_parse_mac(opt.value, mac, why, sizeof(why)) != 0) ||
@@ -160,10 +164,37 @@ static struct mft *clean_manifest(const struct mft *src)
     return m;
 }
 
-/* struct nabla_payload, then the manifest, options and arguments. */
+/* The app's name: --name=, else the output's file name. */
+static const char *app_name(const struct pack_request *req)
+{
+    if (req->name != NULL)
+        return req->name;
+    const char *slash = strrchr(req->out_path, '/');
+    return slash ? slash + 1 : req->out_path;
+}
+
+/* A name that is one path component (it becomes /var/lib/NAME). */
+static int check_app_name(const struct pack_request *req, char *err,
+                          size_t errsz)
+{
+    const char *name = app_name(req);
+    if (name[0] == '\0' || strchr(name, '/') != NULL ||
+        strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+        return fail(err, errsz,
+                    "app name '%s' is not a file name (it names the state "
+                    "directory /var/lib/NAME): give --name=NAME",
+                    name);
+    return 0;
+}
+
+/*
+ * struct nabla_payload, then the manifest, options, arguments, the app's
+ * name and room for nsums segment sums (zero: pack.c fills them in once the
+ * file is written).
+ */
 static int build_payload(struct buf *b, const struct pack_request *req,
                          struct guest *g, const struct mft *mft,
-                         uint64_t trampoline)
+                         uint64_t trampoline, size_t nsums)
 {
     struct nabla_payload p;
 
@@ -202,6 +233,15 @@ static int build_payload(struct buf *b, const struct pack_request *req,
                 &p.options_size, &p.options_count);
     buf_strings(b, req->args, req->nargs, &p.args_offset, &p.args_size,
                 &p.args_count);
+    const char *name = app_name(req);
+    uint32_t one;
+    buf_strings(b, &name, 1, &p.name_offset, &p.name_size, &one);
+    buf_align(b, 8);
+    p.sums_offset = (uint32_t)b->len;
+    p.sums_count = (uint32_t)nsums;
+    static const struct nabla_segment_sum unsealed;
+    for (size_t i = 0; i < nsums; i++)
+        buf_append(b, &unsealed, sizeof(unsealed));
     if (buf_align(b, 8) != 0)
         return -1;
     memcpy(b->data, &p, sizeof(p));
@@ -233,24 +273,93 @@ static int load_stub(struct elf_image *stub, const char *path, char *err,
     return 0;
 }
 
-/* Computes the checksum of the file just written and stores it in its
- * payload, so that `nabla-pack verify` can tell a damaged copy. */
-static int store_checksum(int fd, const char *path, char *err, size_t errsz)
+/* Where the build ID lies in img: the descriptor of its PT_NOTE. */
+static uint8_t *build_id_of(struct elf_image *img)
+{
+    for (size_t i = 0; i < img->phnum; i++) {
+        const Elf64_Phdr *ph = &img->phdr[i];
+        Elf64_Nhdr nh;
+        if (ph->p_type != PT_NOTE || ph->p_offset > img->size ||
+            img->size - ph->p_offset < sizeof(nh) + 4 + NABLA_BUILD_ID_SIZE)
+            continue;
+        memcpy(&nh, img->data + ph->p_offset, sizeof(nh));
+        if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+            nh.n_descsz == NABLA_BUILD_ID_SIZE)
+            return img->data + ph->p_offset + sizeof(nh) + 4;
+    }
+    return NULL;
+}
+
+static void find_entry_end(void *ctx, const char *name, const Elf64_Sym *sym)
+{
+    if (strcmp(name, "nabla_entry_end") == 0)
+        *(uint64_t *)ctx = sym->st_value;
+}
+
+/* The stub's address nabla_entry_end (stub/entry.ld), or 0. */
+static uint64_t stub_entry_end(const struct elf_image *stub)
+{
+    uint64_t end = 0;
+    elf_image_symbols(stub, find_entry_end, &end);
+    return end;
+}
+
+/* The file offset of address `at` of the stub's text in img, or 0. */
+static uint32_t file_offset_of(const struct elf_image *img, uint64_t at)
+{
+    for (size_t i = 0; i < img->phnum; i++) {
+        const Elf64_Phdr *ph = &img->phdr[i];
+        if (ph->p_type == PT_LOAD && at >= NABLA_STUB_BASE &&
+            at >= ph->p_vaddr && at <= ph->p_vaddr + ph->p_filesz)
+            return (uint32_t)(ph->p_offset + (at - ph->p_vaddr));
+    }
+    return 0;
+}
+
+/*
+ * The file just written gets its build ID (from all of its bytes), then
+ * where the stub's entry code ends, its segment sums and its checksum
+ * (common/packed_file.c), so that gdb and the distributions' tools can
+ * name it and `nabla-pack verify` and `APP --verify` can tell a damaged
+ * copy. All of them lie in the first pages: those are written back.
+ */
+static int seal_output(int fd, const char *path, uint64_t entry_end, char *err,
+                       size_t errsz)
 {
     struct elf_image img;
-    uint8_t sum[32];
+    uint8_t digest[SHA256_DIGEST_SIZE];
+    char why[256];
 
     if (elf_image_load(&img, path, err, errsz) != 0)
         return -1;
-    int rc = packed_checksum(&img, sum, err, errsz);
+    uint8_t *id = build_id_of(&img);
+    int rc = -1;
+    if (id == NULL) {
+        fail(err, errsz, "%s: no build-ID note written", path);
+        goto out;
+    }
+    struct sha256 h;
+    sha256_init(&h);
+    sha256_update(&h, img.data, img.size);
+    sha256_final(&h, digest);
+    memcpy(id, digest, NABLA_BUILD_ID_SIZE);
+    struct nabla_payload *p =
+        (struct nabla_payload *)(img.data + NABLA_PAYLOAD_HEADER_OFFSET);
+    p->entry_code_end = file_offset_of(&img, entry_end);
+    if (packed_seal(img.data, img.size, why, sizeof(why)) != 0) {
+        fail(err, errsz, "%s: %s", path, why);
+        goto out;
+    }
+    size_t len = NABLA_PAYLOAD_HEADER_OFFSET + p->sums_offset +
+                 p->sums_count * sizeof(struct nabla_segment_sum);
+    if (pwrite(fd, img.data, len, 0) != (ssize_t)len) {
+        fail(err, errsz, "%s: write error: %s", path, strerror(errno));
+        goto out;
+    }
+    rc = 0;
+out:
     elf_image_free(&img);
-    if (rc != 0)
-        return -1;
-    off_t at = (off_t)(NABLA_PAYLOAD_HEADER_OFFSET +
-                       offsetof(struct nabla_payload, checksum));
-    if (pwrite(fd, sum, sizeof(sum), at) != (ssize_t)sizeof(sum))
-        return fail(err, errsz, "%s: write error: %s", path, strerror(errno));
-    return 0;
+    return rc;
 }
 
 /* Writes the output through a temporary file renamed into place. */
@@ -262,7 +371,7 @@ static int write_output(const struct pack_request *req,
     if (atomic_open(&f, req->out_path, 0755, err, errsz) != 0)
         return -1;
     if (merge_write(in, f.fd, err, errsz) != 0 ||
-        store_checksum(f.fd, f.tmp, err, errsz) != 0) {
+        seal_output(f.fd, f.tmp, stub_entry_end(in->stub), err, errsz) != 0) {
         atomic_discard(&f);
         return -1;
     }
@@ -319,7 +428,8 @@ int pack(const struct pack_request *req, char *err, size_t errsz)
             goto out_guest;
         mft = json;
     }
-    if (check_default_options(req, mft, err, errsz) != 0)
+    if (check_default_options(req, mft, err, errsz) != 0 ||
+        check_app_name(req, err, errsz) != 0)
         goto out_guest;
     qsort(g.loads, g.nloads, sizeof(g.loads[0]), cmp_phdr_vaddr);
     uint64_t trampoline = 0;
@@ -337,10 +447,6 @@ int pack(const struct pack_request *req, char *err, size_t errsz)
         g.loads[tseg] = &tramp_phdr;
         g.orig_filesz[tseg] = orig_filesz;
     }
-    if (build_payload(&payload, req, &g, mft, trampoline) != 0) {
-        fail(err, errsz, "out of memory");
-        goto out_guest;
-    }
     if (load_stub(&stub, req->stub_path, err, errsz) != 0)
         goto out_guest;
     struct merge_input in = {
@@ -349,9 +455,15 @@ int pack(const struct pack_request *req, char *err, size_t errsz)
         .guest_loads = g.loads,
         .guest_data = guest_data,
         .nguest_loads = g.nloads,
-        .payload = payload.data,
-        .payload_size = payload.len,
     };
+    if (build_payload(&payload, req, &g, mft, trampoline,
+                      merge_segment_count(&in)) != 0) {
+        fail(err, errsz, "out of memory");
+        elf_image_free(&stub);
+        goto out_guest;
+    }
+    in.payload = payload.data;
+    in.payload_size = payload.len;
     rc = write_output(req, &in, err, errsz);
     if (rc == 0 && !req->quiet)
         print_summary(req, &g, mft, trampoline != 0);

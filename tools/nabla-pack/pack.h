@@ -10,6 +10,8 @@ struct pack_request {
     const char *manifest_path; /* NULL: use the guest's MFT1 note */
     const char *stub_path;     /* NULL: the stub embedded in nabla-pack */
     const char *out_path;
+    /* The app's name for state: paths; NULL: the output's file name. */
+    const char *name;
     uint64_t mem_mb;            /* 0: stub default */
     const char *const *options; /* default stub options, e.g. "--block:x=y" */
     size_t noptions;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "packed_file.h"
 #include "util.h"
 
 static const Elf64_Phdr *find_payload_load(const struct elf_image *img)
@@ -16,37 +17,36 @@ static const Elf64_Phdr *find_payload_load(const struct elf_image *img)
     return NULL;
 }
 
-int packed_checksum(const struct elf_image *img, uint8_t out[32], char *err,
-                    size_t errsz)
+int packed_verify_image(const struct elf_image *img, uint8_t sum[32], char *err,
+                        size_t errsz)
 {
-    const Elf64_Phdr *pl = find_payload_load(img);
-    struct sha256 h;
-    struct nabla_payload copy;
+    char why[512];
 
-    if (pl == NULL || pl->p_offset != 0 || pl->p_filesz > img->size ||
-        pl->p_filesz < NABLA_PAYLOAD_HEADER_OFFSET + sizeof(copy))
-        return fail(err, errsz, "%s: no nabla payload", img->path);
-    size_t size = pl->p_filesz - NABLA_PAYLOAD_HEADER_OFFSET;
-    const uint8_t *payload = img->data + NABLA_PAYLOAD_HEADER_OFFSET;
-    memcpy(&copy, payload, sizeof(copy));
-    memset(copy.checksum, 0, sizeof(copy.checksum));
+    if (packed_verify(img->data, img->size, sum, why, sizeof(why)) != 0)
+        return fail(err, errsz, "%s: %s", img->path, why);
+    return 0;
+}
 
-    sha256_init(&h);
-    sha256_update(&h, &copy, sizeof(copy));
-    sha256_update(&h, payload + sizeof(copy), size - sizeof(copy));
+const char *packed_build_id_hex(const struct packed *pk,
+                                char hex[2 * NABLA_BUILD_ID_SIZE + 1])
+{
+    const struct elf_image *img = &pk->img;
+    snprintf(hex, 2 * NABLA_BUILD_ID_SIZE + 1, "(none)");
     for (size_t i = 0; i < img->phnum; i++) {
         const Elf64_Phdr *ph = &img->phdr[i];
-        if (ph->p_type != PT_LOAD || ph == pl)
+        Elf64_Nhdr nh;
+        if (ph->p_type != PT_NOTE || ph->p_offset > img->size ||
+            img->size - ph->p_offset < sizeof(nh) + 4 + NABLA_BUILD_ID_SIZE)
             continue;
-        if (ph->p_offset > img->size || ph->p_filesz > img->size - ph->p_offset)
-            return fail(err, errsz,
-                        "%s: segment at %#llx runs past the end of "
-                        "the file (truncated?)",
-                        img->path, (unsigned long long)ph->p_vaddr);
-        sha256_update(&h, img->data + ph->p_offset, ph->p_filesz);
+        memcpy(&nh, img->data + ph->p_offset, sizeof(nh));
+        if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
+            nh.n_descsz != NABLA_BUILD_ID_SIZE)
+            continue;
+        const uint8_t *id = img->data + ph->p_offset + sizeof(nh) + 4;
+        for (size_t k = 0; k < NABLA_BUILD_ID_SIZE; k++)
+            snprintf(hex + 2 * k, 3, "%02x", id[k]);
     }
-    sha256_final(&h, out);
-    return 0;
+    return hex;
 }
 
 int packed_open(struct packed *pk, const char *path, char *err, size_t errsz)
@@ -74,8 +74,8 @@ int packed_open(struct packed *pk, const char *path, char *err, size_t errsz)
     char why[128];
     int rc = payload_check(pk->payload, pk->payload_size, why, sizeof(why));
     if (rc != 0) {
-        fail(err, errsz, rc == -2 ? "%s: %s" : "%s: damaged payload: %s",
-             path, why);
+        fail(err, errsz, rc == -2 ? "%s: %s" : "%s: damaged payload: %s", path,
+             why);
         goto bad;
     }
     pk->mft = payload_mft(pk->payload);

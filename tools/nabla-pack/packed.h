@@ -27,8 +27,14 @@ struct packed {
 int packed_open(struct packed *pk, const char *path, char *err, size_t errsz);
 void packed_close(struct packed *pk);
 
-/* The checksum as defined in struct nabla_payload, computed over img. */
-int packed_checksum(const struct elf_image *img, uint8_t out[32], char *err,
-                    size_t errsz);
+/* The GNU build ID of a packed file in hexadecimal, or "(none)". */
+const char *packed_build_id_hex(const struct packed *pk,
+                                char hex[2 * NABLA_BUILD_ID_SIZE + 1]);
+
+/* Verifies img as `nabla-pack verify` does (common/packed_file.c):
+ * returns 0 and the payload's checksum in sum, or -1 with one line in err
+ * ("PATH: incomplete copy: ...", "PATH: damaged: ..."). */
+int packed_verify_image(const struct elf_image *img, uint8_t sum[32], char *err,
+                        size_t errsz);
 
 #endif

@@ -1,0 +1,207 @@
+/* A whole packed file: completeness and integrity; see packed_file.h. */
+#include "packed_file.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "payload_format.h"
+#include "sha256.h"
+
+/* The headers and the payload of a packed file, inside it. */
+struct packed_view {
+    const Elf64_Ehdr *eh;
+    const Elf64_Phdr *ph;
+    size_t phnum;
+    const Elf64_Phdr *payload_load;
+    const struct nabla_payload *p;
+    size_t psize; /* bytes from p to the end of its PT_LOAD */
+};
+
+static int say(char *why, size_t whysz, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int say(char *why, size_t whysz, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, whysz, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* ELF header, program headers, completeness, the payload segment. */
+static int read_view(const uint8_t *file, size_t size, struct packed_view *v,
+                     char *why, size_t whysz)
+{
+    memset(v, 0, sizeof(*v));
+    if (size < sizeof(Elf64_Ehdr) || memcmp(file, ELFMAG, SELFMAG) != 0 ||
+        file[EI_CLASS] != ELFCLASS64)
+        return say(why, whysz, "not a 64-bit ELF file");
+    v->eh = (const Elf64_Ehdr *)file;
+    v->phnum = v->eh->e_phnum;
+    if (v->eh->e_phentsize != sizeof(Elf64_Phdr) || v->eh->e_phoff % 8 != 0 ||
+        v->eh->e_phoff > size ||
+        v->phnum * sizeof(Elf64_Phdr) > size - v->eh->e_phoff)
+        return say(why, whysz,
+                   "damaged: the program headers lie outside "
+                   "the file");
+    v->ph = (const Elf64_Phdr *)(file + v->eh->e_phoff);
+    uint64_t complete = packed_complete_size(v->eh, v->ph, v->phnum);
+    if (size < complete)
+        return say(why, whysz, "incomplete copy: %zu of %llu bytes", size,
+                   (unsigned long long)complete);
+    for (size_t i = 0; i < v->phnum; i++) {
+        if (v->ph[i].p_type == PT_LOAD &&
+            v->ph[i].p_vaddr == NABLA_PAYLOAD_BASE)
+            v->payload_load = &v->ph[i];
+    }
+    const Elf64_Phdr *pl = v->payload_load;
+    if (pl == NULL || pl->p_offset != 0 ||
+        pl->p_filesz < NABLA_PAYLOAD_HEADER_OFFSET + 16)
+        return say(why, whysz, "not a packed nabla executable (no payload)");
+    v->p = (const struct nabla_payload *)(file + NABLA_PAYLOAD_HEADER_OFFSET);
+    v->psize = pl->p_filesz - NABLA_PAYLOAD_HEADER_OFFSET;
+    return 0;
+}
+
+static const struct nabla_segment_sum *
+segment_sums(const struct nabla_payload *p)
+{
+    return (const struct nabla_segment_sum *)((const uint8_t *)p +
+                                              p->sums_offset);
+}
+
+/* SHA-256 of the payload with its checksum field zeroed. */
+static void payload_checksum(const struct nabla_payload *p, size_t psize,
+                             uint8_t out[32])
+{
+    static const uint8_t zero[sizeof(p->checksum)];
+    const uint8_t *b = (const uint8_t *)p;
+    size_t at = offsetof(struct nabla_payload, checksum);
+    struct sha256 h;
+
+    sha256_init(&h);
+    sha256_update(&h, b, at);
+    sha256_update(&h, zero, sizeof(zero));
+    sha256_update(&h, b + at + sizeof(zero), psize - at - sizeof(zero));
+    sha256_final(&h, out);
+}
+
+/* Appends "[, ]KIND segment START-END rwx (HOW)" to the list in damage. */
+static void add_damage(char *damage, size_t size, const Elf64_Phdr *ph,
+                       const char *how)
+{
+    size_t n = strlen(damage);
+    if (n >= size - 1)
+        return;
+    snprintf(damage + n, size - n, "%s%s segment %#llx-%#llx %c%c%c (%s)",
+             n ? ", " : "", ph->p_vaddr >= NABLA_STUB_BASE ? "stub" : "guest",
+             (unsigned long long)ph->p_vaddr,
+             (unsigned long long)(ph->p_vaddr + ph->p_memsz),
+             ph->p_flags & PF_R ? 'r' : '-', ph->p_flags & PF_W ? 'w' : '-',
+             ph->p_flags & PF_X ? 'x' : '-', how);
+}
+
+int packed_verify(const uint8_t *file, size_t size, uint8_t sum[32], char *why,
+                  size_t whysz)
+{
+    struct packed_view v;
+    char format[128];
+
+    if (read_view(file, size, &v, why, whysz) != 0)
+        return -1;
+    int rc = payload_check(v.p, v.psize, format, sizeof(format));
+    if (rc == -2)
+        return say(why, whysz, "%s", format);
+    if (rc != 0 && v.psize < sizeof(*v.p))
+        return say(why, whysz, "damaged: the payload (%s)", format);
+    if (memcmp(v.p->magic, NABLA_PAYLOAD_MAGIC, sizeof(v.p->magic)) != 0)
+        return say(why, whysz, "damaged: the payload (%s)", format);
+    payload_checksum(v.p, v.psize, sum);
+    if (memcmp(sum, v.p->checksum, sizeof(v.p->checksum)) != 0)
+        return say(why, whysz,
+                   "damaged: the payload (checksum mismatch): nabla-pack's "
+                   "header, defaults, manifest or checksums");
+    if (rc != 0)
+        return say(why, whysz, "damaged: the payload (%s)", format);
+
+    /* The payload is intact: its sums say what every segment must be. */
+    const struct nabla_segment_sum *sums = segment_sums(v.p);
+    char damage[512] = "";
+    size_t k = 0;
+    for (size_t i = 0; i < v.phnum; i++) {
+        const Elf64_Phdr *ph = &v.ph[i];
+        if (ph->p_type != PT_LOAD || ph == v.payload_load)
+            continue;
+        const struct nabla_segment_sum *s = k < v.p->sums_count ? &sums[k] : 0;
+        k++;
+        if (s == NULL || s->vaddr != ph->p_vaddr || s->filesz != ph->p_filesz ||
+            s->memsz != ph->p_memsz || s->flags != ph->p_flags ||
+            ph->p_offset > size || ph->p_filesz > size - ph->p_offset) {
+            add_damage(damage, sizeof(damage), ph, "program header changed");
+            continue;
+        }
+        uint8_t got[32];
+        struct sha256 h;
+        sha256_init(&h);
+        sha256_update(&h, file + ph->p_offset, ph->p_filesz);
+        sha256_final(&h, got);
+        if (memcmp(got, s->sha256, sizeof(got)) != 0)
+            add_damage(damage, sizeof(damage), ph, "checksum mismatch");
+    }
+    if (k != v.p->sums_count)
+        return say(why, whysz,
+                   "damaged: the program headers (%zu segments, the payload "
+                   "lists %u)",
+                   k, v.p->sums_count);
+    if (v.eh->e_entry != v.p->entry)
+        return say(why, whysz, "damaged: the entry point (%#llx, not %#llx)",
+                   (unsigned long long)v.eh->e_entry,
+                   (unsigned long long)v.p->entry);
+    if (damage[0] != '\0')
+        return say(why, whysz, "damaged: %s", damage);
+    return 0;
+}
+
+int packed_seal(uint8_t *file, size_t size, char *why, size_t whysz)
+{
+    struct packed_view v;
+    char format[128];
+
+    if (read_view(file, size, &v, why, whysz) != 0)
+        return -1;
+    if (payload_check(v.p, v.psize, format, sizeof(format)) != 0)
+        return say(why, whysz, "payload: %s", format);
+    struct nabla_payload *p = (struct nabla_payload *)(uintptr_t)v.p;
+    struct nabla_segment_sum *sums =
+        (struct nabla_segment_sum *)((uint8_t *)p + p->sums_offset);
+    size_t k = 0;
+    for (size_t i = 0; i < v.phnum; i++) {
+        const Elf64_Phdr *ph = &v.ph[i];
+        if (ph->p_type != PT_LOAD || ph == v.payload_load)
+            continue;
+        if (ph->p_offset > size || ph->p_filesz > size - ph->p_offset)
+            return say(why, whysz, "segment at %#llx outside the file",
+                       (unsigned long long)ph->p_vaddr);
+        if (k == p->sums_count)
+            return say(why, whysz, "more segments than segment sums (%u)",
+                       p->sums_count);
+        struct nabla_segment_sum *s = &sums[k++];
+        struct sha256 h;
+        memset(s, 0, sizeof(*s));
+        s->vaddr = ph->p_vaddr;
+        s->filesz = ph->p_filesz;
+        s->memsz = ph->p_memsz;
+        s->flags = ph->p_flags;
+        sha256_init(&h);
+        sha256_update(&h, file + ph->p_offset, ph->p_filesz);
+        sha256_final(&h, s->sha256);
+    }
+    if (k != p->sums_count)
+        return say(why, whysz, "%zu segments for %u segment sums", k,
+                   p->sums_count);
+    p->entry = v.eh->e_entry;
+    payload_checksum(p, v.psize, p->checksum);
+    return 0;
+}

@@ -1,0 +1,64 @@
+/*
+ * A whole packed file: how long a complete one is, and its integrity (the
+ * segment checksums and the payload checksum of struct nabla_payload). One
+ * definition for nabla-pack, which seals a file it writes and verifies one
+ * (`nabla-pack verify`), and the stub, which checks at every start that its
+ * file is complete (stub/entry.c) and verifies itself (`APP --verify`).
+ * No I/O, no allocation.
+ */
+#ifndef NABLA_PACKED_FILE_H
+#define NABLA_PACKED_FILE_H
+
+#include <elf.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nabla/packed.h"
+
+/*
+ * The size of a complete packed file, from its ELF header and program
+ * headers alone (its first page, which the kernel has read at execve): the
+ * end of the furthest PT_LOAD's file bytes or of the section header table.
+ * Both survive strip, which rewrites them, so a stripped file is complete
+ * too. Always inlined: the stub's entry code (stub/entry.c) may call no
+ * code outside its own page.
+ */
+static inline __attribute__((always_inline)) uint64_t
+packed_complete_size(const Elf64_Ehdr *eh, const Elf64_Phdr *ph, size_t phnum)
+{
+    uint64_t end = 0;
+
+    for (size_t i = 0; i < phnum; i++) {
+        uint64_t e = ph[i].p_offset + ph[i].p_filesz;
+        if (ph[i].p_type == PT_LOAD && ph[i].p_filesz > 0 && e > end)
+            end = e;
+    }
+    if (eh->e_shoff != 0 && eh->e_shnum != 0) {
+        uint64_t e = eh->e_shoff + (uint64_t)eh->e_shnum * eh->e_shentsize;
+        if (e > end)
+            end = e;
+    }
+    return end;
+}
+
+/*
+ * Checks the packed file of size bytes at file, as `nabla-pack verify` and
+ * `APP --verify` do: ELF and program headers inside the file, the file
+ * complete, the payload's format and checksum, then every PT_LOAD against
+ * its struct nabla_segment_sum (program header fields and the SHA-256 of
+ * its file bytes) and e_entry. Returns 0 and the payload's checksum in
+ * sum; or -1 with what is wrong in why, one line ("incomplete copy: N of M
+ * bytes", "damaged: guest segment 0x100000-0x101000 r-x, ..."), no path.
+ */
+int packed_verify(const uint8_t *file, size_t size, uint8_t sum[32], char *why,
+                  size_t whysz);
+
+/*
+ * nabla-pack, once the file is written: fills in the payload's segment
+ * checksums and entry, then its checksum, in file (size bytes, writable),
+ * whose payload has room for exactly one sum per PT_LOAD but its own.
+ * Returns 0, or -1 with why.
+ */
+int packed_seal(uint8_t *file, size_t size, char *why, size_t whysz);
+
+#endif
