@@ -147,3 +147,132 @@ find_core() {
     run "${GDB[@]}" -ex bt "$dir/app" "$CORE"
     assert_output --regexp '#0 +(0x[0-9a-f]+ in )?solo5_app_main'
 }
+
+# --- the GNU build ID: debug files the distribution way -----------------------
+
+# build_id FILE: the GNU build ID readelf finds in FILE (empty if none).
+build_id() {
+    readelf -n "$1" | sed -n 's/^ *Build ID: \([0-9a-f]*\)$/\1/p'
+}
+
+@test "the packed file has a GNU build ID note, from its content: the same inputs give the same ID" {
+    pack_file "$HELLO_SPT" "$BATS_TEST_TMPDIR/hello" -- a
+    local id
+    id=$(build_id "$BATS_TEST_TMPDIR/hello")
+    [[ $id =~ ^[0-9a-f]{40}$ ]] || fail "no 20-byte build ID: '$id'"
+    # In a PT_NOTE, as linkers write it, which is what file(1) reads too.
+    run -0 readelf -lW "$BATS_TEST_TMPDIR/hello"
+    assert_line --regexp '^ +NOTE +'
+    run -0 file "$BATS_TEST_TMPDIR/hello"
+    assert_output --partial "BuildID[sha1]=$id"
+    run -0 "$PACK" inspect "$BATS_TEST_TMPDIR/hello"
+    assert_line "build id:    $id"
+    # Packed again, elsewhere: the same file, the same ID.
+    mkdir "$BATS_TEST_TMPDIR/again"
+    pack_file "$HELLO_SPT" "$BATS_TEST_TMPDIR/again/hello" -- a
+    cmp "$BATS_TEST_TMPDIR/hello" "$BATS_TEST_TMPDIR/again/hello"
+    # Other defaults: another ID.
+    pack_file "$HELLO_SPT" "$BATS_TEST_TMPDIR/again/hello" -- b
+    [[ $(build_id "$BATS_TEST_TMPDIR/again/hello") != "$id" ]] ||
+        fail "the build ID does not depend on the content"
+}
+
+@test "strip + a debug file found by build ID: gdb reads the guest's symbols and lines" {
+    pack_file "$HELLO_SPT" "$BATS_TEST_TMPDIR/hello"
+    local app=$BATS_TEST_TMPDIR/hello id dir=$BATS_TEST_TMPDIR/debug
+    id=$(build_id "$app")
+    mkdir -p "$dir/.build-id/${id:0:2}"
+    objcopy --only-keep-debug "$app" "$dir/.build-id/${id:0:2}/${id:2}.debug"
+    strip -o "$BATS_TEST_TMPDIR/stripped" "$app"
+    app=$BATS_TEST_TMPDIR/stripped
+    assert_equal "$(build_id "$app")" "$id"
+    run -0 "$app" --verify
+    run -0 "$app" --solo5:quiet x
+    assert_output "Hello, World
+x"
+    # No symbols of its own any more ...
+    run "${GDB[@]}" -iex "set debug-file-directory $BATS_TEST_TMPDIR/none" \
+        -ex 'info line solo5_app_main' "$app"
+    assert_output --partial 'No symbol table is loaded'
+    # ... but from the debug file, by build ID alone (no debug link).
+    run -0 "${GDB[@]}" -iex "set debug-file-directory $dir" \
+        -ex 'info line solo5_app_main' -ex 'info address solo5_console_write' "$app"
+    assert_output --regexp 'Line [0-9]+ of "[^"]*examples/hello/hello\.c" starts at address 0x[0-9a-f]+ <solo5_app_main>'
+    assert_output --partial 'Symbol "solo5_console_write" is a function at address 0x'
+}
+
+@test "rpm's find-debuginfo --strict-build-id splits the debug data off; the app still runs, verifies and debugs" {
+    command -v find-debuginfo >/dev/null ||
+        fail "no find-debuginfo (Debian package debugedit)"
+    command -v eu-strip >/dev/null || fail "no eu-strip (Debian package elfutils)"
+    local root=$BATS_TEST_TMPDIR/root build=$BATS_TEST_TMPDIR/build
+    mkdir -p "$root/usr/bin" "$build"
+    pack_file "$HELLO_SPT" "$root/usr/bin/nabla-hello"
+    local id
+    id=$(build_id "$root/usr/bin/nabla-hello")
+    run -0 env RPM_BUILD_ROOT="$root" RPM_BUILD_DIR="$build" \
+        RPM_PACKAGE_NAME=nabla-hello RPM_PACKAGE_VERSION=1 \
+        RPM_PACKAGE_RELEASE=1 RPM_ARCH=x86_64 \
+        find-debuginfo --strict-build-id -o debugfiles.list "$build"
+    refute_output --partial "No build ID note"
+    local debug=$root/usr/lib/debug/usr/bin/nabla-hello.debug
+    [[ -f $debug ]] || fail "no debug file $debug"
+    run -0 file "$root/usr/bin/nabla-hello"
+    assert_output --partial ", stripped"
+    assert_equal "$(build_id "$root/usr/bin/nabla-hello")" "$id"
+    assert_equal "$(build_id "$debug")" "$id"
+    run -0 "$root/usr/bin/nabla-hello" --verify
+    run -0 "$root/usr/bin/nabla-hello" --solo5:quiet y
+    assert_output "Hello, World
+y"
+    mkdir -p "$BATS_TEST_TMPDIR/dbg/.build-id/${id:0:2}"
+    cp "$debug" "$BATS_TEST_TMPDIR/dbg/.build-id/${id:0:2}/${id:2}.debug"
+    cp "$root/usr/bin/nabla-hello" "$BATS_TEST_TMPDIR/app"
+    run -0 "${GDB[@]}" -iex "set debug-file-directory $BATS_TEST_TMPDIR/dbg" \
+        -ex 'info line solo5_app_main' "$BATS_TEST_TMPDIR/app"
+    assert_output --regexp 'Line [0-9]+ of "[^"]*hello\.c"'
+    # Without the note, --strict-build-id stops, as it did before nabla
+    # wrote one.
+    rm -rf "$root/usr/lib"
+    pack_file "$HELLO_SPT" "$root/usr/bin/nabla-hello"
+    objcopy --remove-section=.note.gnu.build-id "$root/usr/bin/nabla-hello"
+    run env RPM_BUILD_ROOT="$root" RPM_BUILD_DIR="$build" \
+        RPM_PACKAGE_NAME=nabla-hello RPM_PACKAGE_VERSION=1 \
+        RPM_PACKAGE_RELEASE=1 RPM_ARCH=x86_64 \
+        find-debuginfo --strict-build-id -o debugfiles.list "$build"
+    assert_failure
+    assert_output --partial "No build ID note found"
+}
+
+@test "dh_strip makes the -dbgsym package's debug file, named by the build ID" {
+    command -v dh_strip >/dev/null || fail "no dh_strip (Debian package debhelper)"
+    local src=$BATS_TEST_TMPDIR/src
+    mkdir -p "$src/debian/nabla-hello/usr/bin"
+    cat >"$src/debian/control" <<'CONTROL'
+Source: nabla-hello
+Section: misc
+Priority: optional
+Maintainer: Nabla Tests <nabla-tests@example.org>
+Build-Depends: debhelper-compat (= 13)
+Standards-Version: 4.6.2
+
+Package: nabla-hello
+Architecture: amd64
+Description: packed hello unikernel (test)
+ A test package.
+CONTROL
+    printf 'nabla-hello (1.0-1) unstable; urgency=medium\n\n  * Test.\n\n -- Nabla Tests <nabla-tests@example.org>  Mon, 01 Jan 2024 00:00:00 +0000\n' \
+        >"$src/debian/changelog"
+    pack_file "$HELLO_SPT" "$src/debian/nabla-hello/usr/bin/nabla-hello"
+    local id
+    id=$(build_id "$src/debian/nabla-hello/usr/bin/nabla-hello")
+    cd "$src"
+    run -0 env -u DEB_BUILD_OPTIONS dh_strip
+    refute_output --partial "Could not find the BuildID"
+    [[ -f debian/.debhelper/nabla-hello/dbgsym-root/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug ]] ||
+        fail "no -dbgsym debug file for build ID $id: $(find debian -type f)"
+    run -0 debian/nabla-hello/usr/bin/nabla-hello --verify
+    run -0 debian/nabla-hello/usr/bin/nabla-hello --solo5:quiet z
+    assert_output "Hello, World
+z"
+}

@@ -48,18 +48,13 @@ static const char *one_path(int argc, char **argv, int *json, const char **out)
 /* The same check as APP --verify (common/packed_file.c). */
 int cmd_verify(int argc, char **argv)
 {
-    struct elf_image img;
     uint8_t sum[SHA256_DIGEST_SIZE];
     char err[1024];
     const char *path = one_path(argc, argv, NULL, NULL);
 
     if (path == NULL)
         return die("usage: nabla-pack verify APP");
-    if (elf_image_load(&img, path, err, sizeof(err)) != 0)
-        return die("%s", err);
-    int rc = packed_verify_image(&img, sum, err, sizeof(err));
-    elf_image_free(&img);
-    if (rc != 0)
+    if (packed_verify_file(path, sum, err, sizeof(err)) != 0)
         return die("%s, do not run it", err);
     char hex[2 * SHA256_DIGEST_SIZE + 1];
     sha256_hex(sum, hex);

@@ -1,8 +1,13 @@
 /* Reading and checking packed executables. */
 #include "packed.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "packed_file.h"
 #include "util.h"
@@ -25,6 +30,35 @@ int packed_verify_image(const struct elf_image *img, uint8_t sum[32], char *err,
     if (packed_verify(img->data, img->size, sum, why, sizeof(why)) != 0)
         return fail(err, errsz, "%s: %s", img->path, why);
     return 0;
+}
+
+int packed_verify_file(const char *path, uint8_t sum[32], char *err,
+                       size_t errsz)
+{
+    struct stat st;
+    uint8_t *data = NULL;
+    int rc = -1;
+
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return fail(err, errsz, "%s: cannot open: %s", path, strerror(errno));
+    if (fstat(fd, &st) != 0)
+        fail(err, errsz, "%s: cannot stat: %s", path, strerror(errno));
+    else if (!S_ISREG(st.st_mode))
+        fail(err, errsz, "%s: not a regular file", path);
+    else if ((data = malloc(st.st_size ? (size_t)st.st_size : 1)) == NULL)
+        fail(err, errsz, "%s: out of memory", path);
+    else if (read_full(fd, data, (size_t)st.st_size) != st.st_size)
+        fail(err, errsz, "%s: read error", path);
+    else {
+        struct elf_image img = {.path = path,
+                                .data = data,
+                                .size = (size_t)st.st_size};
+        rc = packed_verify_image(&img, sum, err, errsz);
+    }
+    free(data);
+    close(fd);
+    return rc;
 }
 
 const char *packed_build_id_hex(const struct packed *pk,

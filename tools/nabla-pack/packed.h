@@ -36,5 +36,9 @@ const char *packed_build_id_hex(const struct packed *pk,
  * ("PATH: incomplete copy: ...", "PATH: damaged: ..."). */
 int packed_verify_image(const struct elf_image *img, uint8_t sum[32], char *err,
                         size_t errsz);
+/* The same for the file at path, read as it is: a cut-short copy gets
+ * "incomplete copy", not a complaint about its headers. */
+int packed_verify_file(const char *path, uint8_t sum[32], char *err,
+                       size_t errsz);
 
 #endif
