@@ -48,11 +48,14 @@ static size_t split_fields(char *line, char **field, size_t max)
     size_t n = 0;
     for (char *c = line; *c != '\0' && n < max;) {
         while (*c == ' ' || *c == '\t')
-            *c++ = '\0';
-        if (*c != '\0')
-            field[n++] = c;
+            c++;
+        if (*c == '\0')
+            break;
+        field[n++] = c;
         while (*c != '\0' && *c != ' ' && *c != '\t')
             c++;
+        if (*c != '\0')
+            *c++ = '\0';
     }
     return n;
 }

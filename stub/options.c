@@ -26,8 +26,12 @@ static uint64_t parse_mem(const char *value, int is_default)
     char *end;
     errno = 0;
     unsigned long long mb = strtoull(value, &end, 10);
-    if (value[0] < '0' || value[0] > '9' || *end != '\0' || errno != 0 ||
-        mb == 0 || mb > NABLA_MEM_MAX_MB)
+    int digits = value[0] >= '0' && value[0] <= '9' && *end == '\0';
+    if (digits && (errno == ERANGE || mb > NABLA_MEM_MAX_MB))
+        stub_die("--mem=%s%s is too large: at most %llu MiB (508 GiB: guest "
+                 "memory ends below the stub)",
+                 value, source_name(is_default), NABLA_MEM_MAX_MB);
+    if (!digits || errno != 0 || mb == 0)
         stub_die("invalid --mem=%s%s: expected a size in MiB, 1 to %llu", value,
                  source_name(is_default), NABLA_MEM_MAX_MB);
     return mb;

@@ -399,3 +399,54 @@ print(d[:bs] == b"G" * bs and d[-bs:] == b"L" * bs and len(d) == 8 * bs)
     blkbad_case 512 other-fd
     blkbad_case 4096 other-fd
 }
+
+# --- one image, one app: the lock --------------------------------------------
+
+@test "two instances on one disk image: the second is refused with one line naming the image and the holder; the image is intact" {
+    pack_guest blkhold --block:storage=disk.img
+    truncate -s 64K disk.img
+    local app=$BATS_TEST_TMPDIR/blkhold
+    # The first holds the image for 3 s; its output goes to a file.
+    "$app" --solo5:quiet 3000 first >first.out 2>&1 &
+    local first=$!
+    local i
+    for i in $(seq 100); do
+        grep -q holding first.out && break
+        sleep 0.05
+    done
+    assert_equal "$(cat first.out)" "holding"
+    local before
+    before=$(sha disk.img)
+    refuses "^blkhold: error: block device 'storage': disk image '$BATS_TEST_TMPDIR/disk.img' is in use by another process \\(pid $first\\): an image is for one app at a time$" \
+        "$app" --solo5:quiet 0 second
+    refute_output --partial "holding"
+    # Named on the command line, by another path, it is the same file.
+    ln -s disk.img link.img
+    refuses "disk image 'link.img' is in use by another process \\(pid $first\\)" \
+        "$app" --block:storage=link.img --solo5:quiet 0 third
+    assert_equal "$(sha disk.img)" "$before"
+    wait "$first"
+    assert_equal "$(cat first.out)" "holding
+done"
+    run -0 python3 -c 'import sys; print(open(sys.argv[1], "rb").read(16).rstrip(b"\0").decode())' disk.img
+    assert_output "first"
+    # The lock went with the first instance.
+    run -0 "$app" --solo5:quiet 0 fourth
+    assert_output "holding
+done"
+}
+
+@test "one disk image given to two block devices of one app is refused" {
+    pack_guest blk63
+    local args=() n
+    for n in $(seq 1 63); do
+        truncate -s 4K "d$n.img"
+        args+=("--block:d$n=d$n.img")
+    done
+    args[9]=--block:d10=d3.img
+    local before
+    before=$(sha d3.img)
+    refuses "^blk63: error: block device 'd10': disk image 'd3.img' is given to another block device of this app too$" \
+        "$BATS_TEST_TMPDIR/blk63" "${args[@]}"
+    assert_equal "$(sha d3.img)" "$before"
+}

@@ -32,7 +32,8 @@ stub_refuses() {
 
 @test "--mem: at most 508 GiB, guest memory ending right below the stub" {
     # One MiB more would reach the stub at 0x7f00000000.
-    stub_refuses 'mem=520193: expected a size in MiB, 1 to 520192' --mem=520193
+    stub_refuses '^hello: error: --mem=520193 is too large: at most 520192 MiB \(508 GiB: guest memory ends below the stub\)$' \
+        --mem=520193
     [[ $(cat /proc/sys/vm/overcommit_memory) != 2 ]] ||
         skip "vm.overcommit_memory=2: 508 GiB cannot be mapped here"
     run "$HELLO_PACKED" --mem=520192 x
@@ -59,4 +60,35 @@ stub_refuses() {
     assert_line "x"
     # The bindings log the top of guest memory: 64 MiB = 0x4000000.
     assert_line --regexp '^nabla: stack top: .* - 0x4000000$'
+}
+
+@test "--mem too large names the limit, however large" {
+    local mem
+    for mem in 600000 99999999999 999999999999999999999999; do
+        stub_refuses "^hello: error: --mem=$mem is too large: at most 520192 MiB" \
+            --mem="$mem"
+    done
+    # Malformed is another message, with the range.
+    stub_refuses '^hello: error: invalid --mem=-5: expected a size in MiB, 1 to 520192$' \
+        --mem=-5
+}
+
+@test "--solo5:quiet alone keeps the default guest arguments; other arguments or -- replace them" {
+    pack_file "$HELLO_SPT" "$BATS_TEST_TMPDIR/hello" -- world
+    run -0 "$BATS_TEST_TMPDIR/hello" --solo5:quiet
+    assert_output "Hello, World
+world"
+    run -0 "$BATS_TEST_TMPDIR/hello" --mem=32 --solo5:quiet --solo5:debug
+    assert_output "Hello, World
+world"
+    run -0 "$BATS_TEST_TMPDIR/hello" --solo5:quiet you
+    assert_output "Hello, World
+you"
+    # "--": exactly the arguments after it, none of the defaults.
+    run -0 "$BATS_TEST_TMPDIR/hello" -- --solo5:quiet
+    assert_output "Hello, World"
+    # Without arguments: the banner and the defaults.
+    run -0 "$BATS_TEST_TMPDIR/hello"
+    assert_line "nabla: solo5 bindings (spt ABI v2)"
+    assert_line "world"
 }
