@@ -157,7 +157,7 @@ PACK_SRCS := tools/nabla-pack/main.c tools/nabla-pack/pack.c \
 	tools/nabla-pack/buf.c tools/nabla-pack/json.c tools/nabla-pack/fileio.c \
 	common/devopts.c common/device.c common/device_block.c \
 	common/device_net.c common/policy.c common/payload_format.c \
-	common/packed_file.c common/sha256.c
+	common/packed_file.c common/packed_seal.c common/sha256.c
 PACK_OBJS := $(patsubst %.c,$(B)/host/%.o,$(PACK_SRCS)) \
 	$(B)/tools/nabla-pack/stub_blob.o
 PACK := $(B)/tools/nabla-pack/nabla-pack

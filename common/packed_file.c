@@ -8,16 +8,6 @@
 #include "payload_format.h"
 #include "sha256.h"
 
-/* The headers and the payload of a packed file, inside it. */
-struct packed_view {
-    const Elf64_Ehdr *eh;
-    const Elf64_Phdr *ph;
-    size_t phnum;
-    const Elf64_Phdr *payload_load;
-    const struct nabla_payload *p;
-    size_t psize; /* bytes from p to the end of its PT_LOAD */
-};
-
 static int say(char *why, size_t whysz, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -30,8 +20,7 @@ static int say(char *why, size_t whysz, const char *fmt, ...)
     return -1;
 }
 
-/* ELF header, program headers, completeness, the payload segment. */
-static int read_view(const uint8_t *file, size_t size, struct packed_view *v,
+int packed_read_view(const uint8_t *file, size_t size, struct packed_view *v,
                      char *why, size_t whysz)
 {
     memset(v, 0, sizeof(*v));
@@ -72,8 +61,27 @@ segment_sums(const struct nabla_payload *p)
                                               p->sums_offset);
 }
 
-/* SHA-256 of the payload with its checksum field zeroed. */
-static void payload_checksum(const struct nabla_payload *p, size_t psize,
+int packed_summed(const struct packed_view *v, const Elf64_Phdr *ph)
+{
+    return ph->p_type == PT_LOAD && ph != v->payload_load;
+}
+
+void packed_segment_sum(const uint8_t *file, const Elf64_Phdr *ph,
+                        struct nabla_segment_sum *out)
+{
+    struct sha256 h;
+
+    memset(out, 0, sizeof(*out));
+    out->vaddr = ph->p_vaddr;
+    out->filesz = ph->p_filesz;
+    out->memsz = ph->p_memsz;
+    out->flags = ph->p_flags;
+    sha256_init(&h);
+    sha256_update(&h, file + ph->p_offset, ph->p_filesz);
+    sha256_final(&h, out->sha256);
+}
+
+void packed_payload_checksum(const struct nabla_payload *p, size_t psize,
                              uint8_t out[32])
 {
     static const uint8_t zero[sizeof(p->checksum)];
@@ -109,7 +117,7 @@ int packed_verify(const uint8_t *file, size_t size, uint8_t sum[32], char *why,
     struct packed_view v;
     char format[128];
 
-    if (read_view(file, size, &v, why, whysz) != 0)
+    if (packed_read_view(file, size, &v, why, whysz) != 0)
         return -1;
     int rc = payload_check(v.p, v.psize, format, sizeof(format));
     if (rc == -2)
@@ -118,11 +126,9 @@ int packed_verify(const uint8_t *file, size_t size, uint8_t sum[32], char *why,
         return say(why, whysz, "damaged: the payload (%s)", format);
     if (memcmp(v.p->magic, NABLA_PAYLOAD_MAGIC, sizeof(v.p->magic)) != 0)
         return say(why, whysz, "damaged: the payload (%s)", format);
-    payload_checksum(v.p, v.psize, sum);
+    packed_payload_checksum(v.p, v.psize, sum);
     if (memcmp(sum, v.p->checksum, sizeof(v.p->checksum)) != 0)
-        return say(why, whysz,
-                   "damaged: the payload (checksum mismatch): nabla-pack's "
-                   "header, defaults, manifest or checksums");
+        return say(why, whysz, "damaged: the payload (checksum mismatch)");
     if (rc != 0)
         return say(why, whysz, "damaged: the payload (%s)", format);
 
@@ -132,22 +138,20 @@ int packed_verify(const uint8_t *file, size_t size, uint8_t sum[32], char *why,
     size_t k = 0;
     for (size_t i = 0; i < v.phnum; i++) {
         const Elf64_Phdr *ph = &v.ph[i];
-        if (ph->p_type != PT_LOAD || ph == v.payload_load)
+        if (!packed_summed(&v, ph))
             continue;
         const struct nabla_segment_sum *s = k < v.p->sums_count ? &sums[k] : 0;
+        struct nabla_segment_sum got;
         k++;
-        if (s == NULL || s->vaddr != ph->p_vaddr || s->filesz != ph->p_filesz ||
-            s->memsz != ph->p_memsz || s->flags != ph->p_flags ||
-            ph->p_offset > size || ph->p_filesz > size - ph->p_offset) {
+        if (s == NULL || ph->p_offset > size ||
+            ph->p_filesz > size - ph->p_offset) {
             add_damage(damage, sizeof(damage), ph, "program header changed");
             continue;
         }
-        uint8_t got[32];
-        struct sha256 h;
-        sha256_init(&h);
-        sha256_update(&h, file + ph->p_offset, ph->p_filesz);
-        sha256_final(&h, got);
-        if (memcmp(got, s->sha256, sizeof(got)) != 0)
+        packed_segment_sum(file, ph, &got);
+        if (memcmp(&got, s, offsetof(struct nabla_segment_sum, sha256)) != 0)
+            add_damage(damage, sizeof(damage), ph, "program header changed");
+        else if (memcmp(got.sha256, s->sha256, sizeof(got.sha256)) != 0)
             add_damage(damage, sizeof(damage), ph, "checksum mismatch");
     }
     if (k != v.p->sums_count)
@@ -161,47 +165,5 @@ int packed_verify(const uint8_t *file, size_t size, uint8_t sum[32], char *why,
                    (unsigned long long)v.p->entry);
     if (damage[0] != '\0')
         return say(why, whysz, "damaged: %s", damage);
-    return 0;
-}
-
-int packed_seal(uint8_t *file, size_t size, char *why, size_t whysz)
-{
-    struct packed_view v;
-    char format[128];
-
-    if (read_view(file, size, &v, why, whysz) != 0)
-        return -1;
-    if (payload_check(v.p, v.psize, format, sizeof(format)) != 0)
-        return say(why, whysz, "payload: %s", format);
-    struct nabla_payload *p = (struct nabla_payload *)(uintptr_t)v.p;
-    struct nabla_segment_sum *sums =
-        (struct nabla_segment_sum *)((uint8_t *)p + p->sums_offset);
-    size_t k = 0;
-    for (size_t i = 0; i < v.phnum; i++) {
-        const Elf64_Phdr *ph = &v.ph[i];
-        if (ph->p_type != PT_LOAD || ph == v.payload_load)
-            continue;
-        if (ph->p_offset > size || ph->p_filesz > size - ph->p_offset)
-            return say(why, whysz, "segment at %#llx outside the file",
-                       (unsigned long long)ph->p_vaddr);
-        if (k == p->sums_count)
-            return say(why, whysz, "more segments than segment sums (%u)",
-                       p->sums_count);
-        struct nabla_segment_sum *s = &sums[k++];
-        struct sha256 h;
-        memset(s, 0, sizeof(*s));
-        s->vaddr = ph->p_vaddr;
-        s->filesz = ph->p_filesz;
-        s->memsz = ph->p_memsz;
-        s->flags = ph->p_flags;
-        sha256_init(&h);
-        sha256_update(&h, file + ph->p_offset, ph->p_filesz);
-        sha256_final(&h, s->sha256);
-    }
-    if (k != p->sums_count)
-        return say(why, whysz, "%zu segments for %u segment sums", k,
-                   p->sums_count);
-    p->entry = v.eh->e_entry;
-    payload_checksum(p, v.psize, p->checksum);
     return 0;
 }

@@ -41,6 +41,34 @@ packed_complete_size(const Elf64_Ehdr *eh, const Elf64_Phdr *ph, size_t phnum)
     return end;
 }
 
+/* The headers and the payload of a packed file, inside it. */
+struct packed_view {
+    const Elf64_Ehdr *eh;
+    const Elf64_Phdr *ph;
+    size_t phnum;
+    const Elf64_Phdr *payload_load;
+    const struct nabla_payload *p;
+    size_t psize; /* bytes from p to the end of its PT_LOAD */
+};
+
+/* Finds the ELF header, the program headers and the payload's PT_LOAD in
+ * the size bytes at file, which must be complete. Returns 0, or -1 with
+ * why ("incomplete copy: N of M bytes", ...). The payload is not checked. */
+int packed_read_view(const uint8_t *file, size_t size, struct packed_view *v,
+                     char *why, size_t whysz);
+
+/* The checksum definition. The PT_LOADs that have a segment sum: all but
+ * the payload's, in program header order. */
+int packed_summed(const struct packed_view *v, const Elf64_Phdr *ph);
+/* A PT_LOAD's sum: its program header fields, the SHA-256 of its file
+ * bytes (which must lie inside file). */
+void packed_segment_sum(const uint8_t *file, const Elf64_Phdr *ph,
+                        struct nabla_segment_sum *out);
+/* SHA-256 of psize bytes of payload at p, its checksum field taken as
+ * zero. */
+void packed_payload_checksum(const struct nabla_payload *p, size_t psize,
+                             uint8_t out[32]);
+
 /*
  * Checks the packed file of size bytes at file, as `nabla-pack verify` and
  * `APP --verify` do: ELF and program headers inside the file, the file
@@ -54,10 +82,10 @@ int packed_verify(const uint8_t *file, size_t size, uint8_t sum[32], char *why,
                   size_t whysz);
 
 /*
- * nabla-pack, once the file is written: fills in the payload's segment
- * checksums and entry, then its checksum, in file (size bytes, writable),
- * whose payload has room for exactly one sum per PT_LOAD but its own.
- * Returns 0, or -1 with why.
+ * nabla-pack, once the file is written (common/packed_seal.c, not in the
+ * stub): fills in the payload's segment sums and entry, then its checksum,
+ * in file (size bytes, writable), whose payload has room for exactly one
+ * sum per PT_LOAD but its own. Returns 0, or -1 with why.
  */
 int packed_seal(uint8_t *file, size_t size, char *why, size_t whysz);
 

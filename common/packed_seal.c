@@ -1,0 +1,52 @@
+/*
+ * Sealing a packed file just written: nabla-pack's side of
+ * common/packed_file.c, in a file of its own so that the stub, which only
+ * verifies, does not carry it.
+ */
+#include "packed_file.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "payload_format.h"
+
+int packed_seal(uint8_t *file, size_t size, char *why, size_t whysz)
+{
+    struct packed_view v;
+    char format[128];
+
+    if (packed_read_view(file, size, &v, why, whysz) != 0)
+        return -1;
+    if (payload_check(v.p, v.psize, format, sizeof(format)) != 0) {
+        snprintf(why, whysz, "payload: %s", format);
+        return -1;
+    }
+    /* v.p, writable. */
+    struct nabla_payload *p =
+        (struct nabla_payload *)(file + NABLA_PAYLOAD_HEADER_OFFSET);
+    struct nabla_segment_sum *sums =
+        (struct nabla_segment_sum *)((uint8_t *)p + p->sums_offset);
+    size_t k = 0;
+    for (size_t i = 0; i < v.phnum; i++) {
+        const Elf64_Phdr *ph = &v.ph[i];
+        if (!packed_summed(&v, ph))
+            continue;
+        if (ph->p_offset > size || ph->p_filesz > size - ph->p_offset ||
+            k == p->sums_count) {
+            snprintf(why, whysz,
+                     "segment at %#llx outside the file, or more segments "
+                     "than segment sums (%u)",
+                     (unsigned long long)ph->p_vaddr, p->sums_count);
+            return -1;
+        }
+        packed_segment_sum(file, ph, &sums[k++]);
+    }
+    if (k != p->sums_count) {
+        snprintf(why, whysz, "%zu segments for %u segment sums", k,
+                 p->sums_count);
+        return -1;
+    }
+    p->entry = v.eh->e_entry;
+    packed_payload_checksum(p, v.psize, p->checksum);
+    return 0;
+}
