@@ -6,11 +6,17 @@
  * execve maps every segment of the file whether or not the file still
  * holds it: an interrupted copy runs until it touches a page past the end
  * of the file, and dies there of SIGBUS, or worse, runs on zeros. So the
- * stub compares the size of its own file (/proc/self/exe, else the path it
- * was started by) with the size a complete one has, which its ELF header
- * and program headers say (packed_complete_size): they lie in the first
- * page, which the kernel has read. One system call; no hash, no page of the
- * file touched besides the first and this code's own.
+ * stub compares the size of its own file with the size a complete one has,
+ * which its ELF header and program headers say (packed_complete_size): they
+ * lie in the first page, which the kernel has read. One system call; no
+ * hash, no page of the file touched besides the first and this code's own.
+ *
+ * Its own file: the path execve was given (AT_EXECFN, in the same working
+ * directory), a stat of about a microsecond. /proc/self/exe names the file
+ * for certain, but a fresh process pays 20 to 30 us for it (its /proc
+ * entries are made on the spot), so it is asked only to confirm a short
+ * size: in case the path was renamed over since execve (a package upgrade)
+ * or is gone (a close-on-exec /proc/self/fd/N).
  *
  * A short file gets one line and NABLA_EXIT_REFUSED.
  *
@@ -21,15 +27,14 @@
  * so the page is populated for writing first, as the kernel's zeroing did.
  *
  * This code, _start (start.S) and stub_start_c (main.c) are in the section
- * .text.nabla_entry,
- * which stub/entry.ld puts first in the stub's text, and nabla-pack puts
- * the stub's text right after the payload (tools/nabla-pack/merge.c): only
- * a cut before the end of this code goes unreported (the process then dies
- * of SIGBUS, or exec fails). So nothing here may reach outside that
- * section: no C library (its code lies further on, and its TLS is not set
+ * .text.nabla_entry, which stub/entry.ld puts first in the stub's text, and
+ * nabla-pack puts the stub's text right after the payload
+ * (tools/nabla-pack/merge.c): only a cut before the end of this code goes
+ * unreported (the process then dies of SIGBUS, or exec fails). So nothing
+ * here may reach outside that section: no C library (its code lies further on, and its TLS is not set
  * up yet: no errno), no string literal (.rodata lies further on: the
  * constants are in .rodata.nabla_entry, in the same place), no call that is
- * not inlined. tests/hello.bats checks the machine code for that.
+ * not inlined. tests/selfcheck.bats checks the machine code for that.
  */
 #include <elf.h>
 #include <sys/auxv.h>
@@ -148,8 +153,12 @@ ENTRY_TEXT void entry_check_complete(long *sp)
         return;
     uint64_t want = packed_complete_size(eh, ph, phnum);
     struct stat st;
-    /* Without /proc, the path execve was given (same working directory);
-     * with neither, nothing can be told. */
+    if (execfn != NULL &&
+        entry_syscall3(SYS_stat, (long)execfn, (long)&st, 0) == 0 &&
+        (uint64_t)st.st_size >= want)
+        return;
+    /* Short, or no such path: ask /proc. With neither, nothing can be
+     * told. */
     if (entry_syscall3(SYS_stat, (long)proc_self_exe, (long)&st, 0) != 0 &&
         (execfn == NULL ||
          entry_syscall3(SYS_stat, (long)execfn, (long)&st, 0) != 0))

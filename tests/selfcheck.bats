@@ -212,3 +212,32 @@ PY
     # After --, it is the guest's.
     run -0 "$APP" -- --verify
 }
+
+# exec_by_fd FILE ARGS...: runs FILE through /proc/self/fd/N of a
+# close-on-exec fd, so that the path it was started by is gone once it runs.
+exec_by_fd() {
+    python3 -c 'import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); os.execv(f"/proc/self/fd/{fd}", sys.argv[1:])' "$@"
+}
+
+@test "the size check goes by the path the app was started by, and confirms a short size through /proc/self/exe" {
+    needs_ptrace
+    local size
+    size=$(stat -c %s "$APP")
+    cut_copy $((size / 2))
+    cd "$BATS_TEST_TMPDIR"
+    cp app run-me
+    # Renamed over right after execve (as a package upgrade does): the path
+    # now names a short file, the process runs the complete one.
+    run -0 "${GDB[@]}" -ex starti -ex 'shell mv cut run-me' -ex continue \
+        --args ./run-me --solo5:quiet
+    assert_line "boot count: 1"
+    refute_output --partial "incomplete copy"
+    # Started by a path that is gone once it runs: a complete file runs, a
+    # cut one is refused all the same.
+    run -0 exec_by_fd "$APP" --solo5:quiet
+    assert_output "boot count: 2"
+    cut_copy $((size / 2))
+    run -125 --separate-stderr exec_by_fd "$BATS_TEST_TMPDIR/cut" --solo5:quiet
+    assert_one_stderr_line
+    assert_equal "$stderr" "cut: error: incomplete copy: $((size / 2)) of $size bytes (the file was cut short, as by an interrupted copy: copy it again)"
+}
