@@ -31,10 +31,11 @@
  * nabla-pack puts the stub's text right after the payload
  * (tools/nabla-pack/merge.c): only a cut before the end of this code goes
  * unreported (the process then dies of SIGBUS, or exec fails). So nothing
- * here may reach outside that section: no C library (its code lies further on, and its TLS is not set
- * up yet: no errno), no string literal (.rodata lies further on: the
- * constants are in .rodata.nabla_entry, in the same place), no call that is
- * not inlined. tests/selfcheck.bats checks the machine code for that.
+ * here may reach outside that section: no C library (its code lies
+ * further on, and its TLS is not set up yet: no errno), no string literal
+ * (.rodata lies further on: the constants are in .rodata.nabla_entry, in
+ * the same place), no call that is not inlined. tests/selfcheck.bats
+ * checks the machine code for that.
  */
 #include <elf.h>
 #include <sys/auxv.h>
