@@ -288,6 +288,15 @@ public_dir() {
     assert_output blkcount
 }
 
+@test "oci: a state: default disk is not copied (the state directory is a volume)" {
+    pack_blkcount app/blkcount state:disk.img
+    # Even with a file of that name next to the app.
+    truncate -s 4K app/disk.img
+    oci app/blkcount out
+    layer_names out
+    assert_output blkcount
+}
+
 @test "oci: byte-reproducible (pack twice, oci twice: identical trees)" {
     pack_blkcount a/blkcount disk.img
     pack_blkcount b/blkcount disk.img
