@@ -18,7 +18,11 @@ NABLA ?= $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
 NABLA_BUILD ?= $(NABLA)/build
 
 include $(NABLA)/linker/guest-flags.mk
-NABLA_CFLAGS := -std=c11 -O2 $(NABLA_GUEST_CFLAGS) -I$(NABLA)/include
+# No host headers: the guest libc's (<stdio.h>, <string.h>, ...), then the
+# compiler's own (stddef.h, stdint.h, ...), as the installed nabla.mk does.
+NABLA_GCC_INCLUDEDIR ?= $(shell $(CC) -print-file-name=include)
+NABLA_CFLAGS := -std=c11 -O2 -nostdinc -isystem $(NABLA)/libc/include \
+	-isystem $(NABLA_GCC_INCLUDEDIR) $(NABLA_GUEST_CFLAGS) -I$(NABLA)/include
 NABLA_LDFLAGS := $(NABLA_GUEST_LDFLAGS) -Wl,-T,$(NABLA)/linker/guest.ld
 NABLA_LIBS := $(NABLA_BUILD)/bindings/nabla.o $(NABLA_BUILD)/libc/libc.a
 NABLA_PACK := $(NABLA_BUILD)/tools/nabla-pack/nabla-pack

@@ -15,10 +15,17 @@
 #   include/nabla/solo5.h  include/nabla/nabla/{abi,packed,version}.h
 #                   (so -I$(PREFIX)/include/nabla finds solo5.h and nabla/abi.h)
 #   include/nabla/nabla/arch/ARCH/syscalls.h   (what nabla/syscalls.h picks)
+#   include/nabla/libc/{stdio,string,stdlib,...}.h   the guest libc's headers
 #   share/man/man1/{nabla-pack,nabla-cc}.1  share/man/man7/nabla.7
 #
 # The guest flags written into nabla-cc, nabla.pc and nabla.mk are those of
 # linker/guest-flags.mk, which the Makefile builds nabla's own guests with.
+# All of them, and Solo5's toolchain names, compile with -nostdinc and search
+# the guest libc's headers, then the compiler's own (stddef.h, stdint.h,
+# limits.h, ...), never the host's: <stdio.h> is the guest's or an error.
+# nabla-cc and the Solo5 names ask the compiler for its directory when they
+# run, nabla.mk when make runs; nabla.pc cannot run anything, so it names the
+# directory gcc gave at install time (gccincludedir, a variable).
 # nabla-cc and nabla.mk find the other files relative to themselves, so an
 # installed tree works from its DESTDIR too; nabla.pc names the real PREFIX
 # (with a DESTDIR: pkg-config --define-variable=prefix=$DESTDIR$PREFIX).
@@ -34,6 +41,7 @@ mandir ?= $(datarootdir)/man
 pkgconfigdir ?= $(libdir)/pkgconfig
 nabladir ?= $(libdir)/nabla
 nablaincludedir ?= $(includedir)/nabla
+libcincludedir ?= $(nablaincludedir)/libc
 INSTALL ?= install
 
 INST_VERSION := $(shell sed -n 's/^\#define NABLA_VERSION "\(.*\)"$$/\1/p' \
@@ -48,6 +56,7 @@ INST_MAN1 := man/nabla-pack.1 man/nabla-cc.1
 INST_MAN7 := man/nabla.7
 INST_HEADERS := $(wildcard include/nabla/*.h)
 INST_ARCH_HEADERS := $(wildcard include/nabla/arch/*/*.h)
+INST_LIBC_HEADERS := $(wildcard libc/include/*.h)
 
 # A path relative to PREFIX as pkg-config writes it (${prefix}/lib).
 inst_pc_path = $(patsubst $(PREFIX)/%,$${prefix}/%,$(patsubst \
@@ -74,6 +83,8 @@ $(INST_GEN)/nabla.pc: pkgconfig/nabla.pc.in include/nabla/version.h FORCE_INSTAL
 	    -e 's|@includedir@|$(call inst_pc_path,$(includedir))|g' \
 	    -e 's|@nabladir@|$(call inst_pc_path,$(nabladir))|g' \
 	    -e 's|@nablaincludedir@|$(call inst_pc_path,$(nablaincludedir))|g' \
+	    -e 's|@libcincludedir@|$(call inst_pc_path,$(libcincludedir))|g' \
+	    -e "s|@GCC_INCLUDEDIR@|$$(gcc -print-file-name=include)|g" \
 	    -e 's|@VERSION@|$(INST_VERSION)|g' \
 	    -e 's|@CFLAGS@|$(strip $(INST_CFLAGS))|g' \
 	    -e 's|@LDFLAGS@|$(strip $(INST_LDFLAGS))|g' $< >$@.tmp
@@ -120,11 +131,15 @@ NABLA_LIBDIR := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 NABLA_INCLUDEDIR ?= $(abspath $(NABLA_LIBDIR)/@NABLADIR_TO_INCLUDEDIR@)
 NABLA_BINDIR ?= $(abspath $(NABLA_LIBDIR)/@NABLADIR_TO_BINDIR@)
 
+# The compiler's own headers (stddef.h, stdint.h, ...): CC is asked.
+NABLA_GCC_INCLUDEDIR ?= $(shell $(CC) -print-file-name=include)
+
 # Freestanding, not position-independent (the guest is linked at a fixed
 # address), and the stack guard in the bindings rather than at %fs:0x28,
-# which belongs to the guest's own TLS.
-NABLA_CFLAGS := -std=c11 -O2 @CFLAGS@ \
-	-I$(NABLA_INCLUDEDIR)
+# which belongs to the guest's own TLS. No host headers: the guest libc's
+# (<stdio.h>, <string.h>, <stdlib.h>, ...), then the compiler's.
+NABLA_CFLAGS := -std=c11 -O2 -nostdinc -isystem $(NABLA_INCLUDEDIR)/libc \
+	-isystem $(NABLA_GCC_INCLUDEDIR) @CFLAGS@ -I$(NABLA_INCLUDEDIR)
 NABLA_LDFLAGS := @LDFLAGS@ \
 	-Wl,-T,$(NABLA_LIBDIR)/guest.ld
 NABLA_LIBS := $(NABLA_LIBDIR)/nabla.o $(NABLA_LIBDIR)/libc.a
@@ -149,11 +164,12 @@ $(INST_GEN)/nabla.mk: include/nabla/version.h mk/install.mk FORCE_INSTALL_GEN
 FORCE_INSTALL_GEN:
 
 install: $(PACK) $(STUB) $(BINDINGS) $(GUEST_LIBC) linker/guest.ld include/solo5.h \
-		$(INST_HEADERS) $(INST_MAN1) $(INST_MAN7) install-gen \
-		$(AARCH64_BINDINGS) $(AARCH64_LIBC)
+		$(INST_HEADERS) $(INST_LIBC_HEADERS) $(INST_MAN1) $(INST_MAN7) \
+		install-gen $(AARCH64_BINDINGS) $(AARCH64_LIBC)
 	$(INSTALL) -d '$(DESTDIR)$(bindir)' '$(DESTDIR)$(nabladir)' \
 		'$(DESTDIR)$(nabladir)/aarch64' \
 		'$(DESTDIR)$(pkgconfigdir)' '$(DESTDIR)$(nablaincludedir)/nabla' \
+		'$(DESTDIR)$(libcincludedir)' \
 		'$(DESTDIR)$(mandir)/man1' '$(DESTDIR)$(mandir)/man7'
 	$(INSTALL) -m 755 $(PACK) '$(DESTDIR)$(bindir)/nabla-pack'
 	$(INSTALL) -m 755 $(INST_GEN)/nabla-cc '$(DESTDIR)$(bindir)/nabla-cc'
@@ -173,6 +189,7 @@ install: $(PACK) $(STUB) $(BINDINGS) $(GUEST_LIBC) linker/guest.ld include/solo5
 	for h in $(INST_ARCH_HEADERS); do \
 		$(INSTALL) -D -m 644 "$$h" "$(DESTDIR)$(nablaincludedir)/nabla/$${h#include/nabla/}" || exit 1; \
 	done
+	$(INSTALL) -m 644 $(INST_LIBC_HEADERS) '$(DESTDIR)$(libcincludedir)/'
 	$(INSTALL) -m 644 $(INST_MAN1) '$(DESTDIR)$(mandir)/man1/'
 	$(INSTALL) -m 644 $(INST_MAN7) '$(DESTDIR)$(mandir)/man7/'
 
@@ -188,10 +205,12 @@ uninstall:
 		'$(DESTDIR)$(pkgconfigdir)/nabla.pc' \
 		'$(DESTDIR)$(nablaincludedir)/solo5.h' \
 		$(foreach h,$(INST_HEADERS),'$(DESTDIR)$(nablaincludedir)/nabla/$(notdir $(h))') \
+		$(foreach h,$(INST_LIBC_HEADERS),'$(DESTDIR)$(libcincludedir)/$(notdir $(h))') \
 		$(foreach m,$(INST_MAN1),'$(DESTDIR)$(mandir)/man1/$(notdir $(m))') \
 		$(foreach m,$(INST_MAN7),'$(DESTDIR)$(mandir)/man7/$(notdir $(m))')
 	rmdir '$(DESTDIR)$(nabladir)/aarch64' '$(DESTDIR)$(nabladir)' \
 		$(foreach h,$(INST_ARCH_HEADERS),'$(DESTDIR)$(nablaincludedir)/nabla/$(patsubst include/nabla/%,%,$(dir $(h)))') \
 		'$(DESTDIR)$(nablaincludedir)/nabla/arch' \
 		'$(DESTDIR)$(nablaincludedir)/nabla' \
+		'$(DESTDIR)$(libcincludedir)' \
 		'$(DESTDIR)$(nablaincludedir)' 2>/dev/null || true

@@ -42,6 +42,8 @@ setup() {
     done
     for f in lib/nabla/nabla.o lib/nabla/libc.a lib/nabla/guest.ld lib/nabla/nabla.mk \
         lib/pkgconfig/nabla.pc include/nabla/solo5.h include/nabla/nabla/abi.h \
+        include/nabla/libc/stdio.h include/nabla/libc/string.h \
+        include/nabla/libc/stdlib.h include/nabla/libc/limits.h \
         share/man/man1/nabla-pack.1 share/man/man1/nabla-cc.1 \
         share/man/man7/nabla.7; do
         [[ -f $INST/$f ]] || fail "$f: missing"
@@ -167,6 +169,97 @@ setup() {
     assert_output ""
 }
 
+# libc_guest DIR: copies the guest of tests/libc-guest (it includes <stdio.h>,
+# <string.h> and <stdlib.h>) into DIR and cds there.
+libc_guest() {
+    mkdir -p "$1"
+    cp "$REPO_ROOT"/tests/libc-guest/* "$1/"
+    cd "$1"
+}
+
+# runs_libc_guest SPT: packs SPT with the installed nabla-pack and runs it:
+# strtol, labs and snprintf of the guest libc at work.
+runs_libc_guest() {
+    run -0 "$INST/bin/nabla-pack" -q -o "${1%.spt}" "$1" -- 40 2
+    run -0 "${1%.spt}" --solo5:quiet 0x10 -20 -1
+    assert_line "3 numbers, sum -5 (|sum| 5)"
+    run -0 "${1%.spt}"
+    assert_line "2 numbers, sum 42 (|sum| 42)"
+    run -1 "${1%.spt}" --solo5:quiet 12 abc
+    assert_line "not a number: 'abc'"
+}
+
+@test "nabla-cc: <stdio.h>, <string.h>, <stdlib.h> are the installed guest libc's, never the host's" {
+    libc_guest "$BATS_TEST_TMPDIR/g"
+    # -H: every header read, one per line on stderr.
+    run -0 --separate-stderr "$INST/bin/nabla-cc" -H -c sum.c -o sum.o
+    local h
+    for h in stdio string stdlib; do
+        assert_regex "$stderr" "(^|"$'\n'")\. $INST/include/nabla/libc/$h\.h"
+    done
+    assert_regex "$stderr" "\. $INST/include/nabla/solo5\.h"
+    # The compiler's own stddef.h, nothing of the host's C library.
+    refute_regex "$stderr" '/usr/include/'
+    # A header the guest libc does not have is an error, not glibc's.
+    printf '#include <unistd.h>\nint x;\n' >u.c
+    run -1 "$INST/bin/nabla-cc" -c u.c -o u.o
+    assert_output --partial "unistd.h: No such file or directory"
+
+    run -0 "$INST/bin/nabla-cc" --manifest=manifest.json -O2 -Wall -Wextra \
+        -Werror sum.o -o sum.spt
+    runs_libc_guest "$PWD/sum.spt"
+}
+
+@test "the libc guest builds with pkg-config's flags, with the installed nabla.mk and with x86_64-solo5-none-static-cc" {
+    libc_guest "$BATS_TEST_TMPDIR/pc"
+    printf '%s\n' \
+        'CFLAGS = -O2 -Wall -Wextra -Werror $(shell $(PKG_CONFIG) --cflags nabla)' \
+        'LDFLAGS = $(shell $(PKG_CONFIG) --libs nabla)' \
+        'sum.spt: sum.o manifest.o' \
+        $'\t$(CC) $^ $(LDFLAGS) -o $@' \
+        'manifest.c: manifest.json' \
+        $'\tnabla-pack gen-manifest $< -o $@' >Makefile
+    run -0 env PATH="$INST/bin:/usr/bin:/bin" make PKG_CONFIG="${PKGCONF[*]}"
+    assert_output --partial "-nostdinc -isystem $INST/include/nabla/libc"
+    runs_libc_guest "$PWD/sum.spt"
+
+    libc_guest "$BATS_TEST_TMPDIR/mk"
+    printf '%s\n' \
+        "include $INST/lib/nabla/nabla.mk" \
+        'sum.spt: sum.o manifest.o' \
+        $'\t$(CC) $(NABLA_LDFLAGS) $^ $(NABLA_LIBS) -o $@' \
+        '%.o: %.c' \
+        $'\t$(CC) $(NABLA_CFLAGS) -Wall -Werror -c $< -o $@' \
+        'manifest.c: manifest.json' \
+        $'\t$(NABLA_PACK) gen-manifest $< -o $@' >Makefile
+    run -0 make
+    assert_output --partial "-nostdinc -isystem $INST/include/nabla/libc"
+    runs_libc_guest "$PWD/sum.spt"
+
+    libc_guest "$BATS_TEST_TMPDIR/solo5"
+    local cc=$INST/bin/x86_64-solo5-none-static-cc
+    run -0 "$INST/bin/nabla-pack" gen-manifest manifest.json manifest.c
+    run -0 "$cc" -O2 -Wall -Werror -c sum.c manifest.c
+    run -0 "$cc" -z solo5-abi=spt sum.o manifest.o -o sum.spt
+    runs_libc_guest "$PWD/sum.spt"
+}
+
+@test "the source tree's linker/nabla.mk builds the libc guest with the tree's libc headers" {
+    libc_guest "$BATS_TEST_TMPDIR/tree"
+    printf '%s\n' \
+        "NABLA_BUILD = $NABLA_BUILD" \
+        "include $REPO_ROOT/linker/nabla.mk" \
+        'sum.spt: sum.o manifest.o' \
+        $'\t$(CC) $(NABLA_LDFLAGS) $^ $(NABLA_LIBS) -o $@' \
+        '%.o: %.c' \
+        $'\t$(CC) $(NABLA_CFLAGS) -Wall -Werror -c $< -o $@' \
+        'manifest.c: manifest.json' \
+        $'\t$(NABLA_PACK) gen-manifest $< -o $@' >Makefile
+    run -0 make
+    assert_output --partial "-nostdinc -isystem $REPO_ROOT/libc/include"
+    runs_libc_guest "$PWD/sum.spt"
+}
+
 # Solo5's toolchain conventions, as its tests build their programs.
 @test "x86_64-solo5-none-static-cc: compile, gen-manifest, link with -z solo5-abi=spt; query, pack and run" {
     local d=$BATS_TEST_TMPDIR/solo5 cc=$INST/bin/x86_64-solo5-none-static-cc
@@ -239,4 +332,5 @@ setup() {
     run find "$root" -not -type d
     assert_output ""
     [[ ! -e $root/opt/nabla/lib/nabla ]] || fail "lib/nabla is still there"
+    [[ ! -e $root/opt/nabla/include/nabla ]] || fail "include/nabla is still there"
 }
