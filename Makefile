@@ -146,7 +146,7 @@ $(GUEST_LIBC): $(GUEST_LIBC_OBJS)
 	ar rcs $@ $^
 
 # --- nabla-pack: host tool (glibc, libelf, json-c) ----------------------------
-PACK_SRCS := tools/nabla-pack/main.c tools/nabla-pack/pack.c \
+PACK_SRCS := tools/nabla-pack/main.c tools/nabla-pack/cli.c tools/nabla-pack/pack.c \
 	tools/nabla-pack/guest.c tools/nabla-pack/manifest.c \
 	tools/nabla-pack/packed.c tools/nabla-pack/inspect.c \
 	tools/nabla-pack/extract.c tools/nabla-pack/oci.c \

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "manifest.h"
 #include "packed.h"
 #include "util.h"
@@ -286,9 +287,12 @@ int cmd_extract(int argc, char **argv)
     char err[512];
 
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
-            dir = argv[++i];
-        else if (argv[i][0] != '-' && app == NULL)
+        int rc = cli_output_option("extract", argc, argv, &i, &dir);
+        if (rc < 0)
+            return 1;
+        if (rc > 0)
+            continue;
+        if (argv[i][0] != '-' && app == NULL)
             app = argv[i];
         else
             return die("extract: unexpected argument '%s' (usage: nabla-pack "
@@ -315,6 +319,9 @@ int cmd_extract(int argc, char **argv)
     }
     snprintf(elf_path, len, "%s/%s.spt", dir, base);
     snprintf(json_path, len, "%s/manifest.json", dir);
+    if (cli_refuse_overwrite(elf_path, app, "executable") != 0 ||
+        cli_refuse_overwrite(json_path, app, "executable") != 0)
+        goto out;
     if (build_elf(&pk, &o) != 0) {
         die("%s: damaged payload or out of memory", app);
         goto out;

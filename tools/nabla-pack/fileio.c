@@ -10,6 +10,14 @@
 
 #include "util.h"
 
+int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
 char *path_join(const char *a, const char *b)
 {
     size_t k = strlen(a), n = k + strlen(b) + 2;

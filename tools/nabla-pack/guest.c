@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "manifest.h"
+#include "packed.h"
 #include "util.h"
 
 const char *guest_abi_target_name(uint32_t t)
@@ -248,6 +249,15 @@ int guest_load(struct guest *g, const char *path, uint64_t mem_limit, char *err,
 {
     if (guest_open(g, path, err, errsz) != 0)
         return -1;
+    /* Its stub's segments would be refused one by one below, with advice
+     * that does not help (a larger --mem). */
+    if (packed_recognise(&g->img)) {
+        fail(err, errsz,
+             "%s is already a packed nabla executable; use 'nabla-pack "
+             "extract' to get its guest",
+             path);
+        goto bad;
+    }
     const Elf64_Ehdr *eh = g->img.ehdr;
     if (eh->e_type != ET_EXEC) {
         fail(err, errsz, "%s: not a static executable (e_type %u%s)", path,

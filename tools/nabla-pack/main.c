@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "cli.h"
 #include "devopts.h"
 #include "inspect.h"
 #include "manifest.h"
@@ -17,31 +19,92 @@
 
 #define MAX_DEFAULT_OPTIONS 256
 
+static int cmd_gen_manifest(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+
+/* A subcommand: its name, what runs it, and its --help text. */
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv); /* argv[0] is the name */
+    const char *synopsis;              /* after "nabla-pack NAME " */
+    const char *help;                  /* the rest of its --help */
+};
+
+static const struct command commands[] = {
+    {"inspect", cmd_inspect, "[--json] APP",
+     "Prints what the packed executable APP holds, read from the file alone\n"
+     "(nothing runs): stub and ABI versions, the guest's entry point and\n"
+     "segments, memory, devices, the defaults baked in, and the seccomp\n"
+     "policy in words.\n"
+     "\n"
+     "options:\n"
+     "  --json          the same as one JSON object\n"},
+    {"verify", cmd_verify, "APP",
+     "Checks the SHA-256 that nabla-pack wrote over APP's payload and guest\n"
+     "segments: prints \"APP: OK (sha256 HEX)\", or one line saying what is\n"
+     "damaged and exits 1. Stripping does not change the checksum.\n"},
+    {"extract", cmd_extract, "APP -o DIR",
+     "Writes the guest ELF of the packed executable APP (DIR/APP.spt) and its\n"
+     "manifest (DIR/manifest.json), and prints their names. Packed again\n"
+     "with the same defaults, the guest gives the same executable.\n"
+     "\n"
+     "options:\n"
+     "  -o DIR, --output=DIR  the directory (made if it does not exist)\n"},
+    {"oci", cmd_oci, "APP -o DIR [-t TAG]",
+     "Writes a reproducible OCI image layout into DIR: one layer with APP as\n"
+     "/NAME and the disk images its relative --block: defaults name, and\n"
+     "/NAME as the entrypoint. Adds to an image layout already in DIR.\n"
+     "\n"
+     "options:\n"
+     "  -o DIR, --output=DIR  the image layout directory\n"
+     "  -t TAG                the image's tag (default latest)\n"
+     "\n"
+     "environment:\n"
+     "  SOURCE_DATE_EPOCH     the creation time written into the image\n"},
+    {"gen-manifest", cmd_gen_manifest, "MANIFEST.json [-o] OUT.c",
+     "Writes the C source of the MFT1 note that declares MANIFEST.json's\n"
+     "devices, as Solo5's solo5-elftool gen-manifest does; compile it and\n"
+     "link it into the unikernel (nabla-cc --manifest does both).\n"
+     "\n"
+     "options:\n"
+     "  -o OUT.c, --output=OUT.c  the C file (or OUT.c alone, as\n"
+     "                        solo5-elftool takes it)\n"},
+    {"query-manifest", cmd_query_manifest, "BINARY",
+     "Prints the devices BINARY declares, as JSON, in the same text as\n"
+     "solo5-elftool query-manifest: BINARY is a Solo5 unikernel (its MFT1\n"
+     "note) or a packed executable (its payload).\n"},
+    {"query-abi", cmd_query_abi, "BINARY",
+     "Prints the Solo5 ABI target and version of BINARY, as JSON, in the\n"
+     "same text as solo5-elftool query-abi; also for a packed executable.\n"},
+    {"help", cmd_help, "[COMMAND]",
+     "Prints nabla-pack's usage, or COMMAND's (the same as nabla-pack\n"
+     "COMMAND --help).\n"},
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
 static void usage(FILE *f)
 {
+    fprintf(f, "usage: nabla-pack [OPTIONS] UNIKERNEL [MANIFEST.json] "
+               "[-- DEFAULT-ARGS...]\n");
+    for (size_t k = 0; k < NCOMMANDS; k++)
+        fprintf(f, "       nabla-pack %s %s\n", commands[k].name,
+                commands[k].synopsis);
     fprintf(
         f,
-        "usage: nabla-pack [OPTIONS] UNIKERNEL [MANIFEST.json] "
-        "[-- DEFAULT-ARGS...]\n"
-        "       nabla-pack inspect [--json] APP    what APP holds\n"
-        "       nabla-pack verify APP              check APP's checksum\n"
-        "       nabla-pack extract APP -o DIR      guest ELF + manifest.json\n"
-        "       nabla-pack oci APP -o DIR [-t TAG] OCI image of APP + disks\n"
-        "       nabla-pack gen-manifest MANIFEST.json [-o] OUT.c\n"
-        "       nabla-pack query-manifest BINARY   its devices (JSON)\n"
-        "       nabla-pack query-abi BINARY        its Solo5 ABI (JSON)\n"
         "\n"
         "Packs a Solo5 spt unikernel into one static executable that\n"
-        "configures, sandboxes and runs itself.\n"
+        "configures, sandboxes and runs itself. nabla-pack COMMAND --help\n"
+        "(or nabla-pack help COMMAND) describes each command.\n"
         "\n"
         "options:\n"
-        "  -o OUT          output file (default: UNIKERNEL name without "
-        "extension + .nabla)\n"
+        "  -o OUT, --output=OUT  output file (default: UNIKERNEL's name\n"
+        "                  without extension + .nabla); never an input\n"
         "  --name=NAME     the app's name (default: OUT's file name): a "
         "default\n"
         "                  path state:REL is /var/lib/NAME/REL when\n"
         "                  $STATE_DIRECTORY is not set\n"
-        "  --mem=MB        default guest memory in MiB (default %llu)\n"
+        "  --mem=MB        default guest memory in MiB (default %llu, at most\n"
+        "                  %llu)\n"
         "  --block:NAME=PATH, --block-sector-size:NAME=BYTES,\n"
         "  --net:NAME=TAP|@FD, --net-mac:NAME=HWADDR\n"
         "                  device defaults of the packed executable; a\n"
@@ -51,31 +114,98 @@ static void usage(FILE *f)
         "                  /var/lib/NAME)\n"
         "  -q, --quiet     no summary line\n"
         "  --stub=PATH     use this stub instead of the built-in one\n"
-        "  --help          this text\n"
+        "  -h, --help      this text\n"
         "  --version       version\n"
         "\n"
         "The manifest comes from the unikernel's MFT1 note; a\n"
         "MANIFEST.json given as well must declare the same devices.\n"
         "Arguments after -- become the guest's default command line.\n"
-        "gen-manifest, query-manifest and query-abi work as Solo5's\n"
-        "solo5-elftool; the queries also read a packed executable.\n"
+        "A file packed already is not a UNIKERNEL: nabla-pack extract gives\n"
+        "its guest back.\n"
         "\n"
         "example:\n"
         "  nabla-pack --mem=64 -o hello hello.spt -- world\n"
         "  ./hello            # runs the unikernel with argument 'world'\n"
         "  nabla-pack -o app app.spt --block:storage=disk.img\n"
         "  ./app              # opens disk.img next to ./app\n",
-        NABLA_MEM_DEFAULT_MB);
+        NABLA_MEM_DEFAULT_MB, (unsigned long long)NABLA_MEM_MAX_MB);
 }
 
+static void command_usage(const struct command *c)
+{
+    printf("usage: nabla-pack %s %s\n\n%s", c->name, c->synopsis, c->help);
+}
+
+static const struct command *find_command(const char *name)
+{
+    for (size_t k = 0; k < NCOMMANDS; k++) {
+        if (strcmp(commands[k].name, name) == 0)
+            return &commands[k];
+    }
+    return NULL;
+}
+
+/*
+ * "unknown command 'inspcet' (did you mean 'inspect'?)"; status 1. Also
+ * says that no file of that name exists when it could have been one.
+ */
+static int unknown_command(const char *name, int could_be_file)
+{
+    const char *names[NCOMMANDS];
+
+    for (size_t k = 0; k < NCOMMANDS; k++)
+        names[k] = commands[k].name;
+    const char *near = cli_nearest(name, names, NCOMMANDS);
+    if (near != NULL)
+        return die("unknown command '%s' (did you mean '%s'?)", name, near);
+    return die("unknown command '%s'%s (see nabla-pack help)", name,
+               could_be_file ? ", and no file of that name to pack" : "");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    if (argc == 1) {
+        usage(stdout);
+        return 0;
+    }
+    if (argc > 2)
+        return die("help: one COMMAND at most (usage: nabla-pack help "
+                   "[COMMAND])");
+    const struct command *c = find_command(argv[1]);
+    if (c == NULL)
+        return unknown_command(argv[1], 0);
+    command_usage(c);
+    return 0;
+}
+
+/*
+ * A first argument that is neither a command nor a file, and looks like a
+ * word rather than a path, was meant as a command: say so, rather than
+ * "cannot open".
+ */
+static int looks_like_command(const char *a)
+{
+    struct stat st;
+
+    return a[0] != '-' && a[0] != '\0' && strpbrk(a, "/.") == NULL &&
+           stat(a, &st) != 0;
+}
+
+/* Returns 0, or 1 after one line on stderr that names the limits. */
 static int parse_mem(const char *value, uint64_t *mb)
 {
     char *end;
     errno = 0;
     unsigned long long v = strtoull(value, &end, 10);
-    if (value[0] < '0' || value[0] > '9' || *end != '\0' || errno != 0 ||
-        v == 0 || v > NABLA_MEM_MAX_MB)
-        return -1;
+    if (value[0] < '0' || value[0] > '9' || *end != '\0')
+        return die("invalid --mem=%s: expected a size in MiB, 1 to %llu", value,
+                   (unsigned long long)NABLA_MEM_MAX_MB);
+    if (v == 0)
+        return die("invalid --mem=%s: at least 1 MiB", value);
+    if (errno != 0 || v > NABLA_MEM_MAX_MB)
+        return die("invalid --mem=%s: at most %llu MiB (508 GiB: guest "
+                   "memory ends below the stub)",
+                   value, (unsigned long long)NABLA_MEM_MAX_MB);
     *mb = v;
     return 0;
 }
@@ -111,10 +241,13 @@ static int cmd_gen_manifest(int argc, char **argv)
     char err[512];
 
     /* "IN -o OUT", or "IN OUT" as solo5-elftool takes them. */
-    for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "-o") == 0 && i + 1 < argc && out == NULL)
-            out = argv[++i];
-        else if (argv[i][0] == '-')
+    for (int i = 1; i < argc; i++) {
+        int rc = cli_output_option("gen-manifest", argc, argv, &i, &out);
+        if (rc < 0)
+            return 1;
+        if (rc > 0)
+            continue;
+        if (argv[i][0] == '-')
             return die("gen-manifest: unknown option '%s'", argv[i]);
         else if (in == NULL)
             in = argv[i];
@@ -125,6 +258,8 @@ static int cmd_gen_manifest(int argc, char **argv)
     }
     if (in == NULL || out == NULL)
         return die("usage: nabla-pack gen-manifest MANIFEST.json [-o] OUT.c");
+    if (cli_refuse_overwrite(out, in, "manifest") != 0)
+        return 1;
     struct mft *mft = calloc(1, MFT_SIZE(MFT_MAX_ENTRIES));
     if (mft == NULL)
         return die("out of memory");
@@ -136,28 +271,14 @@ static int cmd_gen_manifest(int argc, char **argv)
     return 0;
 }
 
-int main(int argc, char **argv)
+/* nabla-pack [OPTIONS] UNIKERNEL [MANIFEST.json] [-- DEFAULT-ARGS...] */
+static int cmd_pack(int argc, char **argv)
 {
     struct pack_request req = {0};
     const char *options[MAX_DEFAULT_OPTIONS];
     char *out_alloc = NULL;
     char err[1024];
     int i;
-
-    if (argc > 1 && strcmp(argv[1], "gen-manifest") == 0)
-        return cmd_gen_manifest(argc, argv);
-    if (argc > 1 && strcmp(argv[1], "verify") == 0)
-        return cmd_verify(argc - 1, argv + 1);
-    if (argc > 1 && strcmp(argv[1], "inspect") == 0)
-        return cmd_inspect(argc - 1, argv + 1);
-    if (argc > 1 && strcmp(argv[1], "extract") == 0)
-        return cmd_extract(argc - 1, argv + 1);
-    if (argc > 1 && strcmp(argv[1], "oci") == 0)
-        return cmd_oci(argc - 1, argv + 1);
-    if (argc > 1 && strcmp(argv[1], "query-manifest") == 0)
-        return cmd_query_manifest(argc - 1, argv + 1);
-    if (argc > 1 && strcmp(argv[1], "query-abi") == 0)
-        return cmd_query_abi(argc - 1, argv + 1);
 
     req.options = options;
     for (i = 1; i < argc; i++) {
@@ -175,13 +296,15 @@ int main(int argc, char **argv)
                    2);
             return 0;
         }
-        if (strcmp(a, "-o") == 0) {
-            if (i + 1 >= argc)
-                return die("-o needs a file name");
-            req.out_path = argv[++i];
-        } else if (strncmp(a, "--mem=", 6) == 0) {
+        int out_rc =
+            cli_output_option("nabla-pack", argc, argv, &i, &req.out_path);
+        if (out_rc < 0)
+            return 1;
+        if (out_rc > 0)
+            continue;
+        if (strncmp(a, "--mem=", 6) == 0) {
             if (parse_mem(a + 6, &req.mem_mb) != 0)
-                return die("invalid %s: expected a size in MiB", a);
+                return 1;
         } else if (is_device_option(a)) {
             if (req.noptions == MAX_DEFAULT_OPTIONS)
                 return die("too many device options");
@@ -216,9 +339,29 @@ int main(int argc, char **argv)
             return die("out of memory");
         req.out_path = out_alloc;
     }
-    int rc = pack(&req, err, sizeof(err));
+    /* Before anything is written: the output replaces its file. */
+    int rc =
+        cli_refuse_overwrite(req.out_path, req.guest_path, "unikernel") ||
+        cli_refuse_overwrite(req.out_path, req.manifest_path, "manifest") ||
+        cli_refuse_overwrite(req.out_path, req.stub_path, "stub");
+    if (rc == 0 && pack(&req, err, sizeof(err)) != 0)
+        rc = die("%s", err);
     free(out_alloc);
-    if (rc != 0)
-        return die("%s", err);
-    return 0;
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1) {
+        const struct command *c = find_command(argv[1]);
+        if (c != NULL && cli_wants_help(argc - 1, argv + 1)) {
+            command_usage(c);
+            return 0;
+        }
+        if (c != NULL)
+            return c->run(argc - 1, argv + 1);
+        if (looks_like_command(argv[1]))
+            return unknown_command(argv[1], 1);
+    }
+    return cmd_pack(argc, argv);
 }

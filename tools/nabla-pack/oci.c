@@ -40,6 +40,7 @@
 
 #include <json-c/json.h>
 
+#include "cli.h"
 #include "devopts.h"
 #include "oci_layer.h"
 #include "packed.h"
@@ -589,11 +590,14 @@ int cmd_oci(int argc, char **argv)
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if ((strcmp(a, "-o") == 0 || strcmp(a, "-t") == 0) && i + 1 >= argc)
+        int out_rc = cli_output_option("oci", argc, argv, &i, &r.dir);
+        if (out_rc < 0)
+            return 1;
+        if (out_rc > 0)
+            continue;
+        if (strcmp(a, "-t") == 0 && i + 1 >= argc)
             return usage_error("missing value after", a);
-        if (strcmp(a, "-o") == 0)
-            r.dir = argv[++i];
-        else if (strcmp(a, "-t") == 0)
+        if (strcmp(a, "-t") == 0)
             r.tag = argv[++i];
         else if (a[0] == '-' || r.app != NULL)
             return usage_error("unexpected argument", a);
@@ -602,6 +606,8 @@ int cmd_oci(int argc, char **argv)
     }
     if (r.app == NULL || r.dir == NULL || r.dir[0] == '\0')
         return usage_error(r.app ? "no output directory" : "no APP", NULL);
+    if (cli_refuse_overwrite(r.dir, r.app, "executable") != 0)
+        return 1;
     if (!valid_tag(r.tag))
         return die("oci: invalid tag '%s' (letters, digits, '_', '.', '-'; at "
                    "most %d)",

@@ -22,6 +22,17 @@ static const Elf64_Phdr *find_payload_load(const struct elf_image *img)
     return NULL;
 }
 
+int packed_recognise(const struct elf_image *img)
+{
+    const Elf64_Phdr *pl = find_payload_load(img);
+    size_t at = NABLA_PAYLOAD_HEADER_OFFSET;
+    size_t n = sizeof(((const struct nabla_payload *)NULL)->magic);
+
+    return pl != NULL && pl->p_offset == 0 && pl->p_filesz <= img->size &&
+           pl->p_filesz >= at + n &&
+           memcmp(img->data + at, NABLA_PAYLOAD_MAGIC, n) == 0;
+}
+
 int packed_verify_image(const struct elf_image *img, uint8_t sum[32], char *err,
                         size_t errsz)
 {

@@ -27,6 +27,10 @@ struct packed {
 int packed_open(struct packed *pk, const char *path, char *err, size_t errsz);
 void packed_close(struct packed *pk);
 
+/* 1 if img has a nabla payload segment with the payload's magic (whatever
+ * its version or state): a packed executable, not a unikernel. */
+int packed_recognise(const struct elf_image *img);
+
 /* The GNU build ID of a packed file in hexadecimal, or "(none)". */
 const char *packed_build_id_hex(const struct packed *pk,
                                 char hex[2 * NABLA_BUILD_ID_SIZE + 1]);

@@ -62,6 +62,10 @@ const char *json_escape(unsigned char c, char out[8]);
 
 /* --- files (fileio.c) ----------------------------------------------------- */
 
+/* 1 if both paths exist and are the same file (device and inode, symbolic
+ * links followed, hard links alike), else 0. */
+int same_file(const char *a, const char *b);
+
 /* "a/b" (one '/' between them) in a new string; NULL if out of memory. */
 char *path_join(const char *a, const char *b);
 
