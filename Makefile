@@ -350,7 +350,7 @@ ifneq ($(SANITIZE),1)
 	$(MAKE) SANITIZE=1 all
 	NABLA_BUILD=build/sanitize scripts/run-tests \
 		"nabla-pack under ASan/UBSan" tests/pack-errors.bats \
-		tests/hello.bats tests/selfcheck.bats
+		tests/cli.bats tests/hello.bats tests/selfcheck.bats
 endif
 
 format:
