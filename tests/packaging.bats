@@ -228,3 +228,136 @@ build_hello_deb() {
         assert_output ""
     done
 }
+
+# --- distributions' own tools: a debhelper source package and an RPM spec of
+# blkcount, its disk default in the state directory (state:blkcount.img) -----
+
+# with_nabla_toolchain: nabla installed (make install, prefix /usr) once for
+# this file into $BATS_FILE_TMPDIR/nabla, its bin/ first on PATH: the
+# packages build with nabla-cc and nabla-pack as a packager has them.
+with_nabla_toolchain() {
+    local inst=$BATS_FILE_TMPDIR/nabla
+    if [[ ! -x $inst/usr/bin/nabla-cc ]]; then
+        run env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES \
+            make -s -C "$REPO_ROOT" install DESTDIR="$inst" PREFIX=/usr
+        assert_success
+    fi
+    export PATH=$inst/usr/bin:$PATH
+}
+
+# needs_chroot: the installed packages run chrooted in their test root.
+needs_chroot() {
+    ((EUID == 0)) || skip "running an installed package in its test root needs chroot (root)"
+}
+
+# dpkg_install ROOT DEB...: installs the packages into ROOT, a directory with
+# its own dpkg database, never the system's.
+dpkg_install() {
+    local root=$1
+    shift
+    mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates"
+    touch "$root/var/lib/dpkg/status"
+    run dpkg --root="$root" --log=/dev/null -i "$@"
+    assert_success
+}
+
+# counts_boots ROOT IMAGE [ENV...]: /usr/bin/nabla-blkcount, run chrooted in
+# ROOT (with the environment ENV), counts 1 then 2 on ROOT/IMAGE, which it
+# makes first, as an administrator or a unit's ExecStartPre= would; nothing
+# is written next to the executable.
+counts_boots() {
+    local root=$1 image=$2
+    shift 2
+    mkdir -p "$root$(dirname "$image")"
+    truncate -s 1M "$root$image"
+    run env "$@" chroot "$root" /usr/bin/nabla-blkcount --solo5:quiet
+    assert_success
+    assert_output "boot count: 1"
+    run env "$@" chroot "$root" /usr/bin/nabla-blkcount --solo5:quiet
+    assert_output "boot count: 2"
+    run head -c 8 "$root$image"
+    assert_output "NABLACNT"
+    run find "$root/usr/bin" -type f
+    assert_output "$root/usr/bin/nabla-blkcount"
+}
+
+# reads_guest_symbols ROOT: the installed executable has no symbols of its
+# own; gdb finds the guest's through ROOT/usr/lib/debug (by build ID).
+reads_guest_symbols() {
+    local root=$1 exe=$1/usr/bin/nabla-blkcount
+    run nm "$exe"
+    assert_output --partial "no symbols"
+    command -v gdb >/dev/null || fail "no gdb (Debian package gdb)"
+    run "${GDB[@]}" -iex "set debug-file-directory /nonexistent" \
+        -ex 'info line solo5_app_main' "$exe"
+    refute_output --regexp 'Line [0-9]+ of'
+    run "${GDB[@]}" -iex "set debug-file-directory $root/usr/lib/debug" \
+        -ex 'info line solo5_app_main' -ex 'info line solo5_block_write' "$exe"
+    assert_success
+    assert_output --regexp 'Line [0-9]+ of "[^"]*blkcount\.c"'
+    assert_output --regexp 'Line [0-9]+ of "[^"]*block\.c"'
+}
+
+@test "debhelper: dpkg-buildpackage builds nabla-blkcount and its -dbgsym; installed, it runs from /usr/bin with its disk in the state directory" {
+    with_nabla_toolchain
+    local d=$BATS_TEST_TMPDIR/deb
+    mkdir -p "$d/src"
+    cp -r "$REPO_ROOT/examples/debian/debhelper/debian" "$d/src/"
+    cp "$REPO_ROOT"/examples/blkcount/{blkcount.c,manifest.json} "$d/src/"
+    cd "$d/src"
+    run dpkg-buildpackage -us -uc -b
+    assert_success
+    refute_output --partial "Could not find the BuildID"
+    assert_output --regexp 'nabla-blkcount: OK \(sha256 [0-9a-f]{64}\)'
+    local deb=$d/nabla-blkcount_0.1.0_amd64.deb dbg=$d/nabla-blkcount-dbgsym_0.1.0_amd64.ddeb
+    [[ -f $deb && -f $dbg ]] || fail "no .deb and -dbgsym .ddeb: $(ls "$d")"
+    run dpkg-deb --contents "$deb"
+    assert_line --regexp ' \./usr/bin/nabla-blkcount$'
+    assert_line --regexp '^drwxr-xr-x root/root .* \./var/lib/nabla-blkcount/$'
+    run dpkg-deb --contents "$dbg"
+    assert_line --regexp ' \./usr/lib/debug/\.build-id/[0-9a-f]{2}/[0-9a-f]{38}\.debug$'
+
+    needs_chroot
+    local root=$d/root
+    dpkg_install "$root" "$deb" "$dbg"
+    counts_boots "$root" /var/lib/nabla-blkcount/blkcount.img
+    counts_boots "$root" /srv/state/blkcount.img STATE_DIRECTORY=/srv/state
+    run "$PACK" verify "$root/usr/bin/nabla-blkcount"
+    assert_success
+    reads_guest_symbols "$root"
+}
+
+@test "RPM: rpmbuild builds nabla-blkcount and its -debuginfo (find-debuginfo --strict-build-id); installed with rpm -i --root, it runs from /usr/bin with its disk in the state directory" {
+    with_nabla_toolchain
+    local d=$BATS_TEST_TMPDIR/rpm
+    mkdir -p "$d"
+    run rpmbuild -bb --define "_topdir $d" \
+        --define "_sourcedir $REPO_ROOT/examples/blkcount" \
+        "$REPO_ROOT/examples/rpm/nabla-blkcount.spec"
+    assert_success
+    assert_output --regexp 'find-debuginfo .*--strict-build-id'
+    refute_output --partial "ERROR"
+    refute_output --partial "Missing build-id"
+    assert_output --regexp 'nabla-blkcount: OK \(sha256 [0-9a-f]{64}\)'
+    local rpms=$d/RPMS/x86_64
+    local rpm=$rpms/nabla-blkcount-0.1.0-1.x86_64.rpm
+    local dbg=$rpms/nabla-blkcount-debuginfo-0.1.0-1.x86_64.rpm
+    [[ -f $rpm && -f $dbg ]] || fail "no package and -debuginfo: $(ls "$rpms")"
+    run rpm -qlp "$rpm"
+    assert_line /usr/bin/nabla-blkcount
+    assert_line /var/lib/nabla-blkcount
+    run rpm -qlp "$dbg"
+    assert_line --regexp '^/usr/lib/debug/\.build-id/[0-9a-f]{2}/[0-9a-f]{38}\.debug$'
+
+    needs_chroot
+    local root=$d/root
+    run rpm -i --nodeps --root "$root" --dbpath /var/lib/rpm "$rpm" "$dbg"
+    assert_success
+    run rpm -qa --root "$root" --dbpath /var/lib/rpm
+    assert_line nabla-blkcount-0.1.0-1.x86_64
+    counts_boots "$root" /var/lib/nabla-blkcount/blkcount.img
+    counts_boots "$root" /srv/state/blkcount.img STATE_DIRECTORY=/srv/state
+    run "$PACK" verify "$root/usr/bin/nabla-blkcount"
+    assert_success
+    reads_guest_symbols "$root"
+}
