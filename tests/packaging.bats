@@ -215,6 +215,24 @@ build_hello_deb() {
     assert_output ""
 }
 
+@test "build-deb refuses a default that would resolve into /usr, with one line saying what to bake instead" {
+    printf 'x\n' >"$BATS_TEST_TMPDIR/L"
+    local args=(--pack "$PACK" --version 1.0-1 --maintainer 'A B <a@example.org>'
+        --license MIT --license-file "$BATS_TEST_TMPDIR/L" -o "$BATS_TEST_TMPDIR/out")
+    # blkcount as make packs it: its disk next to the executable.
+    fails_one_line "^build-deb: error: .*/blkcount: default --block:storage=blkcount\.img is relative: installed as /usr/bin/nabla-blkcount it would open /usr/bin/blkcount\.img \(read-only /usr; state belongs under /var/lib\): pack with --block:storage=state:blkcount\.img$" \
+        "$BUILD_DEB" "${args[@]}" "$NABLA_BUILD/examples/blkcount/blkcount"
+    pack_file "$NABLA_BUILD/examples/blkcount/blkcount.spt" "$BATS_TEST_TMPDIR/app" \
+        --block:storage=/usr/share/app/disk.img
+    fails_one_line "^build-deb: error: .*/app: default --block:storage=/usr/share/app/disk\.img points into /usr, which is read-only on an installed system: pack with --block:storage=state:disk\.img$" \
+        "$BUILD_DEB" "${args[@]}" "$BATS_TEST_TMPDIR/app"
+    [[ ! -e $BATS_TEST_TMPDIR/out ]] || fail "build-deb wrote $(ls "$BATS_TEST_TMPDIR/out")"
+    # An absolute default elsewhere is the packager's choice.
+    pack_file "$NABLA_BUILD/examples/blkcount/blkcount.spt" "$BATS_TEST_TMPDIR/srv" \
+        --block:storage=/srv/disk.img
+    run -0 "$BUILD_DEB" "${args[@]}" "$BATS_TEST_TMPDIR/srv"
+}
+
 @test "the systemd unit examples pass systemd-analyze verify" {
     command -v systemd-analyze >/dev/null || skip "no systemd-analyze"
     local unit name
