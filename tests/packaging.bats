@@ -345,6 +345,30 @@ reads_guest_symbols() {
     reads_guest_symbols "$root"
 }
 
+@test "debhelper and RPM: a disk default that would resolve into /usr stops the build" {
+    with_nabla_toolchain
+    local d=$BATS_TEST_TMPDIR/deb
+    mkdir -p "$d/src"
+    cp -r "$REPO_ROOT/examples/debian/debhelper/debian" "$d/src/"
+    cp "$REPO_ROOT"/examples/blkcount/{blkcount.c,manifest.json} "$d/src/"
+    sed -i 's/=state:blkcount\.img/=blkcount.img/' "$d/src/debian/rules"
+    cd "$d/src"
+    run dpkg-buildpackage -us -uc -b
+    assert_failure
+    assert_line "error: default --block:storage=blkcount.img would resolve into /usr/bin"
+    run find "$d" -maxdepth 1 -name '*.deb'
+    assert_output ""
+
+    sed 's|=state:blkcount\.img|=/usr/share/blkcount.img|' \
+        "$REPO_ROOT/examples/rpm/nabla-blkcount.spec" >"$BATS_TEST_TMPDIR/usr.spec"
+    run rpmbuild -bb --define "_topdir $BATS_TEST_TMPDIR/rpm" \
+        --define "_sourcedir $REPO_ROOT/examples/blkcount" "$BATS_TEST_TMPDIR/usr.spec"
+    assert_failure
+    assert_line "error: default --block:storage=/usr/share/blkcount.img points into /usr"
+    run find "$BATS_TEST_TMPDIR/rpm" -name '*.rpm'
+    assert_output ""
+}
+
 @test "RPM: rpmbuild builds nabla-blkcount and its -debuginfo (find-debuginfo --strict-build-id); installed with rpm -i --root, it runs from /usr/bin with its disk in the state directory" {
     with_nabla_toolchain
     local d=$BATS_TEST_TMPDIR/rpm
