@@ -79,9 +79,10 @@ listed_commands() {
 
 @test "--output=FILE and --output FILE are -o FILE, for packing, extract, oci and gen-manifest" {
     cd "$BATS_TEST_TMPDIR"
-    run -0 "$PACK" -q -o a "$HELLO_SPT"
-    run -0 "$PACK" -q --output=b "$HELLO_SPT"
-    run -0 "$PACK" -q "$HELLO_SPT" --output c
+    # The same --name: by default, the app's name is the output's.
+    run -0 "$PACK" -q -o a --name=x "$HELLO_SPT"
+    run -0 "$PACK" -q --output=b --name=x "$HELLO_SPT"
+    run -0 "$PACK" -q "$HELLO_SPT" --output c --name=x
     cmp a b
     cmp a c
     runs_hello ./b out

@@ -316,6 +316,26 @@ reads_guest_symbols() {
     assert_output --regexp 'Line [0-9]+ of "[^"]*block\.c"'
 }
 
+@test "build-deb: blkcount with state:blkcount.img, installed with dpkg --root, runs from /usr/bin with its disk in the state directory" {
+    local d=$BATS_TEST_TMPDIR
+    pack_file "$NABLA_BUILD/examples/blkcount/blkcount.spt" "$d/nabla-blkcount" \
+        --block:storage=state:blkcount.img
+    printf 'Test fixture: not a license.\n' >"$d/L"
+    run -0 --separate-stderr "$BUILD_DEB" --pack "$PACK" --version 1.0-1 \
+        --maintainer 'A B <a@example.org>' --license MIT --license-file "$d/L" \
+        -o "$d/out" "$d/nabla-blkcount"
+    local deb=$output
+    assert_equal "$deb" "$d/out/nabla-blkcount_1.0-1_amd64.deb"
+    run dpkg-deb --contents "$deb"
+    assert_line --regexp ' \./usr/bin/nabla-blkcount$'
+    assert_line --regexp '^drwxr-xr-x root/root .* \./var/lib/nabla-blkcount/$'
+
+    needs_chroot
+    dpkg_install "$d/root" "$deb"
+    counts_boots "$d/root" /var/lib/nabla-blkcount/blkcount.img
+    counts_boots "$d/root" /srv/state/blkcount.img STATE_DIRECTORY=/srv/state
+}
+
 @test "debhelper: dpkg-buildpackage builds nabla-blkcount and its -dbgsym; installed, it runs from /usr/bin with its disk in the state directory" {
     with_nabla_toolchain
     local d=$BATS_TEST_TMPDIR/deb
@@ -327,8 +347,8 @@ reads_guest_symbols() {
     assert_success
     refute_output --partial "Could not find the BuildID"
     assert_output --regexp 'nabla-blkcount: OK \(sha256 [0-9a-f]{64}\)'
-    local deb=$d/nabla-blkcount_0.1.0_amd64.deb dbg=$d/nabla-blkcount-dbgsym_0.1.0_amd64.ddeb
-    [[ -f $deb && -f $dbg ]] || fail "no .deb and -dbgsym .ddeb: $(ls "$d")"
+    local deb=$d/nabla-blkcount_0.1.0_amd64.deb dbg=$d/nabla-blkcount-dbgsym_0.1.0_amd64.deb
+    [[ -f $deb && -f $dbg ]] || fail "no .deb and -dbgsym .deb: $(ls "$d")"
     run dpkg-deb --contents "$deb"
     assert_line --regexp ' \./usr/bin/nabla-blkcount$'
     assert_line --regexp '^drwxr-xr-x root/root .* \./var/lib/nabla-blkcount/$'
