@@ -40,9 +40,10 @@ static const struct command commands[] = {
      "options:\n"
      "  --json          the same as one JSON object\n"},
     {"verify", cmd_verify, "APP",
-     "Checks the SHA-256 that nabla-pack wrote over APP's payload and guest\n"
-     "segments: prints \"APP: OK (sha256 HEX)\", or one line saying what is\n"
-     "damaged and exits 1. Stripping does not change the checksum.\n"},
+     "Checks APP against the SHA-256 sums that nabla-pack wrote of its\n"
+     "payload and segments, as APP --verify does on a host without\n"
+     "nabla-pack: prints \"APP: OK (sha256 HEX)\", or one line saying what\n"
+     "is incomplete or damaged and exits 1. Stripping changes nothing.\n"},
     {"extract", cmd_extract, "APP -o DIR",
      "Writes the guest ELF of the packed executable APP (DIR/APP.spt) and its\n"
      "manifest (DIR/manifest.json), and prints their names. Packed again\n"
