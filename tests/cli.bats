@@ -136,6 +136,8 @@ same_refused() {
     mkdir sub && ln -s .. sub/up
     same_refused sub/up/g.spt g.spt unikernel -o sub/up/g.spt g.spt
     same_refused m.json m.json manifest -o m.json g.spt m.json
+    cp "$NABLA_BUILD/stub/nabla-stub" stub
+    same_refused stub stub stub -o stub --stub=stub g.spt
     # The default output, NAME.nabla, for a unikernel called NAME.nabla.
     cp g.spt app.nabla
     same_refused app.nabla app.nabla unikernel app.nabla
