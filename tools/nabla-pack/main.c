@@ -33,9 +33,10 @@ struct command {
 static const struct command commands[] = {
     {"inspect", cmd_inspect, "[--json] APP",
      "Prints what the packed executable APP holds, read from the file alone\n"
-     "(nothing runs): stub and ABI versions, the guest's entry point and\n"
-     "segments, memory, devices, the defaults baked in, and the seccomp\n"
-     "policy in words.\n"
+     "(nothing runs): its name and build ID, stub and ABI versions, the\n"
+     "guest's entry point and segments, memory, devices, the defaults baked\n"
+     "in (and where each default path leads: next to the executable, as\n"
+     "is, or in the state directory), and the seccomp policy in words.\n"
      "\n"
      "options:\n"
      "  --json          the same as one JSON object\n"},
