@@ -100,10 +100,10 @@ listed_commands() {
     cmp m.c m2.c
 
     # No value, an empty one, or two outputs: one line, nothing written.
-    pack_fails "^nabla-pack: error: nabla-pack: --output= needs a path$" --output= "$HELLO_SPT"
-    fails_one_line "nabla-pack: --output needs a path$" "$PACK" "$HELLO_SPT" --output
-    fails_one_line "two outputs given \('d1', then 'd2'\)" "$PACK" -o d1 --output=d2 "$HELLO_SPT"
-    fails_one_line "extract: --output needs a path" "$PACK" extract "$HELLO" --output
+    pack_fails "^nabla-pack: error: --output= needs a path$" --output= "$HELLO_SPT"
+    fails_one_line "^nabla-pack: error: --output needs a path$" "$PACK" "$HELLO_SPT" --output
+    fails_one_line "^nabla-pack: error: two outputs given \('d1', then 'd2'\)$" "$PACK" -o d1 --output=d2 "$HELLO_SPT"
+    fails_one_line "^nabla-pack: error: extract: --output needs a path$" "$PACK" extract "$HELLO" --output
     [[ ! -e d1 && ! -e d2 ]] || fail "an output was written"
 }
 

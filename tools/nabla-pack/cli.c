@@ -9,12 +9,13 @@ int cli_output_option(const char *what, int argc, char **argv, int *i,
                       const char **out)
 {
     const char *a = argv[*i], *value;
+    const char *sep = what[0] ? ": " : "";
 
     if (strncmp(a, "--output=", 9) == 0) {
         value = a + 9;
     } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
         if (*i + 1 >= argc) {
-            die("%s: %s needs a path", what, a);
+            die("%s%s%s needs a path", what, sep, a);
             return -1;
         }
         value = argv[++*i];
@@ -22,11 +23,11 @@ int cli_output_option(const char *what, int argc, char **argv, int *i,
         return 0;
     }
     if (value[0] == '\0') {
-        die("%s: %s needs a path", what, a);
+        die("%s%s%s needs a path", what, sep, a);
         return -1;
     }
     if (*out != NULL) {
-        die("%s: two outputs given ('%s', then '%s')", what, *out, value);
+        die("%s%stwo outputs given ('%s', then '%s')", what, sep, *out, value);
         return -1;
     }
     *out = value;

@@ -13,7 +13,7 @@
  * "--output FILE". Returns 1 and sets *out (moving *i past a separate
  * value), 0 if argv[*i] is not one, or -1 after one line on stderr (no or
  * an empty value, or a second output option). what names the command in
- * that line ("extract").
+ * that line ("extract"; "" for packing).
  */
 int cli_output_option(const char *what, int argc, char **argv, int *i,
                       const char **out);

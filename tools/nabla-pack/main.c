@@ -298,8 +298,7 @@ static int cmd_pack(int argc, char **argv)
                    2);
             return 0;
         }
-        int out_rc =
-            cli_output_option("nabla-pack", argc, argv, &i, &req.out_path);
+        int out_rc = cli_output_option("", argc, argv, &i, &req.out_path);
         if (out_rc < 0)
             return 1;
         if (out_rc > 0)
