@@ -100,6 +100,9 @@ static void unknown_opcode(const struct prog *p, size_t pc)
     abort();
 }
 
+/* Instructions the last bpf_run executed (its RET included). */
+static size_t last_run_steps;
+
 /* Runs p on d; returns the 32-bit return value. Aborts on an unknown opcode,
  * a jump out of range or a program that runs off its end. */
 static uint32_t bpf_run(const struct prog *p, const struct seccomp_data *d)
@@ -107,8 +110,10 @@ static uint32_t bpf_run(const struct prog *p, const struct seccomp_data *d)
     uint32_t A = 0, X = 0, mem[BPF_MEMWORDS] = {0};
     size_t pc = 0;
 
+    last_run_steps = 0;
     while (pc < p->len) {
         const struct sock_filter *f = &p->insn[pc];
+        last_run_steps++;
         uint32_t k = f->k;
         uint32_t src;
         switch (BPF_CLASS(f->code)) {
@@ -848,6 +853,51 @@ static void run_sweep(struct sweep *s, const struct policy *pol)
 
 /* ---- one configuration --------------------------------------------------- */
 
+/* How many instructions our program runs to allow a call that meets rule r
+ * (every condition at its value; the other arguments zero). */
+static size_t allow_steps(const struct prog *ours, const struct policy_rule *r)
+{
+    struct seccomp_data d;
+    memset(&d, 0, sizeof(d));
+    d.arch = AUDIT_ARCH_X86_64;
+    d.nr = r->nr;
+    d.instruction_pointer = 0x100000;
+    for (unsigned k = 0; k < r->ncond; k++)
+        d.args[r->cond[k].arg] = r->cond[k].value;
+    if (bpf_run(ours, &d) != SECCOMP_RET_ALLOW)
+        return 0;
+    return last_run_steps;
+}
+
+/* The instructions each allowed call costs, as TAP comments: the base
+ * rules, the first and the last device's, and the most any device rule
+ * takes (the hot path of a guest doing I/O is its device rules). */
+static void report_steps(const struct config *c, const struct policy *pol,
+                         const struct prog *ours)
+{
+    uint32_t first = 0, last = 0;
+    size_t max = 0;
+    for (size_t i = 0; i < pol->nrules; i++) {
+        uint32_t dev = pol->rules[i].device;
+        if (dev != 0 && first == 0)
+            first = dev;
+        if (dev > last)
+            last = dev;
+    }
+    printf("#   %s: instructions run to allow:", c->name);
+    for (size_t i = 0; i < pol->nrules; i++) {
+        const struct policy_rule *r = &pol->rules[i];
+        size_t n = allow_steps(ours, r);
+        if (r->device != 0 && n > max)
+            max = n;
+        if (r->device == 0 || r->device == first || r->device == last)
+            printf(" %s(%s) %zu", r->name, r->what, n);
+    }
+    if (first != last)
+        printf("; at most %zu for a device rule", max);
+    printf("\n");
+}
+
 static void check_config(const struct config *c)
 {
     static struct policy pol;
@@ -880,6 +930,8 @@ static void check_config(const struct config *c)
         "%s: bpf_compile with room for %zu instructions returns 0 "
         "(got %zu)",
         c->name, n - 1, m);
+
+    report_steps(c, &pol, &ours);
 
     struct prog ref = libseccomp_compile(&pol);
     /* libseccomp's program must be runnable here too. */
