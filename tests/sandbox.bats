@@ -164,6 +164,23 @@ print(len(d) == 1 << 20 and d[:512] == b"S" * 512 and d[-512:] == b"S" * 512)'
     assert_output "True"
 }
 
+@test "epoll_pwait with a signal mask dies with SIGSYS: a guest cannot make itself immune to SIGTERM" {
+    sweep_setup
+    # Every signal blocked (what such a guest would pass), a mask with size
+    # 0, and no mask but a size: only NULL and 0, as Solo5's bindings and
+    # ours pass. Timeout 0: a call that got through would return at once.
+    local c
+    for c in epoll-mask-all epoll-mask-size0 epoll-null-size8 epoll-mask-hi \
+        epoll-size-hi; do
+        sweep_run allowed-bad "$c"
+        [[ $OUT != *ESCAPED* ]] || fail "$c: $OUT"
+        assert_equal "$c: $RC" "$c: 159"
+    done
+    # And the same call without a mask is allowed.
+    sweep_run allowed-good
+    assert_equal "$RC" 0
+}
+
 # A 32-bit call must never be served to the guest. What the guest sees
 # depends on the host, so a plain static process (tests/probes/int80_host.c,
 # not packed, not confined) asks first:
