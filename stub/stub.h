@@ -104,8 +104,6 @@ size_t seccomp_compile(const struct policy *rules, struct sock_filter *buf,
 void seccomp_no_new_privs(void);
 /* The exact policy in words, with this run's fds and sizes, on stdout. */
 void seccomp_print_policy(const struct seccomp_policy *policy);
-/* After this, no system call outside the guest's policy is possible. */
-void seccomp_load(struct sock_filter *filter, size_t n);
 
 /* harden.c */
 void harden_refuse_secure_exec(void);
@@ -113,8 +111,8 @@ void harden_refuse_secure_exec(void);
 void harden_close_fds(const int *keep, size_t nkeep);
 void harden_drop_capabilities(void);
 
-/* leave.c: compiles and loads the filter, unmaps the stub where it can and
- * jumps to the guest. */
+/* leave.c: compiles the filter, then, from the exit trampoline in guest
+ * memory, unmaps the stub, loads the filter and jumps to the guest. */
 void leave_stub(const struct nabla_payload *p, uint64_t mem_size,
                 const struct spt_boot_info *bi,
                 const struct seccomp_policy *policy) __attribute__((noreturn));

@@ -33,9 +33,10 @@
  * a file packed by another nabla-pack fails with a message instead of being
  * misread. The assertions after the struct catch a layout change made
  * without updating them. Version 1 changed layout several times; 2 is the
- * layout below.
+ * layout below; 3 the same layout, with a trampoline of 0 meaning "at
+ * NABLA_EXIT_TRAMPOLINE_BASE" (in 2: none, the stub stayed mapped).
  */
-#define NABLA_PAYLOAD_VERSION 2
+#define NABLA_PAYLOAD_VERSION 3
 
 #define NABLA_MAX_GUEST_SEGMENTS 16
 
@@ -61,7 +62,9 @@ struct nabla_payload {
     uint32_t options_offset, options_size, options_count; /* default options */
     uint32_t args_offset, args_size, args_count; /* default guest args */
     uint32_t reserved0, reserved2;               /* zero; no implicit padding */
-    /* Guest address of the exit trampoline (see below), 0 if none. */
+    /* Guest address of the exit trampoline (see below) in a text page of
+     * the guest; 0: none had room, the stub puts it at
+     * NABLA_EXIT_TRAMPOLINE_BASE. */
     uint64_t trampoline;
     /* The guest's PT_TLS, kept for tools (the host never sees it). */
     uint64_t tls_vaddr, tls_filesz, tls_memsz, tls_align;
@@ -91,7 +94,9 @@ _Static_assert(sizeof(struct nabla_payload) == 288, "payload size");
 /*
  * The exit trampoline: a few bytes of position-independent code (see
  * stub/trampoline.S) that nabla-pack places in the unused tail of the
- * guest's last text page. The stub calls it with a struct nabla_exit_plan:
+ * guest's last text page, or, when no text page has room for it, that the
+ * stub copies to NABLA_EXIT_TRAMPOLINE_BASE. The stub calls it with a
+ * struct nabla_exit_plan:
  * it makes the planned system calls (unmap everything that is not guest
  * memory: the stub's code, data, heap and stack, the vDSO; then load the
  * seccomp filter) and jumps to the guest. Once the filter is loaded, the
@@ -103,6 +108,10 @@ _Static_assert(sizeof(struct nabla_payload) == 288, "payload size");
  * when it does not fit after the plan there either. */
 #define NABLA_EXIT_PLAN_BASE SPT_HOST_MEM_BASE /* the page below boot info */
 #define NABLA_EXIT_FILTER_BASE 0x18000ull      /* up to 32 KiB of BPF */
+/* The trampoline's own page, in the boot page range after the filter's
+ * room, when the guest's text has no room for it (the payload's trampoline
+ * is 0): the stub makes it read-only and executable. */
+#define NABLA_EXIT_TRAMPOLINE_BASE 0x20000ull
 #define NABLA_EXIT_MAX_CALLS 8
 
 struct nabla_exit_call {
