@@ -237,3 +237,89 @@ wait_in_syscall() {
         assert_equal "SIG$sig: $rc" "SIG$sig: $((128 + num))"
     done
 }
+
+# --- resource limits: one line and status 125, never a crash ---------------
+
+# limited LIMIT COMMAND...: runs COMMAND under the bash ulimit option LIMIT
+# ("-s 12"), with `run --separate-stderr`.
+limited() {
+    local limit=$1
+    shift
+    # shellcheck disable=SC2016 # $0 and $@: bash -c's own
+    run --separate-stderr bash -c "ulimit $limit && exec \"\$0\" \"\$@\"" "$@"
+}
+
+# refused REGEX: after `limited`, the stub refused: status 125 (the stub's
+# refusal, nabla/status.h), one line on stderr matching REGEX, no guest.
+refused() {
+    assert_equal "status $status" "status 125"
+    assert_one_stderr_line
+    assert_regex "$stderr" "$1"
+    refute_output --partial "Hello"
+}
+
+@test "a stack limit too small to start: one line and status 125, never SIGSEGV" {
+    command -v setarch >/dev/null || fail "no setarch (util-linux)"
+    local setarch kib
+    setarch=$(command -v setarch)
+    # Without randomisation, and with a small environment, the kernel can
+    # start the program under each of these; the stub needs 16 KiB more
+    # than the arguments and environment take.
+    for kib in 8 12 16; do
+        # shellcheck disable=SC2016 # $0: bash -c's own
+        run --separate-stderr env -i "$setarch" -R /bin/bash -c \
+            "ulimit -s $kib && exec \"\$0\" --solo5:quiet" "$HELLO"
+        refused "^hello: error: the stack limit \(ulimit -s\) of $kib KiB is too small: start-up needs 16 KiB below the [0-9]+ KiB that the arguments, the environment and the kernel's own data take$"
+    done
+    # A big environment leaves the stub almost nothing of 16 KiB: without
+    # the check, start-up would run off the stack (SIGSEGV, no message).
+    local pad
+    pad=$(head -c 12000 /dev/zero | tr '\0' x)
+    # shellcheck disable=SC2016 # $0: bash -c's own
+    run --separate-stderr env -i PAD="$pad" "$setarch" -R /bin/bash -c \
+        'ulimit -s 16 && exec "$0" --solo5:quiet' "$HELLO"
+    refused "^hello: error: the stack limit \(ulimit -s\) of 16 KiB is too small: start-up needs 16 KiB below the 1[2-5] KiB that"
+    # With randomisation, the stack's top moves by up to 8 KiB: the kernel
+    # itself kills some starts under 8 or 10 KiB (SIGSEGV before the first
+    # instruction, a static musl program too); from 12 KiB on it never does.
+    for _ in $(seq 10); do
+        # shellcheck disable=SC2016 # $0: bash -c's own
+        run --separate-stderr env -i /bin/bash -c \
+            'ulimit -s 12 && exec "$0" --solo5:quiet' "$HELLO"
+        refused "^hello: error: the stack limit \(ulimit -s\) of 12 KiB is too small"
+    done
+    # Enough: it runs.
+    limited "-s 32" "$HELLO" --solo5:quiet
+    assert_success
+    assert_output "Hello, World"
+}
+
+@test "an address-space or data limit too small for guest memory: one line naming it, status 125" {
+    limited "-v 8000" "$HELLO" --solo5:quiet
+    refused "^hello: error: cannot map guest memory 0x[0-9a-f]+-0x20000000: Out of memory \(the address-space limit, ulimit -v: 8000 KiB\)$"
+    limited "-d 10000" "$HELLO" --solo5:quiet
+    refused "^hello: error: cannot map guest memory 0x[0-9a-f]+-0x20000000: Out of memory \(the data limit, ulimit -d: 10000 KiB\)$"
+    # The same limit with guest memory that fits in it.
+    limited "-v 8000" "$HELLO" --mem=2 --solo5:quiet
+    assert_success
+    assert_output "Hello, World"
+}
+
+@test "an open-files limit too low for the guest's fds: one line naming it, status 125, the disk untouched" {
+    # stdin, stdout, stderr, then the epoll set (3) and the timer (4).
+    limited "-n 3" "$HELLO" --solo5:quiet
+    refused "^hello: error: epoll_create1: No file descriptors available \(the open-files limit, ulimit -n: 3\)$"
+    limited "-n 4" "$HELLO" --solo5:quiet
+    refused "^hello: error: timerfd_create: No file descriptors available \(the open-files limit, ulimit -n: 4\)$"
+    # And the disk image (5).
+    local disk=$BATS_TEST_TMPDIR/disk.img
+    head -c 1M /dev/urandom >"$disk"
+    local before
+    before=$(sha256sum <"$disk")
+    pack_file "$NABLA_BUILD/examples/blkcount/blkcount.spt" "$BATS_TEST_TMPDIR/blkcount"
+    limited "-n 5" "$BATS_TEST_TMPDIR/blkcount" --block:storage="$disk" --solo5:quiet
+    refused "^blkcount: error: block device 'storage': cannot open disk image '.*disk.img' for reading and writing: No file descriptors available \(the open-files limit, ulimit -n: 5\)$"
+    assert_equal "$(sha256sum <"$disk")" "$before"
+    limited "-n 6" "$BATS_TEST_TMPDIR/blkcount" --block:storage="$disk" --solo5:quiet
+    assert_success
+}
