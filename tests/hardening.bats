@@ -323,3 +323,26 @@ refused() {
     limited "-n 6" "$BATS_TEST_TMPDIR/blkcount" --block:storage="$disk" --solo5:quiet
     assert_success
 }
+
+@test "the bounding set is left as it is, and that is safe: no_new_privs, and execve and execveat die with SIGSYS" {
+    [ "$(id -u)" -eq 0 ] || skip "needs root to start with a full bounding set"
+    start_sleeper 2000
+    run grep -E '^(CapBnd|CapEff|NoNewPrivs|Seccomp):' "/proc/$GUEST_PID/status"
+    assert_line "$(grep '^CapBnd:' /proc/self/status)"
+    assert_line "CapEff:	0000000000000000"
+    assert_line "NoNewPrivs:	1"
+    assert_line "Seccomp:	2"
+    # The bounding set limits only what execve grants (and what capset may
+    # add to the inheritable set): a guest can make neither call.
+    pack_guest sweep
+    truncate -s 1M "$BATS_TEST_TMPDIR/disk.img"
+    mkfifo "$BATS_TEST_TMPDIR/net.fifo"
+    local nr
+    for nr in 59 322 126 157; do # execve execveat capset prctl
+        run timeout 5 "$BATS_TEST_TMPDIR/sweep" \
+            --block:storage="$BATS_TEST_TMPDIR/disk.img" --net:service=@3 \
+            --solo5:quiet nr "$nr" 3<>"$BATS_TEST_TMPDIR/net.fifo"
+        refute_output --partial ESCAPED
+        assert_equal "nr $nr: $status" "nr $nr: 159"
+    done
+}
