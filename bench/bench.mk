@@ -61,6 +61,15 @@ $(B)/bench/baseline/gen-filter: bench/baseline/gen-filter.c $(GEN_FILTER_CODE) \
 		-isystem $(DEPS)/kernel-headers/include \
 		bench/baseline/gen-filter.c $(GEN_FILTER_CODE) -o $@
 
+# The block baseline can load the program of a packed app with its block
+# device (--filter=app): the stub's policy and compiler again.
+$(B)/bench/baseline/blkbench: bench/baseline/blkbench.c $(GEN_FILTER_CODE) \
+		common/policy.h common/bpf.h include/nabla/abi.h | $(KERNEL_HEADERS)
+	@mkdir -p $(@D)
+	musl-gcc $(BENCH_MUSL_CFLAGS) -Iinclude -Icommon \
+		-isystem $(DEPS)/kernel-headers/include \
+		bench/baseline/blkbench.c $(GEN_FILTER_CODE) -o $@
+
 $(B)/bench/baseline/app_filter.h: $(B)/bench/baseline/gen-filter
 	$< 3 4 >$@.tmp && mv $@.tmp $@
 

@@ -134,9 +134,13 @@ hello_filter_length() {
     assert_output --regexp "one alone: nabla $NUM kB, baseline $NUM kB"
 }
 
-@test "bench/block --quick: 512-byte block write+read ops/s vs pwrite/pread" {
+@test "bench/block --quick: 512-byte block write+read ops/s vs pwrite/pread, and under 1-insn, 2-insn and the app's filters" {
     run_bench block
     assert_row block ops/s
+    local r
+    for r in one/raw run/raw app/raw nabla/raw app/run nabla/run nabla/app; do
+        assert_output --regexp "$r=$NUM\[$NUM-$NUM\]"
+    done
 }
 
 @test "bench/net --quick: UDP echo round trips/s over a tap vs a musl process" {
