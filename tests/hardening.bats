@@ -252,6 +252,7 @@ limited() {
 # refused REGEX: after `limited`, the stub refused: status 125 (the stub's
 # refusal, nabla/status.h), one line on stderr matching REGEX, no guest.
 refused() {
+    : "${stderr?}"
     assert_equal "status $status" "status 125"
     assert_one_stderr_line
     assert_regex "$stderr" "$1"

@@ -93,13 +93,13 @@ static int load_filter(const char *mode, int fd, uint64_t capacity)
     if (strcmp(mode, "none") == 0)
         return 0;
     if (strcmp(mode, "one") == 0) {
-        prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
-                                                 SECCOMP_RET_ALLOW);
+        prog[n++] =
+            (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
     } else if (strcmp(mode, "run") == 0) {
         prog[n++] = (struct sock_filter)BPF_STMT(
             BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args));
-        prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
-                                                 SECCOMP_RET_ALLOW);
+        prog[n++] =
+            (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
     } else if (strcmp(mode, "app") == 0) {
         n = app_program(fd, BLOCK, capacity, prog, BPF_MAXINSNS);
         if (n == 0) {

@@ -28,8 +28,8 @@ int main(int argc, char **argv)
     while (fgets(line, sizeof(line), maps) != NULL) {
         unsigned long start, end;
         char name[64] = "";
-        if (sscanf(line, "%lx-%lx %*s %*s %*s %*s %63s", &start, &end,
-                   name) < 2)
+        if (sscanf(line, "%lx-%lx %*s %*s %*s %*s %63s", &start, &end, name) <
+            2)
             continue;
         if (strcmp(name, "[stack]") == 0 || strcmp(name, "[vdso]") == 0 ||
             strcmp(name, "[vvar]") == 0)
