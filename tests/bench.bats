@@ -136,7 +136,7 @@ hello_filter_length() {
 
 @test "bench/block --quick: 512-byte block write+read ops/s vs pwrite/pread, and under 1-insn, 2-insn and the app's filters" {
     run_bench block
-    assert_row block ops/s
+    assert_row block ops/CPU-s
     local r
     for r in one/raw run/raw app/raw nabla/raw app/run nabla/run nabla/app; do
         assert_output --regexp "$r=$NUM\[$NUM-$NUM\]"
