@@ -143,6 +143,15 @@ hello_filter_length() {
     done
 }
 
+@test "bench/filter-cost --quick: the app's program vs a 2-instruction filter, per allowed call" {
+    run_bench filter-cost
+    assert_row filter-cost ns/call
+    local d
+    for d in one-none run-none app-none app-run; do
+        assert_output --regexp "$d=[-+]$NUM""ns\[q1 [-+]$NUM q3 [-+]$NUM\]"
+    done
+}
+
 @test "bench/net --quick: UDP echo round trips/s over a tap vs a musl process" {
     [[ -c /dev/net/tun ]] || skip "no /dev/net/tun: cannot make tap devices"
     command -v ip >/dev/null || fail "no ip command (scripts/install-deps installs iproute2)"
@@ -163,7 +172,7 @@ hello_filter_length() {
     assert_success
     assert_line --regexp '^benchmark +\| baseline +\| nabla +\| ratio +\| target +\| result +\| notes$'
     local b
-    for b in start-hello start-64m pss block net; do
+    for b in start-hello start-64m pss block filter-cost net; do
         assert_line --regexp "^$b +\| .* \| (PASS|FAIL|SKIP) +\| "
     done
     assert_line --regexp "^start-plain +\| .* \| INFO +\| "
