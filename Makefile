@@ -55,7 +55,7 @@ STUB_SRCS := stub/main.c stub/options.c stub/payload.c stub/memory.c \
 	stub/populate.c stub/block.c stub/net.c stub/seccomp.c stub/harden.c \
 	stub/leave.c $(COMMON_SRCS)
 STUB_OBJS := $(patsubst %.c,$(B)/%.o,$(STUB_SRCS)) $(B)/stub/start.o \
-	$(B)/stub/trampoline.o
+	$(B)/stub/trampoline.o $(B)/stub/layout.o
 STUB := $(B)/stub/nabla-stub
 STUB_CFLAGS := $(COMMON_CFLAGS) -Icommon -D_GNU_SOURCE -fPIE -fno-stack-protector \
 	-isystem $(DEPS)/kernel-headers/include
@@ -73,7 +73,7 @@ $(B)/common/%.o: common/%.c Makefile | $(KERNEL_HEADERS)
 	@mkdir -p $(@D)
 	musl-gcc $(STUB_CFLAGS) -c $< -o $@
 
-$(B)/stub/start.o: stub/start.S Makefile
+$(B)/stub/start.o $(B)/stub/layout.o: $(B)/stub/%.o: stub/%.S Makefile
 	@mkdir -p $(@D)
 	musl-gcc -c $< -o $@
 

@@ -56,7 +56,7 @@ void harden_check_stack(uintptr_t sp, size_t need, const char *argv0)
 {
     /* Static, not on the stack that is short; no stdio, which takes more
      * of it than is left. */
-    static char msg[256];
+    static char msg[256] STUB_COLD_BSS;
     struct rlimit rl;
     const char *execfn = (const char *)getauxval(AT_EXECFN);
 
