@@ -119,6 +119,8 @@ int harden_describe_limit(int err, char *buf, size_t size)
         append(buf, size, &n, " (");
         append_limit(buf, size, &n, RLIMIT_NOFILE,
                      "the open-files limit, ulimit -n", 0);
+        if (n == 2)
+            append(buf, size, &n, "too many open files");
         break;
     case ENFILE:
         append(buf, size, &n,
