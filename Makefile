@@ -55,7 +55,8 @@ COMMON_SRCS := common/devopts.c common/device.c common/device_block.c \
 STUB_SRCS := stub/main.c stub/entry.c stub/verify.c stub/options.c \
 	stub/payload.c stub/memory.c stub/populate.c stub/block.c stub/net.c \
 	stub/seccomp.c stub/harden.c stub/leave.c $(COMMON_SRCS)
-STUB_OBJS := $(patsubst %.c,$(B)/%.o,$(STUB_SRCS)) $(B)/stub/start.o
+STUB_OBJS := $(patsubst %.c,$(B)/%.o,$(STUB_SRCS)) $(B)/stub/start.o \
+	$(B)/stub/trampoline.o $(B)/stub/layout.o
 STUB := $(B)/stub/nabla-stub
 STUB_CFLAGS := $(COMMON_CFLAGS) -Icommon -D_GNU_SOURCE -fPIE -fno-stack-protector \
 	-isystem $(DEPS)/kernel-headers/include
@@ -75,7 +76,7 @@ $(B)/common/%.o: common/%.c Makefile | $(KERNEL_HEADERS)
 	@mkdir -p $(@D)
 	musl-gcc $(STUB_CFLAGS) -c $< -o $@
 
-$(B)/stub/start.o: stub/start.S Makefile
+$(B)/stub/start.o $(B)/stub/layout.o: $(B)/stub/%.o: stub/%.S Makefile
 	@mkdir -p $(@D)
 	musl-gcc -c $< -o $@
 
@@ -180,7 +181,8 @@ $(B)/host/common/%.o: common/%.c common/*.h include/nabla/*.h
 	gcc $(PACK_CFLAGS) -c $< -o $@
 
 # The exit trampoline: position-independent code that nabla-pack copies into
-# the guest's text page (see include/nabla/packed.h).
+# the guest's text page, or the stub into a page of its own where that has
+# no room (see include/nabla/packed.h).
 TRAMPOLINE := $(B)/stub/trampoline.bin
 $(B)/stub/trampoline.o: stub/trampoline.S include/nabla/syscalls.h \
 		include/nabla/exit.h
@@ -246,19 +248,27 @@ TEST_GUEST_BINS := $(foreach g,$(TEST_GUESTS),$(B)/tests/guests/$(g).spt)
 guest_manifest = $(firstword $(wildcard tests/guests/$(1).json) \
 	tests/guests/manifest.json)
 
+# TEST_GUEST_TAIL_NAME: an object linked last (after the libc), whose text
+# therefore ends the guest's.
+TEST_GUEST_TAIL_fulltext := $(B)/tests/guests/fulltext-tail.o
+
 define test_guest_rules
 $(B)/tests/guests/$(1).mft.c: $(call guest_manifest,$(1)) $(PACK)
 	@mkdir -p $$(@D)
 	$(PACK) gen-manifest $$< -o $$@
 $(B)/tests/guests/$(1).spt: $(B)/tests/guests/$(1).o \
 		$(B)/tests/guests/$(1).mft.o $(BINDINGS) $(GUEST_LIBC) \
-		linker/guest.ld
+		$(TEST_GUEST_TAIL_$(1)) linker/guest.ld
 	gcc $(GUEST_LDFLAGS) $$(filter %.o %.a,$$^) -o $$@
 endef
 $(foreach g,$(TEST_GUESTS),$(eval $(call test_guest_rules,$(g))))
 
 $(B)/tests/guests/%.mft.o: $(B)/tests/guests/%.mft.c
 	gcc $(GUEST_CFLAGS) -c $< -o $@
+
+$(B)/tests/guests/%-tail.o: tests/guests/%-tail.S
+	@mkdir -p $(@D)
+	gcc -c $< -o $@
 
 # --- Solo5-style programs: tests/solo5-style/NAME.c, compiled as Solo5's
 # toolchain compiles (only the compiler's headers and solo5.h), each with its

@@ -12,7 +12,8 @@
 #                                program over bench/baseline/solo5_host.c
 
 BENCH_GUESTS := big64 sleep4m blkbench stamp
-BENCH_BASELINES := hello sandboxed entrytime sleep4m blkbench udpping netecho
+BENCH_BASELINES := hello sandboxed entrytime sleep4m blkbench filtercost \
+	udpping netecho
 BENCH_BINS := $(foreach g,$(BENCH_GUESTS),$(B)/bench/$(g)) \
 	$(foreach b,$(BENCH_BASELINES),$(B)/bench/baseline/$(b))
 
@@ -60,6 +61,19 @@ $(B)/bench/baseline/gen-filter: bench/baseline/gen-filter.c $(GEN_FILTER_CODE) \
 	musl-gcc $(BENCH_MUSL_CFLAGS) -Iinclude -Icommon \
 		-isystem $(DEPS)/kernel-headers/include \
 		bench/baseline/gen-filter.c $(GEN_FILTER_CODE) -o $@
+
+# The block baseline and filtercost load the program of a packed app with
+# its block device (bench/baseline/app_policy.c): the stub's policy and
+# compiler again.
+APP_POLICY_CODE := bench/baseline/app_policy.c $(GEN_FILTER_CODE)
+$(B)/bench/baseline/blkbench $(B)/bench/baseline/filtercost: \
+		$(B)/bench/baseline/%: bench/baseline/%.c $(APP_POLICY_CODE) \
+		bench/baseline/app_policy.h common/policy.h common/bpf.h \
+		include/nabla/abi.h | $(KERNEL_HEADERS)
+	@mkdir -p $(@D)
+	musl-gcc $(BENCH_MUSL_CFLAGS) -Iinclude -Icommon \
+		-isystem $(DEPS)/kernel-headers/include \
+		$< $(APP_POLICY_CODE) -o $@
 
 $(B)/bench/baseline/app_filter.h: $(B)/bench/baseline/gen-filter
 	$< 3 4 >$@.tmp && mv $@.tmp $@

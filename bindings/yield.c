@@ -30,10 +30,12 @@ void solo5_yield(solo5_time_t deadline, solo5_handle_set_t *ready_set)
             solo5_abort();
     }
 
+    /* No signal mask (NULL, size 0), as Solo5's bindings: the filter
+     * allows nothing else (docs/abi.md §4). */
     long n;
     do {
         n = sys_call6(SYS_epoll_pwait, bi->epollfd, (long)events,
-                      YIELD_MAX_EVENTS, timeout, 0, 8);
+                      YIELD_MAX_EVENTS, timeout, 0, 0);
     } while (n == -EINTR);
     if (n < 0)
         solo5_abort();

@@ -12,10 +12,14 @@
  * number of instructions, or 0 if it does not fit or p is not valid
  * (policy_valid: a rule or a condition of it did not fit).
  *
- * Layout: check the architecture (x86_64 only), kill x32 and out-of-range
- * numbers, then one block per allowed system call number: its rules in
- * order, each a run of argument checks ending in "allow"; a call whose
- * number matched but no rule allowed it, and every other call, is killed.
+ * Layout: check the architecture (x86_64 only); then the numbers of the
+ * devices' calls (block and net I/O, the hot path), compared one by one,
+ * each followed by its rules; then the other numbers, found by a binary
+ * search that kills x32 and out-of-range numbers, their rules after it. A
+ * number's rules: the devices' first, then the base rules, each a run of
+ * argument checks ending in "allow" (rules that compare the same argument
+ * first share the check of its high word); a call whose number matched but
+ * no rule allowed it, and every other call, is killed.
  */
 size_t bpf_compile(const struct policy *p, struct sock_filter *out, size_t max);
 

@@ -73,6 +73,15 @@ static void arg0_is(struct policy_rule *r, uint64_t value, const char *name,
     policy_cond_add(r, &c);
 }
 
+/* epoll_pwait's signal mask and its size (arguments 4 and 5). */
+static const struct policy_cond sigmask_null = {.arg = 4,
+                                                .op = POLICY_EQ,
+                                                .value = 0,
+                                                .arg_name = "sigmask",
+                                                .value_name = "NULL"};
+static const struct policy_cond sigsetsize_0 = {
+    .arg = 5, .op = POLICY_EQ, .value = 0, .arg_name = "sigsetsize"};
+
 int policy_add_base(struct policy *p, int epollfd, int timerfd)
 {
     size_t first = p->nrules;
@@ -85,8 +94,12 @@ int policy_add_base(struct policy *p, int epollfd, int timerfd)
     arg0_is(r, POLICY_CLOCK_MONOTONIC, "clock", "CLOCK_MONOTONIC", NULL);
     r = policy_add(p, POLICY_NR_CLOCK_GETTIME, "clock_gettime", "time");
     arg0_is(r, POLICY_CLOCK_REALTIME, "clock", "CLOCK_REALTIME", NULL);
+    /* Solo5's bindings and ours pass no signal mask (NULL, size 0): a mask
+     * would let a guest block SIGTERM, SIGINT and SIGHUP while it waits. */
     r = policy_add(p, POLICY_NR_EPOLL_PWAIT, "epoll_pwait", "yield");
     arg0_is(r, (uint64_t)epollfd, "fd", NULL, "the epoll fd");
+    policy_cond_add(r, &sigmask_null);
+    policy_cond_add(r, &sigsetsize_0);
     r = policy_add(p, POLICY_NR_TIMERFD_SETTIME, "timerfd_settime",
                    "yield deadline");
     arg0_is(r, (uint64_t)timerfd, "fd", NULL, "the timer fd");

@@ -1,10 +1,14 @@
 /*
- * Leaving the stub. With an exit trampoline in the guest's text page, the
- * stub unmaps itself and everything else outside guest memory before the
- * filter is loaded. Without a trampoline (no room in the guest's text page)
- * the stub loads the filter and jumps itself, and stays mapped.
+ * Leaving the stub. The exit trampoline lies in guest memory: in the tail
+ * of a guest text page when nabla-pack found room there, else in a page of
+ * the boot page range that the stub fills and makes read-only and
+ * executable here. From there it unmaps the stub and everything else
+ * outside guest memory, loads the filter and jumps to the guest, so that
+ * no guest ever runs with the stub, its stack (argv, the environment, the
+ * auxiliary vector) or the vDSO mapped.
  */
 #include <linux/seccomp.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,20 +18,34 @@
 static const char exit_errmsg[] =
     "nabla: error: cannot unmap the stub or load the seccomp filter\n";
 
-static void jump_to_guest(uint64_t entry, uint64_t stack,
-                          const struct spt_boot_info *bi)
-    __attribute__((noreturn));
+/* stub/trampoline.S, linked into the stub as well. */
+extern const unsigned char nabla_trampoline[], nabla_trampoline_end[];
 
-static void jump_to_guest(uint64_t entry, uint64_t stack,
-                          const struct spt_boot_info *bi)
+/* The filter's room at NABLA_EXIT_FILTER_BASE ends where the trampoline's
+ * page begins. */
+_Static_assert(NABLA_EXIT_FILTER_BASE + BPF_MAXINSNS * 8 <=
+                   NABLA_EXIT_TRAMPOLINE_BASE,
+               "the trampoline's page overlaps the filter's room");
+_Static_assert(NABLA_EXIT_TRAMPOLINE_BASE + SPT_PAGE_SIZE <= SPT_GUEST_MIN_BASE,
+               "the trampoline's page is not in the boot page range");
+
+/*
+ * The guest's text had no room: the trampoline goes in a page of its own
+ * in guest memory (the boot page range, mapped read-write by memory.c), no
+ * longer writable once it is there: never writable and executable at once.
+ * Returns its address.
+ */
+static uint64_t install_trampoline(void)
 {
-    __asm__ volatile("mov %0, %%rsp\n\t"
-                     "xor %%ebp, %%ebp\n\t"
-                     "jmp *%1\n\t"
-                     :
-                     : "r"(stack), "r"(entry), "D"(bi)
-                     : "memory");
-    __builtin_unreachable();
+    void *page = (void *)NABLA_EXIT_TRAMPOLINE_BASE;
+    size_t size = (size_t)(nabla_trampoline_end - nabla_trampoline);
+
+    memcpy(page, nabla_trampoline, size);
+    if (mprotect(page, SPT_PAGE_SIZE, PROT_READ | PROT_EXEC) != 0)
+        stub_die_errno("cannot make the exit trampoline's page at %#llx "
+                       "executable",
+                       (unsigned long long)NABLA_EXIT_TRAMPOLINE_BASE);
+    return NABLA_EXIT_TRAMPOLINE_BASE;
 }
 
 /*
@@ -99,14 +117,12 @@ void leave_stub(const struct nabla_payload *p, uint64_t mem_size,
     size_t n = place_exit(bi, seccomp_rules(policy), &plan, &filter);
     uint64_t stack = mem_size - 8;
 
+    uint64_t trampoline =
+        p->trampoline != 0 ? p->trampoline : install_trampoline();
     seccomp_no_new_privs();
     /* No fflush: nothing is buffered. The stub writes to stdout only on the
      * paths that end before this one (--help, --version, --print-policy),
      * and stderr is unbuffered. */
-    if (p->trampoline == 0) {
-        seccomp_load(filter, n);
-        jump_to_guest(p->guest_entry, stack, bi);
-    }
     plan->ncalls = 0;
     plan_call(plan, SYS_munmap, mem_size, USER_SPACE_END - mem_size, 0);
     plan_call(plan, SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0,
@@ -123,8 +139,8 @@ void leave_stub(const struct nabla_payload *p, uint64_t mem_size,
     plan->errmsg = (uint64_t)(uintptr_t)plan->errmsg_text;
     plan->errmsg_len = sizeof(exit_errmsg) - 1;
 
-    void (*trampoline)(struct nabla_exit_plan *) =
-        (void (*)(struct nabla_exit_plan *))(uintptr_t)p->trampoline;
-    trampoline(plan);
+    void (*call_trampoline)(struct nabla_exit_plan *) =
+        (void (*)(struct nabla_exit_plan *))(uintptr_t)trampoline;
+    call_trampoline(plan);
     __builtin_unreachable();
 }

@@ -29,6 +29,7 @@
 #include <sys/epoll.h>
 #include <sys/timerfd.h>
 
+#include "nabla/exit.h"
 #include "stub.h"
 
 const char *stub_progname = "nabla";
@@ -39,10 +40,15 @@ static void vdie(int with_errno, const char *fmt, va_list ap)
 static void vdie(int with_errno, const char *fmt, va_list ap)
 {
     int saved = errno;
+    char limit[160];
     fprintf(stderr, "%s: error: ", stub_progname);
     vfprintf(stderr, fmt, ap);
-    if (with_errno)
+    if (with_errno) {
         fprintf(stderr, ": %s", strerror(saved));
+        /* A resource that ran out: which limit, if one is set. */
+        if (harden_describe_limit(saved, limit, sizeof(limit)))
+            fputs(limit, stderr);
+    }
     fputc('\n', stderr);
     exit(NABLA_EXIT_REFUSED);
 }
@@ -230,9 +236,10 @@ static int main_wrapper(int argc, char **argv, char **envp)
 {
     (void)envp;
     /* The stack that start-up will use, in one call instead of a fault per
-     * page. */
+     * page; where that fails, the stack limit may be too small for it. */
     uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
-    populate_for_write(sp - STUB_STACK_USE, sp);
+    if (populate_for_write(sp - STUB_STACK_USE, sp) != 0)
+        harden_check_stack(sp, STUB_STACK_USE, argc > 0 ? argv[0] : NULL);
     return stub_main(argc, argv);
 }
 

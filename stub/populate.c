@@ -5,6 +5,7 @@
  * populate call a few us plus under 1 us a page (see the README's
  * performance section). Failure changes nothing but speed: the pages then
  * fault in as before (kernels before 5.14 lack MADV_POPULATE_READ/WRITE).
+ * The result says whether the range is all mapped, for the stack's check.
  */
 #include <sys/mman.h>
 
@@ -17,20 +18,21 @@
 #define MADV_POPULATE_WRITE 23
 #endif
 
-static void populate(uintptr_t start, uintptr_t end, int advice)
+static int populate(uintptr_t start, uintptr_t end, int advice)
 {
     start &= ~(uintptr_t)(SPT_PAGE_SIZE - 1);
     end = (end + SPT_PAGE_SIZE - 1) & ~(uintptr_t)(SPT_PAGE_SIZE - 1);
-    if (start < end)
-        madvise((void *)start, end - start, advice);
+    if (start >= end)
+        return 0;
+    return madvise((void *)start, end - start, advice);
 }
 
-void populate_for_write(uintptr_t start, uintptr_t end)
+int populate_for_write(uintptr_t start, uintptr_t end)
 {
-    populate(start, end, MADV_POPULATE_WRITE);
+    return populate(start, end, MADV_POPULATE_WRITE);
 }
 
-void populate_for_read(uintptr_t start, uintptr_t end)
+int populate_for_read(uintptr_t start, uintptr_t end)
 {
-    populate(start, end, MADV_POPULATE_READ);
+    return populate(start, end, MADV_POPULATE_READ);
 }

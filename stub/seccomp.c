@@ -64,10 +64,3 @@ void seccomp_no_new_privs(void)
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
         stub_die_errno("prctl(PR_SET_NO_NEW_PRIVS)");
 }
-
-void seccomp_load(struct sock_filter *filter, size_t n)
-{
-    struct sock_fprog prog = {.len = (unsigned short)n, .filter = filter};
-    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
-        stub_die_errno("loading the seccomp filter");
-}

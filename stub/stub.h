@@ -44,9 +44,11 @@ void entry_populate_data(long *sp);
 
 /* populate.c: maps the pages of [start, end) now, in one system call, where
  * touching them would fault once per page; best effort. For pages that
- * will be written, and for read-only ones of the file. */
-void populate_for_write(uintptr_t start, uintptr_t end);
-void populate_for_read(uintptr_t start, uintptr_t end);
+ * will be written, and for read-only ones of the file. Return madvise's
+ * result: -1 (errno ENOMEM) where part of the range is not mapped, or
+ * EINVAL on kernels without it. */
+int populate_for_write(uintptr_t start, uintptr_t end);
+int populate_for_read(uintptr_t start, uintptr_t end);
 
 /* verify.c: APP --verify. Checks this executable's file against its
  * checksums; returns 0 after "NAME: OK (sha256 ...)" on stdout, or exits
@@ -122,17 +124,30 @@ size_t seccomp_compile(const struct policy *rules, struct sock_filter *buf,
 void seccomp_no_new_privs(void);
 /* The exact policy in words, with this run's fds and sizes, on stdout. */
 void seccomp_print_policy(const struct seccomp_policy *policy);
-/* After this, no system call outside the guest's policy is possible. */
-void seccomp_load(struct sock_filter *filter, size_t n);
 
 /* harden.c */
 void harden_refuse_secure_exec(void);
+/*
+ * Called when [sp - need, sp) could not be populated: if the stack limit
+ * (ulimit -s) leaves less than need below sp, prints one line saying so and
+ * exits NABLA_EXIT_REFUSED (start-up would crash with SIGSEGV instead). It
+ * prints without stdio, which needs more stack, under argv0's base name.
+ * Returns otherwise.
+ */
+void harden_check_stack(uintptr_t sp, size_t need, const char *argv0);
+/*
+ * For errno err of a call that failed: when it means a resource ran out
+ * (ENOMEM, EMFILE, ENFILE), writes to buf " (" what it is, and the limit
+ * that applies if one is set, ")" and returns 1; else writes "" and returns
+ * 0. stub_die_errno then exits NABLA_EXIT_REFUSED.
+ */
+int harden_describe_limit(int err, char *buf, size_t size);
 /* Closes every fd >= 3 that is not in keep[] (sorted ascending). */
 void harden_close_fds(const int *keep, size_t nkeep);
 void harden_drop_capabilities(void);
 
-/* leave.c: compiles and loads the filter, unmaps the stub where it can and
- * jumps to the guest. */
+/* leave.c: compiles the filter, then, from the exit trampoline in guest
+ * memory, unmaps the stub, loads the filter and jumps to the guest. */
 void leave_stub(const struct nabla_payload *p, uint64_t mem_size,
                 const struct spt_boot_info *bi,
                 const struct seccomp_policy *policy) __attribute__((noreturn));

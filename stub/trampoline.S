@@ -1,9 +1,11 @@
 /*
  * The exit trampoline (see struct nabla_exit_plan in nabla/packed.h).
- * nabla-pack copies this code into the tail of the guest's text page; the
- * stub calls it with the plan in %rdi. It uses no stack and no data of the
- * stub: everything it needs is in the plan, in guest memory. It must stay
- * small, because it only fits where the guest's text page has room left.
+ * nabla-pack copies this code into the tail of the guest's text page, or,
+ * where none has room, the stub copies it into a page of the boot page
+ * range (NABLA_EXIT_TRAMPOLINE_BASE); the stub calls it with the plan in
+ * %rdi. It uses no stack and no data of the stub: everything it needs is in
+ * the plan, in guest memory. It stays small, so that it fits where most
+ * guests' text pages have room left.
  *
  *   for each call of the plan: syscall(nr, a0, a1, a2), which must return 0
  *     (the stub plans: munmap of everything outside guest memory, then
@@ -47,5 +49,8 @@ nabla_trampoline:
     xor %ebp, %ebp /* the outermost frame, for debuggers */
     jmp *%rax
     .size nabla_trampoline, . - nabla_trampoline
+    /* Where the stub's copy ends. */
+    .globl nabla_trampoline_end
+nabla_trampoline_end:
 
     .section .note.GNU-stack, "", @progbits

@@ -134,9 +134,22 @@ hello_filter_length() {
     assert_output --regexp "one alone: nabla $NUM kB, baseline $NUM kB"
 }
 
-@test "bench/block --quick: 512-byte block write+read ops/s vs pwrite/pread" {
+@test "bench/block --quick: 512-byte block write+read ops/s vs pwrite/pread, and under 1-insn, 2-insn and the app's filters" {
     run_bench block
-    assert_row block ops/s
+    assert_row block ops/CPU-s
+    local r
+    for r in one/raw run/raw app/raw nabla/raw app/run nabla/run nabla/app; do
+        assert_output --regexp "$r=$NUM\[$NUM-$NUM\]"
+    done
+}
+
+@test "bench/filter-cost --quick: the app's program vs a 2-instruction filter, per allowed call" {
+    run_bench filter-cost
+    assert_row filter-cost ns/call
+    local d
+    for d in one-none run-none app-none app-run; do
+        assert_output --regexp "$d=[-+]$NUM""ns\[q1 [-+]$NUM q3 [-+]$NUM\]"
+    done
 }
 
 @test "bench/net --quick: UDP echo round trips/s over a tap vs a musl process" {
@@ -159,7 +172,7 @@ hello_filter_length() {
     assert_success
     assert_line --regexp '^benchmark +\| baseline +\| nabla +\| ratio +\| target +\| result +\| notes$'
     local b
-    for b in start-hello start-64m pss block net; do
+    for b in start-hello start-64m pss block filter-cost net; do
         assert_line --regexp "^$b +\| .* \| (PASS|FAIL|SKIP) +\| "
     done
     assert_line --regexp "^start-plain +\| .* \| INFO +\| "

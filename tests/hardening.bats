@@ -137,13 +137,13 @@ CapAmb:	0000000000000000"
 allow exit_group (exit)
 allow clock_gettime (time) if clock == CLOCK_MONOTONIC
 allow clock_gettime (time) if clock == CLOCK_REALTIME
-allow epoll_pwait (yield) if fd == 3
+allow epoll_pwait (yield) if fd == 3 and sigmask == NULL and sigsetsize == 0
 allow timerfd_settime (yield deadline) if fd == 4
 allow arch_prctl (TLS base) if code == ARCH_SET_FS
 allow pread64 (storage) if fd == 5 and count == 4096 and offset <= 1044480
 allow pwrite64 (storage) if fd == 5 and count == 4096 and offset <= 1044480
 kill the process on any other system call, on any other architecture and on x32 calls
-BPF program: 104 instructions
+BPF program: 100 instructions
 before the filter: no_new_privs set; effective, permitted, inheritable and ambient capabilities emptied
 capability bounding set left as it is: it only limits what execve can grant, and under this filter there is no execve (nor anything to gain from one under no_new_privs)"
     # Nothing ran and nothing was written.
@@ -171,18 +171,18 @@ capability bounding set left as it is: it only limits what execve can grant, and
 
 @test "the filter lies in guest memory: in the boot info page, else after the plan at 0x10000, else at 0x18000" {
     command -v strace >/dev/null || skip "no strace"
-    # hello's plan (448 bytes) and 66 instructions fit after its command
+    # hello's plan (448 bytes) and 70 instructions fit after its command
     # line in the boot information page, 0x11000.
     run strace -e trace=seccomp -o /dev/stdout \
         "$NABLA_BUILD/examples/hello/hello" --solo5:quiet
-    assert_line --regexp '^seccomp\(SECCOMP_SET_MODE_FILTER, 0, \{len=66, filter=0x11[0-9a-f]{3}\}\) += 0$'
+    assert_line --regexp '^seccomp\(SECCOMP_SET_MODE_FILTER, 0, \{len=70, filter=0x11[0-9a-f]{3}\}\) += 0$'
     # Command lines that leave room for neither, or for the plan but not
     # the filter: the page below, after the plan at 0x10000.
     local len
     for len in 3500 2900; do
         run strace -e trace=seccomp -o /dev/stdout \
             "$NABLA_BUILD/examples/hello/hello" --solo5:quiet -- "$(head -c "$len" /dev/zero | tr '\0' x)"
-        assert_line --regexp '^seccomp\(SECCOMP_SET_MODE_FILTER, 0, \{len=66, filter=0x101c0\}\) += 0$'
+        assert_line --regexp '^seccomp\(SECCOMP_SET_MODE_FILTER, 0, \{len=70, filter=0x101c0\}\) += 0$'
         assert_line --partial "Hello, World"
     done
     # 63 block devices: far more than the 456 that fit there.
@@ -207,4 +207,143 @@ capability bounding set left as it is: it only limits what execve can grant, and
     assert_output --partial "  kill the process on any other system call"
     assert_output --partial "  capability bounding set left as it is: it only limits what execve can grant"
     refute_output --partial "pread64"
+}
+
+# wait_in_syscall NR: waits (up to 2 s) until the guest $GUEST_PID is
+# blocked in system call NR (/proc/PID/syscall).
+wait_in_syscall() {
+    local line
+    for _ in $(seq 100); do
+        line=$(cat "/proc/$GUEST_PID/syscall" 2>/dev/null) || line=
+        [[ $line == "$1 "* ]] && return 0
+        sleep 0.02
+    done
+    fail "the guest is not waiting in system call $1: /proc/PID/syscall: $line"
+}
+
+@test "a guest waiting in epoll_pwait ends on SIGTERM, SIGHUP and SIGINT" {
+    local sig num rc
+    for sig in TERM HUP INT; do
+        # bash starts background commands with SIGINT ignored; the guest
+        # gets the default action, as from a terminal or a service manager.
+        SLEEPER_PREFIX=(env --default-signal=INT)
+        start_sleeper 30000
+        wait_in_syscall 281 # epoll_pwait, with no signal mask
+        num=$(kill -l "$sig")
+        kill -s "$sig" "$GUEST_PID"
+        rc=0
+        wait "$GUEST_PID" || rc=$?
+        GUEST_PID=
+        assert_equal "SIG$sig: $rc" "SIG$sig: $((128 + num))"
+    done
+}
+
+# --- resource limits: one line and status 125, never a crash ---------------
+
+# limited LIMIT COMMAND...: runs COMMAND under the bash ulimit option LIMIT
+# ("-s 12"), with `run --separate-stderr`.
+limited() {
+    local limit=$1
+    shift
+    # shellcheck disable=SC2016 # $0 and $@: bash -c's own
+    run --separate-stderr bash -c "ulimit $limit && exec \"\$0\" \"\$@\"" "$@"
+}
+
+# refused REGEX: after `limited`, the stub refused: status 125 (the stub's
+# refusal, nabla/exit.h), one line on stderr matching REGEX, no guest.
+refused() {
+    : "${stderr?}"
+    assert_equal "status $status" "status 125"
+    assert_one_stderr_line
+    assert_regex "$stderr" "$1"
+    refute_output --partial "Hello"
+}
+
+@test "a stack limit too small to start: one line and status 125, never SIGSEGV" {
+    command -v setarch >/dev/null || fail "no setarch (util-linux)"
+    local setarch kib
+    setarch=$(command -v setarch)
+    # Without randomisation, and with a small environment, the kernel can
+    # start the program under each of these; the stub needs 16 KiB more
+    # than the arguments and environment take.
+    for kib in 8 12 16; do
+        # shellcheck disable=SC2016 # $0: bash -c's own
+        run --separate-stderr env -i "$setarch" -R /bin/bash -c \
+            "ulimit -s $kib && exec \"\$0\" --solo5:quiet" "$HELLO"
+        refused "^hello: error: the stack limit \(ulimit -s\) of $kib KiB is too small: start-up needs 16 KiB below the [0-9]+ KiB that the arguments, the environment and the kernel's own data take$"
+    done
+    # A big environment leaves the stub almost nothing of 16 KiB: without
+    # the check, start-up would run off the stack (SIGSEGV, no message).
+    local pad
+    pad=$(head -c 12000 /dev/zero | tr '\0' x)
+    # shellcheck disable=SC2016 # $0: bash -c's own
+    run --separate-stderr env -i PAD="$pad" "$setarch" -R /bin/bash -c \
+        'ulimit -s 16 && exec "$0" --solo5:quiet' "$HELLO"
+    refused "^hello: error: the stack limit \(ulimit -s\) of 16 KiB is too small: start-up needs 16 KiB below the 1[2-5] KiB that"
+    # With randomisation, the stack's top moves by up to 8 KiB: the kernel
+    # itself kills some starts under 8 or 10 KiB (SIGSEGV before the first
+    # instruction, a static musl program too); from 12 KiB on it never does.
+    for _ in $(seq 10); do
+        # shellcheck disable=SC2016 # $0: bash -c's own
+        run --separate-stderr env -i /bin/bash -c \
+            'ulimit -s 12 && exec "$0" --solo5:quiet' "$HELLO"
+        refused "^hello: error: the stack limit \(ulimit -s\) of 12 KiB is too small"
+    done
+    # Enough: it runs.
+    limited "-s 32" "$HELLO" --solo5:quiet
+    assert_success
+    assert_output "Hello, World"
+}
+
+@test "an address-space or data limit too small for guest memory: one line naming it, status 125" {
+    limited "-v 8000" "$HELLO" --solo5:quiet
+    refused "^hello: error: cannot map guest memory 0x[0-9a-f]+-0x20000000: Out of memory \(the address-space limit, ulimit -v: 8000 KiB\)$"
+    limited "-d 10000" "$HELLO" --solo5:quiet
+    refused "^hello: error: cannot map guest memory 0x[0-9a-f]+-0x20000000: Out of memory \(the data limit, ulimit -d: 10000 KiB\)$"
+    # The same limit with guest memory that fits in it.
+    limited "-v 8000" "$HELLO" --mem=2 --solo5:quiet
+    assert_success
+    assert_output "Hello, World"
+}
+
+@test "an open-files limit too low for the guest's fds: one line naming it, status 125, the disk untouched" {
+    # stdin, stdout, stderr, then the epoll set (3) and the timer (4).
+    limited "-n 3" "$HELLO" --solo5:quiet
+    refused "^hello: error: epoll_create1: No file descriptors available \(the open-files limit, ulimit -n: 3\)$"
+    limited "-n 4" "$HELLO" --solo5:quiet
+    refused "^hello: error: timerfd_create: No file descriptors available \(the open-files limit, ulimit -n: 4\)$"
+    # And the disk image (5).
+    local disk=$BATS_TEST_TMPDIR/disk.img
+    head -c 1M /dev/urandom >"$disk"
+    local before
+    before=$(sha256sum <"$disk")
+    pack_file "$NABLA_BUILD/examples/blkcount/blkcount.spt" "$BATS_TEST_TMPDIR/blkcount"
+    limited "-n 5" "$BATS_TEST_TMPDIR/blkcount" --block:storage="$disk" --solo5:quiet
+    refused "^blkcount: error: block device 'storage': cannot open disk image '.*disk.img' for reading and writing: No file descriptors available \(the open-files limit, ulimit -n: 5\)$"
+    assert_equal "$(sha256sum <"$disk")" "$before"
+    limited "-n 6" "$BATS_TEST_TMPDIR/blkcount" --block:storage="$disk" --solo5:quiet
+    assert_success
+}
+
+@test "the bounding set is left as it is, and that is safe: no_new_privs, and execve and execveat die with SIGSYS" {
+    [ "$(id -u)" -eq 0 ] || skip "needs root to start with a full bounding set"
+    start_sleeper 2000
+    run grep -E '^(CapBnd|CapEff|NoNewPrivs|Seccomp):' "/proc/$GUEST_PID/status"
+    assert_line "$(grep '^CapBnd:' /proc/self/status)"
+    assert_line "CapEff:	0000000000000000"
+    assert_line "NoNewPrivs:	1"
+    assert_line "Seccomp:	2"
+    # The bounding set limits only what execve grants (and what capset may
+    # add to the inheritable set): a guest can make neither call.
+    pack_guest sweep
+    truncate -s 1M "$BATS_TEST_TMPDIR/disk.img"
+    mkfifo "$BATS_TEST_TMPDIR/net.fifo"
+    local nr
+    for nr in 59 322 126 157; do # execve execveat capset prctl
+        run timeout 5 "$BATS_TEST_TMPDIR/sweep" \
+            --block:storage="$BATS_TEST_TMPDIR/disk.img" --net:service=@3 \
+            --solo5:quiet nr "$nr" 3<>"$BATS_TEST_TMPDIR/net.fifo"
+        refute_output --partial ESCAPED
+        assert_equal "nr $nr: $status" "nr $nr: 159"
+    done
 }

@@ -164,6 +164,23 @@ print(len(d) == 1 << 20 and d[:512] == b"S" * 512 and d[-512:] == b"S" * 512)'
     assert_output "True"
 }
 
+@test "epoll_pwait with a signal mask dies with SIGSYS: a guest cannot make itself immune to SIGTERM" {
+    sweep_setup
+    # Every signal blocked (what such a guest would pass), a mask with size
+    # 0, and no mask but a size: only NULL and 0, as Solo5's bindings and
+    # ours pass. Timeout 0: a call that got through would return at once.
+    local c
+    for c in epoll-mask-all epoll-mask-size0 epoll-null-size8 epoll-mask-hi \
+        epoll-size-hi; do
+        sweep_run allowed-bad "$c"
+        [[ $OUT != *ESCAPED* ]] || fail "$c: $OUT"
+        assert_equal "$c: $RC" "$c: 159"
+    done
+    # And the same call without a mask is allowed.
+    sweep_run allowed-good
+    assert_equal "$RC" 0
+}
+
 # A 32-bit call must never be served to the guest. What the guest sees
 # depends on the host, so a plain static process (tests/probes/int80_host.c,
 # not packed, not confined) asks first:
@@ -204,4 +221,131 @@ print(len(d) == 1 << 20 and d[:512] == b"S" * 512 and d[-512:] == b"S" * 512)'
         ((status == want)) ||
             fail "int80 $c: exit status $status, expected $want ($how); output: $output"
     done
+}
+
+# --- the exit trampoline where the guest's text has no room ------------------
+# The fulltext guest's text ends 16 bytes short of a page boundary
+# (tests/guests/fulltext-tail.S), too close for the exit trampoline: the stub
+# puts it in a page of its own at 0x20000 and still unmaps itself, its stack
+# (argv, the environment, the auxiliary vector) and the vDSO before the
+# guest's first instruction. The guest probes where they were; each probe
+# must fault (SIGSEGV, 139), never print what it read.
+
+# fulltext_setup: packs the guest into $FULLTEXT and checks that its text
+# really leaves less room than the trampoline takes.
+fulltext_setup() {
+    pack_guest fulltext
+    FULLTEXT=$BATS_TEST_TMPDIR/fulltext
+    run -0 "$FULLTEXT" --solo5:quiet room
+    local room tramp
+    room=$(output_field room)
+    tramp=$(stat -c %s "$NABLA_BUILD/stub/trampoline.bin")
+    ((room < tramp)) ||
+        fail "fulltext leaves $room bytes in its text page, the trampoline takes $tramp"
+    SECRET=nabla-test-secret-$$-$RANDOM
+}
+
+# faults WHAT COMMAND...: COMMAND (the guest probing an address) dies of
+# SIGSEGV and prints nothing of what is there, the secret least of all.
+faults() {
+    local what=$1 out rc=0
+    shift
+    out=$("$@" 2>&1) || rc=$?
+    [[ $out != *"$SECRET"* ]] || fail "$what: the guest read the secret: $out"
+    [[ $out != *" = 0x"* ]] || fail "$what: the guest read it: $out"
+    ((rc == 139)) || fail "$what: exit status $rc, not 139 (SIGSEGV): $out"
+}
+
+@test "no room for the exit trampoline: nabla-pack and inspect say where it goes, and the guest runs" {
+    fulltext_setup
+    run -0 "$PACK" -o "$BATS_TEST_TMPDIR/again" "$GUESTS/fulltext.spt"
+    assert_output --partial "stub unmapped before the guest runs; exit trampoline in a page of its own at 0x20000: no room in the guest's text)"
+    run -0 "$PACK" inspect "$FULLTEXT"
+    assert_line "stub unmapped before the guest runs: yes (its code, data, stack with argv, environment and auxv, and the vDSO)"
+    assert_line "exit trampoline: 0x20000, in a read-only executable page of its own (no room in the guest's text)"
+    run -0 "$PACK" inspect "$NABLA_BUILD/examples/hello/hello"
+    assert_line --regexp '^exit trampoline: 0x10[0-9a-f]{4}, in the guest.s text$'
+    # The control for the probes below: guest memory reads fine.
+    run -0 "$FULLTEXT" --solo5:quiet peek 0x11000
+    assert_output "peek 0x11000 = 0x0000000020000000" # mem_size: 512 MiB
+}
+
+@test "no room for the exit trampoline: the address space is guest memory (with the trampoline's page r-x) and [vsyscall] only" {
+    fulltext_setup
+    "$FULLTEXT" --mem=64 --solo5:quiet sleep 3000 >"$BATS_TEST_TMPDIR/out" 2>&1 &
+    local pid=$! maps=
+    for _ in $(seq 100); do
+        maps=$(cat "/proc/$pid/maps" 2>/dev/null) || maps=
+        if [[ $maps == *"00100000-"* && $maps != *7f00000000* ]]; then
+            break
+        fi
+        sleep 0.02
+    done
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    [[ $maps == *"00100000-"* ]] || fail "the guest did not start: $(cat "$BATS_TEST_TMPDIR/out")"
+    local line start end perms name execs=()
+    while read -r line; do
+        start=$((16#${line%%-*}))
+        end=${line#*-}
+        end=$((16#${end%% *}))
+        perms=$(awk '{print $2}' <<<"$line")
+        name=$(awk '{print $6}' <<<"$line")
+        [[ $perms == *w*x* ]] && fail "W+X mapping: $line"
+        [[ $name == "[vsyscall]" ]] && continue
+        ((start >= 0x10000 && end <= 64 << 20)) ||
+            fail "mapping outside guest memory [0x10000, 64 MiB): $line"
+        if [[ $perms == *x* ]] && ((start < 0x100000)); then
+            execs+=("${line%% *} $perms")
+        fi
+    done <<<"$maps"
+    # Below the guest's segments, only the trampoline's page is executable.
+    assert_equal "${execs[*]}" "00020000-00021000 r-xp"
+}
+
+@test "no room for the exit trampoline: the stub's code, data and payload, the environment through __environ: faults" {
+    fulltext_setup
+    # The stub is linked at a fixed address: a guest would find its
+    # __environ there if it stayed mapped, and through it the environment.
+    local environ
+    environ=$(nm "$NABLA_BUILD/stub/nabla-stub" | awk '$3 == "__environ" { print $1 }')
+    [[ $environ =~ ^[0-9a-f]{16}$ ]] || fail "no __environ in the stub: '$environ'"
+    environ=$(printf '%#x' $((16#$environ)))
+    [[ $environ == 0x7f00* ]] || fail "the stub's __environ at $environ"
+    faults "environ via $environ" env NABLA_TEST_SECRET="$SECRET" \
+        "$FULLTEXT" --solo5:quiet environ "$environ"
+    local addr
+    for addr in 0x7f00000000 "$environ" 0x7f00100000 0x7f00101000; do
+        faults "peek $addr" env NABLA_TEST_SECRET="$SECRET" \
+            "$FULLTEXT" --solo5:quiet peek "$addr"
+    done
+}
+
+@test "no room for the exit trampoline: the stack with the environment, the vDSO and vvar: faults" {
+    command -v setarch >/dev/null || fail "no setarch (util-linux)"
+    fulltext_setup
+    local probe=$BATS_TEST_TMPDIR/layout_host
+    run -0 musl-gcc -std=c11 -O2 -Wall -Wextra -Werror -static \
+        -o "$probe" "$REPO_ROOT/tests/probes/layout_host.c"
+    # Without randomisation, a static executable's stack and vDSO are where
+    # the probe finds its own (same kernel, same limits, same environment).
+    local setarch
+    setarch=$(command -v setarch)
+    run -0 env -i NABLA_TEST_SECRET="$SECRET" "$setarch" -R "$probe" NABLA_TEST_SECRET
+    local stack vdso vvar env
+    stack=$(output_field "[stack]")
+    vdso=$(output_field "[vdso]")
+    vvar=$(output_field "[vvar]")
+    env=$(output_field env)
+    [[ -n $stack && -n $vdso && -n $vvar && -n $env ]] || fail "layout_host: $output"
+    local stack_start=${stack% *} stack_end=${stack#* }
+    ((env >= stack_start && env < stack_end)) || fail "layout_host: env $env not in [stack] $stack"
+    faults "dump of the environment at $env" env -i NABLA_TEST_SECRET="$SECRET" \
+        "$setarch" -R "$FULLTEXT" --solo5:quiet dump "$env" 64
+    faults "peek at the stack's last word" env -i NABLA_TEST_SECRET="$SECRET" \
+        "$setarch" -R "$FULLTEXT" --solo5:quiet peek "$(printf '%#x' $((stack_end - 8)))"
+    faults "peek at [vdso] ${vdso% *}" env -i NABLA_TEST_SECRET="$SECRET" \
+        "$setarch" -R "$FULLTEXT" --solo5:quiet peek "${vdso% *}"
+    faults "peek at [vvar] ${vvar% *}" env -i NABLA_TEST_SECRET="$SECRET" \
+        "$setarch" -R "$FULLTEXT" --solo5:quiet peek "${vvar% *}"
 }

@@ -42,7 +42,9 @@
  * a file packed by another nabla-pack fails with a message instead of being
  * misread. The assertions after the struct catch a layout change made
  * without updating them. Version 1 changed layout several times; 2 had no
- * app name, entry or segment checksums; 3 is the layout below.
+ * app name, entry or segment checksums, and a trampoline of 0 meant "none,
+ * the stub stays mapped"; 3 is the layout below, where a trampoline of 0
+ * means "at NABLA_EXIT_TRAMPOLINE_BASE".
  */
 #define NABLA_PAYLOAD_VERSION 3
 
@@ -84,7 +86,9 @@ struct nabla_payload {
     /* The app's name, one NUL-terminated string: a default path
      * "state:REL" resolves to /var/lib/NAME/REL without $STATE_DIRECTORY. */
     uint32_t name_offset, name_size;
-    /* Guest address of the exit trampoline (see below), 0 if none. */
+    /* Guest address of the exit trampoline (see below) in a text page of
+     * the guest; 0: none had room, the stub puts it at
+     * NABLA_EXIT_TRAMPOLINE_BASE. */
     uint64_t trampoline;
     /* The guest's PT_TLS, kept for tools (the host never sees it). */
     uint64_t tls_vaddr, tls_filesz, tls_memsz, tls_align;
@@ -133,7 +137,9 @@ _Static_assert(sizeof(struct nabla_segment_sum) == 64, "segment sum");
 /*
  * The exit trampoline: a few bytes of position-independent code (see
  * stub/trampoline.S) that nabla-pack places in the unused tail of the
- * guest's last text page. The stub calls it with a struct nabla_exit_plan:
+ * guest's last text page, or, when no text page has room for it, that the
+ * stub copies to NABLA_EXIT_TRAMPOLINE_BASE. The stub calls it with a
+ * struct nabla_exit_plan:
  * it makes the planned system calls (unmap everything that is not guest
  * memory: the stub's code, data, heap and stack, the vDSO; then load the
  * seccomp filter) and jumps to the guest. Once the filter is loaded, the
@@ -145,6 +151,10 @@ _Static_assert(sizeof(struct nabla_segment_sum) == 64, "segment sum");
  * when it does not fit after the plan there either. */
 #define NABLA_EXIT_PLAN_BASE SPT_HOST_MEM_BASE /* the page below boot info */
 #define NABLA_EXIT_FILTER_BASE 0x18000ull      /* up to 32 KiB of BPF */
+/* The trampoline's own page, in the boot page range after the filter's
+ * room, when the guest's text has no room for it (the payload's trampoline
+ * is 0): the stub makes it read-only and executable. */
+#define NABLA_EXIT_TRAMPOLINE_BASE 0x20000ull
 #define NABLA_EXIT_MAX_CALLS 8
 
 struct nabla_exit_call {

@@ -52,6 +52,8 @@ struct itimerspec64 {
     struct timespec64 interval, value;
 };
 static struct timespec64 ts;
+/* Every signal blocked: what a guest immune to SIGTERM would pass. */
+static uint64_t sigmask_all = ~0ull;
 static struct itimerspec64 its;
 
 static long raw6(unsigned long nr, unsigned long a1, unsigned long a2,
@@ -250,6 +252,7 @@ struct bad_case {
 #define P_2BS 0xb0f000000000000eul     /* 2 * block size */
 #define P_LAST_P1 0xb0f000000000000ful /* capacity - block size + 1 */
 #define P_NEG_BS 0xb0f0000000000010ul  /* -block size */
+#define P_MASK 0xb0f0000000000011ul    /* &sigmask_all */
 #define P_HIBIT 0x0100000000000000ul   /* "| 1 << 32" on a placeholder */
 
 static const struct bad_case bad_cases[] = {
@@ -282,10 +285,16 @@ static const struct bad_case bad_cases[] = {
     {"arch-get-gs", NR_ARCH_PRCTL, {0x1004, P_BUF}},
     {"arch-set-fs-hi", NR_ARCH_PRCTL, {ARCH_SET_FS | HI, 0}},
 #endif
-    /* epoll_pwait: the epoll fd only (timeout 0: never blocks) */
-    {"epoll-timer", NR_EPOLL_PWAIT, {P_TIMER, P_BUF, 1, 0, 0, 8}},
-    {"epoll-net", NR_EPOLL_PWAIT, {P_NET, P_BUF, 1, 0, 0, 8}},
-    {"epoll-hi", NR_EPOLL_PWAIT, {P_EPOLL | P_HIBIT, P_BUF, 1, 0, 0, 8}},
+    /* epoll_pwait: the epoll fd only, no signal mask (NULL, size 0): a
+     * mask would block SIGTERM while waiting (timeout 0: never blocks) */
+    {"epoll-timer", NR_EPOLL_PWAIT, {P_TIMER, P_BUF, 1, 0, 0, 0}},
+    {"epoll-net", NR_EPOLL_PWAIT, {P_NET, P_BUF, 1, 0, 0, 0}},
+    {"epoll-hi", NR_EPOLL_PWAIT, {P_EPOLL | P_HIBIT, P_BUF, 1, 0, 0, 0}},
+    {"epoll-mask-all", NR_EPOLL_PWAIT, {P_EPOLL, P_BUF, 1, 0, P_MASK, 8}},
+    {"epoll-mask-size0", NR_EPOLL_PWAIT, {P_EPOLL, P_BUF, 1, 0, P_MASK, 0}},
+    {"epoll-null-size8", NR_EPOLL_PWAIT, {P_EPOLL, P_BUF, 1, 0, 0, 8}},
+    {"epoll-mask-hi", NR_EPOLL_PWAIT, {P_EPOLL, P_BUF, 1, 0, HI, 0}},
+    {"epoll-size-hi", NR_EPOLL_PWAIT, {P_EPOLL, P_BUF, 1, 0, 0, HI}},
     /* timerfd_settime: the timer fd only (a zero value: disarms) */
     {"timerfd-epoll", NR_TIMERFD_SETTIME, {P_EPOLL, 0, P_ITS, 0}},
     {"timerfd-blk", NR_TIMERFD_SETTIME, {P_BLK, 0, P_ITS, 0}},
@@ -374,6 +383,9 @@ static unsigned long resolve(unsigned long v, const struct devices *d)
     case P_CAP:
         out = d->cap;
         break;
+    case P_MASK:
+        out = (unsigned long)&sigmask_all;
+        break;
     case P_MTU:
         out = d->mtu + 14;
         break;
@@ -448,7 +460,7 @@ static void good_args(unsigned long nr, const struct devices *d,
         break;
     case NR_EPOLL_PWAIT:
         a[0] = d->epollfd, a[1] = (unsigned long)buf, a[2] = 1, a[3] = 0;
-        a[4] = 0, a[5] = 8;
+        a[4] = 0, a[5] = 0;
         break;
     case NR_TIMERFD_SETTIME:
         memset(&its, 0, sizeof(its));
@@ -491,7 +503,7 @@ static int allowed_good(const struct devices *d)
     ret = raw6(NR_TIMERFD_SETTIME, d->timerfd, 0, (unsigned long)&its, 0, 0, 0);
     if (ret != 0)
         return good_failed("timerfd_settime(disarmed)", ret);
-    ret = raw6(NR_EPOLL_PWAIT, d->epollfd, (unsigned long)buf, 4, 0, 0, 8);
+    ret = raw6(NR_EPOLL_PWAIT, d->epollfd, (unsigned long)buf, 4, 0, 0, 0);
     if (ret < 0)
         return good_failed("epoll_pwait(timeout 0)", ret);
     /* The block device: first and last block, read and write. */

@@ -100,6 +100,9 @@ static void unknown_opcode(const struct prog *p, size_t pc)
     abort();
 }
 
+/* Instructions the last bpf_run executed (its RET included). */
+static size_t last_run_steps;
+
 /* Runs p on d; returns the 32-bit return value. Aborts on an unknown opcode,
  * a jump out of range or a program that runs off its end. */
 static uint32_t bpf_run(const struct prog *p, const struct seccomp_data *d)
@@ -107,8 +110,10 @@ static uint32_t bpf_run(const struct prog *p, const struct seccomp_data *d)
     uint32_t A = 0, X = 0, mem[BPF_MEMWORDS] = {0};
     size_t pc = 0;
 
+    last_run_steps = 0;
     while (pc < p->len) {
         const struct sock_filter *f = &p->insn[pc];
+        last_run_steps++;
         uint32_t k = f->k;
         uint32_t src;
         switch (BPF_CLASS(f->code)) {
@@ -417,7 +422,8 @@ static int abi_allows(const struct config *c, const struct seccomp_data *d)
     case POLICY_NR_CLOCK_GETTIME:
         return a[0] == POLICY_CLOCK_MONOTONIC || a[0] == POLICY_CLOCK_REALTIME;
     case POLICY_NR_EPOLL_PWAIT:
-        return a[0] == (uint64_t)c->epollfd;
+        /* No signal mask: NULL, and its size 0. */
+        return a[0] == (uint64_t)c->epollfd && a[4] == 0 && a[5] == 0;
     case POLICY_NR_TIMERFD_SETTIME:
         return a[0] == (uint64_t)c->timerfd;
     case POLICY_NR_ARCH_PRCTL:
@@ -848,6 +854,116 @@ static void run_sweep(struct sweep *s, const struct policy *pol)
 
 /* ---- one configuration --------------------------------------------------- */
 
+/* How many instructions our program runs to allow a call that meets rule r
+ * (every condition at its value; the other arguments zero). */
+static size_t allow_steps(const struct prog *ours, const struct policy_rule *r)
+{
+    struct seccomp_data d;
+    memset(&d, 0, sizeof(d));
+    d.arch = AUDIT_ARCH_X86_64;
+    d.nr = r->nr;
+    d.instruction_pointer = 0x100000;
+    for (unsigned k = 0; k < r->ncond; k++)
+        d.args[r->cond[k].arg] = r->cond[k].value;
+    if (bpf_run(ours, &d) != SECCOMP_RET_ALLOW)
+        return 0;
+    return last_run_steps;
+}
+
+/* The instructions each allowed call costs, as TAP comments: the base
+ * rules, the first and the last device's, and the most any device rule
+ * takes (the hot path of a guest doing I/O is its device rules). */
+static void report_steps(const struct config *c, const struct policy *pol,
+                         const struct prog *ours)
+{
+    uint32_t first = 0, last = 0;
+    size_t max = 0;
+    for (size_t i = 0; i < pol->nrules; i++) {
+        uint32_t dev = pol->rules[i].device;
+        if (dev != 0 && first == 0)
+            first = dev;
+        if (dev > last)
+            last = dev;
+    }
+    printf("#   %s: instructions run to allow:", c->name);
+    for (size_t i = 0; i < pol->nrules; i++) {
+        const struct policy_rule *r = &pol->rules[i];
+        size_t n = allow_steps(ours, r);
+        if (r->device != 0 && n > max)
+            max = n;
+        if (r->device == 0 || r->device == first || r->device == last)
+            printf(" %s(%s) %zu", r->name, r->what, n);
+    }
+    if (first != last)
+        printf("; at most %zu for a device rule", max);
+    printf("\n");
+}
+
+/*
+ * The I/O numbers our program compares first (after the architecture and
+ * loading the number), in its order: each "jeq NR, 0, SIZE" followed by its
+ * rules, or "jeq NR, 1, 0; ja SIZE" where the rules are longer than a jump
+ * can pass over (SIZE > 255: one more instruction for the calls after it).
+ * Sets far[i] for those; returns how many numbers, or -1 on a far form that
+ * was not needed.
+ */
+static int hot_chain(const struct prog *p, int *nrs, int *far, size_t max)
+{
+    size_t pc = 4, n = 0;
+    while (pc + 1 < p->len && n < max) {
+        const struct sock_filter *f = &p->insn[pc];
+        if (f->code != (BPF_JMP | BPF_JEQ | BPF_K))
+            break;
+        if (f->jt == 0) {
+            far[n] = 0;
+            pc += 1 + (size_t)f->jf;
+        } else if (f->jt == 1 && f->jf == 0 &&
+                   p->insn[pc + 1].code == (BPF_JMP | BPF_JA)) {
+            if (p->insn[pc + 1].k <= 255)
+                return -1;
+            far[n] = 1;
+            pc += 2 + (size_t)p->insn[pc + 1].k;
+        } else {
+            break;
+        }
+        nrs[n++] = (int)f->k;
+    }
+    return (int)n;
+}
+
+/*
+ * The fewest instructions that can allow a device's call (block or net
+ * I/O, the hot path): the architecture (load, compare), the number (load,
+ * then one compare for each I/O number up to its own, plus one for each
+ * before it that is too long to jump over), one compare for each earlier
+ * device of the same call (its fd's low word), its own conditions (both
+ * words of each; a bound below 4 GiB: high word zero, low word at most;
+ * else high word at most, equal, low word at most), and the RET. 0 if its
+ * number is not among the first compared.
+ */
+static size_t fewest_steps(const struct policy *pol, size_t ri, const int *hot,
+                           const int *far, int nhot)
+{
+    const struct policy_rule *r = &pol->rules[ri];
+    size_t n = 3, earlier = 0;
+    int found = 0;
+
+    for (int i = 0; i < nhot && !found; i++) {
+        n += 1 + (size_t)(hot[i] != r->nr && far[i]);
+        found = hot[i] == r->nr;
+    }
+    if (!found)
+        return 0;
+    for (size_t i = 0; i < ri; i++)
+        earlier += pol->rules[i].nr == r->nr && pol->rules[i].device != 0;
+    n += earlier;
+    for (unsigned k = 0; k < r->ncond; k++) {
+        const struct policy_cond *c = &r->cond[k];
+        n += c->op == POLICY_LE && (c->value >> 32) != 0 ? 5 : 4;
+    }
+    return n + 1;
+}
+
 static void check_config(const struct config *c)
 {
     static struct policy pol;
@@ -880,6 +996,31 @@ static void check_config(const struct config *c)
         "%s: bpf_compile with room for %zu instructions returns 0 "
         "(got %zu)",
         c->name, n - 1, m);
+
+    report_steps(c, &pol, &ours);
+    int hot[POLICY_MAX_RULES], far[POLICY_MAX_RULES];
+    int nhot = hot_chain(&ours, hot, far, POLICY_MAX_RULES);
+    size_t slow = 0, ndev = 0, nfar = 0;
+    for (int i = 0; i < nhot; i++)
+        nfar += (size_t)far[i];
+    for (size_t i = 0; i < pol.nrules; i++) {
+        if (pol.rules[i].device == 0)
+            continue;
+        ndev++;
+        size_t got = allow_steps(&ours, &pol.rules[i]);
+        size_t want = fewest_steps(&pol, i, hot, far, nhot);
+        if (got != want && slow++ < MAX_SHOWN)
+            printf("#   %s: %s (%s) allowed in %zu instructions, not %zu\n",
+                   c->name, pol.rules[i].name, pol.rules[i].what, got, want);
+    }
+    tap(nhot >= 0 && slow == 0,
+        "%s: each of the %zu device calls (block and net I/O) is allowed in "
+        "the fewest instructions (%d I/O numbers compared first, %zu of them "
+        "too long to jump over)%s",
+        c->name, ndev, nhot, nfar,
+        nhot < 0 ? ": a jeq+ja where a jump would do"
+        : slow   ? ": SLOWER ones above"
+                 : "");
 
     struct prog ref = libseccomp_compile(&pol);
     /* libseccomp's program must be runnable here too. */

@@ -191,8 +191,15 @@ static void print_text(const struct packed *pk, const char *policy)
     printf("memory:      %llu MiB%s\n",
            (unsigned long long)(p->mem_mb ? p->mem_mb : NABLA_MEM_DEFAULT_MB),
            p->mem_mb ? "" : " (stub default)");
-    printf("stub unmapped before the guest runs: %s\n",
-           p->trampoline ? "yes" : "no (no room for the exit trampoline)");
+    printf("stub unmapped before the guest runs: yes (its code, data, stack "
+           "with argv, environment and auxv, and the vDSO)\n");
+    if (p->trampoline != 0)
+        printf("exit trampoline: %#llx, in the guest's text\n",
+               (unsigned long long)p->trampoline);
+    else
+        printf("exit trampoline: %#llx, in a read-only executable page of "
+               "its own (no room in the guest's text)\n",
+               (unsigned long long)NABLA_EXIT_TRAMPOLINE_BASE);
     printf("devices:\n");
     if (pk->mft->entries <= 1)
         printf("  (none)\n");
@@ -232,11 +239,15 @@ static void print_json(const struct packed *pk, const char *policy)
            packed_build_id_hex(pk, hex), p->entry_code_end);
     printf(", \"stub_version\": \"%s\", \"abi_target\": %u, "
            "\"abi_version\": %u, \"entry\": %llu, \"kernel_end\": %llu, "
-           "\"mem_mb\": %llu, \"stub_unmapped\": %s,\n \"segments\": [",
+           "\"mem_mb\": %llu, \"stub_unmapped\": true, "
+           "\"trampoline\": %llu, \"trampoline_in_text\": %s,\n "
+           "\"segments\": [",
            NABLA_VERSION, p->abi_target, p->abi_version,
            (unsigned long long)p->guest_entry,
            (unsigned long long)p->kernel_end,
            (unsigned long long)(p->mem_mb ? p->mem_mb : NABLA_MEM_DEFAULT_MB),
+           (unsigned long long)(p->trampoline ? p->trampoline
+                                              : NABLA_EXIT_TRAMPOLINE_BASE),
            p->trampoline ? "true" : "false");
     for (size_t i = 0; i < pk->nguest; i++) {
         const Elf64_Phdr *ph = pk->guest[i];

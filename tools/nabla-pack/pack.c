@@ -29,7 +29,8 @@ extern const unsigned char nabla_trampoline_blob[], nabla_trampoline_blob_end[];
  * The exit trampoline goes into the unused tail of the last page of an
  * executable guest segment without bss. Returns the segment's index and
  * sets *at to the trampoline's address, or returns -1 if no segment has
- * room (the stub then stays mapped while the guest runs).
+ * room (the stub then puts it in a page of its own in guest memory,
+ * NABLA_EXIT_TRAMPOLINE_BASE: one more page to fill at start).
  */
 static int find_trampoline_room(const struct guest *g, uint64_t *at)
 {
@@ -380,7 +381,7 @@ static int write_output(const struct pack_request *req,
 
 /* One line saying what was packed, for people. */
 static void print_summary(const struct pack_request *req, const struct guest *g,
-                          const struct mft *mft, int unmaps)
+                          const struct mft *mft, int in_text)
 {
     struct stat st;
     uint64_t image = 0;
@@ -391,14 +392,17 @@ static void print_summary(const struct pack_request *req, const struct guest *g,
         st.st_size = 0;
     printf("nabla-pack: %s: %zu segments, %llu KiB guest memory image, "
            "%u devices, %zu default options, %zu default arguments -> %s "
-           "(%lld KiB, stub %s before the guest runs)\n",
+           "(%lld KiB, stub unmapped before the guest runs; exit trampoline ",
            req->guest_path, g->nloads,
            (unsigned long long)((image + 1023) / 1024), mft->entries - 1,
            req->noptions, req->nargs, req->out_path,
-           (long long)((st.st_size + 1023) / 1024),
-           unmaps ? "unmapped"
-                  : "stays mapped (no room in the guest's "
-                    "text page)");
+           (long long)((st.st_size + 1023) / 1024));
+    if (in_text)
+        printf("in the guest's text)\n");
+    else
+        printf("in a page of its own at %#llx: no room in the guest's "
+               "text)\n",
+               (unsigned long long)NABLA_EXIT_TRAMPOLINE_BASE);
 }
 
 int pack(const struct pack_request *req, char *err, size_t errsz)

@@ -1,0 +1,15 @@
+/*
+ * The last object of the fulltext guest (Makefile: TEST_GUEST_TAIL): its
+ * text, page-aligned, fills its page to 16 bytes short of the end, so that
+ * the guest's text ends there whatever the size of the code before it, and
+ * its last text page has no room for nabla's exit trampoline (93 bytes).
+ */
+    .text
+    .balign 4096
+    .globl fulltext_tail
+    .type fulltext_tail, @object
+fulltext_tail:
+    .fill 4096 - 16, 1, 0xcc /* int3 */
+    .size fulltext_tail, . - fulltext_tail
+
+    .section .note.GNU-stack, "", @progbits
