@@ -4,19 +4,23 @@
  *   offset 0        ELF header, program headers, the GNU build-ID note
  *   offset 0x1000   payload (struct nabla_payload ...)
  *   then            each stub PT_LOAD (its text, with the entry code, first)
- *   then            the guest's .debug_* sections, .symtab, .strtab,
- *                   .shstrtab, section headers
  *   then            each guest PT_LOAD
+ *   then            the guest's .debug_* sections, .symtab, .strtab,
+ *                   .shstrtab
+ *   last            the section headers
  *
  * Each PT_LOAD lies at a page-congruent offset, so that execve maps it in
  * place. The order is for a cut-short copy: the stub's first instructions
  * (stub/entry.c) find out that the file is incomplete and say so, so
  * they lie as early as they can, and everything a cut could remove after
- * them is reported. The file ends with loaded bytes, which the checksums
- * cover. A segment with bss gets zeros in the file up to the end of its
- * last file page (at most a page), so that the kernel never has to clear
- * a page tail of the file at execve: on a cut file, that fault would kill
- * the process (SIGSEGV) before the stub runs.
+ * them is reported: the file ends with the section header table, whose end
+ * is the size a complete file has (packed_complete_size). Every allocated
+ * section comes before the unallocated ones, as tools that rewrite the
+ * debugging sections in place want (dwz refuses a file otherwise). A
+ * segment with bss gets zeros in the file up to the end of its last file
+ * page (at most a page), so that the kernel never has to clear a page tail
+ * of the file at execve: on a cut file, that fault would kill the process
+ * (SIGSEGV) before the stub runs.
  *
  * Program headers, in address order: guest PT_LOADs, stub PT_LOADs, the
  * payload PT_LOAD (which maps offset 0, so the kernel can give the stub
@@ -59,7 +63,7 @@ struct out_seg {
 
 /* Where a section lies in the file: at a fixed offset, in a segment (its
  * file bytes or, for bss, right after them), or among the non-loaded data
- * after the stub's segments. */
+ * after all the segments. */
 enum sec_place { AT_OFFSET, IN_SEGMENT, SEGMENT_BSS, UNLOADED };
 
 struct out_sec {
@@ -298,8 +302,8 @@ static uint64_t place_segments(struct merge *m, size_t from, size_t to,
 
 /*
  * File offsets, in the order at the top of this file: the stub's segments
- * after the payload, the unloaded sections and the section headers (at
- * *shoff), the guest's segments last. Returns the file size.
+ * after the payload, then the guest's, then the unloaded sections, the
+ * section headers last (at *shoff). Returns the file size.
  */
 static uint64_t place_all(struct merge *m, const struct merge_input *in,
                           size_t nguest, uint64_t *shoff)
@@ -307,25 +311,25 @@ static uint64_t place_all(struct merge *m, const struct merge_input *in,
     uint64_t off = NABLA_PAYLOAD_HEADER_OFFSET + in->payload_size;
 
     off = place_segments(m, nguest, m->nsegs, off);
-    for (size_t i = 1; i < m->nsecs; i++) {
-        struct out_sec *s = &m->secs[i];
-        if (s->place != UNLOADED)
-            continue;
-        off = align_up(off, s->align);
-        s->offset = off;
-        off += s->size;
-    }
-    *shoff = align_up(off, 8);
-    off = *shoff + m->nsecs * sizeof(Elf64_Shdr);
     off = place_segments(m, 0, nguest, off);
+    /* On a page of their own: the rest of the last segment's page, which
+     * execve maps past its end (guest memory after kernel_end), stays
+     * zeros, as when that segment ended the file. */
+    off = align_up(off, PAGE);
     for (size_t i = 1; i < m->nsecs; i++) {
         struct out_sec *s = &m->secs[i];
         if (s->place == IN_SEGMENT)
             s->offset = m->segs[s->seg].offset;
         else if (s->place == SEGMENT_BSS)
             s->offset = m->segs[s->seg].offset + m->segs[s->seg].filesz;
+        else if (s->place == UNLOADED) {
+            off = align_up(off, s->align);
+            s->offset = off;
+            off += s->size;
+        }
     }
-    return off;
+    *shoff = align_up(off, 8);
+    return *shoff + m->nsecs * sizeof(Elf64_Shdr);
 }
 
 /* A libelf call failed: its own message says why. */
