@@ -118,6 +118,46 @@ build_hello_deb() {
     assert_output --regexp 'Line [0-9]+ of "[^"]*hello\.c"'
 }
 
+# build_id FILE: the GNU build ID readelf reads from FILE's notes.
+build_id() {
+    readelf -nW "$1" | awk '/Build ID:/ { print $3 }'
+}
+
+@test "dwz compresses a packed file's DWARF: the result runs, verifies with the same checksum, keeps its build ID, gdb reads it, a cut copy is refused" {
+    command -v dwz >/dev/null || fail "no dwz (Debian package dwz)"
+    local f=$BATS_TEST_TMPDIR/hello-dwz
+    # What dh_dwz does, on a copy: dwz rewrites the file in place. It
+    # refuses a file with an allocated section after an unallocated one.
+    cp "$HELLO" "$f"
+    run -0 --separate-stderr dwz -- "$f"
+    assert_equal "$stderr" ""
+    run -0 readelf -SW "$f"
+    assert_output --partial ".debug_info"
+    # It did rewrite the DWARF: smaller, the loaded bytes untouched.
+    (($(stat -c %s "$f") < $(stat -c %s "$HELLO"))) ||
+        fail "dwz left $f as large as $HELLO"
+    runs_hello "$f" dwz
+    run -0 "$PACK" verify "$HELLO"
+    local sum=$output
+    run -0 "$PACK" verify "$f"
+    assert_equal "${output##* }" "${sum##* }"
+    run -0 "$f" --verify
+    assert_equal "${output##* }" "${sum##* }"
+    assert_equal "$(build_id "$f")" "$(build_id "$HELLO")"
+    [[ -n $(build_id "$f") ]] || fail "no build ID in $f"
+    run -0 "${GDB[@]}" -ex 'info line solo5_app_main' "$f"
+    assert_output --regexp 'Line [0-9]+ of "[^"]*hello\.c"'
+    # The rewritten file still ends with its section header table, so a cut
+    # in its DWARF is refused at start.
+    local size shoff
+    size=$(stat -c %s "$f")
+    shoff=$(readelf -hW "$f" | awk '/Start of section headers/ { print $5 }')
+    head -c $((shoff - 100)) "$f" >"$BATS_TEST_TMPDIR/cut"
+    chmod 755 "$BATS_TEST_TMPDIR/cut"
+    refuses_one_line "incomplete copy: $((shoff - 100)) of $size bytes" \
+        "$BATS_TEST_TMPDIR/cut"
+}
+
 @test "verify is not fooled: a stripped copy with one guest byte changed is refused" {
     local f=$BATS_TEST_TMPDIR/hello-damaged
     cp "$HELLO" "$f"
@@ -343,9 +383,14 @@ reads_guest_symbols() {
     cp -r "$REPO_ROOT/examples/debian/debhelper/debian" "$d/src/"
     cp "$REPO_ROOT"/examples/blkcount/{blkcount.c,manifest.json} "$d/src/"
     cd "$d/src"
-    run dpkg-buildpackage -us -uc -b
+    # DH_VERBOSE: each tool says the commands it runs.
+    run env DH_VERBOSE=1 dpkg-buildpackage -us -uc -b
     assert_success
     refute_output --partial "Could not find the BuildID"
+    # dh_dwz ran dwz on the packed file (no override skips it), and
+    # dh_strip ran after it.
+    assert_line --regexp '^[[:space:]]*dwz .*debian/nabla-blkcount/usr/bin/nabla-blkcount$'
+    refute_output --partial "override_dh_dwz"
     assert_output --regexp 'nabla-blkcount: OK \(sha256 [0-9a-f]{64}\)'
     local deb=$d/nabla-blkcount_0.1.0_amd64.deb dbg=$d/nabla-blkcount-dbgsym_0.1.0_amd64.deb
     [[ -f $deb && -f $dbg ]] || fail "no .deb and -dbgsym .deb: $(ls "$d")"
