@@ -10,9 +10,9 @@
  * (AT_PHDR).
  *
  * File order (docs/packed.md §1): headers, payload, the stub's segments
- * (its entry code first), the symbols and section headers, the guest's
- * segments. The stub's first instructions check that the file is complete
- * (stub/entry.c), so only a cut before the end of that code goes
+ * (its entry code first), the guest's segments, the symbols and DWARF, the
+ * section headers. The stub's first instructions check that the file is
+ * complete (stub/entry.c), so only a cut before the end of that code goes
  * unreported. No segment with bss ends inside a page of the file: the
  * kernel would have to zero that page's tail at execve, and fault on a cut
  * file before the stub runs.
