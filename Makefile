@@ -46,6 +46,19 @@ $(KERNEL_HEADERS): | $(DEPS_STAMP)
 $(LIBSECCOMP): scripts/build-libseccomp | $(DEPS_STAMP) $(KERNEL_HEADERS)
 	scripts/build-libseccomp build
 
+# lwIP (Debian's source package, pinned), fetched once into build/deps/lwip/
+# by scripts/fetch-lwip: the stub's user-mode network relay and the httpd
+# example (mk/httpd.mk) each build it with their own configuration, -w: its
+# sources are not ours.
+LWIP_DIR := $(DEPS)/lwip/lwip-2.1.3
+LWIP_STAMP := $(LWIP_DIR)/.fetched
+
+$(LWIP_STAMP): scripts/fetch-lwip | $(DEPS_STAMP)
+	scripts/fetch-lwip build
+
+# Its sources appear with the stamp.
+$(LWIP_DIR)/src/%.c: $(LWIP_STAMP) ;
+
 # --- stub: static musl executable at NABLA_STUB_BASE --------------------------
 # common/: what the stub and nabla-pack both compile (device options, the
 # seccomp policy and its compiler, the payload format).
@@ -84,8 +97,42 @@ $(B)/stub/start.o $(B)/stub/layout.o: $(B)/stub/%.o: stub/%.S Makefile
 # section: no loop turned into a call to memcpy or memset.
 $(B)/stub/entry.o: STUB_CFLAGS += -fno-tree-loop-distribute-patterns
 
-$(STUB): $(STUB_OBJS) stub/entry.ld
-	musl-gcc $(STUB_LDFLAGS) $(STUB_OBJS) -o $@
+# The user-mode network relay (stub/relay/, docs/usernet.md): its code, the
+# lwIP it uses and the common code only it needs, partially linked into one
+# object whose code is one section placed on pages of its own after the rest
+# (stub/relay/usernet-r.ld, usernet-place.ld): a start without a user-mode
+# device never touches them.
+USERNET_SRCS := $(wildcard stub/relay/*.c) common/netforward.c \
+	common/relay_policy.c
+USERNET_LWIP_SRCS := core/init.c core/def.c core/inet_chksum.c core/ip.c \
+	core/mem.c core/memp.c core/netif.c core/pbuf.c core/tcp.c \
+	core/tcp_in.c core/tcp_out.c core/timeouts.c core/ipv4/icmp.c \
+	core/ipv4/ip4.c core/ipv4/ip4_addr.c
+USERNET_OBJS := $(patsubst %.c,$(B)/usernet/%.o,$(USERNET_SRCS)) \
+	$(patsubst %.c,$(B)/usernet/lwip/%.o,$(USERNET_LWIP_SRCS))
+USERNET := $(B)/stub/usernet.o
+USERNET_INC := -Istub/relay/lwip -I$(LWIP_DIR)/src/include
+USERNET_CFLAGS := $(STUB_CFLAGS) $(USERNET_INC) -fno-asynchronous-unwind-tables
+USERNET_HDRS := stub/relay/*.h stub/relay/lwip/*.h stub/relay/lwip/arch/*.h
+
+$(filter $(B)/usernet/stub/% $(B)/usernet/common/%,$(USERNET_OBJS)): \
+		$(B)/usernet/%.o: %.c $(USERNET_HDRS) Makefile $(LWIP_STAMP) \
+		| $(KERNEL_HEADERS)
+	@mkdir -p $(@D)
+	musl-gcc $(USERNET_CFLAGS) -c $< -o $@
+
+$(filter $(B)/usernet/lwip/%,$(USERNET_OBJS)): $(B)/usernet/lwip/%.o: \
+		$(LWIP_DIR)/src/%.c $(USERNET_HDRS) Makefile | $(KERNEL_HEADERS)
+	@mkdir -p $(@D)
+	musl-gcc $(filter-out -Wall -Wextra -Werror,$(USERNET_CFLAGS)) -w \
+		-c $< -o $@
+
+$(USERNET): $(USERNET_OBJS) stub/relay/usernet-r.ld
+	ld -r -T stub/relay/usernet-r.ld $(USERNET_OBJS) -o $@
+
+$(STUB): $(STUB_OBJS) stub/entry.ld $(USERNET) stub/relay/usernet-place.ld
+	musl-gcc $(STUB_LDFLAGS) -Wl,-T,stub/relay/usernet-place.ld \
+		$(STUB_OBJS) $(USERNET) -o $@
 
 # --- bindings: one relocatable object for guests ------------------------------
 # bindings/*.c, and what differs between architectures in bindings/arch/ARCH/
@@ -158,7 +205,8 @@ PACK_SRCS := tools/nabla-pack/main.c tools/nabla-pack/cli.c tools/nabla-pack/pac
 	tools/nabla-pack/buf.c tools/nabla-pack/json.c tools/nabla-pack/fileio.c \
 	common/devopts.c common/device.c common/device_block.c \
 	common/device_net.c common/policy.c common/payload_format.c \
-	common/packed_file.c common/packed_seal.c common/sha256.c
+	common/packed_file.c common/packed_seal.c common/sha256.c \
+	common/netforward.c common/relay_policy.c
 PACK_OBJS := $(patsubst %.c,$(B)/host/%.o,$(PACK_SRCS)) \
 	$(B)/tools/nabla-pack/stub_blob.o
 PACK := $(B)/tools/nabla-pack/nabla-pack
@@ -324,9 +372,10 @@ $(B)/tests/unit/libc_test: tests/unit/libc_test.c $(LIBC_TEST_OBJS)
 # static musl program linking the stub's policy.c and bpf.c with libseccomp.
 FILTER_ORACLE := $(B)/tests/unit/filter_oracle
 FILTER_ORACLE_CODE := common/policy.c common/bpf.c common/device.c \
-	common/device_block.c common/device_net.c
+	common/device_block.c common/device_net.c common/relay_policy.c
 $(FILTER_ORACLE): tests/unit/filter_oracle.c $(FILTER_ORACLE_CODE) \
-		common/policy.h common/bpf.h include/nabla/abi.h $(LIBSECCOMP)
+		common/policy.h common/bpf.h common/relay_policy.h \
+		include/nabla/abi.h include/nabla/relay_syscalls.h $(LIBSECCOMP)
 	@mkdir -p $(@D)
 	musl-gcc -std=c11 -O2 -g $(WARN) -D_GNU_SOURCE -static -Iinclude -Icommon \
 		-isystem $(DEPS)/kernel-headers/include \
@@ -367,7 +416,7 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf build/stub build/common build/bindings build/tools build/linker build/examples \
+	rm -rf build/stub build/common build/usernet build/bindings build/tools build/linker build/examples \
 		build/tests build/sanitize build/host build/install build/bench \
 		build/fuzz build/libc
 

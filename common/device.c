@@ -28,7 +28,9 @@ const struct device_option *device_option(enum devopt_kind kind,
 {
     for (size_t i = 0; i < NTYPES; i++) {
         for (int k = 0; k < DEVICE_OPTIONS; k++) {
-            if (types[i]->options[k].kind != kind)
+            /* A type with fewer options leaves the rest empty. */
+            if (types[i]->options[k].prefix == NULL ||
+                types[i]->options[k].kind != kind)
                 continue;
             if (type != NULL)
                 *type = types[i];

@@ -29,7 +29,7 @@ struct device_option {
     const char *value;  /* what follows '=' in messages: "PATH" */
 };
 
-#define DEVICE_OPTIONS 2
+#define DEVICE_OPTIONS 3
 
 struct device_type {
     uint32_t mft_type; /* MFT_BLOCK_BASIC, ... */

@@ -1,7 +1,8 @@
 /*
- * NET_BASIC: a tap interface, --net:NAME=TAP|@FD and --net-mac:NAME=HWADDR.
- * An attached net device may read and write (one Ethernet frame per call)
- * on its own fd.
+ * NET_BASIC: a tap interface, --net:NAME=TAP|@FD and --net-mac:NAME=HWADDR,
+ * or a user-mode network, --net:NAME=user with --net-forward:NAME=LIST
+ * (stub/usernet.c). An attached net device may read and write (one
+ * Ethernet frame per call) on its own fd, whichever it is.
  */
 #include "device.h"
 
@@ -27,8 +28,9 @@ static void add_rules(struct policy *p, const struct mft_entry *e,
 const struct device_type device_net = {
     .mft_type = MFT_NET_BASIC,
     .name = "NET_BASIC",
-    .options = {{DEVOPT_NET, "--net:", "TAP|@FD"},
-                {DEVOPT_NET_MAC, "--net-mac:", "HWADDR"}},
+    .options = {{DEVOPT_NET, "--net:", "TAP|@FD|user"},
+                {DEVOPT_NET_MAC, "--net-mac:", "HWADDR"},
+                {DEVOPT_NET_FORWARD, "--net-forward:", "LIST"}},
     .add_rules = add_rules,
     .attach = net_attach,
 };

@@ -1,6 +1,7 @@
 /*
  * Device options (--block:NAME=PATH, --block-sector-size:NAME=BYTES,
- * --net:NAME=TAP|@FD, --net-mac:NAME=HWADDR): their syntax, shared by the
+ * --net:NAME=TAP|@FD|user, --net-mac:NAME=HWADDR, --net-forward:NAME=LIST):
+ * their syntax, shared by the
  * stub (at run time) and nabla-pack (which checks defaults at pack time).
  * Pure functions: no I/O, no allocation.
  */
@@ -15,8 +16,9 @@
 enum devopt_kind {
     DEVOPT_BLOCK,             /* --block:NAME=PATH */
     DEVOPT_BLOCK_SECTOR_SIZE, /* --block-sector-size:NAME=BYTES */
-    DEVOPT_NET,               /* --net:NAME=TAP|@FD */
+    DEVOPT_NET,               /* --net:NAME=TAP|@FD|user */
     DEVOPT_NET_MAC,           /* --net-mac:NAME=HWADDR */
+    DEVOPT_NET_FORWARD,       /* --net-forward:NAME=LIST (netforward.h) */
     DEVOPT_KINDS
 };
 

@@ -9,23 +9,17 @@
 #   $(B)/bench/baseline/httpd         bench/httpd's baseline (make bench-build)
 #
 # lwIP itself (Debian's source package, pinned) is fetched once into
-# build/deps/lwip/ by scripts/fetch-lwip, and compiled with -w: its sources
-# are not ours. Our files (the example, libc/) keep the project's warnings.
+# build/deps/lwip/ by scripts/fetch-lwip (rule in the top Makefile), and
+# compiled with -w: its sources are not ours. Our files (the example,
+# libc/) keep the project's warnings.
 
-# --- lwIP ------------------------------------------------------------------------
-LWIP_DIR := $(DEPS)/lwip/lwip-2.1.3
-LWIP_STAMP := $(LWIP_DIR)/.fetched
+# --- lwIP (LWIP_DIR, LWIP_STAMP: the top Makefile) --------------------------------
 LWIP_SRCS := core/init.c core/def.c core/inet_chksum.c core/ip.c core/mem.c \
 	core/memp.c core/netif.c core/pbuf.c core/tcp.c core/tcp_in.c \
 	core/tcp_out.c core/timeouts.c core/ipv4/etharp.c core/ipv4/icmp.c \
 	core/ipv4/ip4.c core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c \
 	netif/ethernet.c
 
-$(LWIP_STAMP): scripts/fetch-lwip | $(DEPS_STAMP)
-	scripts/fetch-lwip build
-
-# The sources appear with the stamp.
-$(addprefix $(LWIP_DIR)/src/,$(LWIP_SRCS)): $(LWIP_STAMP) ;
 
 HTTPD_B := $(B)/examples/httpd
 HTTPD_PORT_HDRS := examples/httpd/lwip/lwipopts.h examples/httpd/lwip/arch/*.h

@@ -14,6 +14,8 @@
  *   6. create the epoll set and the timer, write the boot information;
  *   7. attach every device of the manifest (device.h: block.c, net.c);
  *   8. empty the capability sets (the bounding set stays: see harden.c);
+ *   8b. with a net device in user mode only: fork; this process becomes the
+ *      relay (relay/relay.c), the child goes on as the guest;
  *   9. set no_new_privs, unmap the stub, load the seccomp filter
  *      (docs/abi.md §4) and jump to the guest entry point on the guest stack
  *      (leave.c).
@@ -219,8 +221,13 @@ static int stub_main(int argc, char **argv)
     };
     if (cfg.print_policy) {
         seccomp_print_policy(&policy);
+        if (usernet_devices > 0)
+            usernet_print_policy();
         return 0;
     }
+    /* 8b. A user-mode network's relay: we return as its child. */
+    if (usernet_devices > 0)
+        usernet_start(mem_size);
     leave_stub(p, mem_size, bi, &policy);
 }
 

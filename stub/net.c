@@ -1,6 +1,7 @@
 /*
- * Net devices: --net:NAME=TAP (an existing tap interface) or --net:NAME=@FD
- * (an fd the caller opened), and --net-mac:NAME=HWADDR.
+ * Net devices: --net:NAME=TAP (an existing tap interface), --net:NAME=@FD
+ * (an fd the caller opened) or --net:NAME=user (a user-mode network:
+ * stub/relay/), and --net-mac:NAME=HWADDR.
  *
  * The fd is non-blocking and joins the epoll set with the device's handle as
  * event data; the guest may read and write it, one frame per call, and
@@ -20,6 +21,11 @@
 #include "stub.h"
 
 #define DEFAULT_MTU 1500
+
+/* The value of --net:NAME= that asks for a user-mode network. */
+#define USER_MODE "user"
+
+unsigned usernet_devices;
 
 /* Interface flags and MTU of ifname; dies if it does not exist. */
 static void query_interface(const char *ifname, const char *name, int *up,
@@ -148,6 +154,7 @@ void net_attach(struct mft_entry *e, uint32_t index,
 {
     const struct device_setting *opt = &cfg->dev[index][DEVOPT_NET];
     const struct device_setting *mac_opt = &cfg->dev[index][DEVOPT_NET_MAC];
+    const struct device_setting *fwd_opt = &cfg->dev[index][DEVOPT_NET_FORWARD];
     char err[256];
     int fd, mtu;
 
@@ -166,10 +173,22 @@ void net_attach(struct mft_entry *e, uint32_t index,
     int rc = devopt_parse_fd(opt->value, &given_fd, err, sizeof(err));
     if (rc < 0)
         stub_die("net device '%s': %s", e->name, err);
-    if (rc == 1)
+    bool user = rc == 0 && strcmp(opt->value, USER_MODE) == 0;
+    /* A baked-in forward goes with a baked-in user mode that the command
+     * line may have replaced; one given on the command line must apply. */
+    if (!user && fwd_opt->value != NULL && !fwd_opt->from_default)
+        stub_die("net device '%s': --net-forward:%s applies to a user-mode "
+                 "network only (--net:%s=user)",
+                 e->name, e->name, e->name);
+    if (user) {
+        fd = usernet_open(e, index, cfg);
+        mtu = USERNET_DEVICE_MTU;
+        usernet_devices++;
+    } else if (rc == 1) {
         fd = use_fd(given_fd, opt->value, e->name, &mtu);
-    else
+    } else {
         fd = open_tap(opt->value, e->name, &mtu);
+    }
     if (mtu <= 0 || mtu > 65535 - 14)
         stub_die("net device '%s': unusable MTU %d", e->name, mtu);
 

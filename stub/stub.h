@@ -106,6 +106,22 @@ const char *options_resolve_path(const struct stub_config *cfg,
 size_t net_given_fds(const struct mft *mft, const struct stub_config *cfg,
                      int *fds, size_t max);
 
+/*
+ * relay/: net devices in user mode (--net:NAME=user), docs/usernet.md.
+ * usernet_open makes device e's socket pair, binds its forwarded ports and
+ * returns the guest's end; usernet_start forks the relay and returns in
+ * the child, which goes on to become the guest. Their code lies apart from
+ * the rest of the stub (the Makefile's usernet.text): net.c and main.c
+ * call in only when a device is in user mode (usernet_devices > 0).
+ */
+#define USERNET_DEVICE_MTU 1500
+extern unsigned usernet_devices;
+int usernet_open(const struct mft_entry *e, uint32_t index,
+                 const struct stub_config *cfg);
+void usernet_start(uint64_t mem_size);
+/* The relay's policy in words, on stdout (--print-policy). */
+void usernet_print_policy(void);
+
 /* memory.c: guest memory [SPT_HOST_MEM_BASE, mem_size) around the segments. */
 void memory_map_guest(const struct nabla_payload *p, uint64_t mem_size);
 
