@@ -1,7 +1,8 @@
 /*
  * netecho: answers ARP requests and ICMP echo requests (ping) for its IPv4
  * address and echoes UDP datagrams sent to port 7, on every net device it
- * serves. Command line: "IPV4 [IPV4 ...]", one address per device, default
+ * serves; at start it announces its address on each (a gratuitous ARP).
+ * Command line: "IPV4 [IPV4 ...]", one address per device, default
  * 10.0.0.2. Devices: "service" (and "service2" when built with
  * NETECHO_DEVICES 2, for tests).
  */
@@ -187,6 +188,30 @@ static void serve(struct netif *nif)
     }
 }
 
+/* An ARP announcement of our address (RFC 5227): a broadcast request with
+ * our address as both sender and target. Neighbours learn where we are
+ * before they ask; a user-mode network's relay learns our address from it
+ * (it forwards nothing to us before). */
+static void announce_arp(const struct netif *nif)
+{
+    uint8_t *arp = frame + 14;
+    for (int i = 0; i < 6; i++)
+        frame[i] = 0xff;
+    copy(frame + 6, nif->info.mac_address, 6);
+    put16(frame + 12, 0x0806);
+    put16(arp, 1);
+    put16(arp + 2, 0x0800);
+    arp[4] = 6;
+    arp[5] = 4;
+    put16(arp + 6, 1);
+    copy(arp + 8, nif->info.mac_address, 6);
+    copy(arp + 14, nif->ip, 4);
+    for (int i = 0; i < 6; i++)
+        arp[18 + i] = 0;
+    copy(arp + 24, nif->ip, 4);
+    solo5_net_write(nif->handle, frame, 14 + 28);
+}
+
 static void announce(const char *name, const struct netif *nif)
 {
     print("netecho: ");
@@ -229,6 +254,7 @@ int solo5_app_main(const struct solo5_start_info *si)
             return SOLO5_EXIT_FAILURE;
         }
         announce(device_names[i], nif);
+        announce_arp(nif);
     }
     for (;;) {
         solo5_handle_set_t ready = 0;
