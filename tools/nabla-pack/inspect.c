@@ -17,6 +17,7 @@
 #include "nabla/version.h"
 #include "packed.h"
 #include "policy.h"
+#include "relay_policy.h"
 #include "util.h"
 
 static int open_checked(struct packed *pk, const char *path)
@@ -84,6 +85,30 @@ static void describe_policy(const struct packed *pk, int symbolic, char *buf,
     policy_add_devices(&pol, m);
     policy_describe(&pol, symbolic, buf, size);
     free(m);
+}
+
+static int has_net_device(const struct packed *pk)
+{
+    for (uint32_t i = 1; i < pk->mft->entries; i++)
+        if (pk->mft->e[i].type == MFT_NET_BASIC)
+            return 1;
+    return 0;
+}
+
+/* The policy of the relay a net device in user mode gets, in words, or ""
+ * for an app without net devices. */
+static void describe_relay_policy(const struct packed *pk, char *buf,
+                                  size_t size)
+{
+    static struct policy pol;
+    struct relay_policy_fds fds = {-1, -1, -1};
+
+    buf[0] = '\0';
+    if (!has_net_device(pk))
+        return;
+    pol.nrules = 0;
+    policy_add_relay(&pol, &fds);
+    policy_describe(&pol, 1, buf, size);
 }
 
 static void json_string(const char *s)
@@ -161,7 +186,8 @@ static const char *path_rule_json(enum devopt_path_rule rule)
     }
 }
 
-static void print_text(const struct packed *pk, const char *policy)
+static void print_text(const struct packed *pk, const char *policy,
+                       const char *relay_policy)
 {
     const struct nabla_payload *p = pk->payload;
     char hex[2 * NABLA_BUILD_ID_SIZE + 1], rule[512];
@@ -223,9 +249,16 @@ static void print_text(const struct packed *pk, const char *policy)
            p->args_count ? "" : " (none)");
     print_indented(policy);
     print_indented(policy_confinement);
+    if (relay_policy[0] == '\0')
+        return;
+    printf("relay of a net device in user mode (--net:NAME=user: the app's "
+           "process, the guest\nruns in its child), seccomp policy:\n");
+    print_indented(relay_policy);
+    print_indented(relay_confinement);
 }
 
-static void print_json(const struct packed *pk, const char *policy)
+static void print_json(const struct packed *pk, const char *policy,
+                       const char *relay_policy)
 {
     const struct nabla_payload *p = pk->payload;
 
@@ -299,6 +332,11 @@ static void print_json(const struct packed *pk, const char *policy)
     json_lines(policy);
     printf(",\n \"confinement\": ");
     json_lines(policy_confinement);
+    /* Empty without net devices: no relay can exist. */
+    printf(",\n \"relay_policy\": ");
+    json_lines(relay_policy);
+    printf(",\n \"relay_confinement\": ");
+    json_lines(relay_policy[0] ? relay_confinement : "");
     printf("}\n");
 }
 
@@ -306,7 +344,7 @@ int cmd_inspect(int argc, char **argv)
 {
     struct packed pk;
     int json = 0;
-    static char policy[64 * 1024];
+    static char policy[64 * 1024], relay_policy[16 * 1024];
     const char *path = one_path(argc, argv, &json, NULL);
 
     if (path == NULL)
@@ -314,10 +352,11 @@ int cmd_inspect(int argc, char **argv)
     if (open_checked(&pk, path) != 0)
         return 1;
     describe_policy(&pk, 1, policy, sizeof(policy));
+    describe_relay_policy(&pk, relay_policy, sizeof(relay_policy));
     if (json)
-        print_json(&pk, policy);
+        print_json(&pk, policy, relay_policy);
     else
-        print_text(&pk, policy);
+        print_text(&pk, policy, relay_policy);
     packed_close(&pk);
     return 0;
 }

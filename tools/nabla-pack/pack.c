@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "devopts.h"
+#include "netforward.h"
 #include "guest.h"
 #include "manifest.h"
 #include "merge.h"
@@ -118,8 +119,12 @@ static int check_default_options(const struct pack_request *req,
         uint8_t mac[6];
         int fd;
         const char *rel;
+        struct net_forward fwd[NET_FORWARD_MAX];
         if ((opt.kind == DEVOPT_BLOCK &&
              devopt_state_path(opt.value, &rel, why, sizeof(why)) < 0) ||
+            (opt.kind == DEVOPT_NET_FORWARD &&
+             netforward_parse(opt.value, fwd, NET_FORWARD_MAX, why,
+                              sizeof(why)) < 0) ||
             (opt.kind == DEVOPT_BLOCK_SECTOR_SIZE &&
              devopt_parse_sector_size(opt.value, &bs, why, sizeof(why)) != 0) ||
             (opt.kind == DEVOPT_NET_MAC &&
