@@ -17,6 +17,10 @@
  *      reading of docs/abi.md §4 (written here from the manifest, not from the
  *      policy), so that a wrong policy.c is caught too.
  *
+ * The user-mode network relay's policy (common/relay_policy.c) goes through
+ * the same three checks, with its own direct reading (docs/usernet.md,
+ * "The relay's seccomp policy").
+ *
  * Then the limits: a rule or a condition that does not fit makes the policy
  * invalid and bpf_compile refuses it, rather than dropping it.
  *
@@ -37,6 +41,7 @@
 
 #include "bpf.h"
 #include "policy.h"
+#include "relay_policy.h"
 
 #define X32_BIT 0x40000000u
 #define MAX_SHOWN 8
@@ -364,6 +369,8 @@ struct config {
     const char *name;
     int epollfd, timerfd;
     struct mft *mft;
+    /* Set: the relay's policy with these fds instead of a guest's. */
+    const struct relay_policy_fds *relay;
 };
 
 static struct mft *new_mft(void)
@@ -406,10 +413,66 @@ static void add_net(struct mft *m, int fd)
 
 /* ---- docs/abi.md §4, read directly --------------------------------------- */
 
-/* Allowed by docs/abi.md §4 for the devices of c? */
+/* Allowed by docs/usernet.md's table of the relay's policy? The x86_64
+ * numbers and constants are written out here, not taken from
+ * nabla/relay_syscalls.h, so that a wrong number there is caught. */
+static int relay_allows(const struct relay_policy_fds *f,
+                        const struct seccomp_data *d)
+{
+    const __u64 *a = d->args;
+    const uint64_t nonblock_cloexec = 04000 | 02000000;
+    if (d->arch != AUDIT_ARCH_X86_64)
+        return 0;
+    switch ((uint32_t)d->nr) {
+    case 0:   /* read */
+    case 1:   /* write */
+    case 3:   /* close */
+    case 231: /* exit_group */
+        return 1;
+    case 281: /* epoll_pwait: its epoll fd, no signal mask */
+        return a[0] == (uint64_t)f->epollfd && a[4] == 0;
+    case 233: /* epoll_ctl */
+        return a[0] == (uint64_t)f->epollfd;
+    case 228: /* clock_gettime: CLOCK_MONOTONIC */
+        return a[0] == 1;
+    case 288: /* accept4 */
+        return a[3] == nonblock_cloexec;
+    case 41: /* socket: AF_INET, SOCK_STREAM or SOCK_DGRAM, protocol 0 */
+        return a[0] == 2 &&
+               (a[1] == (1 | nonblock_cloexec) ||
+                a[1] == (2 | nonblock_cloexec)) &&
+               a[2] == 0;
+    case 42: /* connect: a struct sockaddr_in */
+        return a[2] == 16;
+    case 55: /* getsockopt: SOL_SOCKET, SO_ERROR */
+        return a[1] == 1 && a[2] == 4;
+    case 54: /* setsockopt: IPPROTO_TCP TCP_NODELAY, SOL_SOCKET SO_LINGER */
+        return (a[1] == 6 && a[2] == 1) || (a[1] == 1 && a[2] == 13);
+    case 48: /* shutdown: SHUT_WR */
+        return a[1] == 1;
+    case 45: /* recvfrom: no flags */
+        return a[3] == 0;
+    case 44: /* sendto: no flags, a struct sockaddr_in */
+        return a[3] == 0 && a[5] == 16;
+    case 424: /* pidfd_send_signal: the guest or itself, no info, no flags */
+        return (a[0] == (uint64_t)f->guest_pidfd ||
+                a[0] == (uint64_t)f->self_pidfd) &&
+               a[2] == 0 && a[3] == 0;
+    case 247: /* waitid: P_PIDFD, the guest, WEXITED|WNOHANG */
+        return a[0] == 3 && a[1] == (uint64_t)f->guest_pidfd && a[3] == 5;
+    case 14: /* rt_sigprocmask: SIG_UNBLOCK */
+        return a[0] == 1;
+    }
+    return 0;
+}
+
+/* Allowed by docs/abi.md §4 for the devices of c (or, for the relay, by
+ * docs/usernet.md)? */
 static int abi_allows(const struct config *c, const struct seccomp_data *d)
 {
     const __u64 *a = d->args;
+    if (c->relay != NULL)
+        return relay_allows(c->relay, d);
     if (d->arch != AUDIT_ARCH_X86_64)
         return 0;
     switch ((uint32_t)d->nr) {
@@ -538,6 +601,11 @@ static void values_for(const struct config *c, const struct policy *pol, int nr,
         vs_add(s, (uint64_t)c->epollfd);
         vs_add(s, (uint64_t)c->timerfd);
         vs_add(s, (uint64_t)-1);
+    }
+    if (c->relay != NULL && arg <= 1) {
+        vs_around(s, (uint64_t)c->relay->epollfd);
+        vs_around(s, (uint64_t)c->relay->guest_pidfd);
+        vs_around(s, (uint64_t)c->relay->self_pidfd);
     }
     for (uint32_t i = 1; i < c->mft->entries; i++) {
         const struct mft_entry *e = &c->mft->e[i];
@@ -972,8 +1040,13 @@ static void check_config(const struct config *c)
     char why[256];
 
     memset(&pol, 0, sizeof(pol));
-    int base = policy_add_base(&pol, c->epollfd, c->timerfd);
-    int devices = policy_add_devices(&pol, c->mft);
+    int base = 0, devices = 0;
+    if (c->relay != NULL) {
+        base = policy_add_relay(&pol, c->relay);
+    } else {
+        base = policy_add_base(&pol, c->epollfd, c->timerfd);
+        devices = policy_add_devices(&pol, c->mft);
+    }
     tap(base == 0 && devices == 0 && policy_valid(&pol),
         "%s: the builder reports success and a valid policy of %zu rules "
         "(room for %d)",
@@ -1035,13 +1108,13 @@ static void check_config(const struct config *c)
         printf("#   %s: %llu disagreements with libseccomp, %llu bad "
                "return values\n",
                c->name, s.disagree, s.bad_ret);
-    tap(s.abi_disagree == 0,
-        "%s: %llu inputs decided as docs/abi.md section 4 "
-        "says%s",
-        c->name, s.inputs, s.abi_disagree ? ": DISAGREEMENTS above" : "");
+    const char *doc =
+        c->relay ? "docs/usernet.md (relay)" : "docs/abi.md section 4";
+    tap(s.abi_disagree == 0, "%s: %llu inputs decided as %s says%s", c->name,
+        s.inputs, doc, s.abi_disagree ? ": DISAGREEMENTS above" : "");
     if (s.abi_disagree)
-        printf("#   %s: %llu disagreements with docs/abi.md section 4\n",
-               c->name, s.abi_disagree);
+        printf("#   %s: %llu disagreements with %s\n", c->name, s.abi_disagree,
+               doc);
     free(ref.insn);
 }
 
@@ -1122,24 +1195,24 @@ int main(void)
     struct mft *m;
 
     m = new_mft();
-    configs[nc++] = (struct config){"base", EPOLLFD, TIMERFD, m};
+    configs[nc++] = (struct config){"base", EPOLLFD, TIMERFD, m, NULL};
 
     m = new_mft();
     add_block(m, 5, 512, 1 << 20);
-    configs[nc++] = (struct config){"base+block512", EPOLLFD, TIMERFD, m};
+    configs[nc++] = (struct config){"base+block512", EPOLLFD, TIMERFD, m, NULL};
 
     m = new_mft();
     add_block(m, 5, 4096, 64 << 10);
-    configs[nc++] = (struct config){"base+block4096", EPOLLFD, TIMERFD, m};
+    configs[nc++] = (struct config){"base+block4096", EPOLLFD, TIMERFD, m, NULL};
 
     m = new_mft();
     add_net(m, 5);
     add_net(m, 6);
-    configs[nc++] = (struct config){"base+2net", EPOLLFD, TIMERFD, m};
+    configs[nc++] = (struct config){"base+2net", EPOLLFD, TIMERFD, m, NULL};
 
     m = new_mft();
     add_block(m, 5, 512, (8ull << 30) + 512);
-    configs[nc++] = (struct config){"base+block 8GiB+512", EPOLLFD, TIMERFD, m};
+    configs[nc++] = (struct config){"base+block 8GiB+512", EPOLLFD, TIMERFD, m, NULL};
 
     /* Capacities at the 32-bit boundaries, one-block disks, big fds, a
      * device that is declared but not attached. */
@@ -1153,7 +1226,7 @@ int main(void)
     add_net(m, 70000);
     add_block(m, 10, 512, 1 << 20);
     m->e[m->entries - 1].attached = false;
-    configs[nc++] = (struct config){"edges", EPOLLFD, TIMERFD, m};
+    configs[nc++] = (struct config){"edges", EPOLLFD, TIMERFD, m, NULL};
 
     m = new_mft();
     for (int i = 0; i < 63; i++) {
@@ -1163,7 +1236,7 @@ int main(void)
             cap += (uint64_t)(i % 3) << 32; /* some beyond 4 GiB */
         add_block(m, 5 + i, bs, cap);
     }
-    configs[nc++] = (struct config){"base+63block", EPOLLFD, TIMERFD, m};
+    configs[nc++] = (struct config){"base+63block", EPOLLFD, TIMERFD, m, NULL};
 
     m = new_mft();
     for (int i = 0; i < 60; i++) {
@@ -1174,14 +1247,24 @@ int main(void)
         else
             add_net(m, 5 + i);
     }
-    configs[nc++] = (struct config){"base+30block+30net", EPOLLFD, TIMERFD, m};
+    configs[nc++] = (struct config){"base+30block+30net", EPOLLFD, TIMERFD, m, NULL};
 
     /* Odd event fds: high numbers, and a timer fd that is not epoll+1. */
     m = new_mft();
     add_block(m, 3, 512, 1 << 20);
     add_net(m, 4);
     configs[nc++] =
-        (struct config){"base(epoll 1023, timer 77)+block+net", 1023, 77, m};
+        (struct config){"base(epoll 1023, timer 77)+block+net", 1023, 77, m, NULL};
+
+    /* The relay: the fds it gets after its fork, and odd ones. */
+    static const struct relay_policy_fds relay_fds = {3, 8, 9};
+    static const struct relay_policy_fds relay_odd = {1023, 70000, 5};
+    configs[nc++] =
+        (struct config){"relay (epoll 3, pidfds 8 and 9)", -1, -1, new_mft(),
+                        &relay_fds};
+    configs[nc++] =
+        (struct config){"relay (epoll 1023, pidfds 70000 and 5)", -1, -1,
+                        new_mft(), &relay_odd};
 
     for (size_t i = 0; i < nc; i++) {
         check_config(&configs[i]);
