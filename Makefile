@@ -384,6 +384,18 @@ $(FILTER_ORACLE): tests/unit/filter_oracle.c $(FILTER_ORACLE_CODE) \
 		-o $@
 UNIT_TESTS += $(if $(wildcard tests/unit/filter_oracle.c),$(FILTER_ORACLE))
 
+# The relay's filter loaded by the kernel, one call at a time
+# (tests/usernet.bats): the relay's policy and compiler, static musl.
+RELAY_SWEEP := $(B)/tests/probes/relay_sweep
+RELAY_SWEEP_CODE := common/policy.c common/bpf.c common/relay_policy.c \
+	common/device.c common/device_block.c common/device_net.c
+$(RELAY_SWEEP): tests/probes/relay_sweep.c $(RELAY_SWEEP_CODE) common/*.h \
+		include/nabla/*.h | $(KERNEL_HEADERS)
+	@mkdir -p $(@D)
+	musl-gcc -std=c11 -O2 -g $(WARN) -D_GNU_SOURCE -static -Iinclude \
+		-Icommon -isystem $(DEPS)/kernel-headers/include \
+		tests/probes/relay_sweep.c $(RELAY_SWEEP_CODE) -o $@
+
 # --- parts kept in their own files (examples, install, packaging) -----------
 # Each mk/*.mk may add to EXTRA_ALL (built by `make all`).
 EXTRA_ALL :=
@@ -394,7 +406,7 @@ EXTRA_ALL :=
 .SECONDARY:
 .PHONY: all demo check format clean
 all: $(STUB) $(BINDINGS) $(PACK) $(EXAMPLE_BINS) $(TEST_GUEST_BINS) \
-	$(SOLO5_STYLE_BINS) \
+	$(SOLO5_STYLE_BINS) $(RELAY_SWEEP) \
 	$(B)/examples/blkcount/blkcount.img $(EXTRA_ALL)
 
 demo: all

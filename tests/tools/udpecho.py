@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""udpecho.py HOST COUNT SIZE...: sends COUNT UDP datagrams to HOST port 7,
-at most 16 in flight, and checks that every one comes back byte-exact.
+"""udpecho.py HOST[:PORT] COUNT SIZE...: sends COUNT UDP datagrams to HOST
+port PORT (default 7), at most 16 in flight, and checks that every one
+comes back byte-exact.
 Sizes: the SIZE arguments in turn, where "r" means random from 8 to 1400
 bytes. Each payload starts with its sequence number (8 bytes) and is random
 after it. No retries: a lost or damaged datagram fails the run (exit status
 1, with a line saying what went wrong); on success it prints "COUNT
 datagrams echoed byte-exact".
 
-Called by tests/net.bats (udp_echo_ok) inside the test's network namespace:
+Called by tests/net.bats (udp_echo_ok) and tests/usernet.bats inside the
+test's network namespace:
     ip netns exec NS python3 tests/tools/udpecho.py 10.0.0.2 10000 8 1400 r
 """
 import os
@@ -16,6 +18,8 @@ import socket
 import sys
 
 host, count, sizes = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+host, _, port = host.partition(":")
+port = int(port or 7)
 WINDOW = 16
 IP_MTU_DISCOVER, IP_PMTUDISC_DO = 10, 2
 
@@ -24,7 +28,7 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
 # Never fragment: netecho does not reassemble.
 s.setsockopt(socket.IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO)
-s.connect((host, 7))
+s.connect((host, port))
 s.settimeout(2.0)
 
 
