@@ -18,7 +18,7 @@
  *             other rule meeting the arguments): must be killed;
  *         good: each rule's call with arguments it allows, the others -1:
  *             must not be killed.
- *       Prints "ESCAPED what" for a call that should have been killed and
+ *       Prints the numbers with a rule, "ESCAPED what" for a call that should have been killed and
  *       returned, "BLOCKED what" for an allowed call that was killed, then
  *       "relay_sweep: N tried, K killed, G allowed, X exempt (...)"; exit
  *       status 1 on any ESCAPED or BLOCKED, 2 on a usage or set-up error.
@@ -214,6 +214,11 @@ static int sweep(void)
             }
         }
     }
+    printf("relay_sweep: numbers with a rule:");
+    for (long nr = 0; nr <= NR_MAX; nr++)
+        if (has_rule(nr))
+            printf(" %ld", nr);
+    printf("\n");
     printf("relay_sweep: %lu tried, %lu killed, %lu allowed, %lu exempt%s%s%s\n",
            tried, killed, allowed, exempt, exempt ? " (" : "", exempt_text,
            exempt ? ")" : "");
