@@ -159,12 +159,20 @@ hello_filter_length() {
     assert_row net rt/s
 }
 
+@test "bench/httpd-user --quick: httpd over a user-mode net device vs a tap" {
+    [[ -c /dev/net/tun ]] || skip "no /dev/net/tun: cannot make tap devices"
+    command -v wrk >/dev/null || fail "no wrk (scripts/install-deps installs it)"
+    run_bench httpd-user
+    assert_row httpd-user req/s
+}
+
 @test "bench/stub-info: stub size and system calls before the jump" {
     run --separate-stderr "$REPO_ROOT/bench/stub-info" --quick
     assert_success
-    assert_equal "${#lines[@]}" 2
+    assert_equal "${#lines[@]}" 3
     assert_line --index 0 --regexp "^stub size: text [0-9]+ data [0-9]+ bss [0-9]+ bytes .*; stripped file [0-9]+ bytes$"
-    assert_line --index 1 --regexp "^stub syscalls: [0-9]+ before the jump .*; packed hello [0-9]+ in all .* - its guest's [0-9]+ after seccomp = [0-9]+; baseline hello [0-9]+ in all$"
+    assert_line --index 1 --regexp "^stub start-up code: [1-9][0-9]+ bytes .*; user-mode relay: [1-9][0-9]+ bytes "
+    assert_line --index 2 --regexp "^stub syscalls: [0-9]+ before the jump .*; packed hello [0-9]+ in all .* - its guest's [0-9]+ after seccomp = [0-9]+; baseline hello [0-9]+ in all$"
 }
 
 @test "bench/run-all --quick: one table with a row per benchmark" {
@@ -172,13 +180,14 @@ hello_filter_length() {
     assert_success
     assert_line --regexp '^benchmark +\| baseline +\| nabla +\| ratio +\| target +\| result +\| notes$'
     local b
-    for b in start-hello start-64m pss block filter-cost net; do
+    for b in start-hello start-64m pss block filter-cost net httpd-user; do
         assert_line --regexp "^$b +\| .* \| (PASS|FAIL|SKIP) +\| "
     done
     assert_line --regexp "^start-plain +\| .* \| INFO +\| "
     assert_line --regexp "^start-entry +\| .* \| INFO +\| "
     refute_output --partial ERROR
     assert_line --regexp '^stub size: '
+    assert_line --regexp '^stub start-up code: '
     assert_line --regexp '^stub syscalls: '
     assert_line --regexp '^targets missed: [0-9]+; errors: 0$'
 }
