@@ -57,8 +57,38 @@ setup_file() {
 default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
 netns = "none"
 
+[network]
+network_config_dir = "$OCI_HOME/podman/cni"
+
 [engine]
 tmp_dir = "$OCI_HOME/podman/tmp"
+EOF
+    # podman's default network ("podman", a CNI bridge: the httpd Pod's),
+    # with its address bookkeeping under OCI_HOME too, not /var/lib/cni.
+    mkdir -p "$OCI_HOME/podman/cni"
+    cat >"$OCI_HOME/podman/cni/87-podman-bridge.conflist" <<EOF
+{
+  "cniVersion": "0.4.0",
+  "name": "podman",
+  "plugins": [
+    {
+      "type": "bridge",
+      "bridge": "cni-podman0",
+      "isGateway": true,
+      "ipMasq": true,
+      "hairpinMode": true,
+      "ipam": {
+        "type": "host-local",
+        "dataDir": "$OCI_HOME/podman/cni-ipam",
+        "routes": [{ "dst": "0.0.0.0/0" }],
+        "ranges": [[{ "subnet": "10.88.0.0/16", "gateway": "10.88.0.1" }]]
+      }
+    },
+    { "type": "portmap", "capabilities": { "portMappings": true } },
+    { "type": "firewall" },
+    { "type": "tuning" }
+  ]
+}
 EOF
     cat >"$OCI_HOME/podman/storage.conf" <<EOF
 [storage]
@@ -86,6 +116,8 @@ teardown_file() {
 setup() {
     cd "$BATS_TEST_TMPDIR" || return 1
     KUBE_FILES=()
+    KUBE_NS_FILES=()
+    NS=
 }
 
 teardown() {
@@ -93,6 +125,10 @@ teardown() {
     for f in "${KUBE_FILES[@]}"; do
         pm kube down "$f" >/dev/null 2>&1 || true
     done
+    for f in "${KUBE_NS_FILES[@]}"; do
+        pm_in_ns kube down "$f" >/dev/null 2>&1 || true
+    done
+    netns_del
 }
 
 # need_container_tools: skips the test (with the reason) without them.
@@ -117,6 +153,17 @@ need_container_tools() {
 pm() {
     CONTAINERS_CONF=$OCI_HOME/podman/containers.conf \
         CONTAINERS_STORAGE_CONF=$OCI_HOME/podman/storage.conf \
+        podman --runtime runc --cgroup-manager=cgroupfs \
+        --events-backend=file --storage-driver vfs "$@"
+}
+
+# pm_in_ns ARGS...: pm in the network namespace $NS, so that podman makes
+# its bridge, its firewall rules and the Pod's network there, not on the
+# machine's network. nsenter, not ip netns exec: that one mounts a sysfs of
+# the namespace on /sys, which hides the cgroup file system podman needs.
+pm_in_ns() {
+    nsenter --net="/run/netns/$NS" env CONTAINERS_CONF="$OCI_HOME/podman/containers.conf" \
+        CONTAINERS_STORAGE_CONF="$OCI_HOME/podman/storage.conf" \
         podman --runtime runc --cgroup-manager=cgroupfs \
         --events-backend=file --storage-driver vfs "$@"
 }
@@ -555,4 +602,44 @@ kube_play() {
         assert_output --partial "boot count: $i"
         pm kube down pod.yaml >/dev/null
     done
+}
+
+@test "podman kube play: the httpd Pod serves on its port over the Pod's network, unprivileged (user-mode net device)" {
+    need_container_tools
+    command -v curl >/dev/null || fail "no curl (scripts/install-deps installs it)"
+    netns_add "nabla-oci-$$-$BATS_TEST_NUMBER" || skip "$NETNS_ERROR"
+    oci "$NABLA_BUILD/examples/httpd/httpd" img
+    to_storage img nabla-httpd
+    local yaml=$KUBE_DIR/httpd-pod.yaml
+    KUBE_NS_FILES+=("$yaml")
+    # podman's default network for root: a bridge (CNI), here in $NS.
+    run pm_in_ns kube play --network bridge "$yaml"
+    if ((status != 0)); then
+        echo "podman kube play $yaml failed ($status): $output" | fail
+        return 1
+    fi
+    local i
+    for ((i = 0; i < 50; i++)); do
+        pm_in_ns logs nabla-httpd-httpd 2>&1 | grep -q '^httpd: serving ' && break
+        sleep 0.2
+    done
+    run pm_in_ns logs nabla-httpd-httpd
+    assert_line --regexp '^httpd: serving http://10\.0\.0\.2/ on service '
+    # The Pod's address (its infra container's), port 8080: the relay.
+    local infra ip
+    infra=$(pm_in_ns pod inspect nabla-httpd --format '{{.InfraContainerID}}')
+    ip=$(pm_in_ns inspect "$infra" --format '{{.NetworkSettings.IPAddress}}')
+    [[ $ip =~ ^[0-9.]+$ ]] || fail "no Pod address: '$ip'"
+    run -0 ip netns exec "$NS" curl -sS -m 10 "http://$ip:8080/"
+    assert_output "$(cat "$NABLA_BUILD/examples/httpd/site/index.html")"
+    run pm_in_ns inspect nabla-httpd-httpd --format \
+        '{{.Config.User}} {{.HostConfig.ReadonlyRootfs}} {{.EffectiveCaps}} {{.HostConfig.SecurityOpt}}'
+    assert_output "65534:65534 true [] [no-new-privileges]"
+    # Both processes of the app (the relay, and the guest in its child)
+    # run as 65534 with no capability.
+    run pm_in_ns top nabla-httpd-httpd user capeff
+    assert_success
+    assert_equal "$(grep -c '^65534 ' <<<"$output")" 2
+    refute_output --regexp '^65534 +[^n ]'
+    pm_in_ns kube down "$yaml" >/dev/null
 }
