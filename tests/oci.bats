@@ -5,9 +5,12 @@
 # (`podman run`, and `podman kube play` of the Pods in examples/kubernetes/).
 #
 # The container tools are installed by setup_file if missing (skopeo umoci
-# podman runc, and catatonit: podman's pause image for kube play); the tests that need them are skipped, with the reason, if
-# that is impossible. Podman runs with its own storage and settings under
-# $OCI_HOME, removed at the end (see pm below).
+# podman runc, catatonit: podman's pause image for kube play, and
+# containernetworking-plugins: the bridge of the httpd Pod); the tests that
+# need them are skipped, with the reason, if that is impossible. Podman runs
+# with its own storage and settings under $OCI_HOME, removed at the end (see
+# pm below); the httpd Pod's network (a bridge, its firewall rules) is made
+# in a network namespace of the test's own (pm_in_ns).
 
 load helpers
 
@@ -20,6 +23,7 @@ setup_file() {
     for tool in skopeo umoci podman runc catatonit; do
         command -v "$tool" >/dev/null || missing+=("$tool")
     done
+    [[ -x /usr/lib/cni/bridge ]] || missing+=(containernetworking-plugins)
     local reason=
     if ((${#missing[@]} > 0)); then
         if ((EUID != 0)); then
@@ -29,7 +33,8 @@ setup_file() {
         else
             local apt=(apt-get -o DPkg::Lock::Timeout=600 -y)
             export DEBIAN_FRONTEND=noninteractive
-            local pkgs=(skopeo umoci podman runc catatonit)
+            local pkgs=(skopeo umoci podman runc catatonit
+                containernetworking-plugins)
             if ! "${apt[@]}" install "${pkgs[@]}" >"$log" 2>&1 &&
                 ! { "${apt[@]}" update && "${apt[@]}" install "${pkgs[@]}"; } \
                     >>"$log" 2>&1; then
