@@ -55,12 +55,14 @@ int policy_add_relay(struct policy *p, const struct relay_policy_fds *fds)
     /* Outbound: the guest's connections and datagrams, IPv4 only. */
     r = policy_add(p, RELAY_NR_SOCKET, "socket", "outbound TCP");
     cond_named(r, 0, RELAY_AF_INET, "domain", "AF_INET");
-    cond_named(r, 1, RELAY_SOCK_STREAM | RELAY_SOCK_NONBLOCK | RELAY_SOCK_CLOEXEC,
+    cond_named(r, 1,
+               RELAY_SOCK_STREAM | RELAY_SOCK_NONBLOCK | RELAY_SOCK_CLOEXEC,
                "type", "SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC");
     cond_named(r, 2, 0, "protocol", "0");
     r = policy_add(p, RELAY_NR_SOCKET, "socket", "outbound UDP");
     cond_named(r, 0, RELAY_AF_INET, "domain", "AF_INET");
-    cond_named(r, 1, RELAY_SOCK_DGRAM | RELAY_SOCK_NONBLOCK | RELAY_SOCK_CLOEXEC,
+    cond_named(r, 1,
+               RELAY_SOCK_DGRAM | RELAY_SOCK_NONBLOCK | RELAY_SOCK_CLOEXEC,
                "type", "SOCK_DGRAM|SOCK_NONBLOCK|SOCK_CLOEXEC");
     cond_named(r, 2, 0, "protocol", "0");
     r = policy_add(p, RELAY_NR_CONNECT, "connect", "outbound");

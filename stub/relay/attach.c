@@ -33,8 +33,8 @@ static void bind_forward(struct usernet_device *d, size_t i)
     int type = f->proto == NET_PROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
     int fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
-        stub_die_errno("net device '%s': socket for %s port %u", d->name,
-                       proto, f->host_port);
+        stub_die_errno("net device '%s': socket for %s port %u", d->name, proto,
+                       f->host_port);
     int one = 1;
     /* A TCP port may be bound while old connections on it wait in
      * TIME-WAIT; never while anything listens on it. */
@@ -102,11 +102,12 @@ static uint32_t read_nameserver(void)
     text[n] = '\0';
     for (const char *line = text; *line != '\0';) {
         const char *p = line + strspn(line, " \t");
-        if (strncmp(p, "nameserver", 10) == 0 && (p[10] == ' ' || p[10] == '\t')) {
+        if (strncmp(p, "nameserver", 10) == 0 &&
+            (p[10] == ' ' || p[10] == '\t')) {
             p += 10 + strspn(p + 10, " \t");
             int64_t a = parse_quad(&p);
-            if (a > 0 && (*p == '\0' || *p == '\n' || *p == ' ' ||
-                          *p == '\t' || *p == '\r'))
+            if (a > 0 && (*p == '\0' || *p == '\n' || *p == ' ' || *p == '\t' ||
+                          *p == '\r'))
                 return (uint32_t)a;
         }
         const char *next = strchr(line, '\n');
@@ -146,8 +147,7 @@ int usernet_open(const struct mft_entry *e, uint32_t index,
         stub_die_errno("net device '%s': socketpair", e->name);
     int size = LINK_SNDBUF;
     for (int i = 0; i < 2; i++)
-        if (setsockopt(sv[i], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size)) !=
-            0)
+        if (setsockopt(sv[i], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size)) != 0)
             stub_die_errno("net device '%s': SO_SNDBUF", e->name);
     d->guest_fd = sv[0];
     d->relay_fd = sv[1];
@@ -161,7 +161,7 @@ int usernet_open(const struct mft_entry *e, uint32_t index,
  * signalfd); blocked from before the fork, so that none is lost. */
 static void forwarded_signals(sigset_t *set)
 {
-    static const int sigs[] = {SIGHUP, SIGINT,  SIGQUIT,
+    static const int sigs[] = {SIGHUP,  SIGINT,  SIGQUIT,
                                SIGTERM, SIGUSR1, SIGUSR2};
     sigemptyset(set);
     for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)

@@ -190,7 +190,7 @@ static void add_netif(struct netif *nif, uint32_t addr, uint32_t mask)
     netif_set_up(nif);
 }
 
-/* --- addresses ---------------------------------------------------------- */
+/* --- addresses ------------------------------------------------------------ */
 
 static bool is_unicast(uint32_t a)
 {
@@ -287,11 +287,7 @@ void link_netif_put(uint32_t addr)
     }
 }
 
-void link_tick(void)
-{
-}
-
-/* --- frames in -------------------------------------------------------------- */
+/* --- frames in ------------------------------------------------------------ */
 
 static void arp_input(const uint8_t *frame, size_t len)
 {

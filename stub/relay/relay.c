@@ -81,8 +81,8 @@ void relay_fatal(const char *fmt, ...)
 {
     char line[512];
     va_list ap;
-    int n = snprintf(line, sizeof(line), "%s: error: user-mode network: ",
-                     stub_progname);
+    int n = snprintf(line, sizeof(line),
+                     "%s: error: user-mode network: ", stub_progname);
     va_start(ap, fmt);
     if (n > 0 && (size_t)n < sizeof(line))
         n += vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
@@ -203,7 +203,6 @@ static void pass_signals(void)
 static void tick(void *arg)
 {
     (void)arg;
-    link_tick();
     tcp_relay_tick();
     udp_relay_tick();
     sys_timeout(1000, tick, NULL);
@@ -230,19 +229,29 @@ static void close_guest_fds(void)
     harden_close_fds(keep, n);
 }
 
+/* The relay's policy and program: built once, by load_filter or
+ * usernet_print_policy. */
+static struct policy relay_pol;
+static struct sock_filter relay_prog[BPF_MAXINSNS];
+
+/* Builds and compiles the policy for these fds; returns the program's
+ * length, 0 if it does not fit or compile. */
+static size_t relay_filter(const struct relay_policy_fds *fds)
+{
+    relay_pol.nrules = 0;
+    if (policy_add_relay(&relay_pol, fds) != 0)
+        return 0;
+    return bpf_compile(&relay_pol, relay_prog, BPF_MAXINSNS);
+}
+
 static void load_filter(void)
 {
-    static struct policy pol;
-    static struct sock_filter prog[BPF_MAXINSNS];
     struct relay_policy_fds fds = {
         .epollfd = epfd, .guest_pidfd = guest_pidfd, .self_pidfd = self_pidfd};
 
-    pol.nrules = 0;
-    if (policy_add_relay(&pol, &fds) != 0)
-        relay_fatal("its seccomp policy does not fit");
-    size_t n = bpf_compile(&pol, prog, BPF_MAXINSNS);
+    size_t n = relay_filter(&fds);
     if (n == 0)
-        relay_fatal("its seccomp policy does not compile");
+        relay_fatal("its seccomp policy does not fit or compile");
     /* prlimit, not setrlimit: musl's setrlimit synchronises all threads,
      * which costs the stub much code for nothing here. */
     struct rlimit no_core = {0, 0};
@@ -250,7 +259,7 @@ static void load_filter(void)
         relay_fatal("prlimit(RLIMIT_CORE): %s", strerror(errno));
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
         relay_fatal("prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(errno));
-    struct sock_fprog fprog = {.len = (unsigned short)n, .filter = prog};
+    struct sock_fprog fprog = {.len = (unsigned short)n, .filter = relay_prog};
     if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) != 0)
         relay_fatal("loading its seccomp filter: %s", strerror(errno));
 }
@@ -320,8 +329,6 @@ void relay_main(uint64_t mem_size, pid_t guest, const sigset_t *forwarded)
     lwip_init();
     const struct usernet_device *d = &usernet.dev[0];
     link_init(d);
-    tcp_relay_init();
-    udp_relay_init();
     for (size_t i = 0; i < d->nforwards; i++) {
         struct forward_watch *fw = &forward_watch[nforward_watch++];
         fw->f = &d->forwards[i];
@@ -359,19 +366,14 @@ void relay_main(uint64_t mem_size, pid_t guest, const sigset_t *forwarded)
 
 void usernet_print_policy(void)
 {
-    static struct policy pol;
     static char text[16 * 1024];
-    static struct sock_filter prog[BPF_MAXINSNS];
     /* The relay's fds exist only once it runs: named, not numbered. */
     struct relay_policy_fds fds = {-1, -1, -1};
 
-    pol.nrules = 0;
-    if (policy_add_relay(&pol, &fds) != 0)
-        stub_die("the relay's seccomp policy does not fit");
-    size_t n = bpf_compile(&pol, prog, BPF_MAXINSNS);
+    size_t n = relay_filter(&fds);
     if (n == 0)
-        stub_die("the relay's seccomp policy does not compile");
-    policy_describe(&pol, 1, text, sizeof(text));
+        stub_die("the relay's seccomp policy does not fit or compile");
+    policy_describe(&relay_pol, 1, text, sizeof(text));
     printf("\nrelay of the user-mode net device '%s' (this process, once the "
            "guest runs in its child):\n",
            usernet.dev[0].name);

@@ -40,7 +40,10 @@
 /* The MTU of a user-mode device. */
 #define USERNET_MTU 1500
 /* The relay's own MAC address on the link (locally administered). */
-#define USERNET_RELAY_MAC {0x02, 0x52, 0x45, 0x4c, 0x41, 0x59}
+#define USERNET_RELAY_MAC                                                      \
+    {                                                                          \
+        0x02, 0x52, 0x45, 0x4c, 0x41, 0x59                                     \
+    }
 
 /* What the stub prepared for the relay, before the fork (attach.c). */
 struct usernet_device {
@@ -61,7 +64,7 @@ struct usernet {
 
 extern struct usernet usernet;
 
-/* --- relay.c ------------------------------------------------------------- */
+/* --- relay.c -------------------------------------------------------------- */
 
 /* What an fd in the relay's epoll set is (its event data points to one). */
 enum relay_watch_kind {
@@ -107,7 +110,7 @@ uint32_t relay_now_ms(void);
 void relay_fatal(const char *fmt, ...)
     __attribute__((noreturn, format(printf, 1, 2)));
 
-/* --- arena.c ------------------------------------------------------------ */
+/* --- arena.c -------------------------------------------------------------- */
 
 /* Maps the arena; before the filter (it makes no system call later). */
 void relay_arena_init(void);
@@ -124,7 +127,7 @@ struct relay_link {
     uint32_t host_ip; /* the host, as the guest sees it (its loopback) */
     uint32_t dns_ip;  /* the name server, as the guest sees it */
     bool have_netif;
-    bool closed; /* the guest's end is closed */
+    bool closed;        /* the guest's end is closed */
     struct netif netif; /* host_ip, netmask 0: every route to the guest */
 };
 
@@ -144,15 +147,11 @@ int link_map_destination(uint32_t dst, uint16_t port, uint32_t *real_addr,
  * NULL if there is no room. link_netif_put gives one use back. */
 struct netif *link_netif_get(uint32_t addr);
 void link_netif_put(uint32_t addr);
-/* Housekeeping once a second. */
-void link_tick(void);
-
 /* The Internet checksum of len bytes, folded, starting from sum. */
 uint16_t link_checksum(const void *data, size_t len, uint32_t sum);
 
-/* --- tcp.c ----------------------------------------------------------------- */
+/* --- tcp.c ---------------------------------------------------------------- */
 
-void tcp_relay_init(void);
 /* A connection on the forwarded port of listen watch w. */
 void tcp_relay_accept(struct relay_watch *w, const struct net_forward *f);
 /* Events on a connection's host socket. */
@@ -164,13 +163,13 @@ void tcp_relay_tick(void);
 /* What lwIP's callbacks asked for (closing, aborting), done outside them. */
 void tcp_relay_after_events(void);
 
-/* --- udp.c ------------------------------------------------------------------ */
+/* --- udp.c ---------------------------------------------------------------- */
 
-void udp_relay_init(void);
 /* A datagram from the guest: the IPv4 packet, header length ihl. */
 void udp_relay_from_guest(const uint8_t *packet, size_t len, size_t ihl);
 /* Datagrams waiting on a forwarded port (forward f) or on a flow. */
-void udp_relay_forward_event(struct relay_watch *w, const struct net_forward *f);
+void udp_relay_forward_event(struct relay_watch *w,
+                             const struct net_forward *f);
 void udp_relay_flow_event(struct relay_watch *w);
 void udp_relay_tick(void);
 

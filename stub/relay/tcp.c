@@ -48,16 +48,16 @@ struct conn {
     struct tcp_pcb *pcb;
     enum conn_state state;
     bool outbound;
-    struct pbuf *syn;            /* CONNECT_HOST: the guest's SYN */
-    uint32_t dst;                /* outbound: the address the guest called */
-    uint16_t dport, gport;       /* ... its port, and the guest's */
-    uint32_t since;              /* ms, when the state was entered */
-    struct pbuf *to_host;        /* from the guest, not yet written */
-    bool guest_eof, host_eof;    /* FIN from either side */
-    bool host_shut;              /* the host was told (SHUT_WR) */
-    bool host_paused;            /* lwIP has no room to send: not read */
+    struct pbuf *syn;         /* CONNECT_HOST: the guest's SYN */
+    uint32_t dst;             /* outbound: the address the guest called */
+    uint16_t dport, gport;    /* ... its port, and the guest's */
+    uint32_t since;           /* ms, when the state was entered */
+    struct pbuf *to_host;     /* from the guest, not yet written */
+    bool guest_eof, host_eof; /* FIN from either side */
+    bool host_shut;           /* the host was told (SHUT_WR) */
+    bool host_paused;         /* lwIP has no room to send: not read */
     bool holds_netif, holds_listener;
-    bool finish, abort;          /* what lwIP's callbacks asked for */
+    bool finish, abort; /* what lwIP's callbacks asked for */
     struct conn *prev, *next;
 };
 
@@ -92,7 +92,7 @@ static void no_delay(int fd)
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }
 
-/* --- connection records ------------------------------------------------------ */
+/* --- connection records --------------------------------------------------- */
 
 static struct conn *new_conn(int fd)
 {
@@ -185,7 +185,7 @@ static void maybe_done(struct conn *c)
         c->finish = true;
 }
 
-/* --- data ---------------------------------------------------------------------- */
+/* --- data ----------------------------------------------------------------- */
 
 /* Writes what the guest sent to the host socket, as far as it takes it;
  * lwIP's window opens by as much. */
@@ -256,7 +256,7 @@ static void from_host(struct conn *c)
     update_events(c);
 }
 
-/* --- lwIP's callbacks ------------------------------------------------------------ */
+/* --- lwIP's callbacks ----------------------------------------------------- */
 
 static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
@@ -347,7 +347,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
     return ERR_ABRT;
 }
 
-/* --- listeners for outbound connections ----------------------------------------- */
+/* --- listeners for outbound connections ----------------------------------- */
 
 static int listener_get(uint16_t port)
 {
@@ -399,14 +399,30 @@ static void listener_put(uint16_t port)
     }
 }
 
-/* --- inbound --------------------------------------------------------------------- */
+/* --- inbound -------------------------------------------------------------- */
+
+/* Forwarded ports not read for a while: out of fds or memory. */
+static struct relay_watch *paused[NET_FORWARD_MAX];
 
 void tcp_relay_accept(struct relay_watch *w, const struct net_forward *f)
 {
     for (int i = 0; i < 64; i++) {
         int fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0 && errno != EAGAIN && errno != EINTR &&
+            errno != ECONNABORTED) {
+            /* The connections wait in the backlog until the next tick
+             * rather than wake the relay at once again. */
+            for (size_t k = 0; k < NET_FORWARD_MAX; k++) {
+                if (paused[k] == NULL) {
+                    paused[k] = w;
+                    relay_watch_set(w, 0);
+                    break;
+                }
+            }
+            return;
+        }
         if (fd < 0)
-            return; /* EAGAIN, or out of fds: the rest wait */
+            return;
         no_delay(fd);
         struct conn *c = new_conn(fd);
         if (c == NULL)
@@ -428,7 +444,7 @@ void tcp_relay_accept(struct relay_watch *w, const struct net_forward *f)
     }
 }
 
-/* --- outbound ---------------------------------------------------------------------- */
+/* --- outbound ------------------------------------------------------------- */
 
 /* The answer of a closed port to the guest's SYN. */
 static void refuse(uint32_t dst, uint16_t dport, uint16_t gport, uint32_t seq)
@@ -511,9 +527,9 @@ static void host_connected(struct conn *c)
 {
     int err = 0;
     socklen_t len = sizeof(err);
-    const uint8_t *tcp = (const uint8_t *)c->syn->payload +
-                         (size_t)(((const uint8_t *)c->syn->payload)[0] & 15) *
-                             4;
+    const uint8_t *tcp =
+        (const uint8_t *)c->syn->payload +
+        (size_t)(((const uint8_t *)c->syn->payload)[0] & 15) * 4;
     uint32_t seq = get32(tcp + 4);
     if (getsockopt(c->w.fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0 ||
         err != 0 || link_netif_get(c->dst) == NULL) {
@@ -537,7 +553,7 @@ static void host_connected(struct conn *c)
     ip4_input(syn, &relay_link.netif);
 }
 
-/* --- events ---------------------------------------------------------------------- */
+/* --- events --------------------------------------------------------------- */
 
 void tcp_relay_event(struct relay_watch *w, uint32_t events)
 {
@@ -584,11 +600,13 @@ void tcp_relay_after_events(void)
 void tcp_relay_tick(void)
 {
     uint32_t now = relay_now_ms();
+    for (size_t k = 0; k < NET_FORWARD_MAX; k++) {
+        if (paused[k] != NULL) {
+            relay_watch_set(paused[k], EPOLLIN);
+            paused[k] = NULL;
+        }
+    }
     for (struct conn *c = conns; c != NULL; c = c->next)
         if (c->state == ACCEPT_GUEST && now - c->since > ACCEPT_TIMEOUT_MS)
             c->abort = true;
-}
-
-void tcp_relay_init(void)
-{
 }

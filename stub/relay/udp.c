@@ -226,8 +226,8 @@ static struct peer *peer_of(const struct net_forward *fw, int fd, uint32_t addr,
         struct peer *p = &peers[i];
         if (p->used && p->f == fw && p->addr == addr && p->port == port)
             return p;
-        if (slot == NULL || (slot->used && (!p->used || p->last - slot->last >
-                                                            (1u << 31))))
+        if (slot == NULL ||
+            (slot->used && (!p->used || p->last - slot->last > (1u << 31))))
             slot = p; /* a free one, else the least recently used */
     }
     slot->used = true;
@@ -275,8 +275,4 @@ void udp_relay_tick(void)
     for (size_t i = 0; i < PEERS; i++)
         if (peers[i].used && now - peers[i].last > IDLE_MS)
             peers[i].used = false;
-}
-
-void udp_relay_init(void)
-{
 }

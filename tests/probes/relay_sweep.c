@@ -18,10 +18,10 @@
  *             other rule meeting the arguments): must be killed;
  *         good: each rule's call with arguments it allows, the others -1:
  *             must not be killed.
- *       Prints the numbers with a rule, "ESCAPED what" for a call that should have been killed and
- *       returned, "BLOCKED what" for an allowed call that was killed, then
- *       "relay_sweep: N tried, K killed, G allowed, X exempt (...)"; exit
- *       status 1 on any ESCAPED or BLOCKED, 2 on a usage or set-up error.
+ *       Prints the numbers with a rule, "ESCAPED what" for a call that should
+ * have been killed and returned, "BLOCKED what" for an allowed call that was
+ * killed, then "relay_sweep: N tried, K killed, G allowed, X exempt (...)";
+ * exit status 1 on any ESCAPED or BLOCKED, 2 on a usage or set-up error.
  * Linux 6.14+ runs uretprobe (335) and uprobe (336) without seccomp; their
  * harmless outcome outside a uprobe (SIGILL, -ENXIO) is counted as exempt.
  */
@@ -127,8 +127,9 @@ static int was_killed(int status)
 static void describe(char *buf, size_t size, const char *what, long nr,
                      const uint64_t *a)
 {
-    snprintf(buf, size, "%s nr %ld (%#lx) args %#llx %#llx %#llx %#llx %#llx %#llx",
-             what, nr & ~X32_BIT, nr, (unsigned long long)a[0],
+    snprintf(buf, size,
+             "%s nr %ld (%#lx) args %#llx %#llx %#llx %#llx %#llx %#llx", what,
+             nr & ~X32_BIT, nr, (unsigned long long)a[0],
              (unsigned long long)a[1], (unsigned long long)a[2],
              (unsigned long long)a[3], (unsigned long long)a[4],
              (unsigned long long)a[5]);
@@ -219,9 +220,10 @@ static int sweep(void)
         if (has_rule(nr))
             printf(" %ld", nr);
     printf("\n");
-    printf("relay_sweep: %lu tried, %lu killed, %lu allowed, %lu exempt%s%s%s\n",
-           tried, killed, allowed, exempt, exempt ? " (" : "", exempt_text,
-           exempt ? ")" : "");
+    printf(
+        "relay_sweep: %lu tried, %lu killed, %lu allowed, %lu exempt%s%s%s\n",
+        tried, killed, allowed, exempt, exempt ? " (" : "", exempt_text,
+        exempt ? ")" : "");
     return failures ? 1 : 0;
 }
 

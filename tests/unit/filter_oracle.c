@@ -1203,7 +1203,8 @@ int main(void)
 
     m = new_mft();
     add_block(m, 5, 4096, 64 << 10);
-    configs[nc++] = (struct config){"base+block4096", EPOLLFD, TIMERFD, m, NULL};
+    configs[nc++] =
+        (struct config){"base+block4096", EPOLLFD, TIMERFD, m, NULL};
 
     m = new_mft();
     add_net(m, 5);
@@ -1212,7 +1213,8 @@ int main(void)
 
     m = new_mft();
     add_block(m, 5, 512, (8ull << 30) + 512);
-    configs[nc++] = (struct config){"base+block 8GiB+512", EPOLLFD, TIMERFD, m, NULL};
+    configs[nc++] =
+        (struct config){"base+block 8GiB+512", EPOLLFD, TIMERFD, m, NULL};
 
     /* Capacities at the 32-bit boundaries, one-block disks, big fds, a
      * device that is declared but not attached. */
@@ -1247,24 +1249,23 @@ int main(void)
         else
             add_net(m, 5 + i);
     }
-    configs[nc++] = (struct config){"base+30block+30net", EPOLLFD, TIMERFD, m, NULL};
+    configs[nc++] =
+        (struct config){"base+30block+30net", EPOLLFD, TIMERFD, m, NULL};
 
     /* Odd event fds: high numbers, and a timer fd that is not epoll+1. */
     m = new_mft();
     add_block(m, 3, 512, 1 << 20);
     add_net(m, 4);
-    configs[nc++] =
-        (struct config){"base(epoll 1023, timer 77)+block+net", 1023, 77, m, NULL};
+    configs[nc++] = (struct config){"base(epoll 1023, timer 77)+block+net",
+                                    1023, 77, m, NULL};
 
     /* The relay: the fds it gets after its fork, and odd ones. */
     static const struct relay_policy_fds relay_fds = {3, 8, 9};
     static const struct relay_policy_fds relay_odd = {1023, 70000, 5};
-    configs[nc++] =
-        (struct config){"relay (epoll 3, pidfds 8 and 9)", -1, -1, new_mft(),
-                        &relay_fds};
-    configs[nc++] =
-        (struct config){"relay (epoll 1023, pidfds 70000 and 5)", -1, -1,
-                        new_mft(), &relay_odd};
+    configs[nc++] = (struct config){"relay (epoll 3, pidfds 8 and 9)", -1, -1,
+                                    new_mft(), &relay_fds};
+    configs[nc++] = (struct config){"relay (epoll 1023, pidfds 70000 and 5)",
+                                    -1, -1, new_mft(), &relay_odd};
 
     for (size_t i = 0; i < nc; i++) {
         check_config(&configs[i]);

@@ -5,12 +5,11 @@
  *   netclient --ipv4=ADDRESS/PREFIX [--ipv4-gateway=ADDRESS] tcp|udp HOST
  *             PORT TEXT
  *
- * (TEXT is one word.) tcp: connects to HOST:PORT, sends TEXT and a newline, prints every byte
- * that comes back ("netclient: received: ...") and "netclient: closed" when
- * the other side closes; exit status 0. A refused connection prints
- * "netclient: refused", status 2.
- * udp: sends TEXT from port 5000 to HOST:PORT and prints the first datagram
- * that comes back; status 0.
+ * (TEXT is one word.) tcp: connects to HOST:PORT, sends TEXT and a newline,
+ * prints every byte that comes back ("netclient: received: ...") and
+ * "netclient: closed" when the other side closes; exit status 0. A refused
+ * connection prints "netclient: refused", status 2. udp: sends TEXT from port
+ * 5000 to HOST:PORT and prints the first datagram that comes back; status 0.
  * Nothing within 10 s: "netclient: timeout", status 3. Bad arguments: 1.
  */
 #include <stdarg.h>
@@ -168,7 +167,8 @@ static void udp_received(void *arg, struct udp_pcb *pcb, struct pbuf *p,
     done = 0;
 }
 
-/* --- arguments ---------------------------------------------------------------- */
+/* --- arguments
+ * ---------------------------------------------------------------- */
 
 static int parse_addr(const char *s, ip4_addr_t *a)
 {
@@ -225,8 +225,8 @@ int solo5_app_main(const struct solo5_start_info *si)
     rand_state = solo5_clock_monotonic() | 1;
     lwip_init();
     static struct netif nif;
-    if (netif_add(&nif, &addr, &mask, &gw, NULL, netif_setup,
-                  ethernet_input) == NULL)
+    if (netif_add(&nif, &addr, &mask, &gw, NULL, netif_setup, ethernet_input) ==
+        NULL)
         return 1;
     netif_set_default(&nif);
     netif_set_up(&nif);
