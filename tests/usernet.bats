@@ -191,9 +191,14 @@ refusal_status() {
     run -0 bash -c "ls -l /proc/$guest/fd | awk 'NR > 1 && \$9 > 2 { print \$11 }' | sed 's/:\[[0-9]*\]//' | sort"
     assert_output "$(printf '%s\n' 'anon_inode:[eventpoll]' \
         'anon_inode:[timerfd]' socket)"
-    # The relay holds no guest memory.
+    # The relay holds nothing of the guest's: no guest memory, none of its
+    # fds (epoll set, timer, its end of the socket pair); only its own.
     run grep -c '^00100000-' "/proc/$APP_PID/maps"
     assert_output 0
+    run -0 bash -c "ls -l /proc/$APP_PID/fd | awk 'NR > 1 && \$9 > 2 { print \$11 }' | sed 's/:\[[0-9]*\]//' | sort"
+    assert_output "$(printf '%s\n' 'anon_inode:[eventpoll]' \
+        'anon_inode:[pidfd]' 'anon_inode:[pidfd]' 'anon_inode:[signalfd]' \
+        socket socket)"
     # SIGTERM to the app ends the guest, and the app with the same signal.
     kill -TERM "$APP_PID"
     app_status
@@ -265,10 +270,19 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", 9002))
 d = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 d.bind(("127.0.0.1", 53))
+t = socket.socket()
+t.bind(("127.0.0.1", 9003))
+t.listen()
 print("ready", flush=True)
 import select
 while True:
-    for r in select.select([s, d], [], [])[0]:
+    for r in select.select([s, d, t], [], [])[0]:
+        if r is t:
+            c, a = t.accept()
+            c.makefile().readline()
+            c.sendall(b"tcp\n")
+            c.close()
+            continue
         data, a = r.recvfrom(2048)
         r.sendto((b"dns " if r is d else b"pong ") + data, a)
 '
@@ -286,6 +300,17 @@ while True:
         "${NOBODY[@]}" timeout 20 "$APPS/netclient" --net:service=user \
         --solo5:quiet --ipv4=10.0.2.15/24 udp 10.0.2.3 53 query
     assert_line "netclient: received: dns query"
+    # The name server's address carries port 53 only: port 9003 of the
+    # host (listening) is reached through the host's address, not its.
+    run -0 in_ns "${NOBODY[@]}" timeout 20 "$APPS/netclient" \
+        --net:service=user --solo5:quiet --ipv4=10.0.2.15/24 tcp 10.0.2.2 \
+        9003 hello
+    assert_line "netclient: received: tcp"
+    run -2 in_ns unshare -m sh -c 'mount --bind "$1" /etc/resolv.conf &&
+        shift && exec "$@"' sh "$BATS_TEST_TMPDIR/resolv.conf" \
+        "${NOBODY[@]}" timeout 20 "$APPS/netclient" --net:service=user \
+        --solo5:quiet --ipv4=10.0.2.15/24 tcp 10.0.2.3 9003 hello
+    assert_line "netclient: refused"
 }
 
 # --- lives and statuses ---------------------------------------------------------
@@ -353,6 +378,11 @@ time.sleep(60)
     assert_one_stderr_line
     assert_equal "$stderr" "httpd: error: net device 'service': host tcp port 8080 (0.0.0.0) is already in use: cannot forward it"
     assert_equal "$output" ""
+    # A port below net.ipv4.ip_unprivileged_port_start (1024).
+    run --separate-stderr in_ns "${NOBODY[@]}" "$APPS/httpd" \
+        --net:service=user --net-forward:service=tcp:80:80 --solo5:quiet
+    assert_equal "$status" "$refused"
+    assert_equal "$stderr" "httpd: error: net device 'service': host tcp port 80: permission denied (ports below net.ipv4.ip_unprivileged_port_start need privilege)"
     # One refusal per bad forward or combination.
     local bad
     for bad in "--net-forward:service=tcp:8080" \
