@@ -300,8 +300,10 @@ static void on_err(void *arg, err_t err)
     if (c == NULL)
         return;
     c->pcb = NULL;
+    /* Closed in order (both FINs acknowledged): what the guest sent may
+     * still wait for the host socket; finish once it is written. */
     if (err == ERR_CLSD && c->guest_eof)
-        c->finish = true;
+        maybe_done(c);
     else
         c->abort = true;
 }
