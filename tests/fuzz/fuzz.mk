@@ -59,7 +59,7 @@ FUZZ_LIBS_manifest := -ljson-c
 # payload_format.c's payload_mft() and payload_string(); stub_die() is the
 # harness's.
 FUZZ_CODE_options := stub/options.c stub/payload.c common/payload_format.c \
-	common/devopts.c $(FUZZ_CODE_devices)
+	common/devopts.c common/netforward.c $(FUZZ_CODE_devices)
 FUZZ_LIBS_options :=
 # Largest input: the seed guests are up to 70 KB.
 FUZZ_MAXLEN_elf := 81920

@@ -23,8 +23,9 @@
  * After a normal return, what the stub does next is checked and done: every
  * device value names a manifest entry of the right type and points into an
  * argument or the payload, --mem is in range, the guest's argv is readable;
- * sector sizes, MACs and @FDs are parsed as block.c and net.c do, a default
- * path is resolved, --help prints (to /dev/null).
+ * sector sizes, MACs, @FDs and port forwards are parsed as block.c, net.c
+ * and relay/attach.c do, a default path is resolved, --help prints (to
+ * /dev/null).
  */
 #include <elf.h>
 #include <limits.h>
@@ -32,6 +33,7 @@
 #include <stdarg.h>
 
 #include "fuzz_util.h"
+#include "netforward.h"
 #include "stub.h"
 
 #define MAX_ARGS 64
@@ -253,6 +255,29 @@ static void check_value(const char *v, const struct nabla_payload *p, int argc,
     FUZZ_ASSERT(0, "value '%s' not the tail of an argument", v);
 }
 
+/* Port forwards, parsed as stub/relay/attach.c does: what comes back is
+ * well-formed and free of duplicates. */
+static void check_forwards(const char *value)
+{
+    struct net_forward f[NET_FORWARD_MAX];
+    char err[256];
+    int n = netforward_parse(value, f, NET_FORWARD_MAX, err, sizeof(err));
+    FUZZ_ASSERT(n == -1 || (n >= 1 && n <= NET_FORWARD_MAX),
+                "%d forwards from '%s'", n, value);
+    for (int i = 0; i < n; i++) {
+        FUZZ_ASSERT((f[i].proto == NET_PROTO_TCP ||
+                     f[i].proto == NET_PROTO_UDP) &&
+                        f[i].host_port != 0 && f[i].guest_port != 0,
+                    "forward %d from '%s'", i, value);
+        for (int k = 0; k < i; k++)
+            FUZZ_ASSERT(f[k].proto != f[i].proto ||
+                            f[k].host_port != f[i].host_port ||
+                            (f[k].host_addr != f[i].host_addr &&
+                             f[k].host_addr != 0 && f[i].host_addr != 0),
+                        "forwards %d and %d clash in '%s'", k, i, value);
+    }
+}
+
 static void use_config(const struct stub_config *cfg,
                        const struct nabla_payload *p, int argc, char **argv)
 {
@@ -304,6 +329,9 @@ static void use_config(const struct stub_config *cfg,
                 if (devopt_parse_mac(s->value, mac, err, sizeof(err)) == 0)
                     FUZZ_ASSERT((mac[0] & 1) == 0, "multicast MAC from '%s'",
                                 s->value);
+                break;
+            case DEVOPT_NET_FORWARD:
+                check_forwards(s->value);
                 break;
             }
         }

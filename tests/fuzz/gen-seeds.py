@@ -307,6 +307,9 @@ def options_seeds():
         "several": "600--net:net0=@0\0--net-mac:net1=01:00:00:00:00:00\0"
                    "--block:disk0=rel/path\0--block-sector-size:disk1=65536",
         "sector-defaults": "620--block-sector-size:disk0=1024\0--block:disk1=img\0--net:net0=tap9",
+        "user-forwards": "610--net:net0=user\0--net-forward:net0=tcp:8080:80,"
+                         "udp:127.0.0.1:5353:53,tcp:10.1.2.3:1:65535\0"
+                         "--net-forward:net1=tcp:80,tcp:8081:80,tcp:8081:81",
     }
     for name, text in seeds.items():
         write("options", name, text)
