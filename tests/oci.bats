@@ -648,3 +648,134 @@ kube_play() {
     refute_output --regexp '^65534 +[^n ]'
     pm_in_ns kube down "$yaml" >/dev/null
 }
+
+# net_pod_yaml FILE: a Pod of two user-mode containers as in httpd-pod.yaml
+# (non-root, read-only, no capabilities): httpd (TCP 8080 -> 80) and netecho
+# (UDP 7007 -> 7).
+net_pod_yaml() {
+    local c
+    {
+        cat <<'EOF'
+apiVersion: v1
+kind: Pod
+metadata:
+  name: nabla-net
+spec:
+  restartPolicy: Never
+  securityContext:
+    runAsNonRoot: true
+    runAsUser: 65534
+    runAsGroup: 65534
+  containers:
+EOF
+        for c in "httpd nabla-httpd tcp:8080:80" "echo nabla-netecho udp:7007:7"; do
+            set -- $c
+            cat <<EOF
+    - name: $1
+      image: localhost/$2:latest
+      imagePullPolicy: Never
+      args: ["--net:service=user", "--net-forward:service=$3", "--solo5:quiet"]
+      securityContext:
+        readOnlyRootFilesystem: true
+        runAsNonRoot: true
+        runAsUser: 65534
+        allowPrivilegeEscalation: false
+        capabilities:
+          drop: ["ALL"]
+EOF
+        done
+    } >"$1"
+}
+
+# pod_run IMAGE ARGS...: a container in the Pod nabla-net (its network),
+# unprivileged like the Pod's own; status and output are run's.
+pod_run() {
+    local image=$1
+    shift
+    run --separate-stderr pm_in_ns run --rm --pod nabla-net \
+        --user 65534:65534 --read-only --cap-drop all \
+        --security-opt no-new-privileges --ulimit nofile=1024:1024 \
+        --ulimit nproc=1024:1024 "localhost/$image:latest" "$@"
+}
+
+@test "podman kube play: user-mode devices in a Pod: UDP through a forward, a guest's own TCP connection, a port in use, both lives" {
+    need_container_tools
+    netns_add "nabla-oci-$$-$BATS_TEST_NUMBER" || skip "$NETNS_ERROR"
+    mkdir app
+    pack_file "$NABLA_BUILD/examples/netecho/netecho.spt" app/netecho -q
+    pack_file "$NABLA_BUILD/tests/guests/netclient.spt" app/netclient -q
+    local name
+    for name in httpd netecho netclient; do
+        if [[ $name == httpd ]]; then
+            oci "$NABLA_BUILD/examples/httpd/httpd" "img-$name"
+        else
+            oci "app/$name" "img-$name"
+        fi
+        to_storage "img-$name" "nabla-$name"
+    done
+    net_pod_yaml pod.yaml
+    KUBE_NS_FILES+=("$PWD/pod.yaml")
+    run pm_in_ns kube play --network bridge pod.yaml
+    if ((status != 0)); then
+        echo "podman kube play failed ($status): $output" | fail
+        return 1
+    fi
+    local i c
+    for c in "nabla-net-httpd httpd: serving" "nabla-net-echo netecho: service"; do
+        set -- $c
+        for ((i = 0; i < 50; i++)); do
+            pm_in_ns logs "$1" 2>&1 | grep -q "^$2 $3 " && break
+            sleep 0.2
+        done
+        run pm_in_ns logs "$1"
+        assert_line --regexp "^$2 $3 "
+    done
+    local infra ip
+    infra=$(pm_in_ns pod inspect nabla-net --format '{{.InfraContainerID}}')
+    ip=$(pm_in_ns inspect "$infra" --format '{{.NetworkSettings.IPAddress}}')
+    [[ $ip =~ ^[0-9.]+$ ]] || fail "no Pod address: '$ip'"
+
+    # UDP through netecho's forward, from outside the Pod.
+    run -0 ip netns exec "$NS" python3 "$REPO_ROOT/tests/tools/udpecho.py" \
+        "$ip:7007" 200 8 1472 r
+    assert_output "200 datagrams echoed byte-exact"
+
+    # A guest's own connection to the Pod's loopback (the host address
+    # 10.0.2.2), where httpd's relay listens: httpd answers the request
+    # head "hello" with 400.
+    pod_run nabla-netclient --net:service=user --solo5:quiet \
+        --ipv4=10.0.2.15/24 tcp 10.0.2.2 8080 hello
+    assert_equal "$status" 0
+    assert_line "netclient: connected"
+    assert_line --regexp '^netclient: received: HTTP/1\.1 400 '
+    assert_line "netclient: closed"
+
+    # Port 8080 of the Pod is httpd's: a second one is refused, with the
+    # stub's refusal status and one line.
+    local refused=0
+    "$NABLA_BUILD/examples/httpd/httpd" --no-such-option 2>/dev/null ||
+        refused=$?
+    pod_run nabla-httpd --net:service=user --net-forward:service=tcp:8080:80
+    assert_equal "$status" "$refused"
+    assert_equal "$stderr" "httpd: error: net device 'service': host tcp port 8080 (0.0.0.0) is already in use: cannot forward it"
+
+    # netecho's guest killed: the container (its relay) ends with SIGKILL.
+    local relay guest
+    relay=$(pm_in_ns inspect nabla-net-echo --format '{{.State.Pid}}')
+    guest=$(pgrep -P "$relay")
+    [[ $guest =~ ^[0-9]+$ ]] || fail "no guest under the relay $relay"
+    kill -KILL "$guest"
+    assert_equal "$(pm_in_ns wait nabla-net-echo)" 137
+    # httpd's relay killed: the container ends with 137, its guest too.
+    relay=$(pm_in_ns inspect nabla-net-httpd --format '{{.State.Pid}}')
+    guest=$(pgrep -P "$relay")
+    [[ $guest =~ ^[0-9]+$ ]] || fail "no guest under the relay $relay"
+    kill -KILL "$relay"
+    assert_equal "$(pm_in_ns wait nabla-net-httpd)" 137
+    for ((i = 0; i < 20; i++)); do
+        [[ -d /proc/$guest ]] || break
+        sleep 0.1
+    done
+    [[ ! -d /proc/$guest ]] || fail "httpd's guest $guest still runs"
+    pm_in_ns kube down pod.yaml >/dev/null
+}

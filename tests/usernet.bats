@@ -16,7 +16,8 @@
 #              (tests/guests/netclient/)
 # and the relay's own seccomp filter (gdb and tests/probes/relay_sweep.c),
 # the guest's filter against a tap app's (gdb; needs /dev/net/tun), an empty
-# chroot, defaults baked in by nabla-pack, refusals.
+# chroot (inbound, outbound, lives, a port in use there too), defaults baked
+# in by nabla-pack, refusals. tests/oci.bats runs the same cases in a Pod.
 
 load helpers
 
@@ -434,21 +435,63 @@ time.sleep(60)
 
 # --- places --------------------------------------------------------------------------
 
-@test "httpd in an empty chroot, as user 65534" {
-    command -v chroot >/dev/null || skip "no chroot command (coreutils)"
-    local root=$APPS/root
-    mkdir -m 0755 "$root"
-    cp "$APPS/httpd" "$root/httpd"
-    # Nothing else in it: no /proc, /dev, /etc (so no name server either).
-    ip netns exec "$NS" chroot --userspec=65534:65534 "$root" /httpd \
-        --net:service=user --net-forward:service=tcp:8080:80 --solo5:quiet \
+# in_chroot ARGS...: ARGS in an empty directory as root directory, as user
+# 65534, in the namespace: the executables in it ($ROOT) and nothing else,
+# no /proc, /dev or /etc (so no name server either).
+in_chroot() {
+    ip netns exec "$NS" chroot --userspec=65534:65534 "$ROOT" "$@"
+}
+
+# chroot_start ARGS...: the same in the background (ip netns exec and chroot
+# exec it: APP_PID is the app), output into $LOG.
+chroot_start() {
+    : >"$LOG"
+    ip netns exec "$NS" chroot --userspec=65534:65534 "$ROOT" "$@" \
         >"$LOG" 2>&1 3>&- &
     APP_PID=$!
+}
+
+@test "in an empty chroot, as user 65534: inbound TCP and UDP, outbound TCP, both lives, a port in use" {
+    command -v chroot >/dev/null || skip "no chroot command (coreutils)"
+    ROOT=$APPS/root
+    mkdir -m 0755 "$ROOT"
+    cp "$APPS/httpd" "$APPS/netecho" "$APPS/netclient" "$ROOT/"
+    local refused
+    refused=$(refusal_status)
+
+    chroot_start /httpd --net:service=user --net-forward:service=tcp:8080:80 \
+        --solo5:quiet
     wait_log '^httpd: serving '
     run -0 in_ns curl -sS -m 10 http://127.0.0.1:8080/
     assert_output "$(cat "$SITE/index.html")"
     run -0 awk '/^(Uid|CapEff):/ { print $2 }' "/proc/$APP_PID/status"
     assert_output "$(printf '65534\n0000000000000000')"
+    run --separate-stderr in_chroot /httpd --net:service=user \
+        --net-forward:service=tcp:8080:80 --solo5:quiet
+    assert_equal "$status" "$refused"
+    assert_equal "$stderr" "httpd: error: net device 'service': host tcp port 8080 (0.0.0.0) is already in use: cannot forward it"
+    local guest
+    guest=$(guest_of "$APP_PID")
+    kill -KILL "$APP_PID"
+    app_status
+    assert_equal "$STATUS" 137
+    gone "$guest" || fail "the guest $guest still runs"
+
+    chroot_start /netecho --net:service=user \
+        --net-forward:service=udp:7007:7 --solo5:quiet
+    wait_log '^netecho: service '
+    run -0 in_ns python3 "$REPO_ROOT/tests/tools/udpecho.py" 127.0.0.1:7007 \
+        200 8 1472 r
+    assert_output "200 datagrams echoed byte-exact"
+    guest=$(guest_of "$APP_PID")
+    kill -KILL "$guest"
+    app_status
+    assert_equal "$STATUS" 137
+
+    server_start "$TCP_SERVER"
+    run -0 in_chroot /netclient --net:service=user --solo5:quiet \
+        --ipv4=10.0.2.15/24 tcp 10.0.2.2 9000 hello
+    assert_line "netclient: received: from 127.0.0.1: HELLO"
 }
 
 # --- the filters ------------------------------------------------------------------------

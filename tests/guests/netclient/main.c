@@ -5,8 +5,9 @@
  *   netclient --ipv4=ADDRESS/PREFIX [--ipv4-gateway=ADDRESS] tcp|udp HOST
  *             PORT TEXT
  *
- * (TEXT is one word.) tcp: connects to HOST:PORT, sends TEXT and a newline,
- * prints every byte that comes back ("netclient: received: ...") and
+ * (TEXT is one word.) tcp: connects to HOST:PORT, sends TEXT and an empty
+ * line (CR LF CR LF: an HTTP server takes it as a request head), prints every
+ * byte that comes back ("netclient: received: ...") and
  * "netclient: closed" when the other side closes; exit status 0. A refused
  * connection prints "netclient: refused", status 2. udp: sends TEXT from port
  * 5000 to HOST:PORT and prints the first datagram that comes back; status 0.
@@ -145,7 +146,7 @@ static err_t tcp_connected(void *arg, struct tcp_pcb *pcb, err_t err)
     (void)err;
     print("netclient: connected\n");
     tcp_write(pcb, text, (u16_t)strlen(text), TCP_WRITE_FLAG_COPY);
-    tcp_write(pcb, "\n", 1, TCP_WRITE_FLAG_COPY);
+    tcp_write(pcb, "\r\n\r\n", 4, TCP_WRITE_FLAG_COPY);
     tcp_output(pcb);
     return ERR_OK;
 }
