@@ -19,6 +19,8 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <linux/seccomp.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
@@ -31,6 +33,7 @@
 
 #include "../stub.h"
 #include "bpf.h"
+#include "nabla/relay_syscalls.h"
 #include "lwip/init.h"
 #include "lwip/sys.h"
 #include "lwip/timeouts.h"
@@ -40,6 +43,46 @@
 #ifndef P_PIDFD
 #define P_PIDFD 3
 #endif
+
+/* The policy's numbers and constants (nabla/relay_syscalls.h) are those of
+ * the calls the relay makes through the C library: a wrong one fails the
+ * build. */
+#define SAME(a, b) _Static_assert((a) == (b), #a " is " #b)
+SAME(RELAY_NR_READ, SYS_read);
+SAME(RELAY_NR_WRITE, SYS_write);
+SAME(RELAY_NR_CLOSE, SYS_close);
+SAME(RELAY_NR_RT_SIGPROCMASK, SYS_rt_sigprocmask);
+SAME(RELAY_NR_SOCKET, SYS_socket);
+SAME(RELAY_NR_CONNECT, SYS_connect);
+SAME(RELAY_NR_SENDTO, SYS_sendto);
+SAME(RELAY_NR_RECVFROM, SYS_recvfrom);
+SAME(RELAY_NR_SHUTDOWN, SYS_shutdown);
+SAME(RELAY_NR_SETSOCKOPT, SYS_setsockopt);
+SAME(RELAY_NR_GETSOCKOPT, SYS_getsockopt);
+SAME(RELAY_NR_CLOCK_GETTIME, SYS_clock_gettime);
+SAME(RELAY_NR_EXIT_GROUP, SYS_exit_group);
+SAME(RELAY_NR_EPOLL_CTL, SYS_epoll_ctl);
+SAME(RELAY_NR_WAITID, SYS_waitid);
+SAME(RELAY_NR_EPOLL_PWAIT, SYS_epoll_pwait);
+SAME(RELAY_NR_ACCEPT4, SYS_accept4);
+SAME(RELAY_NR_PIDFD_SEND_SIGNAL, SYS_pidfd_send_signal);
+SAME(RELAY_AF_INET, AF_INET);
+SAME(RELAY_SOCK_STREAM, SOCK_STREAM);
+SAME(RELAY_SOCK_DGRAM, SOCK_DGRAM);
+SAME(RELAY_SOCK_NONBLOCK, SOCK_NONBLOCK);
+SAME(RELAY_SOCK_CLOEXEC, SOCK_CLOEXEC);
+SAME(RELAY_SOCKADDR_IN_SIZE, sizeof(struct sockaddr_in));
+SAME(RELAY_SHUT_WR, SHUT_WR);
+SAME(RELAY_SOL_SOCKET, SOL_SOCKET);
+SAME(RELAY_SO_ERROR, SO_ERROR);
+SAME(RELAY_SO_LINGER, SO_LINGER);
+SAME(RELAY_IPPROTO_TCP, IPPROTO_TCP);
+SAME(RELAY_TCP_NODELAY, TCP_NODELAY);
+SAME(RELAY_SIG_UNBLOCK, SIG_UNBLOCK);
+SAME(RELAY_P_PIDFD, P_PIDFD);
+SAME(RELAY_WNOHANG, WNOHANG);
+SAME(RELAY_WEXITED, WEXITED);
+SAME(RELAY_CLOCK_MONOTONIC, CLOCK_MONOTONIC);
 
 static int epfd = -1;
 static pid_t guest_pid;
