@@ -113,7 +113,7 @@ int policy_add_relay(struct policy *p, const struct relay_policy_fds *fds)
 const char relay_confinement[] =
     "before the filter: no capabilities (emptied before the fork), "
     "no_new_privs set, core dumps off (RLIMIT_CORE 0); the guest's fds "
-    "closed and guest memory unmapped\n"
+    "closed, guest memory unmapped, the environment wiped\n"
     "the guest runs in the relay's child with PR_SET_PDEATHSIG SIGKILL: if "
     "the relay ends, the guest is killed; when the guest ends (its pidfd), "
     "the relay ends with the guest's exit status or signal\n";

@@ -164,7 +164,9 @@ refusal_status() {
 # --- inbound --------------------------------------------------------------------
 
 @test "httpd serves curl through --net-forward, run by nobody without capabilities" {
-    httpd_start
+    app_start env NABLA_TEST_SECRET=open-sesame "$APPS/httpd" \
+        --net:service=user --net-forward:service=tcp:8080:80 --solo5:quiet
+    wait_log '^httpd: serving '
     run -0 in_ns curl -sS -m 10 http://127.0.0.1:8080/
     assert_output "$(cat "$SITE/index.html")"
     in_ns curl -sS -m 10 -o "$BATS_TEST_TMPDIR/random.bin" \
@@ -193,7 +195,10 @@ refusal_status() {
     assert_output "$(printf '%s\n' 'anon_inode:[eventpoll]' \
         'anon_inode:[timerfd]' socket)"
     # The relay holds nothing of the guest's: no guest memory, none of its
-    # fds (epoll set, timer, its end of the socket pair); only its own.
+    # fds (epoll set, timer, its end of the socket pair); only its own. Nor
+    # the environment it was started with (wiped).
+    run -0 tr '\0' '\n' <"/proc/$APP_PID/environ"
+    refute_output --partial open-sesame
     run grep -c '^00100000-' "/proc/$APP_PID/maps"
     assert_output 0
     run -0 bash -c "ls -l /proc/$APP_PID/fd | awk 'NR > 1 && \$9 > 2 { print \$11 }' | sed 's/:\[[0-9]*\]//' | sort"

@@ -3,7 +3,7 @@
  * child (attach.c forks). In order:
  *   1. take pidfds of the guest and of itself (Linux 5.3 or later);
  *   2. close every fd but stdio and its own (the socket pair's end, the
- *      forwarded ports), unmap guest memory;
+ *      forwarded ports), unmap guest memory, wipe the environment;
  *   3. make its epoll set, a signalfd for the signals it passes on, its
  *      memory (arena.c), lwIP, the link;
  *   4. core dumps off, SIGPIPE ignored, no_new_privs, its seccomp filter
@@ -348,8 +348,12 @@ void relay_main(uint64_t mem_size, pid_t guest, const sigset_t *forwarded)
                     "or later)",
                     strerror(errno));
 
-    /* 2. Nothing of the guest's. */
+    /* 2. Nothing of the guest's, and nothing of the caller's it does not
+     * need: the environment (which may hold secrets) is wiped, so that not
+     * even a relay the guest took over could send it anywhere. */
     close_guest_fds();
+    for (char **e = environ; e != NULL && *e != NULL; e++)
+        memset(*e, 0, strlen(*e));
     if (munmap((void *)SPT_HOST_MEM_BASE, mem_size - SPT_HOST_MEM_BASE) != 0)
         relay_fatal("unmapping guest memory: %s", strerror(errno));
 
