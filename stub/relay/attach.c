@@ -22,6 +22,9 @@
 
 struct usernet usernet;
 
+_Static_assert(USERNET_DEVICE_MTU == USERNET_MTU,
+               "net.c and the relay disagree on the MTU");
+
 /* As much socket buffer as an unprivileged process may ask for: the
  * kernel caps it at net.core.wmem_max. Frames in flight either way. */
 #define LINK_SNDBUF (4 << 20)
