@@ -265,10 +265,10 @@ static void check_forwards(const char *value)
     FUZZ_ASSERT(n == -1 || (n >= 1 && n <= NET_FORWARD_MAX),
                 "%d forwards from '%s'", n, value);
     for (int i = 0; i < n; i++) {
-        FUZZ_ASSERT((f[i].proto == NET_PROTO_TCP ||
-                     f[i].proto == NET_PROTO_UDP) &&
-                        f[i].host_port != 0 && f[i].guest_port != 0,
-                    "forward %d from '%s'", i, value);
+        FUZZ_ASSERT(
+            (f[i].proto == NET_PROTO_TCP || f[i].proto == NET_PROTO_UDP) &&
+                f[i].host_port != 0 && f[i].guest_port != 0,
+            "forward %d from '%s'", i, value);
         for (int k = 0; k < i; k++)
             FUZZ_ASSERT(f[k].proto != f[i].proto ||
                             f[k].host_port != f[i].host_port ||
