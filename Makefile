@@ -3,16 +3,14 @@
 #   make            stub, bindings, nabla-pack, examples
 #   make demo       build, pack and run the hello example
 #   make check      build and run all tests (bats)
-#   make SANITIZE=1 build nabla-pack with AddressSanitizer + UBSan
+#   make SANITIZE=1 also build nabla-pack with AddressSanitizer + UBSan
+#                   ($(SAN_PACK)); `make check SANITIZE=1` tests that one
 #   make format     clang-format the sources
 
 .DEFAULT_GOAL := all
 
 B := build
 SANITIZE ?= 0
-ifeq ($(SANITIZE),1)
-B := build/sanitize
-endif
 DEPS := build/deps
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wcast-qual \
@@ -59,20 +57,77 @@ $(LWIP_STAMP): scripts/fetch-lwip | $(DEPS_STAMP)
 # Its sources appear with the stamp.
 $(LWIP_DIR)/src/%.c: $(LWIP_STAMP) ;
 
-# --- stub: static musl executable at NABLA_STUB_BASE --------------------------
-# common/: what the stub and nabla-pack both compile (device options, the
-# seccomp policy and its compiler, the payload format).
+# --- toolchains: one compile rule each, PATH.c -> DIR/PATH.o ------------------
+# Each object gets a .d file of the headers it includes (DEPFLAGS, read at
+# the end of this file): no header is listed by hand.
+#   $(M)    musl-gcc: the stub, and the benchmark and test programs that
+#           load the stub's seccomp program (gen-filter, filter_oracle)
+#   $(H)    gcc for the host: nabla-pack
+#   $(SAN)  gcc with AddressSanitizer + UBSan: unit tests, fuzz replays,
+#           make SANITIZE=1's nabla-pack
+#   $(FZ)   clang with libFuzzer's coverage, ASan + UBSan: make fuzz
+# common/ (device options, the seccomp policy and its compiler, the
+# payload format) is built once per toolchain into DIR/libcommon.a, which
+# everything that uses it links. It knows nothing of the stub or nabla-pack.
+M := $(B)/musl
+H := $(B)/host
+SAN := build/sanitize/host
+FZ := $(B)/fuzz-objs
+# In this order the stub's layout is the one it has always had (ld takes
+# the archive's members in order).
 COMMON_SRCS := common/devopts.c common/device.c common/device_block.c \
 	common/device_net.c common/policy.c common/bpf.c common/payload_format.c \
-	common/packed_file.c common/sha256.c
+	common/packed_file.c common/sha256.c common/packed_seal.c \
+	common/netforward.c common/relay_policy.c
+
+MUSL_CFLAGS := $(COMMON_CFLAGS) -Icommon -D_GNU_SOURCE -fPIE -fno-stack-protector \
+	-isystem $(DEPS)/kernel-headers/include
+HOST_CFLAGS := $(COMMON_CFLAGS) -D_GNU_SOURCE -Itools/nabla-pack -Icommon
+SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+
+$(M)/%.o: %.c | $(KERNEL_HEADERS)
+	@mkdir -p $(@D)
+	musl-gcc $(MUSL_CFLAGS) -c $< -o $@
+
+$(M)/%.o: %.S
+	@mkdir -p $(@D)
+	musl-gcc $(DEPFLAGS) -c $< -o $@
+
+$(H)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	gcc $(HOST_CFLAGS) -c $< -o $@
+
+$(SAN)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	gcc $(HOST_CFLAGS) $(SANITIZE_FLAGS) -c $< -o $@
+
+# Only the harnesses' libraries (json-c) are needed, not a built tree.
+$(FZ)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(HOST_CFLAGS) -O1 -fno-omit-frame-pointer \
+		-fsanitize=fuzzer-no-link,address,undefined \
+		-fno-sanitize-recover=all -c $< -o $@
+
+# archive DIR/NAME.a from the objects of SRCS in DIR
+define archive
+$(1)/$(2).a: $(patsubst %.c,$(1)/%.o,$(3))
+	@rm -f $$@
+	ar rcs $$@ $$^
+endef
+$(foreach t,$(M) $(H) $(SAN) $(FZ),\
+	$(eval $(call archive,$(t),libcommon,$(COMMON_SRCS))))
+
+# --- stub: static musl executable at NABLA_STUB_BASE --------------------------
 STUB_SRCS := stub/main.c stub/entry.c stub/verify.c stub/options.c \
 	stub/payload.c stub/memory.c stub/populate.c stub/block.c stub/net.c \
-	stub/seccomp.c stub/harden.c stub/leave.c $(COMMON_SRCS)
-STUB_OBJS := $(patsubst %.c,$(B)/%.o,$(STUB_SRCS)) $(B)/stub/start.o \
-	$(B)/stub/trampoline.o $(B)/stub/layout.o
+	stub/seccomp.c stub/harden.c stub/leave.c
+# The relay (below) before libcommon.a: it brings its own netforward.o and
+# relay_policy.o, which the archive's then never add a second time.
+STUB_OBJS := $(patsubst %.c,$(M)/%.o,$(STUB_SRCS)) $(B)/stub/usernet.o \
+	$(M)/libcommon.a $(M)/stub/start.o $(B)/stub/trampoline.o \
+	$(M)/stub/layout.o
 STUB := $(B)/stub/nabla-stub
-STUB_CFLAGS := $(COMMON_CFLAGS) -Icommon -D_GNU_SOURCE -fPIE -fno-stack-protector \
-	-isystem $(DEPS)/kernel-headers/include
 # NABLA_STUB_BASE (include/nabla/packed.h).
 STUB_LDFLAGS := -static -no-pie -nostartfiles -Wl,--no-relax \
 	-Wl,-T,stub/entry.ld \
@@ -81,21 +136,9 @@ STUB_LDFLAGS := -static -no-pie -nostartfiles -Wl,--no-relax \
 	-Wl,-z,noexecstack -Wl,--build-id=none \
 	-Wl,-z,noseparate-code -Wl,-z,norelro
 
-$(B)/stub/%.o: stub/%.c Makefile | $(KERNEL_HEADERS)
-	@mkdir -p $(@D)
-	musl-gcc $(STUB_CFLAGS) -c $< -o $@
-
-$(B)/common/%.o: common/%.c Makefile | $(KERNEL_HEADERS)
-	@mkdir -p $(@D)
-	musl-gcc $(STUB_CFLAGS) -c $< -o $@
-
-$(B)/stub/start.o $(B)/stub/layout.o: $(B)/stub/%.o: stub/%.S Makefile
-	@mkdir -p $(@D)
-	musl-gcc -c $< -o $@
-
 # entry.c runs before anything else and may call nothing outside its own
 # section: no loop turned into a call to memcpy or memset.
-$(B)/stub/entry.o: STUB_CFLAGS += -fno-tree-loop-distribute-patterns
+$(M)/stub/entry.o: MUSL_CFLAGS += -fno-tree-loop-distribute-patterns
 
 # The user-mode network relay (stub/relay/, docs/usernet.md): its code, the
 # lwIP it uses and the common code only it needs, partially linked into one
@@ -112,17 +155,17 @@ USERNET_OBJS := $(patsubst %.c,$(B)/usernet/%.o,$(USERNET_SRCS)) \
 	$(patsubst %.c,$(B)/usernet/lwip/%.o,$(USERNET_LWIP_SRCS))
 USERNET := $(B)/stub/usernet.o
 USERNET_INC := -Istub/relay/lwip -I$(LWIP_DIR)/src/include
-USERNET_CFLAGS := $(STUB_CFLAGS) $(USERNET_INC) -fno-asynchronous-unwind-tables
-USERNET_HDRS := stub/relay/*.h stub/relay/lwip/*.h stub/relay/lwip/arch/*.h
+# The relay's own flags (lwIP's headers, no unwind tables in its section):
+# its two files of common/ are compiled a second time for it.
+USERNET_CFLAGS := $(MUSL_CFLAGS) $(USERNET_INC) -fno-asynchronous-unwind-tables
 
 $(filter $(B)/usernet/stub/% $(B)/usernet/common/%,$(USERNET_OBJS)): \
-		$(B)/usernet/%.o: %.c $(USERNET_HDRS) Makefile $(LWIP_STAMP) \
-		| $(KERNEL_HEADERS)
+		$(B)/usernet/%.o: %.c $(LWIP_STAMP) | $(KERNEL_HEADERS)
 	@mkdir -p $(@D)
 	musl-gcc $(USERNET_CFLAGS) -c $< -o $@
 
 $(filter $(B)/usernet/lwip/%,$(USERNET_OBJS)): $(B)/usernet/lwip/%.o: \
-		$(LWIP_DIR)/src/%.c $(USERNET_HDRS) Makefile | $(KERNEL_HEADERS)
+		$(LWIP_DIR)/src/%.c | $(KERNEL_HEADERS)
 	@mkdir -p $(@D)
 	musl-gcc $(filter-out -Wall -Wextra -Werror,$(USERNET_CFLAGS)) -w \
 		-c $< -o $@
@@ -130,9 +173,9 @@ $(filter $(B)/usernet/lwip/%,$(USERNET_OBJS)): $(B)/usernet/lwip/%.o: \
 $(USERNET): $(USERNET_OBJS) stub/relay/usernet-r.ld
 	ld -r -T stub/relay/usernet-r.ld $(USERNET_OBJS) -o $@
 
-$(STUB): $(STUB_OBJS) stub/entry.ld $(USERNET) stub/relay/usernet-place.ld
+$(STUB): $(STUB_OBJS) stub/entry.ld stub/relay/usernet-place.ld
 	musl-gcc $(STUB_LDFLAGS) -Wl,-T,stub/relay/usernet-place.ld \
-		$(STUB_OBJS) $(USERNET) -o $@
+		$(STUB_OBJS) -o $@
 
 # --- bindings: one relocatable object for guests ------------------------------
 # bindings/*.c, and what differs between architectures in bindings/arch/ARCH/
@@ -152,9 +195,7 @@ APP_CFLAGS := -std=c11 -O2 -g $(WARN) $(DEPFLAGS) -Iinclude \
 	$(NABLA_GUEST_CFLAGS)
 GUEST_LDFLAGS := $(NABLA_GUEST_LDFLAGS) -Wl,-T,linker/guest.ld
 
-$(B)/bindings/%.o: bindings/%.c bindings/*.h libc/include/string.h include/solo5.h \
-		include/nabla/abi.h include/nabla/syscalls.h \
-		Makefile
+$(B)/bindings/%.o: bindings/%.c
 	@mkdir -p $(@D)
 	gcc $(BINDINGS_CFLAGS) -c $< -o $@
 
@@ -165,7 +206,7 @@ $(B)/bindings/%.o: bindings/%.c bindings/*.h libc/include/string.h include/solo5
 BINDINGS_EXPORTS := -G 'solo5_*' -G _start -G __stack_chk_guard \
 	-G __stack_chk_fail
 # The string functions the bindings use, from libc/ (made local below).
-$(B)/bindings/mem.o: libc/mem.c libc/include/string.h Makefile
+$(B)/bindings/mem.o: libc/mem.c
 	@mkdir -p $(@D)
 	gcc $(BINDINGS_CFLAGS) -c $< -o $@
 
@@ -185,7 +226,7 @@ GUEST_LIBC := $(B)/libc/libc.a
 GUEST_LIBC_SRCS := $(wildcard libc/*.c)
 GUEST_LIBC_OBJS := $(patsubst %.c,$(B)/%.o,$(GUEST_LIBC_SRCS))
 
-$(GUEST_LIBC_OBJS): $(B)/libc/%.o: libc/%.c libc/include/*.h
+$(GUEST_LIBC_OBJS): $(B)/libc/%.o: libc/%.c
 	@mkdir -p $(@D)
 	gcc $(APP_CFLAGS) $(GUEST_LIBC_INC) -c $< -o $@
 
@@ -194,48 +235,23 @@ $(GUEST_LIBC): $(GUEST_LIBC_OBJS)
 	ar rcs $@ $^
 
 # --- nabla-pack: host tool (glibc, libelf, json-c) ----------------------------
-PACK_SRCS := tools/nabla-pack/main.c tools/nabla-pack/cli.c tools/nabla-pack/pack.c \
-	tools/nabla-pack/guest.c tools/nabla-pack/manifest.c \
-	tools/nabla-pack/packed.c tools/nabla-pack/inspect.c \
-	tools/nabla-pack/extract.c tools/nabla-pack/oci.c \
-	tools/nabla-pack/oci_layer.c \
-	tools/nabla-pack/query.c \
-	tools/nabla-pack/elfimage.c tools/nabla-pack/merge.c \
-	tools/nabla-pack/report.c \
-	tools/nabla-pack/buf.c tools/nabla-pack/json.c tools/nabla-pack/fileio.c \
-	common/devopts.c common/device.c common/device_block.c \
-	common/device_net.c common/policy.c common/payload_format.c \
-	common/packed_file.c common/packed_seal.c common/sha256.c \
-	common/netforward.c common/relay_policy.c
-PACK_OBJS := $(patsubst %.c,$(B)/host/%.o,$(PACK_SRCS)) \
-	$(B)/tools/nabla-pack/stub_blob.o
+# nabla-pack's own code (main.c apart) is also an archive, DIR/libpack.a,
+# for the unit tests and fuzz harnesses.
+PACK_LIB_SRCS := $(filter-out tools/nabla-pack/main.c,\
+	$(wildcard tools/nabla-pack/*.c))
 PACK := $(B)/tools/nabla-pack/nabla-pack
-PACK_CFLAGS := $(COMMON_CFLAGS) -D_GNU_SOURCE -Itools/nabla-pack -Icommon
+SAN_PACK := build/sanitize/tools/nabla-pack/nabla-pack
 PACK_LDLIBS := -lelf -ljson-c -lz
-ifeq ($(SANITIZE),1)
-PACK_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all \
-	-fno-omit-frame-pointer
-PACK_LDFLAGS += -fsanitize=address,undefined
-endif
-
-$(B)/host/tools/nabla-pack/%.o: tools/nabla-pack/%.c tools/nabla-pack/*.h \
-		common/*.h include/nabla/*.h $(DEPS_STAMP)
-	@mkdir -p $(@D)
-	gcc $(PACK_CFLAGS) -c $< -o $@
-
-# common/ again, for the host.
-$(B)/host/common/%.o: common/%.c common/*.h include/nabla/*.h
-	@mkdir -p $(@D)
-	gcc $(PACK_CFLAGS) -c $< -o $@
+$(foreach t,$(H) $(SAN) $(FZ),\
+	$(eval $(call archive,$(t),libpack,$(PACK_LIB_SRCS))))
 
 # The exit trampoline: position-independent code that nabla-pack copies into
 # the guest's text page, or the stub into a page of its own where that has
 # no room (see include/nabla/packed.h).
 TRAMPOLINE := $(B)/stub/trampoline.bin
-$(B)/stub/trampoline.o: stub/trampoline.S include/nabla/syscalls.h \
-		include/nabla/exit.h
+$(B)/stub/trampoline.o: stub/trampoline.S
 	@mkdir -p $(@D)
-	gcc -Iinclude -c $< -o $@
+	gcc $(DEPFLAGS) -Iinclude -c $< -o $@
 $(TRAMPOLINE): $(B)/stub/trampoline.o
 	objcopy -O binary --only-section=.text $< $@
 
@@ -245,8 +261,14 @@ $(B)/tools/nabla-pack/stub_blob.o: tools/nabla-pack/stub_blob.S $(STUB) \
 	gcc -c -fPIE -DNABLA_STUB_PATH='"$(STUB)"' \
 		-DNABLA_TRAMPOLINE_PATH='"$(TRAMPOLINE)"' $< -o $@
 
-$(PACK): $(PACK_OBJS)
-	gcc $(PACK_LDFLAGS) $^ $(PACK_LDLIBS) -o $@
+$(PACK): $(H)/tools/nabla-pack/main.o $(H)/libpack.a $(H)/libcommon.a \
+		$(B)/tools/nabla-pack/stub_blob.o
+	gcc $^ $(PACK_LDLIBS) -o $@
+
+$(SAN_PACK): $(SAN)/tools/nabla-pack/main.o $(SAN)/libpack.a \
+		$(SAN)/libcommon.a $(B)/tools/nabla-pack/stub_blob.o
+	@mkdir -p $(@D)
+	gcc -fsanitize=address,undefined $^ $(PACK_LDLIBS) -o $@
 
 # --- guests: build-guest DIR NAME -> $(B)/guests/NAME.spt -----------------------
 # A guest = its C files + the manifest note generated from its manifest.json
@@ -258,12 +280,11 @@ $(B)/%/manifest.c: %/manifest.json $(PACK)
 $(B)/%/manifest.o: $(B)/%/manifest.c
 	gcc $(GUEST_CFLAGS) -c $< -o $@
 
-$(B)/examples/%.o: examples/%.c include/solo5.h Makefile
+$(B)/examples/%.o: examples/%.c
 	@mkdir -p $(@D)
 	gcc $(APP_CFLAGS) -c $< -o $@
 
-$(B)/tests/guests/%.o: tests/guests/%.c tests/guests/*.h include/solo5.h \
-		Makefile
+$(B)/tests/guests/%.o: tests/guests/%.c
 	@mkdir -p $(@D)
 	gcc $(APP_CFLAGS) -c $< -o $@
 
@@ -330,7 +351,7 @@ SOLO5_STYLE_CFLAGS := -std=c11 -O2 -g -Wall -Wshadow -Wpointer-arith \
 	-isystem $(GCC_INCLUDE) -Iinclude -ffreestanding \
 	-fstack-protector-strong -mstack-protector-guard=global
 
-$(B)/tests/solo5-style/%.o: tests/solo5-style/%.c include/solo5.h Makefile
+$(B)/tests/solo5-style/%.o: tests/solo5-style/%.c
 	@mkdir -p $(@D)
 	gcc $(SOLO5_STYLE_CFLAGS) -c $< -o $@
 $(B)/tests/solo5-style/%.spt: $(B)/tests/solo5-style/%.o $(BINDINGS) \
@@ -341,16 +362,11 @@ $(B)/tests/solo5-style/%.spt: $(B)/tests/solo5-style/%.o $(BINDINGS) \
 # its main), always under AddressSanitizer + UBSan --------------------------
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,\
 	$(wildcard tests/unit/*_test.c))
-UNIT_LIB_SRCS := $(filter-out tools/nabla-pack/main.c,$(PACK_SRCS))
 
-$(B)/tests/unit/%: tests/unit/%.c $(UNIT_LIB_SRCS) tools/nabla-pack/*.h \
-		common/*.h include/nabla/*.h \
-		$(B)/tools/nabla-pack/stub_blob.o
+$(B)/tests/unit/%_test: $(SAN)/tests/unit/%_test.o $(SAN)/libpack.a \
+		$(SAN)/libcommon.a $(B)/tools/nabla-pack/stub_blob.o
 	@mkdir -p $(@D)
-	gcc -std=c11 $(WARN) -g -D_GNU_SOURCE -fsanitize=address,undefined \
-		-fno-sanitize-recover=all -Iinclude -Itools/nabla-pack \
-		-Icommon $< $(UNIT_LIB_SRCS) $(B)/tools/nabla-pack/stub_blob.o \
-		$(PACK_LDLIBS) -o $@
+	gcc -fsanitize=address,undefined $^ $(PACK_LDLIBS) -o $@
 
 # The guest C library against glibc's (tests/unit/libc_test.c): libc/*.c
 # compiled as for guests, but for the host and with every function the test
@@ -361,40 +377,31 @@ LIBC_TEST_NAMES := snprintf vsnprintf strtol strtoul strtoll strtoull atoi \
 	isupper isspace isprint ispunct iscntrl isgraph tolower toupper
 LIBC_TEST_OBJS := $(patsubst libc/%.c,$(B)/tests/unit/libc/%.o,\
 	$(GUEST_LIBC_SRCS))
-$(LIBC_TEST_OBJS): $(B)/tests/unit/libc/%.o: libc/%.c libc/include/*.h Makefile
+$(LIBC_TEST_OBJS): $(B)/tests/unit/libc/%.o: libc/%.c
 	@mkdir -p $(@D)
-	gcc -std=c11 -O2 $(WARN) -ffreestanding -fno-builtin $(GUEST_LIBC_INC) \
+	gcc -std=c11 -O2 $(WARN) $(DEPFLAGS) -ffreestanding -fno-builtin $(GUEST_LIBC_INC) \
 		$(foreach n,$(LIBC_TEST_NAMES),-D$(n)=t_$(n)) -c $< -o $@
 $(B)/tests/unit/libc_test: tests/unit/libc_test.c $(LIBC_TEST_OBJS)
-	gcc -std=c11 -O1 -w $^ -o $@
+	gcc -std=c11 -O1 -w $(DEPFLAGS) $^ -o $@
 
 # The seccomp compiler checked against libseccomp (built for musl above): a
 # static musl program linking the stub's policy.c and bpf.c with libseccomp.
 FILTER_ORACLE := $(B)/tests/unit/filter_oracle
-FILTER_ORACLE_CODE := common/policy.c common/bpf.c common/device.c \
-	common/device_block.c common/device_net.c common/relay_policy.c
-$(FILTER_ORACLE): tests/unit/filter_oracle.c $(FILTER_ORACLE_CODE) \
-		common/policy.h common/bpf.h common/relay_policy.h \
-		include/nabla/abi.h include/nabla/relay_syscalls.h $(LIBSECCOMP)
+$(M)/tests/unit/filter_oracle.o: MUSL_CFLAGS += \
+	-isystem $(DEPS)/libseccomp/include
+$(FILTER_ORACLE): $(M)/tests/unit/filter_oracle.o $(M)/libcommon.a \
+		$(LIBSECCOMP)
 	@mkdir -p $(@D)
-	musl-gcc -std=c11 -O2 -g $(WARN) -D_GNU_SOURCE -static -Iinclude -Icommon \
-		-isystem $(DEPS)/kernel-headers/include \
-		-isystem $(DEPS)/libseccomp/include \
-		tests/unit/filter_oracle.c $(FILTER_ORACLE_CODE) $(LIBSECCOMP) \
-		-o $@
+	musl-gcc -static $^ -o $@
+$(M)/tests/unit/filter_oracle.o: | $(LIBSECCOMP)
 UNIT_TESTS += $(if $(wildcard tests/unit/filter_oracle.c),$(FILTER_ORACLE))
 
 # The relay's filter loaded by the kernel, one call at a time
 # (tests/usernet.bats): the relay's policy and compiler, static musl.
 RELAY_SWEEP := $(B)/tests/probes/relay_sweep
-RELAY_SWEEP_CODE := common/policy.c common/bpf.c common/relay_policy.c \
-	common/device.c common/device_block.c common/device_net.c
-$(RELAY_SWEEP): tests/probes/relay_sweep.c $(RELAY_SWEEP_CODE) common/*.h \
-		include/nabla/*.h | $(KERNEL_HEADERS)
+$(RELAY_SWEEP): $(M)/tests/probes/relay_sweep.o $(M)/libcommon.a
 	@mkdir -p $(@D)
-	musl-gcc -std=c11 -O2 -g $(WARN) -D_GNU_SOURCE -static -Iinclude \
-		-Icommon -isystem $(DEPS)/kernel-headers/include \
-		tests/probes/relay_sweep.c $(RELAY_SWEEP_CODE) -o $@
+	musl-gcc -static $^ -o $@
 
 # --- parts kept in their own files (examples, install, packaging) -----------
 # Each mk/*.mk may add to EXTRA_ALL (built by `make all`).
@@ -406,7 +413,7 @@ EXTRA_ALL :=
 .SECONDARY:
 .PHONY: all demo check format clean
 all: $(STUB) $(BINDINGS) $(PACK) $(EXAMPLE_BINS) $(TEST_GUEST_BINS) \
-	$(SOLO5_STYLE_BINS) $(RELAY_SWEEP) \
+	$(SOLO5_STYLE_BINS) $(RELAY_SWEEP) $(if $(filter 1,$(SANITIZE)),$(SAN_PACK)) \
 	$(B)/examples/blkcount/blkcount.img $(EXTRA_ALL)
 
 demo: all
@@ -414,12 +421,12 @@ demo: all
 	$(B)/examples/hello/hello from nabla
 
 # The whole suite, then nabla-pack's tests again with nabla-pack built under
-# AddressSanitizer + UBSan.
-check: all $(UNIT_TESTS) fuzz-replay fuzz-build
-	NABLA_BUILD=$(B) scripts/run-tests "nabla tests" tests/
+# AddressSanitizer + UBSan (with SANITIZE=1: the whole suite with that one).
+check: all $(UNIT_TESTS) fuzz-replay fuzz-build $(SAN_PACK)
+	NABLA_BUILD=$(B) $(if $(filter 1,$(SANITIZE)),NABLA_PACK=$(SAN_PACK)) \
+		scripts/run-tests "nabla tests" tests/
 ifneq ($(SANITIZE),1)
-	$(MAKE) SANITIZE=1 all
-	NABLA_BUILD=build/sanitize scripts/run-tests \
+	NABLA_BUILD=$(B) NABLA_PACK=$(SAN_PACK) scripts/run-tests \
 		"nabla-pack under ASan/UBSan" tests/pack-errors.bats \
 		tests/cli.bats tests/hello.bats tests/selfcheck.bats
 endif
@@ -430,15 +437,14 @@ format:
 clean:
 	rm -rf build/stub build/common build/usernet build/bindings build/tools build/linker build/examples \
 		build/tests build/sanitize build/host build/install build/bench \
-		build/fuzz build/libc
+		build/fuzz build/fuzz-objs build/musl build/libc
 
 # The headers each object was built from (-MMD -MP), so that changing any
-# header rebuilds exactly what includes it. Not under build/deps, the
-# sanitized build's own tree or scripts/fresh-check's Debian root (whose
-# /etc/rc2.d and friends are directories named *.d).
-DEP_PRUNE := $(DEPS) build/fresh $(filter-out $(B),build/sanitize)
--include $(shell find $(B) \( $(patsubst %,-path % -o,$(DEP_PRUNE)) -false \) \
-	-prune -o -type f -name '*.d' -print 2>/dev/null)
+# header rebuilds exactly what includes it. Not under build/deps or
+# scripts/fresh-check's Debian root (whose /etc/rc2.d and friends are
+# directories named *.d).
+-include $(shell find build \( -path $(DEPS) -o -path build/fresh \) -prune \
+	-o -type f -name '*.d' -print 2>/dev/null)
 
 # --- benchmarks (not part of check: noisy; tests/bench.bats runs them quickly)
 -include bench/bench.mk

@@ -23,7 +23,7 @@ BENCH_PACK_FLAGS_big64 := --mem=256
 bench_manifest = $(firstword $(wildcard bench/guests/$(1).json) \
 	bench/guests/manifest.json)
 
-$(B)/bench/guests/%.o: bench/guests/%.c include/solo5.h
+$(B)/bench/guests/%.o: bench/guests/%.c
 	@mkdir -p $(@D)
 	gcc $(APP_CFLAGS) -c $< -o $@
 
@@ -47,33 +47,27 @@ BENCH_MUSL_CFLAGS := -std=c11 -O2 $(WARN) -D_GNU_SOURCE -static
 
 $(B)/bench/baseline/%: bench/baseline/%.c
 	@mkdir -p $(@D)
-	musl-gcc $(BENCH_MUSL_CFLAGS) $< -o $@
+	musl-gcc $(BENCH_MUSL_CFLAGS) $(DEPFLAGS) $< -o $@
 
 # The floor loads the exact program of a packed app without devices, whose
 # stub gets fds 3 and 4 for epoll and the timer (the first free after stdio:
-# it closes all others first). gen-filter compiles it with the stub's code.
-# linux/filter.h and linux/seccomp.h: the kernel headers the stub uses.
-GEN_FILTER_CODE := common/policy.c common/bpf.c common/device.c \
-	common/device_block.c common/device_net.c
-$(B)/bench/baseline/gen-filter: bench/baseline/gen-filter.c $(GEN_FILTER_CODE) \
-		common/policy.h common/bpf.h include/nabla/abi.h | $(KERNEL_HEADERS)
-	@mkdir -p $(@D)
-	musl-gcc $(BENCH_MUSL_CFLAGS) -Iinclude -Icommon \
-		-isystem $(DEPS)/kernel-headers/include \
-		bench/baseline/gen-filter.c $(GEN_FILTER_CODE) -o $@
+# it closes all others first). gen-filter builds it with the stub's code
+# (common/, for musl). linux/filter.h and linux/seccomp.h: the kernel
+# headers the stub uses.
+$(B)/bench/baseline/gen-filter: $(M)/bench/baseline/gen-filter.o \
+		$(M)/libcommon.a
+	musl-gcc -static $^ -o $@
 
 # The block baseline and filtercost load the program of a packed app with
 # its block device (bench/baseline/app_policy.c): the stub's policy and
-# compiler again.
-APP_POLICY_CODE := bench/baseline/app_policy.c $(GEN_FILTER_CODE)
+# compiler again. Their own code is the baseline's, compiled as the other
+# baselines are.
 $(B)/bench/baseline/blkbench $(B)/bench/baseline/filtercost: \
-		$(B)/bench/baseline/%: bench/baseline/%.c $(APP_POLICY_CODE) \
-		bench/baseline/app_policy.h common/policy.h common/bpf.h \
-		include/nabla/abi.h | $(KERNEL_HEADERS)
+		$(B)/bench/baseline/%: bench/baseline/%.c \
+		$(M)/bench/baseline/app_policy.o $(M)/libcommon.a | $(KERNEL_HEADERS)
 	@mkdir -p $(@D)
-	musl-gcc $(BENCH_MUSL_CFLAGS) -Iinclude -Icommon \
-		-isystem $(DEPS)/kernel-headers/include \
-		$< $(APP_POLICY_CODE) -o $@
+	musl-gcc $(BENCH_MUSL_CFLAGS) $(DEPFLAGS) -Iinclude -Icommon \
+		-isystem $(DEPS)/kernel-headers/include $^ -o $@
 
 $(B)/bench/baseline/app_filter.h: $(B)/bench/baseline/gen-filter
 	$< 3 4 >$@.tmp && mv $@.tmp $@
@@ -81,18 +75,18 @@ $(B)/bench/baseline/app_filter.h: $(B)/bench/baseline/gen-filter
 $(B)/bench/baseline/sandboxed: bench/baseline/sandboxed.c \
 		$(B)/bench/baseline/app_filter.h | $(KERNEL_HEADERS)
 	@mkdir -p $(@D)
-	musl-gcc $(BENCH_MUSL_CFLAGS) -isystem $(DEPS)/kernel-headers/include \
-		-I$(B)/bench/baseline $< -o $@
+	musl-gcc $(BENCH_MUSL_CFLAGS) $(DEPFLAGS) \
+		-isystem $(DEPS)/kernel-headers/include -I$(B)/bench/baseline $< -o $@
 
 # netecho's own source, compiled with the guests' flags (same code), linked
 # with the host shim instead of the bindings and the stub.
-$(B)/bench/baseline/netecho.o: examples/netecho/netecho.c include/solo5.h
+$(B)/bench/baseline/netecho.o: examples/netecho/netecho.c
 	@mkdir -p $(@D)
 	musl-gcc $(APP_CFLAGS) -c $< -o $@
 
-$(B)/bench/baseline/solo5_host.o: bench/baseline/solo5_host.c include/solo5.h
+$(B)/bench/baseline/solo5_host.o: bench/baseline/solo5_host.c
 	@mkdir -p $(@D)
-	musl-gcc -std=c11 -O2 $(WARN) -D_GNU_SOURCE -Iinclude -c $< -o $@
+	musl-gcc -std=c11 -O2 $(WARN) $(DEPFLAGS) -D_GNU_SOURCE -Iinclude -c $< -o $@
 
 $(B)/bench/baseline/netecho: $(B)/bench/baseline/netecho.o \
 		$(B)/bench/baseline/solo5_host.o

@@ -22,12 +22,10 @@ LWIP_SRCS := core/init.c core/def.c core/inet_chksum.c core/ip.c core/mem.c \
 
 
 HTTPD_B := $(B)/examples/httpd
-HTTPD_PORT_HDRS := examples/httpd/lwip/lwipopts.h examples/httpd/lwip/arch/*.h
 HTTPD_INC := $(GUEST_LIBC_INC) -Iexamples/httpd/lwip -I$(LWIP_DIR)/src/include
 LWIP_OBJS := $(patsubst %.c,$(HTTPD_B)/lwip/%.o,$(LWIP_SRCS))
 
-$(LWIP_OBJS): $(HTTPD_B)/lwip/%.o: $(LWIP_DIR)/src/%.c $(LWIP_STAMP) \
-		$(HTTPD_PORT_HDRS) libc/include/*.h
+$(LWIP_OBJS): $(HTTPD_B)/lwip/%.o: $(LWIP_DIR)/src/%.c $(LWIP_STAMP)
 	@mkdir -p $(@D)
 	gcc $(filter-out -Wall -Wextra -Werror,$(APP_CFLAGS)) -w $(HTTPD_INC) \
 		-c $< -o $@
@@ -37,15 +35,14 @@ HTTPD_SRCS := $(wildcard examples/httpd/*.c)
 HTTPD_GUEST_SRCS := $(filter-out examples/httpd/gen-random.c,$(HTTPD_SRCS))
 HTTPD_OBJS := $(patsubst examples/httpd/%.c,$(HTTPD_B)/%.o,$(HTTPD_GUEST_SRCS))
 
-$(HTTPD_OBJS): $(HTTPD_B)/%.o: examples/httpd/%.c examples/httpd/httpd.h \
-		$(HTTPD_PORT_HDRS) libc/include/*.h include/solo5.h $(LWIP_STAMP)
+$(HTTPD_OBJS): $(HTTPD_B)/%.o: examples/httpd/%.c $(LWIP_STAMP)
 	@mkdir -p $(@D)
 	gcc $(APP_CFLAGS) $(HTTPD_INC) -c $< -o $@
 
 # The site: index.html as it is, random.bin made by a host program.
 $(HTTPD_B)/gen-random: examples/httpd/gen-random.c
 	@mkdir -p $(@D)
-	gcc -std=c11 -O2 $(WARN) $< -o $@
+	gcc -std=c11 -O2 $(WARN) $(DEPFLAGS) $< -o $@
 
 $(HTTPD_B)/site/random.bin: $(HTTPD_B)/gen-random
 	@mkdir -p $(@D)
@@ -73,6 +70,6 @@ EXTRA_ALL += $(HTTPD_B)/httpd $(GUEST_LIBC)
 # --- bench/httpd's baseline: the same page from a static musl process --------
 $(B)/bench/baseline/httpd: bench/baseline/httpd.c
 	@mkdir -p $(@D)
-	musl-gcc -std=c11 -O2 $(WARN) -D_GNU_SOURCE -static $< -o $@
+	musl-gcc -std=c11 -O2 $(WARN) $(DEPFLAGS) -D_GNU_SOURCE -static $< -o $@
 
 bench-build: $(B)/bench/baseline/httpd

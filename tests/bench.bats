@@ -13,14 +13,12 @@ NUM='[0-9]+(\.[0-9]+)?'
 
 setup_file() {
     # The bench guests and baselines: `make check` builds only `all`.
-    local sanitize=0 log=$BATS_FILE_TMPDIR/make.log
-    if [[ $NABLA_BUILD == "$REPO_ROOT/build/sanitize" ]]; then
-        sanitize=1
-    elif [[ $NABLA_BUILD != "$REPO_ROOT/build" ]]; then
+    local log=$BATS_FILE_TMPDIR/make.log
+    if [[ $NABLA_BUILD != "$REPO_ROOT/build" ]]; then
         return 0 # a build directory make does not know: use what is there
     fi
     if ! env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-        make -C "$REPO_ROOT" SANITIZE=$sanitize bench-build >"$log" 2>&1; then
+        make -C "$REPO_ROOT" bench-build >"$log" 2>&1; then
         echo "make bench-build failed:" >&2
         tail -n 30 "$log" >&2
         return 1

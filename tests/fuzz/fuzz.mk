@@ -31,59 +31,39 @@ FUZZ_BIN := $(B)/tests/fuzz
 FUZZ_OUT := $(B)/fuzz
 FUZZ_CC ?= clang
 
-FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN) -D_GNU_SOURCE -fno-omit-frame-pointer \
-	-Iinclude -Itools/nabla-pack -Icommon -Istub -I$(FUZZ_SRC)
-# A UBSan report is a crash, like an ASan one: libFuzzer keeps the input.
-FUZZ_SANITIZE := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-REPLAY_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
-
-# The code under test, by harness, built from source into each binary (with
-# the harness's sanitizers and coverage), and the libraries it needs.
-# nabla-pack's utility layer (errors, buffer, files, JSON), used by all; the
-# device table (manifest.c's type names) and the policy code its entries
-# point to.
-FUZZ_UTIL := tools/nabla-pack/report.c tools/nabla-pack/buf.c \
-	tools/nabla-pack/json.c tools/nabla-pack/fileio.c
-FUZZ_CODE_devices := common/device.c common/device_block.c \
-	common/device_net.c common/policy.c
-# guest.c refuses a packed executable, recognised by packed.c.
-FUZZ_CODE_elf := tools/nabla-pack/guest.c tools/nabla-pack/manifest.c \
-	tools/nabla-pack/elfimage.c tools/nabla-pack/packed.c \
-	common/packed_file.c common/sha256.c common/payload_format.c \
-	$(FUZZ_UTIL) $(FUZZ_CODE_devices)
+# Each harness links the code under test from the archives of its toolchain
+# (the Makefile's $(FZ) for libFuzzer, $(SAN) for the replay drivers):
+# nabla-pack's (libpack.a) and common/ (libcommon.a), and for the option
+# parser the stub's code, compiled for glibc instead of musl: options.c
+# needs payload.c; stub_die() is the harness's.
+FUZZ_ARCHIVES := libpack.a libcommon.a
+FUZZ_OBJS_options := stub/options.o stub/payload.o
 FUZZ_LIBS_elf := -ljson-c
-FUZZ_CODE_manifest := tools/nabla-pack/manifest.c $(FUZZ_UTIL) \
-	$(FUZZ_CODE_devices)
 FUZZ_LIBS_manifest := -ljson-c
-# The stub's code, for glibc instead of musl: options.c needs
-# payload_format.c's payload_mft() and payload_string(); stub_die() is the
-# harness's.
-FUZZ_CODE_options := stub/options.c stub/payload.c common/payload_format.c \
-	common/devopts.c common/netforward.c $(FUZZ_CODE_devices)
 FUZZ_LIBS_options :=
+$(SAN)/tests/fuzz/%.o $(FZ)/tests/fuzz/%.o: HOST_CFLAGS += -Istub
+$(SAN)/stub/%.o $(FZ)/stub/%.o: HOST_CFLAGS += -Istub
+FUZZ_SANITIZE := -fsanitize=fuzzer,address,undefined
+REPLAY_SANITIZE := -fsanitize=address,undefined
 # Largest input: the seed guests are up to 70 KB.
 FUZZ_MAXLEN_elf := 81920
 FUZZ_MAXLEN_manifest := 8192
 FUZZ_MAXLEN_options := 8192
 
-FUZZ_HEADERS := $(FUZZ_SRC)/fuzz_util.h tools/nabla-pack/*.h common/*.h \
-	stub/*.h include/nabla/*.h include/solo5.h
-
 FUZZ_BINS := $(foreach h,$(FUZZ_HARNESSES),$(FUZZ_BIN)/fuzz_$(h))
 FUZZ_REPLAY_BINS := $(foreach h,$(FUZZ_HARNESSES),$(FUZZ_BIN)/replay_$(h))
 
 define fuzz_rules
-$(FUZZ_BIN)/fuzz_$(1): $(FUZZ_SRC)/fuzz_$(1).c $(FUZZ_CODE_$(1)) \
-		$(FUZZ_HEADERS) | $(DEPS_STAMP)
+$(FUZZ_BIN)/fuzz_$(1): $(FZ)/tests/fuzz/fuzz_$(1).o \
+		$(addprefix $(FZ)/,$(FUZZ_OBJS_$(1)) $(FUZZ_ARCHIVES))
 	@mkdir -p $$(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SANITIZE) $(FUZZ_SRC)/fuzz_$(1).c \
-		$(FUZZ_CODE_$(1)) $(FUZZ_LIBS_$(1)) -o $$@
+	$(FUZZ_CC) $(FUZZ_SANITIZE) $$^ $(FUZZ_LIBS_$(1)) -o $$@
 
-$(FUZZ_BIN)/replay_$(1): $(FUZZ_SRC)/fuzz_$(1).c $(FUZZ_SRC)/replay.c \
-		$(FUZZ_CODE_$(1)) $(FUZZ_HEADERS) | $(DEPS_STAMP)
+$(FUZZ_BIN)/replay_$(1): $(SAN)/tests/fuzz/fuzz_$(1).o \
+		$(SAN)/tests/fuzz/replay.o \
+		$(addprefix $(SAN)/,$(FUZZ_OBJS_$(1)) $(FUZZ_ARCHIVES))
 	@mkdir -p $$(@D)
-	gcc $(FUZZ_CFLAGS) $(REPLAY_SANITIZE) $(FUZZ_SRC)/fuzz_$(1).c \
-		$(FUZZ_SRC)/replay.c $(FUZZ_CODE_$(1)) $(FUZZ_LIBS_$(1)) -o $$@
+	gcc $(REPLAY_SANITIZE) $$^ $(FUZZ_LIBS_$(1)) -o $$@
 
 fuzz-$(1): $(FUZZ_BIN)/fuzz_$(1)
 	@mkdir -p $(FUZZ_OUT)/corpus/$(1) $(FUZZ_OUT)/artifacts
