@@ -128,7 +128,7 @@ STUB_OBJS := $(patsubst %.c,$(M)/%.o,$(STUB_SRCS)) $(B)/stub/usernet.o \
 	$(M)/libcommon.a $(M)/stub/start.o $(B)/stub/trampoline.o \
 	$(M)/stub/layout.o
 STUB := $(B)/stub/nabla-stub
-# NABLA_STUB_BASE (include/nabla/packed.h).
+# NABLA_STUB_BASE (common/packed_layout.h).
 STUB_LDFLAGS := -static -no-pie -nostartfiles -Wl,--no-relax \
 	-Wl,-T,stub/entry.ld \
 	-Wl,-Ttext-segment=0x7f00000000 -Wl,-z,max-page-size=0x1000 \
@@ -247,7 +247,7 @@ $(foreach t,$(H) $(SAN) $(FZ),\
 
 # The exit trampoline: position-independent code that nabla-pack copies into
 # the guest's text page, or the stub into a page of its own where that has
-# no room (see include/nabla/packed.h).
+# no room (see common/packed_layout.h).
 TRAMPOLINE := $(B)/stub/trampoline.bin
 $(B)/stub/trampoline.o: stub/trampoline.S
 	@mkdir -p $(@D)

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "nabla/packed.h"
+#include "packed_layout.h"
 
 /*
  * The size of a complete packed file, from its ELF header and program

@@ -1,5 +1,5 @@
 /*
- * Reading struct nabla_payload (nabla/packed.h) safely: shared by the stub,
+ * Reading struct nabla_payload (common/packed_layout.h) safely: shared by the stub,
  * which reads its own, and nabla-pack's verify/inspect/extract/oci, which
  * read a packed file. Pure functions: no I/O, no allocation.
  */
@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "nabla/abi.h"
-#include "nabla/packed.h"
+#include "packed_layout.h"
 
 /*
  * Checks the size bytes at p: magic and version, every offset inside,

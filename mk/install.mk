@@ -12,7 +12,7 @@
 #   lib/nabla/{nabla.o,libc.a,guest.ld,nabla.mk,nabla-stub}
 #   lib/nabla/aarch64/{nabla.o,libc.a}   (mk/aarch64.mk; nabla-cc --target=aarch64)
 #   lib/pkgconfig/nabla.pc
-#   include/nabla/solo5.h  include/nabla/nabla/{abi,packed,version}.h
+#   include/nabla/solo5.h  include/nabla/nabla/{abi,exit,syscalls,version}.h
 #                   (so -I$(PREFIX)/include/nabla finds solo5.h and nabla/abi.h)
 #   include/nabla/nabla/arch/ARCH/syscalls.h   (what nabla/syscalls.h picks)
 #   include/nabla/libc/{stdio,string,stdlib,...}.h   the guest libc's headers

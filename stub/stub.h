@@ -13,7 +13,7 @@
 #include "payload_format.h"
 #include "nabla/abi.h"
 #include "nabla/exit.h"
-#include "nabla/packed.h"
+#include "packed_layout.h"
 
 /* Name the stub uses in messages: its argv[0]. */
 extern const char *stub_progname;

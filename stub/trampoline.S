@@ -1,5 +1,5 @@
 /*
- * The exit trampoline (see struct nabla_exit_plan in nabla/packed.h).
+ * The exit trampoline (see struct nabla_exit_plan in common/packed_layout.h).
  * nabla-pack copies this code into the tail of the guest's text page, or,
  * where none has room, the stub copies it into a page of the boot page
  * range (NABLA_EXIT_TRAMPOLINE_BASE); the stub calls it with the plan in

@@ -48,6 +48,10 @@ setup() {
         share/man/man7/nabla.7; do
         [[ -f $INST/$f ]] || fail "$f: missing"
     done
+    # The packer <-> stub contract (common/packed_layout.h) is private: no
+    # guest or user compiles against it.
+    run find "$INST/include" -name 'packed*'
+    assert_output ""
     # Nothing outside the prefix.
     run find "$ROOT" -mindepth 1 -maxdepth 2 -not -path "$ROOT/usr" -not -path "$ROOT/usr/local"
     assert_output ""

@@ -20,7 +20,7 @@
 #include "fuzz_util.h"
 #include "guest.h"
 #include "manifest.h"
-#include "nabla/packed.h"
+#include "packed_layout.h"
 
 #define MEM_LIMIT_DEFAULT (NABLA_MEM_DEFAULT_MB << 20)
 #define MEM_LIMIT_MAX (NABLA_MEM_MAX_MB << 20)

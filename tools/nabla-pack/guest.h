@@ -7,7 +7,7 @@
 
 #include "elfimage.h"
 #include "nabla/abi.h"
-#include "nabla/packed.h"
+#include "packed_layout.h"
 
 struct guest {
     struct elf_image img;

@@ -12,7 +12,7 @@
 #include "devopts.h"
 #include "inspect.h"
 #include "manifest.h"
-#include "nabla/packed.h"
+#include "packed_layout.h"
 #include "nabla/version.h"
 #include "pack.h"
 #include "util.h"

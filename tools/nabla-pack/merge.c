@@ -42,7 +42,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "nabla/packed.h"
+#include "packed_layout.h"
 #include "util.h"
 
 #define PAGE 0x1000ull

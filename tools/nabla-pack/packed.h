@@ -7,7 +7,7 @@
 
 #include "elfimage.h"
 #include "nabla/abi.h"
-#include "nabla/packed.h"
+#include "packed_layout.h"
 #include "payload_format.h"
 #include "sha256.h"
 

@@ -17,8 +17,8 @@
  * kernel would have to zero that page's tail at execve, and fault on a cut
  * file before the stub runs.
  */
-#ifndef NABLA_PACKED_H
-#define NABLA_PACKED_H
+#ifndef NABLA_PACKED_LAYOUT_H
+#define NABLA_PACKED_LAYOUT_H
 
 #include <stddef.h>
 #include <stdint.h>
