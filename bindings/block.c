@@ -36,7 +36,7 @@ solo5_result_t solo5_block_write(solo5_handle_t handle, solo5_off_t offset,
     const struct mft_entry *e = block_check(handle, offset, size);
     if (e == NULL)
         return SOLO5_R_EINVAL;
-    long n = sys_call4(SYS_pwrite64, e->b.hostfd, (long)buf, (long)size,
+    long n = sys_call4(NABLA_NR_PWRITE64, e->b.hostfd, (long)buf, (long)size,
                        (long)offset);
     return n == (long)size ? SOLO5_R_OK : SOLO5_R_EUNSPEC;
 }
@@ -47,7 +47,7 @@ solo5_result_t solo5_block_read(solo5_handle_t handle, solo5_off_t offset,
     const struct mft_entry *e = block_check(handle, offset, size);
     if (e == NULL)
         return SOLO5_R_EINVAL;
-    long n = sys_call4(SYS_pread64, e->b.hostfd, (long)buf, (long)size,
+    long n = sys_call4(NABLA_NR_PREAD64, e->b.hostfd, (long)buf, (long)size,
                        (long)offset);
     return n == (long)size ? SOLO5_R_OK : SOLO5_R_EUNSPEC;
 }

@@ -5,7 +5,7 @@
 static solo5_time_t clock_read(int clock)
 {
     struct sys_timespec ts;
-    long rc = sys_call3(SYS_clock_gettime, clock, (long)&ts, 0);
+    long rc = sys_call3(NABLA_NR_CLOCK_GETTIME, clock, (long)&ts, 0);
     if (rc != 0)
         solo5_abort();
     return (solo5_time_t)ts.tv_sec * 1000000000ull + (solo5_time_t)ts.tv_nsec;

@@ -6,7 +6,7 @@
 void solo5_console_write(const char *buf, size_t size)
 {
     while (size > 0) {
-        long n = sys_call3(SYS_write, 1, (long)buf, (long)size);
+        long n = sys_call3(NABLA_NR_WRITE, 1, (long)buf, (long)size);
         if (n == -EINTR)
             continue;
         if (n <= 0)

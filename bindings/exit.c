@@ -12,7 +12,7 @@ void solo5_exit(int status)
     memcpy(line + n, ") called", sizeof(") called"));
     bindings_log(line);
     for (;;)
-        sys_call1(SYS_exit_group, status & 0xff);
+        sys_call1(NABLA_NR_EXIT_GROUP, status & 0xff);
 }
 
 void solo5_abort(void)
@@ -21,5 +21,5 @@ void solo5_abort(void)
     static const char msg[] = "nabla: solo5_abort() called: ABORT\n";
     solo5_console_write(msg, sizeof(msg) - 1);
     for (;;)
-        sys_call1(SYS_exit_group, SOLO5_EXIT_ABORT);
+        sys_call1(NABLA_NR_EXIT_GROUP, SOLO5_EXIT_ABORT);
 }

@@ -23,7 +23,7 @@ solo5_result_t solo5_net_write(solo5_handle_t handle, const uint8_t *buf,
     const struct mft_entry *e = bindings_mft_get(handle, MFT_NET_BASIC);
     if (e == NULL || size > (size_t)e->u.net_basic.mtu + SOLO5_NET_HLEN)
         return SOLO5_R_EINVAL;
-    long n = sys_call3(SYS_write, e->b.hostfd, (long)buf, (long)size);
+    long n = sys_call3(NABLA_NR_WRITE, e->b.hostfd, (long)buf, (long)size);
     return n == (long)size ? SOLO5_R_OK : SOLO5_R_EUNSPEC;
 }
 
@@ -34,7 +34,7 @@ solo5_result_t solo5_net_read(solo5_handle_t handle, uint8_t *buf, size_t size,
     if (e == NULL || read_size == NULL ||
         size < (size_t)e->u.net_basic.mtu + SOLO5_NET_HLEN)
         return SOLO5_R_EINVAL;
-    long n = sys_call3(SYS_read, e->b.hostfd, (long)buf, (long)size);
+    long n = sys_call3(NABLA_NR_READ, e->b.hostfd, (long)buf, (long)size);
     if (n == -EAGAIN || n == -EINTR)
         return SOLO5_R_AGAIN;
     if (n < 0)

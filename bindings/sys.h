@@ -21,16 +21,8 @@
 #error "nabla bindings: no system calls for this architecture"
 #endif
 
-/* The spt ABI's calls (nabla/syscalls.h, the list the seccomp policy allows),
- * by their Linux names. */
-#define SYS_read NABLA_NR_READ
-#define SYS_write NABLA_NR_WRITE
-#define SYS_pread64 NABLA_NR_PREAD64
-#define SYS_pwrite64 NABLA_NR_PWRITE64
-#define SYS_clock_gettime NABLA_NR_CLOCK_GETTIME
-#define SYS_exit_group NABLA_NR_EXIT_GROUP
-#define SYS_epoll_pwait NABLA_NR_EPOLL_PWAIT
-#define SYS_timerfd_settime NABLA_NR_TIMERFD_SETTIME
+/* The spt ABI's calls are nabla/syscalls.h's NABLA_NR_*: the list the
+ * seccomp policy allows, under the one name both use. */
 
 #define CLOCK_REALTIME NABLA_CLOCK_REALTIME
 #define CLOCK_MONOTONIC NABLA_CLOCK_MONOTONIC

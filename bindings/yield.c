@@ -24,8 +24,8 @@ void solo5_yield(solo5_time_t deadline, solo5_handle_set_t *ready_set)
             .it_value = {(int64_t)(deadline / 1000000000ull),
                          (int64_t)(deadline % 1000000000ull)},
         };
-        long rc = sys_call4(SYS_timerfd_settime, bi->timerfd, TFD_TIMER_ABSTIME,
-                            (long)&its, 0);
+        long rc = sys_call4(NABLA_NR_TIMERFD_SETTIME, bi->timerfd,
+                            TFD_TIMER_ABSTIME, (long)&its, 0);
         if (rc != 0)
             solo5_abort();
     }
@@ -34,7 +34,7 @@ void solo5_yield(solo5_time_t deadline, solo5_handle_set_t *ready_set)
      * allows nothing else (docs/abi.md §4). */
     long n;
     do {
-        n = sys_call6(SYS_epoll_pwait, bi->epollfd, (long)events,
+        n = sys_call6(NABLA_NR_EPOLL_PWAIT, bi->epollfd, (long)events,
                       YIELD_MAX_EVENTS, timeout, 0, 0);
     } while (n == -EINTR);
     if (n < 0)

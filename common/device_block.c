@@ -10,7 +10,7 @@ static void add_rules(struct policy *p, const struct mft_entry *e,
 {
     uint64_t bs = e->u.block_basic.block_size;
     uint64_t last = e->u.block_basic.capacity - bs;
-    static const int nrs[] = {POLICY_NR_PREAD64, POLICY_NR_PWRITE64};
+    static const int nrs[] = {NABLA_NR_PREAD64, NABLA_NR_PWRITE64};
     static const char *const names[] = {"pread64", "pwrite64"};
     const struct policy_cond conds[] = {
         {0, POLICY_EQ, (uint64_t)e->b.hostfd, "fd", NULL, "the fd of", NULL},

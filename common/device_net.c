@@ -9,7 +9,7 @@
 static void add_rules(struct policy *p, const struct mft_entry *e,
                       uint32_t index)
 {
-    static const int nrs[] = {POLICY_NR_READ, POLICY_NR_WRITE};
+    static const int nrs[] = {NABLA_NR_READ, NABLA_NR_WRITE};
     static const char *const names[] = {"read", "write"};
     const struct policy_cond fd = {
         0, POLICY_EQ, (uint64_t)e->b.hostfd, "fd", NULL, "the fd of", NULL};

@@ -87,24 +87,24 @@ int policy_add_base(struct policy *p, int epollfd, int timerfd)
     size_t first = p->nrules;
     struct policy_rule *r;
 
-    r = policy_add(p, POLICY_NR_WRITE, "write", "console");
+    r = policy_add(p, NABLA_NR_WRITE, "write", "console");
     arg0_is(r, 1, "fd", NULL, NULL);
-    policy_add(p, POLICY_NR_EXIT_GROUP, "exit_group", "exit");
-    r = policy_add(p, POLICY_NR_CLOCK_GETTIME, "clock_gettime", "time");
-    arg0_is(r, POLICY_CLOCK_MONOTONIC, "clock", "CLOCK_MONOTONIC", NULL);
-    r = policy_add(p, POLICY_NR_CLOCK_GETTIME, "clock_gettime", "time");
-    arg0_is(r, POLICY_CLOCK_REALTIME, "clock", "CLOCK_REALTIME", NULL);
+    policy_add(p, NABLA_NR_EXIT_GROUP, "exit_group", "exit");
+    r = policy_add(p, NABLA_NR_CLOCK_GETTIME, "clock_gettime", "time");
+    arg0_is(r, NABLA_CLOCK_MONOTONIC, "clock", "CLOCK_MONOTONIC", NULL);
+    r = policy_add(p, NABLA_NR_CLOCK_GETTIME, "clock_gettime", "time");
+    arg0_is(r, NABLA_CLOCK_REALTIME, "clock", "CLOCK_REALTIME", NULL);
     /* Solo5's bindings and ours pass no signal mask (NULL, size 0): a mask
      * would let a guest block SIGTERM, SIGINT and SIGHUP while it waits. */
-    r = policy_add(p, POLICY_NR_EPOLL_PWAIT, "epoll_pwait", "yield");
+    r = policy_add(p, NABLA_NR_EPOLL_PWAIT, "epoll_pwait", "yield");
     arg0_is(r, (uint64_t)epollfd, "fd", NULL, "the epoll fd");
     policy_cond_add(r, &sigmask_null);
     policy_cond_add(r, &sigsetsize_0);
-    r = policy_add(p, POLICY_NR_TIMERFD_SETTIME, "timerfd_settime",
+    r = policy_add(p, NABLA_NR_TIMERFD_SETTIME, "timerfd_settime",
                    "yield deadline");
     arg0_is(r, (uint64_t)timerfd, "fd", NULL, "the timer fd");
-    r = policy_add(p, POLICY_NR_ARCH_PRCTL, "arch_prctl", "TLS base");
-    arg0_is(r, POLICY_ARCH_SET_FS, "code", "ARCH_SET_FS", NULL);
+    r = policy_add(p, NABLA_NR_ARCH_PRCTL, "arch_prctl", "TLS base");
+    arg0_is(r, NABLA_ARCH_SET_FS, "code", "ARCH_SET_FS", NULL);
     /* POLICY_MAX_RULES leaves room for this many base rules only. */
     if (p->nrules - first > POLICY_BASE_RULES)
         p->overflow = 1;

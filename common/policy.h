@@ -66,21 +66,9 @@ struct policy {
     struct policy_rule rules[POLICY_MAX_RULES];
 };
 
-/* The calls the spt ABI allows (docs/abi.md §4), by the names used here; the
- * numbers are nabla/syscalls.h's, shared with the bindings. */
-#define POLICY_NR_READ NABLA_NR_READ
-#define POLICY_NR_WRITE NABLA_NR_WRITE
-#define POLICY_NR_PREAD64 NABLA_NR_PREAD64
-#define POLICY_NR_PWRITE64 NABLA_NR_PWRITE64
-#define POLICY_NR_ARCH_PRCTL NABLA_NR_ARCH_PRCTL
-#define POLICY_NR_CLOCK_GETTIME NABLA_NR_CLOCK_GETTIME
-#define POLICY_NR_EXIT_GROUP NABLA_NR_EXIT_GROUP
-#define POLICY_NR_EPOLL_PWAIT NABLA_NR_EPOLL_PWAIT
-#define POLICY_NR_TIMERFD_SETTIME NABLA_NR_TIMERFD_SETTIME
-
-#define POLICY_CLOCK_REALTIME NABLA_CLOCK_REALTIME
-#define POLICY_CLOCK_MONOTONIC NABLA_CLOCK_MONOTONIC
-#define POLICY_ARCH_SET_FS NABLA_ARCH_SET_FS
+/* The calls the spt ABI allows (docs/abi.md §4) and the constants their
+ * rules pin are nabla/syscalls.h's NABLA_NR_* and NABLA_*, the names the
+ * bindings use too. */
 
 /* Appends a rule; returns it so that conditions can be added, or NULL when
  * the policy is full (which makes it invalid). */

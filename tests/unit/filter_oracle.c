@@ -476,34 +476,34 @@ static int abi_allows(const struct config *c, const struct seccomp_data *d)
     if (d->arch != AUDIT_ARCH_X86_64)
         return 0;
     switch ((uint32_t)d->nr) {
-    case POLICY_NR_WRITE:
+    case NABLA_NR_WRITE:
         if (a[0] == 1)
             return 1;
         break;
-    case POLICY_NR_EXIT_GROUP:
+    case NABLA_NR_EXIT_GROUP:
         return 1;
-    case POLICY_NR_CLOCK_GETTIME:
-        return a[0] == POLICY_CLOCK_MONOTONIC || a[0] == POLICY_CLOCK_REALTIME;
-    case POLICY_NR_EPOLL_PWAIT:
+    case NABLA_NR_CLOCK_GETTIME:
+        return a[0] == NABLA_CLOCK_MONOTONIC || a[0] == NABLA_CLOCK_REALTIME;
+    case NABLA_NR_EPOLL_PWAIT:
         /* No signal mask: NULL, and its size 0. */
         return a[0] == (uint64_t)c->epollfd && a[4] == 0 && a[5] == 0;
-    case POLICY_NR_TIMERFD_SETTIME:
+    case NABLA_NR_TIMERFD_SETTIME:
         return a[0] == (uint64_t)c->timerfd;
-    case POLICY_NR_ARCH_PRCTL:
-        return a[0] == POLICY_ARCH_SET_FS;
+    case NABLA_NR_ARCH_PRCTL:
+        return a[0] == NABLA_ARCH_SET_FS;
     }
     for (uint32_t i = 1; i < c->mft->entries; i++) {
         const struct mft_entry *e = &c->mft->e[i];
         if (!e->attached || a[0] != (uint64_t)e->b.hostfd)
             continue;
         if (e->type == MFT_BLOCK_BASIC &&
-            (d->nr == POLICY_NR_PREAD64 || d->nr == POLICY_NR_PWRITE64)) {
+            (d->nr == NABLA_NR_PREAD64 || d->nr == NABLA_NR_PWRITE64)) {
             uint64_t bs = e->u.block_basic.block_size;
             if (a[2] == bs && a[3] <= e->u.block_basic.capacity - bs)
                 return 1;
         }
         if (e->type == MFT_NET_BASIC &&
-            (d->nr == POLICY_NR_READ || d->nr == POLICY_NR_WRITE))
+            (d->nr == NABLA_NR_READ || d->nr == NABLA_NR_WRITE))
             return 1;
     }
     return 0;
@@ -839,7 +839,7 @@ static void sweep_other(struct sweep *s, uint32_t arch, uint32_t nr_in)
         {0, 0, 0, 0, 0, 0},
         {1, 0, 0, 0, 0, 0},
         {~0ull, ~0ull, ~0ull, ~0ull, ~0ull, ~0ull},
-        {POLICY_ARCH_SET_FS, 0, 512, 0, 0, 0},
+        {NABLA_ARCH_SET_FS, 0, 512, 0, 0, 0},
         {EPOLLFD, 0, 0, 0, 0, 0},
         {5, 0x100000, 512, 0, 0, 0},
     };
@@ -1129,7 +1129,7 @@ static void check_limits(void)
 
     /* One condition too many: refused, the rule and the policy invalid. */
     memset(&pol, 0, sizeof(pol));
-    r = policy_add(&pol, POLICY_NR_PREAD64, "pread64", "storage");
+    r = policy_add(&pol, NABLA_NR_PREAD64, "pread64", "storage");
     for (unsigned k = 0; k <= POLICY_MAX_CONDS; k++)
         rc[k] = policy_cond(r, k, POLICY_EQ, k);
     int ok =
@@ -1145,9 +1145,9 @@ static void check_limits(void)
     memset(&pol, 0, sizeof(pol));
     ok = 1;
     for (int i = 0; i < POLICY_MAX_RULES; i++)
-        ok = ok && policy_add(&pol, POLICY_NR_WRITE, "write", "x") != NULL;
+        ok = ok && policy_add(&pol, NABLA_NR_WRITE, "write", "x") != NULL;
     int full_valid = policy_valid(&pol);
-    r = policy_add(&pol, POLICY_NR_READ, "read", "x");
+    r = policy_add(&pol, NABLA_NR_READ, "read", "x");
     tap(ok && full_valid && r == NULL &&
             policy_cond(r, 0, POLICY_EQ, 0) == -1 && !policy_valid(&pol) &&
             bpf_compile(&pol, buf, BPF_MAXINSNS) == 0,
@@ -1171,7 +1171,7 @@ static void check_limits(void)
 
     /* Hand-made policies the compiler must refuse, not read past. */
     memset(&pol, 0, sizeof(pol));
-    r = policy_add(&pol, POLICY_NR_WRITE, "write", "console");
+    r = policy_add(&pol, NABLA_NR_WRITE, "write", "console");
     r->ncond = POLICY_MAX_CONDS + 1;
     size_t too_many = bpf_compile(&pol, buf, BPF_MAXINSNS);
     r->ncond = 1;

@@ -8,7 +8,6 @@
 
 #include <stdint.h>
 
-#define SYS_arch_prctl NABLA_NR_ARCH_PRCTL
 #define ARCH_SET_FS NABLA_ARCH_SET_FS
 
 static inline long sys_call1(long n, long a)

@@ -48,6 +48,6 @@ solo5_result_t solo5_tls_init(uintptr_t tls)
 
 solo5_result_t solo5_set_tls_base(uintptr_t base)
 {
-    long rc = sys_call3(SYS_arch_prctl, ARCH_SET_FS, (long)base, 0);
+    long rc = sys_call3(NABLA_NR_ARCH_PRCTL, ARCH_SET_FS, (long)base, 0);
     return rc == 0 ? SOLO5_R_OK : SOLO5_R_EINVAL;
 }
