@@ -1,7 +1,7 @@
 /*
- * Reading struct nabla_payload (common/packed_layout.h) safely: shared by the stub,
- * which reads its own, and nabla-pack's verify/inspect/extract/oci, which
- * read a packed file. Pure functions: no I/O, no allocation.
+ * Reading struct nabla_payload (packed_layout.h) safely: shared by the
+ * stub, which reads its own, and nabla-pack's verify/inspect/extract/oci,
+ * which read a packed file. Pure functions: no I/O, no allocation.
  */
 #ifndef NABLA_PAYLOAD_FORMAT_H
 #define NABLA_PAYLOAD_FORMAT_H

@@ -6,13 +6,13 @@
  * belongs to the guest's bindings and starts it too. When the command line
  * gives only --solo5: options, the default guest arguments follow them.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <unistd.h>
 
+#include "mem_option.h"
 #include "nabla/version.h"
 #include "stub.h"
 
@@ -23,17 +23,11 @@ static const char *source_name(int is_default)
 
 static uint64_t parse_mem(const char *value, int is_default)
 {
-    char *end;
-    errno = 0;
-    unsigned long long mb = strtoull(value, &end, 10);
-    int digits = value[0] >= '0' && value[0] <= '9' && *end == '\0';
-    if (digits && (errno == ERANGE || mb > NABLA_MEM_MAX_MB))
-        stub_die("--mem=%s%s is too large: at most %llu MiB (508 GiB: guest "
-                 "memory ends below the stub)",
-                 value, source_name(is_default), NABLA_MEM_MAX_MB);
-    if (!digits || errno != 0 || mb == 0)
-        stub_die("invalid --mem=%s%s: expected a size in MiB, 1 to %llu", value,
-                 source_name(is_default), NABLA_MEM_MAX_MB);
+    uint64_t mb;
+    char err[256];
+    if (mem_option_parse(value, source_name(is_default), &mb, err,
+                         sizeof(err)) != 0)
+        stub_die("%s", err);
     return mb;
 }
 

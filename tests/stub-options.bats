@@ -23,7 +23,7 @@ stub_refuses() {
 }
 
 @test "--mem=0 is refused before the guest starts" {
-    stub_refuses 'mem=0' --mem=0
+    stub_refuses '^hello: error: invalid --mem=0: at least 1 MiB$' --mem=0
 }
 
 @test "--mem= is refused before the guest starts" {
@@ -32,7 +32,7 @@ stub_refuses() {
 
 @test "--mem: at most 508 GiB, guest memory ending right below the stub" {
     # One MiB more would reach the stub at 0x7f00000000.
-    stub_refuses '^hello: error: --mem=520193 is too large: at most 520192 MiB \(508 GiB: guest memory ends below the stub\)$' \
+    stub_refuses '^hello: error: invalid --mem=520193: at most 520192 MiB \(508 GiB: guest memory ends below the stub\)$' \
         --mem=520193
     [[ $(cat /proc/sys/vm/overcommit_memory) != 2 ]] ||
         skip "vm.overcommit_memory=2: 508 GiB cannot be mapped here"
@@ -65,7 +65,7 @@ stub_refuses() {
 @test "--mem too large names the limit, however large" {
     local mem
     for mem in 600000 99999999999 999999999999999999999999; do
-        stub_refuses "^hello: error: --mem=$mem is too large: at most 520192 MiB" \
+        stub_refuses "^hello: error: invalid --mem=$mem: at most 520192 MiB" \
             --mem="$mem"
     done
     # Malformed is another message, with the range.

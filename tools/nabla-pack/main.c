@@ -2,7 +2,6 @@
  * nabla-pack: merge the nabla stub, a Solo5 spt unikernel and its manifest
  * into one static, self-running, self-sandboxing executable.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "devopts.h"
 #include "inspect.h"
 #include "manifest.h"
+#include "mem_option.h"
 #include "packed_layout.h"
 #include "nabla/version.h"
 #include "pack.h"
@@ -196,19 +196,9 @@ static int looks_like_command(const char *a)
 /* Returns 0, or 1 after one line on stderr that names the limits. */
 static int parse_mem(const char *value, uint64_t *mb)
 {
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(value, &end, 10);
-    if (value[0] < '0' || value[0] > '9' || *end != '\0')
-        return die("invalid --mem=%s: expected a size in MiB, 1 to %llu", value,
-                   (unsigned long long)NABLA_MEM_MAX_MB);
-    if (v == 0)
-        return die("invalid --mem=%s: at least 1 MiB", value);
-    if (errno != 0 || v > NABLA_MEM_MAX_MB)
-        return die("invalid --mem=%s: at most %llu MiB (508 GiB: guest "
-                   "memory ends below the stub)",
-                   value, (unsigned long long)NABLA_MEM_MAX_MB);
-    *mb = v;
+    char err[256];
+    if (mem_option_parse(value, "", mb, err, sizeof(err)) != 0)
+        return die("%s", err);
     return 0;
 }
 
