@@ -25,8 +25,8 @@
 
 /* Both in one 2 MiB range of the address space, under one last-level page
  * table, and in the guest's 512 GiB slot, under its upper-level table: a
- * start that makes and frees fewer page tables (each costs; see the
- * README's performance section). The stub (under 1 MiB: nabla-pack checks)
+ * start that makes and frees fewer page tables (each costs; bench/start-hello
+ * measures the start). The stub (under 1 MiB: nabla-pack checks)
  * lies below the payload, guest memory below both. The Makefile links the
  * stub at NABLA_STUB_BASE. */
 #define NABLA_STUB_BASE 0x7f00000000ull

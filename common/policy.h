@@ -1,9 +1,10 @@
 /*
  * The seccomp policy as data: a list of allowed system calls, each with the
  * conditions its arguments must meet (all of them). The same list is
- * compiled to BPF (bpf.c), described in words (--nabla-policy), and checked
- * against libseccomp in the test suite. Self-contained: no libc needed
- * beyond <stdint.h>/<stddef.h>, so host tools can use it too.
+ * compiled to BPF (bpf.c), described in words (a packed app's
+ * --print-policy, nabla-pack inspect), and checked against libseccomp
+ * (tests/unit/filter_oracle.c). Part of common/: the stub, nabla-pack and
+ * the benchmarks' filter generator link the same code.
  */
 #ifndef NABLA_POLICY_H
 #define NABLA_POLICY_H

@@ -86,10 +86,6 @@ static void build_cmdline(char *buf, size_t size, int argc,
     }
 }
 
-/*
- * Lays out the boot page: struct spt_boot_info at SPT_BOOT_INFO_BASE, then
- * the manifest, then the command line, all below SPT_GUEST_MIN_BASE.
- */
 /* The guest's copy of the manifest, after the boot information and
  * nabla's boot extension; the devices are attached into it. */
 #define BOOT_MFT_BASE (SPT_BOOT_INFO_BASE + 64)
@@ -97,6 +93,10 @@ _Static_assert(NABLA_BOOT_EXT_BASE + sizeof(struct nabla_boot_ext) <=
                    BOOT_MFT_BASE,
                "boot extension overlaps the manifest");
 
+/*
+ * Lays out the boot page: struct spt_boot_info at SPT_BOOT_INFO_BASE, then
+ * the manifest, then the command line, all below SPT_GUEST_MIN_BASE.
+ */
 static struct spt_boot_info *write_boot_info(const struct nabla_payload *p,
                                              uint64_t mem_size,
                                              const struct stub_config *cfg,

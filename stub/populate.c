@@ -2,9 +2,10 @@
  * Populating pages that start-up is certain to touch: one system call maps
  * a whole range where touching it would take a page fault per page. On the
  * paravirtualised VMs this was measured on, a fault costs about 16 us and a
- * populate call a few us plus under 1 us a page (see the README's
- * performance section). Failure changes nothing but speed: the pages then
- * fault in as before (kernels before 5.14 lack MADV_POPULATE_READ/WRITE).
+ * populate call a few us plus under 1 us a page (bench/start-hello and
+ * bench/start-64m measure the start). Failure changes nothing but speed:
+ * the pages then fault in as before (kernels before 5.14 lack
+ * MADV_POPULATE_READ/WRITE).
  * The result says whether the range is all mapped, for the stack's check.
  */
 #include <sys/mman.h>

@@ -95,13 +95,13 @@ const char *options_resolve_path(const struct stub_config *cfg,
                                  const struct device_setting *s, char *buf,
                                  size_t size);
 
-/* block.c and net.c: block_attach and net_attach, each device type's
- * device_attach_fn (device.h), attach its entries of the manifest (the copy
- * in the boot page). What they may do is in common/device_*.c. */
 /*
- * Checks every --net:NAME=@FD before the stub opens any fd of its own, so
- * that a number the caller never opened cannot name one of ours, and stores
- * them in fds[] sorted ascending; returns how many.
+ * block.c and net.c attach their device type's entries of the manifest (the
+ * copy in the boot page) through common/device.h's device_attach_fn, so they
+ * declare nothing here but this: net.c checks every --net:NAME=@FD before
+ * the stub opens any fd of its own, so that a number the caller never opened
+ * cannot name one of ours, and stores them in fds[] sorted ascending;
+ * returns how many.
  */
 size_t net_given_fds(const struct mft *mft, const struct stub_config *cfg,
                      int *fds, size_t max);
