@@ -409,11 +409,7 @@ print(d[:bs] == b"G" * bs and d[-bs:] == b"L" * bs and len(d) == 8 * bs)
     # The first holds the image for 3 s; its output goes to a file.
     "$app" --solo5:quiet 3000 first >first.out 2>&1 &
     local first=$!
-    local i
-    for i in $(seq 100); do
-        grep -q holding first.out && break
-        sleep 0.05
-    done
+    wait_until --pid "$first" 5 grep -q holding first.out || true
     assert_equal "$(cat first.out)" "holding"
     local before
     before=$(sha disk.img)

@@ -14,16 +14,16 @@ start_sleeper() {
     "${SLEEPER_PREFIX[@]}" "$BATS_TEST_TMPDIR/sleep" "$@" -- "$ms" \
         >"$BATS_TEST_TMPDIR/out" 2>&1 &
     GUEST_PID=$!
-    # The guest is running once the stub has unmapped itself.
-    for _ in $(seq 100); do
-        if ! grep -q 'nabla-stub\|7f00000000' "/proc/$GUEST_PID/maps" \
-            2>/dev/null && grep -q '^00100000' "/proc/$GUEST_PID/maps" \
-            2>/dev/null; then
-            return 0
-        fi
-        sleep 0.02
-    done
-    fail "the guest did not start: $(cat "$BATS_TEST_TMPDIR/out")"
+    wait_until --pid "$GUEST_PID" 2 guest_running ||
+        fail "the guest did not start: $(cat "$BATS_TEST_TMPDIR/out")"
+}
+
+# guest_running: the guest $GUEST_PID runs once the stub has unmapped itself.
+guest_running() {
+    local maps
+    maps=$(cat "/proc/$GUEST_PID/maps" 2>/dev/null) || return 1
+    [[ $maps != *nabla-stub* && $maps != *7f00000000* ]] &&
+        grep -q '^00100000' <<<"$maps"
 }
 
 teardown() {
@@ -212,13 +212,15 @@ capability bounding set left as it is: it only limits what execve can grant, and
 # wait_in_syscall NR: waits (up to 2 s) until the guest $GUEST_PID is
 # blocked in system call NR (/proc/PID/syscall).
 wait_in_syscall() {
+    wait_until 2 in_syscall "$1" ||
+        fail "the guest is not waiting in system call $1: /proc/PID/syscall: $(cat "/proc/$GUEST_PID/syscall" 2>&1)"
+}
+
+# in_syscall NR: the guest $GUEST_PID is in system call NR now.
+in_syscall() {
     local line
-    for _ in $(seq 100); do
-        line=$(cat "/proc/$GUEST_PID/syscall" 2>/dev/null) || line=
-        [[ $line == "$1 "* ]] && return 0
-        sleep 0.02
-    done
-    fail "the guest is not waiting in system call $1: /proc/PID/syscall: $line"
+    line=$(cat "/proc/$GUEST_PID/syscall" 2>/dev/null) || return 1
+    [[ $line == "$1 "* ]]
 }
 
 @test "a guest waiting in epoll_pwait ends on SIGTERM, SIGHUP and SIGINT" {

@@ -153,6 +153,31 @@ runs_hello() {
     assert_line "$2"
 }
 
+# --- waiting for a background process -------------------------------------------
+
+# wait_until [--pid PID] SECONDS COMMAND [ARGS...]: runs COMMAND every 20 ms
+# until it succeeds; returns 0 then, 1 when SECONDS (a whole number) have
+# passed first, 2 at once when process PID has exited (it will not happen).
+# The deadline is the clock's, not a count of tries: a slow COMMAND on a
+# loaded machine does not stretch it.
+wait_until() {
+    local pid=
+    if [[ $1 == --pid ]]; then
+        pid=$2
+        shift 2
+    fi
+    local end=$((${EPOCHREALTIME/./} + $1 * 1000000))
+    shift
+    until "$@"; do
+        if [[ -n $pid ]] && ! kill -0 "$pid" 2>/dev/null; then
+            "$@" && return 0 # it did happen, just before the end
+            return 2
+        fi
+        ((${EPOCHREALTIME/./} < end)) || return 1
+        sleep 0.02
+    done
+}
+
 # --- network namespaces (net.bats, httpd.bats) --------------------------------
 
 # netns_add NAME: makes the network namespace NAME, sets NS=NAME and brings

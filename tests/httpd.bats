@@ -74,19 +74,14 @@ setup_file() {
     export HTTPD_LOG=$BATS_FILE_TMPDIR/httpd.log
     ip netns exec "$NS" "$HTTPD" >"$HTTPD_LOG" 2>&1 3>&- &
     export HTTPD_PID=$!
-    local i
-    for ((i = 0; i < 50; i++)); do
-        if grep -q '^httpd: serving ' "$HTTPD_LOG"; then
-            return 0
-        fi
-        if ! kill -0 "$HTTPD_PID" 2>/dev/null; then
-            echo "httpd exited before it was ready:" >&2
-            cat "$HTTPD_LOG" >&2
-            return 1
-        fi
-        sleep 0.1
-    done
-    echo "httpd did not say it was serving in 5 s:" >&2
+    local rc=0
+    wait_until --pid "$HTTPD_PID" 5 grep -q '^httpd: serving ' "$HTTPD_LOG" ||
+        rc=$?
+    case $rc in
+    0) return 0 ;;
+    2) echo "httpd exited before it was ready:" >&2 ;;
+    *) echo "httpd did not say it was serving in 5 s:" >&2 ;;
+    esac
     cat "$HTTPD_LOG" >&2
     return 1
 }
@@ -434,11 +429,7 @@ bad_arg() {
     ip netns exec "$NS" "$HTTPD" --net:service=tap1 -- \
         --ipv4=10.0.1.2/24 --ipv4-gateway=10.0.1.1 >"$log" 2>&1 3>&- &
     SECOND_PID=$!
-    local i
-    for ((i = 0; i < 50; i++)); do
-        grep -q '^httpd: serving ' "$log" && break
-        sleep 0.1
-    done
+    wait_until --pid "$SECOND_PID" 5 grep -q '^httpd: serving ' "$log" || true
     run -0 grep '^httpd: serving ' "$log"
     assert_output --regexp ', mtu 1500, 10\.0\.1\.2/24, gateway 10\.0\.1\.1\)$'
     run -0 in_ns curl -sS -m 5 -o "$BATS_TEST_TMPDIR/page" -w '%{http_code}' http://10.0.1.2/

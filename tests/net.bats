@@ -46,24 +46,22 @@ start_app() {
     : >"$LOG"
     ip netns exec "$NS" "$@" >"$LOG" 2>&1 3>&- &
     APP_PID=$!
-    local i
-    for ((i = 0; i < 50; i++)); do
-        if (($(grep -c '^netecho: ' "$LOG") >= want)); then
-            return 0
-        fi
-        if ! kill -0 "$APP_PID" 2>/dev/null; then
-            {
-                echo "the app exited before it was ready:"
-                cat "$LOG"
-            } | fail
-            return 1
-        fi
-        sleep 0.1
-    done
+    local rc=0
+    wait_until --pid "$APP_PID" 5 log_has_lines "$want" || rc=$?
+    ((rc == 0)) && return 0
     {
-        echo "the app did not print $want 'netecho:' line(s) in 5 s:"
+        if ((rc == 2)); then
+            echo "the app exited before it was ready:"
+        else
+            echo "the app did not print $want 'netecho:' line(s) in 5 s:"
+        fi
         cat "$LOG"
     } | fail
+}
+
+# log_has_lines N: $LOG holds at least N "netecho:" lines.
+log_has_lines() {
+    (($(grep -c '^netecho: ' "$LOG") >= $1))
 }
 
 stop_app() {

@@ -274,13 +274,12 @@ faults() {
     fulltext_setup
     "$FULLTEXT" --mem=64 --solo5:quiet sleep 3000 >"$BATS_TEST_TMPDIR/out" 2>&1 &
     local pid=$! maps=
-    for _ in $(seq 100); do
+    # The guest runs once the stub has unmapped itself.
+    stub_gone() {
         maps=$(cat "/proc/$pid/maps" 2>/dev/null) || maps=
-        if [[ $maps == *"00100000-"* && $maps != *7f00000000* ]]; then
-            break
-        fi
-        sleep 0.02
-    done
+        [[ $maps == *"00100000-"* && $maps != *7f00000000* ]]
+    }
+    wait_until --pid "$pid" 2 stub_gone || true
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
     [[ $maps == *"00100000-"* ]] || fail "the guest did not start: $(cat "$BATS_TEST_TMPDIR/out")"
