@@ -61,7 +61,7 @@ $(LWIP_DIR)/src/%.c: $(LWIP_STAMP) ;
 # Each object gets a .d file of the headers it includes (DEPFLAGS, read at
 # the end of this file): no header is listed by hand.
 #   $(M)    musl-gcc: the stub, and the benchmark and test programs that
-#           load the stub's seccomp program (gen-filter, filter_oracle)
+#           load the stub's seccomp program (gen-filter, filter_oracle_test)
 #   $(H)    gcc for the host: nabla-pack
 #   $(SAN)  gcc with AddressSanitizer + UBSan: unit tests, fuzz replays,
 #           make SANITIZE=1's nabla-pack
@@ -358,8 +358,11 @@ $(B)/tests/solo5-style/%.spt: $(B)/tests/solo5-style/%.o $(BINDINGS) \
 		linker/guest.ld
 	gcc $(GUEST_LDFLAGS) $< $(BINDINGS) -o $@
 
-# --- unit tests: tests/unit/NAME_test.c, linked with nabla-pack's code (not
-# its main), always under AddressSanitizer + UBSan --------------------------
+# --- unit tests: every tests/unit/NAME_test.c is a program $(B)/tests/unit/
+# NAME_test that prints TAP through tests/unit/tap.h and is run by
+# tests/unit.bats. By default it is linked with nabla-pack's code (not its
+# main) and common/, under AddressSanitizer + UBSan; libc_test and
+# filter_oracle_test have rules of their own below --------------------------
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,\
 	$(wildcard tests/unit/*_test.c))
 
@@ -386,15 +389,13 @@ $(B)/tests/unit/libc_test: tests/unit/libc_test.c $(LIBC_TEST_OBJS)
 
 # The seccomp compiler checked against libseccomp (built for musl above): a
 # static musl program linking the stub's policy.c and bpf.c with libseccomp.
-FILTER_ORACLE := $(B)/tests/unit/filter_oracle
-$(M)/tests/unit/filter_oracle.o: MUSL_CFLAGS += \
+$(M)/tests/unit/filter_oracle_test.o: MUSL_CFLAGS += \
 	-isystem $(DEPS)/libseccomp/include
-$(FILTER_ORACLE): $(M)/tests/unit/filter_oracle.o $(M)/libcommon.a \
-		$(LIBSECCOMP)
+$(B)/tests/unit/filter_oracle_test: $(M)/tests/unit/filter_oracle_test.o \
+		$(M)/libcommon.a $(LIBSECCOMP)
 	@mkdir -p $(@D)
 	musl-gcc -static $^ -o $@
-$(M)/tests/unit/filter_oracle.o: | $(LIBSECCOMP)
-UNIT_TESTS += $(if $(wildcard tests/unit/filter_oracle.c),$(FILTER_ORACLE))
+$(M)/tests/unit/filter_oracle_test.o: | $(LIBSECCOMP)
 
 # The relay's filter loaded by the kernel, one call at a time
 # (tests/usernet.bats): the relay's policy and compiler, static musl.

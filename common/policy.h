@@ -3,7 +3,7 @@
  * conditions its arguments must meet (all of them). The same list is
  * compiled to BPF (bpf.c), described in words (a packed app's
  * --print-policy, nabla-pack inspect), and checked against libseccomp
- * (tests/unit/filter_oracle.c). Part of common/: the stub, nabla-pack and
+ * (tests/unit/filter_oracle_test.c). Part of common/: the stub, nabla-pack and
  * the benchmarks' filter generator link the same code.
  */
 #ifndef NABLA_POLICY_H

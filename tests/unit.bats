@@ -1,35 +1,50 @@
 #!/usr/bin/env bats
-# The C unit tests (tests/unit/), one test per program or part. `make check`
-# builds them all first (the Makefile's UNIT_TESTS); to run this file alone,
-# build them with e.g. `make build/tests/unit/elf_test`.
+# The C unit tests (tests/unit/NAME_test.c), one test per program or part.
+# The Makefile finds every tests/unit/*_test.c (UNIT_TESTS) and `make check`
+# builds them all first; to run this file alone, build them with e.g.
+# `make build/tests/unit/elf_test`. Each prints TAP through tests/unit/tap.h.
 #
-#   manifest_test  manifest reader, checker and C generator (ASan/UBSan)
-#   elf_test       guest ELF validator against truncated and corrupted
-#                  copies of hello.spt, one test per part (ASan/UBSan)
-#   libc_test      the guest C library (libc/) against glibc
-#   filter_oracle  our seccomp policy and BPF compiler against libseccomp
-#   util_test      nabla-pack's utility layer (ASan/UBSan)
+#   manifest_test       manifest reader, checker and C generator (ASan/UBSan)
+#   elf_test            guest ELF validator against truncated and corrupted
+#                       copies of hello.spt, one test per part (ASan/UBSan)
+#   libc_test           the guest C library (libc/) against glibc
+#   filter_oracle_test  our seccomp policy and BPF compiler against libseccomp
+#   util_test           nabla-pack's utility layer (ASan/UBSan)
 
 load helpers
 
-@test "manifest reader, checker and C generator (unit tests under ASan/UBSan)" {
-    run "$NABLA_BUILD/tests/unit/manifest_test"
+# unit_test NAME [ARGS...]: runs $NABLA_BUILD/tests/unit/NAME: it passes
+# when it exits 0 with tap.h's "# all N tests passed" and no "not ok".
+unit_test() {
+    local t=$NABLA_BUILD/tests/unit/$1
+    shift
+    [[ -x $t ]] || fail "no $t (run 'make $t')"
+    run "$t" "$@"
     assert_success
-    assert_output --partial "# all"
     refute_output --partial "not ok"
+    refute_output --partial "runtime error"
+    assert_output --regexp "(^|"$'\n'")# all [0-9]+ tests passed"
+}
+
+@test "every tests/unit/*_test.c has its test in unit.bats" {
+    local src name missing=()
+    for src in "$REPO_ROOT"/tests/unit/*_test.c; do
+        name=$(basename "$src" .c)
+        grep -qE "^    unit_test $name( |$)" "$BATS_TEST_FILENAME" ||
+            missing+=("$name")
+    done
+    [[ ${#missing[@]} -eq 0 ]] || fail "not run by unit.bats: ${missing[*]}"
+}
+
+@test "manifest reader, checker and C generator (unit tests under ASan/UBSan)" {
+    unit_test manifest_test
 }
 
 # --- truncation and corruption of guest ELF files (C, under ASan/UBSan) -------
 
 # elf_test PART: runs tests/unit/elf_test on hello.spt, part PART only.
 elf_test() {
-    local t=$NABLA_BUILD/tests/unit/elf_test
-    [[ -x $t ]] || fail "no $t (run 'make $t')"
-    run "$t" "$HELLO_SPT" "$@"
-    assert_success
-    refute_output --partial "not ok"
-    refute_output --partial "runtime error"
-    assert_output --partial "# all"
+    unit_test elf_test "$HELLO_SPT" "$@"
 }
 
 @test "unit: the good hello.spt loads and is valid (elf_test, ASan/UBSan)" {
@@ -57,26 +72,16 @@ elf_test() {
 # libc/*.c compiled for the host with its functions renamed (t_NAME), against
 # glibc's; see the Makefile's LIBC_TEST_NAMES.
 @test "libc: snprintf, strto*, string, strings and ctype functions agree with glibc" {
-    local t=$NABLA_BUILD/tests/unit/libc_test
-    [[ -x $t ]] || fail "no $t (run 'make $t')"
-    run -0 "$t"
-    assert_output "0 differences"
+    unit_test libc_test
+    assert_line --index 0 "ok 1 - snprintf agrees with glibc's"
 }
 
 @test "our BPF compiler agrees with libseccomp (filter_oracle)" {
-    local oracle=$NABLA_BUILD/tests/unit/filter_oracle
-    [[ -x $oracle ]] ||
-        fail "no $oracle (run 'make $NABLA_BUILD/tests/unit/filter_oracle')"
-    run "$oracle"
-    echo "$output" | grep -E '^(not ok|#)' | head -40 | sed 's/^not ok/# not ok/' >&3
-    assert_success
-    assert_output --partial "# all"
-    refute_output --partial "not ok"
+    unit_test filter_oracle_test
+    # The instruction counts, for the log.
+    echo "$output" | grep -E '^#' | head -40 >&3
 }
 
 @test "nabla-pack utility layer (util_test, ASan/UBSan)" {
-    run "$NABLA_BUILD/tests/unit/util_test"
-    assert_success
-    assert_output --partial "# all"
-    refute_output --partial "not ok"
+    unit_test util_test
 }

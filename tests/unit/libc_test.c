@@ -20,6 +20,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "tap.h"
+
 int t_snprintf(char *b, size_t n, const char *f, ...);
 long t_strtol(const char *s, char **e, int b);
 unsigned long t_strtoul(const char *s, char **e, int b);
@@ -43,13 +45,22 @@ int t_isalnum(int), t_isalpha(int), t_isdigit(int), t_isxdigit(int),
 extern int t_errno;
 static int fails;
 
+/* One TAP line for the checks since the last section: ok when none of them
+ * failed (each failure is a "#" line above it). */
+static void section(const char *what)
+{
+    static int fails_before;
+    report(fails == fails_before, "%s", what);
+    fails_before = fails;
+}
+
 #define FMT(...)                                                               \
     do {                                                                       \
         char a[256], b[256];                                                   \
         int x = snprintf(a, sizeof a, __VA_ARGS__);                            \
         int y = t_snprintf(b, sizeof b, __VA_ARGS__);                          \
         if (x != y || strcmp(a, b)) {                                          \
-            printf("snprintf(%s): glibc [%s] %d, ours [%s] %d\n",              \
+            printf("# snprintf(%s): glibc [%s] %d, ours [%s] %d\n",            \
                    #__VA_ARGS__, a, x, b, y);                                  \
             fails++;                                                           \
         }                                                                      \
@@ -57,7 +68,7 @@ static int fails;
 #define CHECK(cond)                                                            \
     do {                                                                       \
         if (!(cond)) {                                                         \
-            printf("failed: %s\n", #cond);                                     \
+            printf("# failed: %s\n", #cond);                                   \
             fails++;                                                           \
         }                                                                      \
     } while (0)
@@ -70,8 +81,8 @@ static int fails;
         int er1 = errno;                                                       \
         type b = t_##fn(nums[i], &e2, bases[j]);                               \
         if (a != b || e1 != e2 || er1 != t_errno) {                            \
-            printf(#fn "(\"%s\", %d): glibc " pf " end %td errno %d, ours " pf \
-                       " end %td errno %d\n",                                  \
+            printf("# " #fn "(\"%s\", %d): glibc " pf " end %td errno %d, "    \
+                   "ours " pf " end %td errno %d\n",                           \
                    nums[i], bases[j], a, e1 - nums[i], er1, b, e2 - nums[i],   \
                    t_errno);                                                   \
             fails++;                                                           \
@@ -96,6 +107,7 @@ int main(void)
     CHECK(t_snprintf(small, sizeof small, "%s", "hello world") == 11);
     CHECK(strcmp(small, "hell") == 0);
     CHECK(t_snprintf(NULL, 0, "%d", 12345) == 5);
+    section("snprintf agrees with glibc's");
 
     static const char *const nums[] = {"0",
                                        "42",
@@ -125,6 +137,7 @@ int main(void)
         }
     }
     CHECK(t_atoi(" -17abc") == -17 && t_atoi("x") == 0);
+    section("strto*, atoi agree with glibc's (value, end, errno)");
 
     const char *h = "hello world";
     CHECK(t_strstr(h, "o w") == h + 4 && t_strstr(h, "") == h &&
@@ -141,6 +154,7 @@ int main(void)
           t_strcasecmp("Keep-Alive", "keep-alive") == 0 &&
           t_strcasecmp("a", "B") < 0);
     CHECK(t_strcspn("abc,d", ",") == 3 && t_strspn("aab", "a") == 2);
+    section("string and strings functions agree with glibc's");
     for (int c = -1; c < 256; c++) {
         if (!!isalnum(c) != !!t_isalnum(c) || !!isalpha(c) != !!t_isalpha(c) ||
             !!isdigit(c) != !!t_isdigit(c) ||
@@ -150,10 +164,10 @@ int main(void)
             !!ispunct(c) != !!t_ispunct(c) || !!iscntrl(c) != !!t_iscntrl(c) ||
             !!isgraph(c) != !!t_isgraph(c) || tolower(c) != t_tolower(c) ||
             toupper(c) != t_toupper(c)) {
-            printf("ctype differs for %d\n", c);
+            printf("# ctype differs for %d\n", c);
             fails++;
         }
     }
-    printf("%d differences\n", fails);
-    return fails != 0;
+    section("ctype functions agree with glibc's for -1 to 255");
+    return tap_done();
 }

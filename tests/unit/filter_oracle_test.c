@@ -42,28 +42,14 @@
 #include "bpf.h"
 #include "policy.h"
 #include "relay_policy.h"
+#include "tap.h"
 
 #define X32_BIT 0x40000000u
 #define MAX_SHOWN 8
 
 /* ---- test output --------------------------------------------------------- */
 
-static int test_no, failed_tests;
 static unsigned long long total_inputs;
-
-static void tap(int ok, const char *fmt, ...)
-{
-    va_list ap;
-    test_no++;
-    if (!ok)
-        failed_tests++;
-    printf("%s %d - ", ok ? "ok" : "not ok", test_no);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    putchar('\n');
-    fflush(stdout);
-}
 
 static void die(const char *fmt, ...)
 {
@@ -1047,28 +1033,28 @@ static void check_config(const struct config *c)
         base = policy_add_base(&pol, c->epollfd, c->timerfd);
         devices = policy_add_devices(&pol, c->mft);
     }
-    tap(base == 0 && devices == 0 && policy_valid(&pol),
-        "%s: the builder reports success and a valid policy of %zu rules "
-        "(room for %d)",
-        c->name, pol.nrules, POLICY_MAX_RULES);
+    report(base == 0 && devices == 0 && policy_valid(&pol),
+           "%s: the builder reports success and a valid policy of %zu rules "
+           "(room for %d)",
+           c->name, pol.nrules, POLICY_MAX_RULES);
 
     size_t n = bpf_compile(&pol, ours_buf, BPF_MAXINSNS);
     struct prog ours = {.insn = ours_buf, .len = n};
     const char *err = n == 0 ? "bpf_compile returned 0 (does not fit)"
                              : validate(&ours, why, sizeof(why));
-    tap(err == NULL,
-        "%s: %zu rules, our program of %zu instructions passes "
-        "the static checks of a kernel load%s%s",
-        c->name, pol.nrules, n, err ? ": " : "", err ? err : "");
+    report(err == NULL,
+           "%s: %zu rules, our program of %zu instructions passes "
+           "the static checks of a kernel load%s%s",
+           c->name, pol.nrules, n, err ? ": " : "", err ? err : "");
     if (err != NULL)
         return;
 
     /* One instruction less room: it must say so rather than truncate. */
     size_t m = bpf_compile(&pol, small_buf, n - 1);
-    tap(m == 0,
-        "%s: bpf_compile with room for %zu instructions returns 0 "
-        "(got %zu)",
-        c->name, n - 1, m);
+    report(m == 0,
+           "%s: bpf_compile with room for %zu instructions returns 0 "
+           "(got %zu)",
+           c->name, n - 1, m);
 
     report_steps(c, &pol, &ours);
     int hot[POLICY_MAX_RULES], far[POLICY_MAX_RULES];
@@ -1086,7 +1072,8 @@ static void check_config(const struct config *c)
             printf("#   %s: %s (%s) allowed in %zu instructions, not %zu\n",
                    c->name, pol.rules[i].name, pol.rules[i].what, got, want);
     }
-    tap(nhot >= 0 && slow == 0,
+    report(
+        nhot >= 0 && slow == 0,
         "%s: each of the %zu device calls (block and net I/O) is allowed in "
         "the fewest instructions (%d I/O numbers compared first, %zu of them "
         "too long to jump over)%s",
@@ -1100,18 +1087,18 @@ static void check_config(const struct config *c)
     struct sweep s = {.c = c, .ours = &ours, .ref = &ref};
     run_sweep(&s, &pol);
     total_inputs += s.inputs;
-    tap(s.disagree == 0 && s.bad_ret == 0,
-        "%s: %llu inputs agree with libseccomp (%zu instructions)%s", c->name,
-        s.inputs, ref.len,
-        s.disagree || s.bad_ret ? ": DISAGREEMENTS above" : "");
+    report(s.disagree == 0 && s.bad_ret == 0,
+           "%s: %llu inputs agree with libseccomp (%zu instructions)%s",
+           c->name, s.inputs, ref.len,
+           s.disagree || s.bad_ret ? ": DISAGREEMENTS above" : "");
     if (s.disagree || s.bad_ret)
         printf("#   %s: %llu disagreements with libseccomp, %llu bad "
                "return values\n",
                c->name, s.disagree, s.bad_ret);
     const char *doc =
         c->relay ? "docs/usernet.md (relay)" : "docs/abi.md section 4";
-    tap(s.abi_disagree == 0, "%s: %llu inputs decided as %s says%s", c->name,
-        s.inputs, doc, s.abi_disagree ? ": DISAGREEMENTS above" : "");
+    report(s.abi_disagree == 0, "%s: %llu inputs decided as %s says%s", c->name,
+           s.inputs, doc, s.abi_disagree ? ": DISAGREEMENTS above" : "");
     if (s.abi_disagree)
         printf("#   %s: %llu disagreements with %s\n", c->name, s.abi_disagree,
                doc);
@@ -1136,7 +1123,8 @@ static void check_limits(void)
         r != NULL && rc[POLICY_MAX_CONDS] == -1 && r->ncond == POLICY_MAX_CONDS;
     for (unsigned k = 0; k < POLICY_MAX_CONDS; k++)
         ok = ok && rc[k] == 0;
-    tap(ok && !policy_valid(&pol) && bpf_compile(&pol, buf, BPF_MAXINSNS) == 0,
+    report(
+        ok && !policy_valid(&pol) && bpf_compile(&pol, buf, BPF_MAXINSNS) == 0,
         "limits: condition %d of a rule is refused, the policy is invalid and "
         "bpf_compile returns 0",
         POLICY_MAX_CONDS + 1);
@@ -1148,12 +1136,12 @@ static void check_limits(void)
         ok = ok && policy_add(&pol, NABLA_NR_WRITE, "write", "x") != NULL;
     int full_valid = policy_valid(&pol);
     r = policy_add(&pol, NABLA_NR_READ, "read", "x");
-    tap(ok && full_valid && r == NULL &&
-            policy_cond(r, 0, POLICY_EQ, 0) == -1 && !policy_valid(&pol) &&
-            bpf_compile(&pol, buf, BPF_MAXINSNS) == 0,
-        "limits: rule %d is refused, the policy is invalid and bpf_compile "
-        "returns 0",
-        POLICY_MAX_RULES + 1);
+    report(ok && full_valid && r == NULL &&
+               policy_cond(r, 0, POLICY_EQ, 0) == -1 && !policy_valid(&pol) &&
+               bpf_compile(&pol, buf, BPF_MAXINSNS) == 0,
+           "limits: rule %d is refused, the policy is invalid and bpf_compile "
+           "returns 0",
+           POLICY_MAX_RULES + 1);
 
     /* The builder says so when its rules do not fit. */
     memset(&pol, 0, sizeof(pol));
@@ -1165,9 +1153,9 @@ static void check_limits(void)
     pol.nrules = POLICY_MAX_RULES - 1;
     int devices = policy_add_devices(&pol, m);
     free(m);
-    tap(base == -1 && devices == -1,
-        "limits: policy_add_base and policy_add_devices return -1 when "
-        "their rules do not fit");
+    report(base == -1 && devices == -1,
+           "limits: policy_add_base and policy_add_devices return -1 when "
+           "their rules do not fit");
 
     /* Hand-made policies the compiler must refuse, not read past. */
     memset(&pol, 0, sizeof(pol));
@@ -1181,10 +1169,10 @@ static void check_limits(void)
     size_t bad_op = bpf_compile(&pol, buf, BPF_MAXINSNS);
     r->cond[0] = (struct policy_cond){.arg = 0, .op = POLICY_EQ, .value = 1};
     size_t good = bpf_compile(&pol, buf, BPF_MAXINSNS);
-    tap(too_many == 0 && bad_arg == 0 && bad_op == 0 && good > 0,
-        "limits: bpf_compile refuses ncond > %d, argument 6 and an unknown "
-        "operator (and compiles the same rule when well-formed)",
-        POLICY_MAX_CONDS);
+    report(too_many == 0 && bad_arg == 0 && bad_op == 0 && good > 0,
+           "limits: bpf_compile refuses ncond > %d, argument 6 and an unknown "
+           "operator (and compiles the same rule when well-formed)",
+           POLICY_MAX_CONDS);
 }
 
 int main(void)
@@ -1273,12 +1261,6 @@ int main(void)
     }
     check_limits();
 
-    printf("1..%d\n", test_no);
-    if (failed_tests == 0)
-        printf("# all %d tests passed: %llu inputs compared\n", test_no,
-               total_inputs);
-    else
-        printf("# %d of %d tests FAILED (%llu inputs compared)\n", failed_tests,
-               test_no, total_inputs);
-    return failed_tests == 0 ? 0 : 1;
+    printf("# %llu inputs compared\n", total_inputs);
+    return tap_done();
 }
