@@ -115,18 +115,20 @@ $(1)/$(2).a: $(patsubst %.c,$(1)/%.o,$(3))
 	@rm -f $$@
 	ar rcs $$@ $$^
 endef
-$(foreach t,$(M) $(H) $(SAN) $(FZ),\
+# The stub's relay has its own musl copy of the two files of common/ that
+# only it uses (USERNET below), so the musl archive leaves them out.
+RELAY_COMMON_SRCS := common/netforward.c common/relay_policy.c
+$(eval $(call archive,$(M),libcommon,\
+	$(filter-out $(RELAY_COMMON_SRCS),$(COMMON_SRCS))))
+$(foreach t,$(H) $(SAN) $(FZ),\
 	$(eval $(call archive,$(t),libcommon,$(COMMON_SRCS))))
 
 # --- stub: static musl executable at NABLA_STUB_BASE --------------------------
 STUB_SRCS := stub/main.c stub/entry.c stub/verify.c stub/options.c \
 	stub/payload.c stub/memory.c stub/populate.c stub/block.c stub/net.c \
 	stub/seccomp.c stub/harden.c stub/leave.c
-# The relay (below) before libcommon.a: it brings its own netforward.o and
-# relay_policy.o, which the archive's then never add a second time.
-STUB_OBJS := $(patsubst %.c,$(M)/%.o,$(STUB_SRCS)) $(B)/stub/usernet.o \
-	$(M)/libcommon.a $(M)/stub/start.o $(B)/stub/trampoline.o \
-	$(M)/stub/layout.o
+STUB_OBJS := $(patsubst %.c,$(M)/%.o,$(STUB_SRCS)) $(M)/libcommon.a \
+	$(M)/stub/start.o $(B)/stub/trampoline.o $(M)/stub/layout.o
 STUB := $(B)/stub/nabla-stub
 # NABLA_STUB_BASE (common/packed_layout.h).
 STUB_LDFLAGS := -static -no-pie -nostartfiles -Wl,--no-relax \
@@ -145,8 +147,7 @@ $(M)/stub/entry.o: MUSL_CFLAGS += -fno-tree-loop-distribute-patterns
 # object whose code is one section placed on pages of its own after the rest
 # (stub/relay/usernet-r.ld, usernet-place.ld): a start without a user-mode
 # device never touches them.
-USERNET_SRCS := $(wildcard stub/relay/*.c) common/netforward.c \
-	common/relay_policy.c
+USERNET_SRCS := $(wildcard stub/relay/*.c) $(RELAY_COMMON_SRCS)
 USERNET_LWIP_SRCS := core/init.c core/def.c core/inet_chksum.c core/ip.c \
 	core/mem.c core/memp.c core/netif.c core/pbuf.c core/tcp.c \
 	core/tcp_in.c core/tcp_out.c core/timeouts.c core/ipv4/icmp.c \
@@ -155,8 +156,8 @@ USERNET_OBJS := $(patsubst %.c,$(B)/usernet/%.o,$(USERNET_SRCS)) \
 	$(patsubst %.c,$(B)/usernet/lwip/%.o,$(USERNET_LWIP_SRCS))
 USERNET := $(B)/stub/usernet.o
 USERNET_INC := -Istub/relay/lwip -I$(LWIP_DIR)/src/include
-# The relay's own flags (lwIP's headers, no unwind tables in its section):
-# its two files of common/ are compiled a second time for it.
+# The relay's own flags (lwIP's headers, no unwind tables in its section),
+# its two files of common/ too (RELAY_COMMON_SRCS).
 USERNET_CFLAGS := $(MUSL_CFLAGS) $(USERNET_INC) -fno-asynchronous-unwind-tables
 
 $(filter $(B)/usernet/stub/% $(B)/usernet/common/%,$(USERNET_OBJS)): \
@@ -173,9 +174,9 @@ $(filter $(B)/usernet/lwip/%,$(USERNET_OBJS)): $(B)/usernet/lwip/%.o: \
 $(USERNET): $(USERNET_OBJS) stub/relay/usernet-r.ld
 	ld -r -T stub/relay/usernet-r.ld $(USERNET_OBJS) -o $@
 
-$(STUB): $(STUB_OBJS) stub/entry.ld stub/relay/usernet-place.ld
+$(STUB): $(STUB_OBJS) stub/entry.ld $(USERNET) stub/relay/usernet-place.ld
 	musl-gcc $(STUB_LDFLAGS) -Wl,-T,stub/relay/usernet-place.ld \
-		$(STUB_OBJS) -o $@
+		$(STUB_OBJS) $(USERNET) -o $@
 
 # --- bindings: one relocatable object for guests ------------------------------
 # bindings/*.c, and what differs between architectures in bindings/arch/ARCH/
@@ -392,7 +393,7 @@ $(B)/tests/unit/libc_test: tests/unit/libc_test.c $(LIBC_TEST_OBJS)
 $(M)/tests/unit/filter_oracle_test.o: MUSL_CFLAGS += \
 	-isystem $(DEPS)/libseccomp/include
 $(B)/tests/unit/filter_oracle_test: $(M)/tests/unit/filter_oracle_test.o \
-		$(M)/libcommon.a $(LIBSECCOMP)
+		$(B)/usernet/common/relay_policy.o $(M)/libcommon.a $(LIBSECCOMP)
 	@mkdir -p $(@D)
 	musl-gcc -static $^ -o $@
 $(M)/tests/unit/filter_oracle_test.o: | $(LIBSECCOMP)
@@ -400,7 +401,8 @@ $(M)/tests/unit/filter_oracle_test.o: | $(LIBSECCOMP)
 # The relay's filter loaded by the kernel, one call at a time
 # (tests/usernet.bats): the relay's policy and compiler, static musl.
 RELAY_SWEEP := $(B)/tests/probes/relay_sweep
-$(RELAY_SWEEP): $(M)/tests/probes/relay_sweep.o $(M)/libcommon.a
+$(RELAY_SWEEP): $(M)/tests/probes/relay_sweep.o \
+		$(B)/usernet/common/relay_policy.o $(M)/libcommon.a
 	@mkdir -p $(@D)
 	musl-gcc -static $^ -o $@
 
