@@ -423,15 +423,19 @@ demo: all
 	@echo '--- running the packed hello example:'
 	$(B)/examples/hello/hello from nabla
 
-# The whole suite, then nabla-pack's tests again with nabla-pack built under
-# AddressSanitizer + UBSan (with SANITIZE=1: the whole suite with that one).
+# The whole suite, then the tests of nabla-pack's readers (command line,
+# guest ELF and notes, manifests, packed files) again with nabla-pack built
+# under AddressSanitizer + UBSan (with SANITIZE=1: the whole suite with
+# that one).
+CHECK_SANITIZE_TESTS := tests/pack-errors.bats tests/cli.bats \
+	tests/hello.bats tests/selfcheck.bats tests/elf.bats \
+	tests/solo5-compat.bats
 check: all $(UNIT_TESTS) fuzz-replay fuzz-build $(SAN_PACK)
 	NABLA_BUILD=$(B) $(if $(filter 1,$(SANITIZE)),NABLA_PACK=$(SAN_PACK)) \
 		scripts/run-tests "nabla tests" tests/
 ifneq ($(SANITIZE),1)
 	NABLA_BUILD=$(B) NABLA_PACK=$(SAN_PACK) scripts/run-tests \
-		"nabla-pack under ASan/UBSan" tests/pack-errors.bats \
-		tests/cli.bats tests/hello.bats tests/selfcheck.bats
+		"nabla-pack under ASan/UBSan" $(CHECK_SANITIZE_TESTS)
 endif
 
 format:
@@ -440,14 +444,14 @@ format:
 clean:
 	rm -rf build/stub build/common build/usernet build/bindings build/tools build/linker build/examples \
 		build/tests build/sanitize build/host build/install build/bench \
-		build/fuzz build/fuzz-objs build/musl build/libc
+		build/fuzz build/fuzz-objs build/musl build/libc build/mutate
 
 # The headers each object was built from (-MMD -MP), so that changing any
-# header rebuilds exactly what includes it. Not under build/deps or
-# scripts/fresh-check's Debian root (whose /etc/rc2.d and friends are
-# directories named *.d).
--include $(shell find build \( -path $(DEPS) -o -path build/fresh \) -prune \
-	-o -type f -name '*.d' -print 2>/dev/null)
+# header rebuilds exactly what includes it. Not under build/deps,
+# `make mutate`'s scratch copy of the tree or scripts/fresh-check's Debian
+# root (whose /etc/rc2.d and friends are directories named *.d).
+-include $(shell find build \( -path $(DEPS) -o -path build/fresh -o \
+	-path build/mutate \) -prune -o -type f -name '*.d' -print 2>/dev/null)
 
 # --- benchmarks (not part of check: noisy; tests/bench.bats runs them quickly)
 -include bench/bench.mk
