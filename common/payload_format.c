@@ -1,6 +1,8 @@
 /* Checking and reading a struct nabla_payload; see payload_format.h. */
 #include "payload_format.h"
 
+#include "device.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -69,6 +71,15 @@ int payload_check(const struct nabla_payload *p, size_t size, char *why,
         p->mft_size < MFT_SIZE(mft->entries)) {
         snprintf(why, whysz, "bad manifest");
         return -1;
+    }
+    /* Every device of a known type: the stub's options and --help look
+     * entries up by type before any device is attached. */
+    for (uint32_t i = 1; i < mft->entries; i++) {
+        if (device_type_of(mft->e[i].type) == NULL) {
+            snprintf(why, whysz, "manifest entry %u has type %#x", i,
+                     mft->e[i].type);
+            return -1;
+        }
     }
     return 0;
 }

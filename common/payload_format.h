@@ -14,8 +14,9 @@
 
 /*
  * Checks the size bytes at p: magic and version, every offset inside,
- * string lists and the app name well-formed, a manifest of 1 to 64 entries,
- * the segment checksums inside and aligned.
+ * string lists and the app name well-formed, a manifest of 1 to 64 entries
+ * whose devices are all of a known type, the segment checksums inside and
+ * aligned.
  * Returns 0; -1 if it is damaged, or -2 if it is intact but of another
  * format version, with the reason in why (one line, no path).
  */

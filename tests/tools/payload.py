@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""payload.py FILE ACTION...: damages a packed nabla executable in place, one
+precise way per action, as a bad copy or a hostile edit would; or prints
+where things are. Layouts from <elf.h> and include/nabla/packed.h (checked
+against its _Static_asserts: a changed layout fails here, loudly).
+
+Actions (applied in order):
+  get FIELD                print a struct nabla_payload field (decimal)
+  set FIELD VALUE          set one (VALUE: decimal or 0x...)
+  mft-entries N            the payload manifest's entry count
+  mft-entry-type I TYPE    the type of its entry I
+  grow-payload BYTES       the payload's PT_LOAD maps BYTES more of the file
+                           (p_filesz and p_memsz), payload size printed
+  overlap-loads            the second guest PT_LOAD (below the stub) moved
+                           onto the first one's first page
+  flip OFFSET              xor the byte at file OFFSET with 0x5a
+  offsets WHAT             print file offsets, one a line: 'payload-ends'
+                           (first and last byte of the payload), 'load-ends'
+                           (last file byte of every other PT_LOAD with file
+                           data)
+Used by tests/damaged.bats."""
+import os
+import re
+import struct
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+PACKED_H = os.path.join(ROOT, 'include', 'nabla', 'packed.h')
+
+PAYLOAD_BASE = 0x7f00100000
+STUB_BASE = 0x7f00000000
+HEADER_OFFSET = 0x1000  # NABLA_PAYLOAD_HEADER_OFFSET
+PH = struct.Struct('<IIQQQQQQ')
+PT_LOAD = 1
+# struct nabla_payload: name -> (offset, struct format).
+FIELDS = {
+    'version': (8, '<I'), 'abi_target': (12, '<I'), 'abi_version': (16, '<I'),
+    'guest_entry': (24, '<Q'), 'kernel_end': (32, '<Q'), 'mem_mb': (40, '<Q'),
+    'mft_offset': (48, '<I'), 'mft_size': (52, '<I'),
+    'options_offset': (56, '<I'), 'options_size': (60, '<I'),
+    'options_count': (64, '<I'), 'args_offset': (68, '<I'),
+    'args_size': (72, '<I'), 'args_count': (76, '<I'),
+    'trampoline': (88, '<Q'), 'tls_vaddr': (96, '<Q'),
+    'segment_filesz': (128, '<Q'), 'checksum': (256, '<Q'),
+}
+PAYLOAD_SIZE = 288
+# struct mft: entries at 4, entries from 8, 104 bytes each, type at 68.
+MFT_ENTRIES, MFT_E0, ENTRY_SIZE, ENTRY_TYPE = 4, 8, 104, 68
+
+
+def die(msg):
+    sys.exit('payload.py: ' + msg)
+
+
+def check_layout():
+    """FIELDS must agree with packed.h's assertions."""
+    text = open(PACKED_H).read()
+    asserted = dict((m.group(1), int(m.group(2))) for m in re.finditer(
+        r'offsetof\(struct nabla_payload,\s*(\w+)\)\s*==\s*(\d+)', text))
+    for name, off in asserted.items():
+        if name not in FIELDS or FIELDS[name][0] != off:
+            die('%s asserts %s at %d; FIELDS says %s: update payload.py' %
+                (PACKED_H, name, off, FIELDS.get(name, ('nothing',))[0]))
+    m = re.search(r'sizeof\(struct nabla_payload\)\s*==\s*(\d+)', text)
+    if not m or int(m.group(1)) != PAYLOAD_SIZE:
+        die('%s: struct nabla_payload is no longer %d bytes: update '
+            'payload.py' % (PACKED_H, PAYLOAD_SIZE))
+
+
+class Packed:
+    def __init__(self, path):
+        self.path = path
+        self.d = bytearray(open(path, 'rb').read())
+        if self.d[:4] != b'\x7fELF':
+            die('%s: not an ELF file' % path)
+        self.phoff, = struct.unpack_from('<Q', self.d, 32)
+        self.phnum, = struct.unpack_from('<H', self.d, 56)
+        self.payload_ph = None
+        for i in range(self.phnum):
+            p = self.ph(i)
+            if p[0] == PT_LOAD and p[3] == PAYLOAD_BASE:
+                self.payload_ph = i
+        if self.payload_ph is None:
+            die('%s: no payload PT_LOAD' % path)
+        if self.d[HEADER_OFFSET:HEADER_OFFSET + 8] != b'NABLAPK\0':
+            die('%s: no payload magic at %#x' % (path, HEADER_OFFSET))
+
+    def ph(self, i):
+        return list(PH.unpack_from(self.d, self.phoff + i * PH.size))
+
+    def set_ph(self, i, p):
+        PH.pack_into(self.d, self.phoff + i * PH.size, *p)
+
+    def field(self, name, value=None):
+        if name not in FIELDS:
+            die('no field %s (fields: %s)' % (name, ' '.join(FIELDS)))
+        off, fmt = FIELDS[name]
+        if value is not None:
+            struct.pack_into(fmt, self.d, HEADER_OFFSET + off, value)
+        return struct.unpack_from(fmt, self.d, HEADER_OFFSET + off)[0]
+
+    def mft_at(self):
+        return HEADER_OFFSET + self.field('mft_offset')
+
+    def save(self):
+        with open(self.path, 'wb') as f:
+            f.write(self.d)
+
+
+def number(s):
+    return int(s, 0)
+
+
+def main():
+    check_layout()
+    if len(sys.argv) < 3:
+        die('usage: payload.py FILE ACTION... (see the top of this file)')
+    pk = Packed(sys.argv[1])
+    args = sys.argv[2:]
+    changed = False
+    while args:
+        action = args.pop(0)
+
+        def arg():
+            if not args:
+                die('%s: missing argument' % action)
+            return args.pop(0)
+
+        if action == 'get':
+            print(pk.field(arg()))
+        elif action == 'set':
+            name = arg()
+            pk.field(name, number(arg()))
+            changed = True
+        elif action == 'mft-entries':
+            struct.pack_into('<I', pk.d, pk.mft_at() + MFT_ENTRIES,
+                             number(arg()))
+            changed = True
+        elif action == 'mft-entry-type':
+            i, t = number(arg()), number(arg())
+            struct.pack_into('<I', pk.d, pk.mft_at() + MFT_E0 +
+                             i * ENTRY_SIZE + ENTRY_TYPE, t)
+            changed = True
+        elif action == 'grow-payload':
+            p = pk.ph(pk.payload_ph)
+            grow = number(arg())
+            if p[2] + p[5] + grow > len(pk.d):
+                die('the file is too small to grow the payload by %d' % grow)
+            p[5] += grow
+            p[6] = max(p[6], p[5])
+            pk.set_ph(pk.payload_ph, p)
+            print(p[5] - HEADER_OFFSET)
+            changed = True
+        elif action == 'overlap-loads':
+            loads = [i for i in range(pk.phnum)
+                     if pk.ph(i)[0] == PT_LOAD and pk.ph(i)[3] < STUB_BASE]
+            if len(loads) < 2:
+                die('fewer than two guest PT_LOADs')
+            a, b = pk.ph(loads[0]), pk.ph(loads[1])
+            # b moves onto a's first page (page offsets kept congruent).
+            b[3] = b[4] = (a[3] & ~0xfff) | (b[2] & 0xfff)
+            pk.set_ph(loads[1], b)
+            changed = True
+        elif action == 'flip':
+            off = number(arg())
+            if off >= len(pk.d):
+                die('offset %d past the end of the file' % off)
+            pk.d[off] ^= 0x5a
+            changed = True
+        elif action == 'offsets':
+            what = arg()
+            p = pk.ph(pk.payload_ph)
+            if what == 'payload-ends':
+                print(HEADER_OFFSET)
+                print(p[2] + p[5] - 1)
+            elif what == 'load-ends':
+                for i in range(pk.phnum):
+                    q = pk.ph(i)
+                    if q[0] == PT_LOAD and i != pk.payload_ph and q[5] > 0:
+                        print(q[2] + q[5] - 1)
+            else:
+                die('offsets: payload-ends or load-ends, not %r' % what)
+        else:
+            die('unknown action %r' % action)
+    if changed:
+        pk.save()
+
+
+if __name__ == '__main__':
+    main()
