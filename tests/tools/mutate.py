@@ -242,6 +242,36 @@ def mutate(e, mode):
         e.u32(mft_desc + MFT_ENTRIES, 0)
     elif mode == 'mft-version-2':
         e.u32(mft_desc, 2)
+    elif mode in ('mft-note-copy', 'mft-note-65', 'mft-note-long'):
+        # A second MFT1 note, written at the end of the file under a PT_NOTE
+        # of its own (the PT_GNU_STACK header, reused); the guest's own note
+        # is renamed out of the way, so that the new one is the only MFT1.
+        # mft-note-copy: the guest's manifest as it was (a control);
+        # mft-note-65: a manifest of 65 entries, descriptor to match;
+        # mft-note-long: the guest's manifest and one entry's worth of
+        # zeros more than its entries take.
+        stack = e.phs(PT_GNU_STACK)
+        need(stack, 'PT_GNU_STACK')
+        entries = e.u32(mft_desc + MFT_ENTRIES)
+        old = bytes(e.d[mft_desc:mft_desc + 8 + entries * ENTRY_SIZE])
+        if mode == 'mft-note-65':
+            mft_bytes = bytearray(old[:8] + bytes(65 * ENTRY_SIZE))
+            struct.pack_into('<I', mft_bytes, MFT_ENTRIES, 65)
+            mft_bytes[MFT_E0:MFT_E0 + entries * ENTRY_SIZE] = old[MFT_E0:]
+        elif mode == 'mft-note-long':
+            mft_bytes = old + bytes(ENTRY_SIZE)
+        else:
+            mft_bytes = old
+        desc = bytes(4) + bytes(mft_bytes)
+        note = struct.pack('<III', 6, len(desc), MFT1) + b'Solo5\0\0\0' + desc
+        e.u32(mft[1] + 8, 0x12345678)
+        e.d += bytes(-len(e.d) % 8)
+        off = len(e.d)
+        e.d += note
+        PH.pack_into(e.d, e.phoff + stack[0] * PH.size, PT_NOTE, PF_R, off,
+                     0, 0, len(note), len(note), 4)
+    elif mode == 'entry0-attached':
+        e.d[mft_desc + MFT_E0 + 96] = 1
     elif mode == 'mft-short':
         # descsz 4 + 8 (padding and header only) for a manifest of at least
         # one entry, in a PT_NOTE shrunk to match.

@@ -1,0 +1,69 @@
+#!/usr/bin/env bats
+# A packed app's options at their edges: the exact --mem a guest needs
+# (room for its stack above its segments), device names of 67 and 68
+# characters, empty values. Each refusal is one line naming the problem,
+# before the guest starts; nabla-pack refuses the same defaults at pack time.
+
+load helpers
+
+setup() {
+    cd "$BATS_TEST_TMPDIR" || return 1
+}
+
+# refused REGEX COMMAND [ARGS...]: exit status 1, one line on stderr
+# matching REGEX, and the guest never started.
+refused() {
+    fails_one_line "$@"
+    refute_output --partial "nabla: solo5 bindings"
+    refute_output --partial "bigbss ok"
+    refute_output --partial "boot count"
+}
+
+@test "--mem must leave 64 KiB for the stack above the guest's segments: one line with the size needed" {
+    pack_guest bigbss
+    # The guest's segments end less than 64 KiB below a MiB boundary
+    # (bigbss.c): the one --mem where the room for the stack, not the
+    # segments themselves, decides.
+    run -0 ./bigbss --mem=8
+    assert_line "bigbss ok"
+    local end
+    end=$(sed -n 's/^nabla: text+data: 0x100000 - 0x\([0-9a-f]*\)$/\1/p' <<<"$output")
+    [[ -n $end ]] || fail "no text+data line: $output"
+    end=$((16#$end))
+    local page_end=$(((end + 4095) & ~4095)) mib=$((1 << 20))
+    local need=$(((page_end + 65536 + mib - 1) / mib))
+    ((page_end <= (need - 1) * mib)) ||
+        fail "bigbss's segments (end $end) no longer end within 64 KiB below a MiB boundary: fix bigbss.c"
+    refused "--mem=$((need - 1)) is too small for this unikernel \(needs at least $need MiB\)$" \
+        ./bigbss --mem=$((need - 1))
+    run -0 ./bigbss --solo5:quiet --mem=$need
+    assert_output "bigbss ok"
+}
+
+@test "a device name of 67 characters is looked up; one of 68 is refused as too long" {
+    pack_file "$NABLA_BUILD/examples/blkcount/blkcount.spt" blkcount
+    local n67 n68
+    n67=$(printf 'a%.0s' $(seq 67))
+    n68=${n67}a
+    refused "^blkcount: error: not declared in manifest: '$n67' \(in --block:$n67=\.\.\.\)$" \
+        ./blkcount --block:$n67=x
+    refused "^blkcount: error: device name in '--block:$n68=x\.\.\.' is longer than 67 characters$" \
+        ./blkcount --block:$n68=x
+    refused "^blkcount: error: device name in '--net-mac:$n68=x\.\.\.' is longer than 67 characters$" \
+        ./blkcount --net-mac:$n68=x
+    # The same default, at pack time.
+    pack_fails "device name in '--block:$n68=x\.\.\.' is longer than 67 characters$" \
+        "$NABLA_BUILD/examples/blkcount/blkcount.spt" --block:$n68=x
+}
+
+@test "a device option without a name or a value is refused as malformed" {
+    pack_file "$NABLA_BUILD/examples/blkcount/blkcount.spt" blkcount
+    local opt
+    for opt in --block:storage= --block:=disk.img --block:storage \
+        --block-sector-size:storage=; do
+        refused "^blkcount: error: malformed option '$opt': expected --block(-sector-size)?:NAME=(PATH|BYTES)$" \
+            ./blkcount "$opt"
+    done
+    pack_fails "malformed option '--block:storage=': expected --block:NAME=PATH$" \
+        "$NABLA_BUILD/examples/blkcount/blkcount.spt" --block:storage=
+}
