@@ -36,7 +36,7 @@ deverr() {
             --solo5:quiet einval
         assert_success
         assert_output --regexp "^withfds: pid [0-9]+
-einval: 20 calls, all SOLO5_R_EINVAL$"
+einval: 22 calls, all SOLO5_R_EINVAL$"
     done
     # Nothing was written (8 blocks of zeros).
     assert_equal "$(tr -d '\0' <disk.img | wc -c)" 0

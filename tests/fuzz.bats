@@ -2,13 +2,40 @@
 # The fuzz harnesses of tests/fuzz/ run once over each of their seed inputs
 # (tests/fuzz/corpus/NAME) and regression inputs (tests/fuzz/regress/NAME):
 #   - the replay drivers, built with gcc and ASan/UBSan (make fuzz-replay);
-#   - the libFuzzer binaries, if they were built (make fuzz-build or make
-#     fuzz: they need clang and libclang-rt-14-dev); skipped otherwise.
-# A crash, sanitizer report or broken harness invariant fails the test.
+#   - the libFuzzer binaries (make fuzz-build; clang and
+#     libclang-rt-14-dev, which scripts/install-deps installs).
+# `make check` builds both first; run alone, this file builds what is
+# missing (make, in the repository) and fails, saying why, if it cannot:
+# nothing is skipped. A crash, sanitizer report or broken harness invariant
+# fails the test.
 
 load helpers
 
 FUZZ_SRC=$REPO_ROOT/tests/fuzz
+
+# ensure_built BIN WHAT: builds BIN (a target of tests/fuzz/fuzz.mk) with
+# make if it is missing; fails, with make's last lines, if it cannot.
+ensure_built() {
+    local bin=$1 what=$2
+    [[ -x $bin ]] && return 0
+    local rel=${bin#"$REPO_ROOT"/} flags=()
+    case "$rel" in
+    build/sanitize/*) flags=(SANITIZE=1) ;;
+    build/*) ;;
+    *)
+        fail "$bin not built, and not in this repository's build/ ($what)"
+        return 1
+        ;;
+    esac
+    local out
+    if ! out=$(make -C "$REPO_ROOT" "${flags[@]}" "$rel" 2>&1) || [[ ! -x $bin ]]; then
+        {
+            echo "$bin is not built and 'make ${flags[*]} $rel' failed ($what):"
+            tail -5 <<<"$out"
+        } | fail
+        return 1
+    fi
+}
 
 # fuzz_inputs NAME: the input files of harness NAME, one per line.
 fuzz_inputs() {
@@ -18,7 +45,7 @@ fuzz_inputs() {
 
 replay() {
     local name=$1 bin=$NABLA_BUILD/tests/fuzz/replay_$1
-    [[ -x $bin ]] || skip "$bin not built (make fuzz-replay)"
+    ensure_built "$bin" "gcc, ASan/UBSan"
     local count
     count=$(fuzz_inputs "$name" | wc -l)
     ((count > 0)) || fail "no inputs in $FUZZ_SRC/corpus/$name"
@@ -29,8 +56,7 @@ replay() {
 
 libfuzzer() {
     local name=$1 bin=$NABLA_BUILD/tests/fuzz/fuzz_$1
-    [[ -x $bin ]] ||
-        skip "$bin not built (make fuzz-build; needs clang, libclang-rt-14-dev)"
+    ensure_built "$bin" "needs clang and libclang-rt-14-dev: scripts/install-deps"
     local -a files
     mapfile -t files < <(fuzz_inputs "$name")
     ((${#files[@]} > 0)) || fail "no inputs in $FUZZ_SRC/corpus/$name"

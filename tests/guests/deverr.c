@@ -171,6 +171,12 @@ static int check_einval(void)
                 "net write with the block device's handle");
     want_einval(solo5_block_read(net, 0, buf, bs),
                 "block read with the net device's handle");
+    /* The same with sizes that the other type's fields, read from the
+     * wrong entry, would let through. */
+    want_einval(solo5_net_write(blk, frame, SOLO5_NET_HLEN),
+                "net write of 14 bytes with the block device's handle");
+    want_einval(solo5_block_read(net, 0, buf, 0),
+                "block read of 0 bytes with the net device's handle");
     /* Frames that do not fit. */
     want_einval(solo5_net_write(net, frame, frame_max + 1),
                 "net write of MTU + 15 bytes");
