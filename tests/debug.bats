@@ -1,7 +1,9 @@
 #!/usr/bin/env bats
 # Ordinary tools on a packed executable: gdb (breakpoints, backtraces with
 # guest source files, a crash caught live), perf (samples attributed to guest
-# functions), and core dumps that gdb opens with the guest's symbols.
+# functions), and core dumps that gdb opens with the guest's symbols: the
+# kernel's (from the cwd or systemd-coredump, whichever core_pattern names)
+# and gdb's gcore, which needs no core_pattern at all.
 
 load helpers
 
@@ -73,21 +75,72 @@ setup() {
     assert_line --regexp '^ +[0-9.]+% +sleep +\[\.\] solo5_clock_monotonic$'
 }
 
-# check_core_pattern: makes sure that a crashing process leaves its core in
-# its current directory; skips the test if core_pattern hands cores to a
-# program or puts them elsewhere (it is global to the machine: the test does
-# not change it).
+# Core dumps. Where the kernel writes a core is core_pattern, which is
+# global to the machine: not per namespace (a user or mount namespace may
+# not write /proc/sys/kernel/core_pattern, and mounting something over
+# /proc/sys does not change what the kernel reads), so a test cannot give
+# itself a core_pattern of its own without changing the host's. The tests
+# below read it and never change it:
+#   - a file name (Debian's default "core"): the core is in the crashing
+#     process's cwd;
+#   - a pipe to systemd-coredump (systemd's default): the core is taken
+#     back with coredumpctl;
+#   - anything else (another program, a directory elsewhere): the kernel's
+#     own core cannot be found, and only the test of the kernel's core
+#     skips, saying why.
+# What the core tests prove apart from the kernel's delivery runs
+# everywhere: the process stays dumpable (its /proc files stay its own:
+# the kernel dumps exactly such processes), and gdb's gcore of a crashing
+# guest opens with the guest's symbols and holds guest memory only.
+
+# check_core_pattern: sets CORE_FROM to "cwd" or "coredumpctl", or skips
+# the test, saying why.
 check_core_pattern() {
     local pattern
     pattern=$(cat /proc/sys/kernel/core_pattern)
-    case "$pattern" in
-    '|'*) skip "core_pattern pipes cores to a program ($pattern): cannot look at them here" ;;
-    */*) skip "core_pattern puts cores elsewhere ($pattern)" ;;
-    esac
     CORE_PATTERN=$pattern
+    case "$pattern" in
+    '|'*systemd-coredump*)
+        command -v coredumpctl >/dev/null ||
+            skip "core_pattern pipes cores to systemd-coredump ($pattern), but there is no coredumpctl to take them back"
+        CORE_FROM=coredumpctl
+        ;;
+    '|'*) skip "core_pattern pipes cores to a program other than systemd-coredump ($pattern): the kernel's core cannot be read back here (gdb's gcore: see the test below)" ;;
+    */*) skip "core_pattern puts cores elsewhere ($pattern)" ;;
+    *) CORE_FROM=cwd ;;
+    esac
     if ! (ulimit -c unlimited) 2>/dev/null; then
         skip "core dumps are limited here (hard RLIMIT_CORE $(ulimit -H -c))"
     fi
+}
+
+# crash_for_core DIR [PREFIX...]: runs DIR/app --mem=32 in DIR with
+# unlimited core size under the command PREFIX (if any); it must die of
+# SIGSEGV (139). Sets CORE to the kernel's core of it, or fails.
+crash_for_core() {
+    local dir=$1
+    shift
+    local rc=0
+    "$@" bash -c 'cd "$1" && ulimit -c unlimited && exec ./app --mem=32' -         "$dir" >"$BATS_TEST_TMPDIR/crash.out" 2>&1 &
+    local pid=$!
+    wait "$pid" || rc=$?
+    ((rc == 139)) ||
+        fail "the guest ended with status $rc, not 139 (SIGSEGV): $(cat "$BATS_TEST_TMPDIR/crash.out")"
+    ! grep -q survived "$BATS_TEST_TMPDIR/crash.out" ||
+        fail "the guest survived its NULL dereference"
+    if [[ $CORE_FROM == coredumpctl ]]; then
+        # systemd-coredump stores it a moment after the process is gone.
+        local i out
+        for ((i = 0; i < 50; i++)); do
+            if out=$(coredumpctl --no-pager -q dump --output="$dir/core"                 "$pid" 2>&1) && [[ -s $dir/core ]]; then
+                CORE=$dir/core
+                return 0
+            fi
+            sleep 0.2
+        done
+        skip "core_pattern pipes to systemd-coredump, but coredumpctl has no core of pid $pid: ${out//$'\n'/ } (Storage=none, or a container whose cores go to the host?)"
+    fi
+    find_core "$dir"
 }
 
 # find_core DIR: sets CORE to the one file in DIR besides "app", or fails.
@@ -101,35 +154,82 @@ find_core() {
     CORE=${files[0]}
 }
 
-@test "a crashing guest leaves a core that gdb opens with the guest's symbols; only guest memory is in it" {
-    check_core_pattern
-    pack_guest nullderef
-    local dir=$BATS_TEST_TMPDIR/crash
-    mkdir "$dir"
-    cp "$BATS_TEST_TMPDIR/nullderef" "$dir/app"
-    run -139 bash -c 'cd "$1" && ulimit -c unlimited && exec ./app --mem=32' - "$dir"
-    refute_output --partial "survived"
-    find_core "$dir"
-    local core=$CORE
-
+# core_is_guest_memory CORE APP ADDRESS: CORE holds guest memory only (a
+# segment at ADDRESS: the kernel's core has the text at 0x100000, gdb's
+# gcore only what was written, from 0x10000; nothing of the stub at
+# 0x7f00000000) and gdb shows the crash in nullderef.c with APP's symbols.
+core_is_guest_memory() {
+    local core=$1 app=$2 address=$3
     run file "$core"
     assert_output --partial "core file"
-
-    # Guest memory only: nothing at the stub's 0x7f00000000, and the guest's
-    # text at 0x100000.
     run readelf -lW "$core"
     assert_success
-    assert_line --regexp '^ +LOAD +0x[0-9a-f]+ 0x0+100000 '
+    assert_line --regexp "^ +LOAD +0x[0-9a-f]+ 0x0+${address#0x} "
     refute_output --regexp ' 0x0000007f00[0-9a-f]{6} '
-
-    run "${GDB[@]}" -ex bt "$dir/app" "$core"
+    run "${GDB[@]}" -ex bt "$app" "$core"
     assert_success
     assert_output --partial "Program terminated with signal SIGSEGV"
     assert_line --regexp '^#0 +(0x[0-9a-f]+ in )?solo5_app_main \(.*\) at [^ ]*tests/guests/nullderef\.c:[0-9]+'
     assert_line --regexp '^#1 +0x[0-9a-f]+ in _start \(.*\) at [^ ]*bindings/start\.c'
 }
 
-@test "a guest run as an unprivileged user still dumps core (capabilities dropped, no_new_privs)" {
+@test "a crashing guest leaves a core (the kernel's) that gdb opens with the guest's symbols; only guest memory is in it" {
+    check_core_pattern
+    pack_guest nullderef
+    local dir=$BATS_TEST_TMPDIR/crash
+    mkdir "$dir"
+    cp "$BATS_TEST_TMPDIR/nullderef" "$dir/app"
+    crash_for_core "$dir"
+    core_is_guest_memory "$CORE" "$dir/app" 0x100000
+}
+
+@test "gdb's gcore of a crashing guest opens with the guest's symbols; only guest memory is in it (whatever core_pattern says)" {
+    needs_ptrace
+    pack_guest nullderef
+    local core=$BATS_TEST_TMPDIR/gcore
+    run "${GDB[@]}" -ex run -ex "gcore $core" \
+        --args "$BATS_TEST_TMPDIR/nullderef" --mem=32
+    assert_success
+    assert_output --partial "Program received signal SIGSEGV"
+    assert_output --partial "Saved corefile $core"
+    refute_output --partial "survived"
+    core_is_guest_memory "$core" "$BATS_TEST_TMPDIR/nullderef" 0x10000
+}
+
+@test "a guest run as an unprivileged user stays dumpable: its /proc files are its own (capabilities dropped, no_new_privs)" {
+    ((EUID == 0)) || skip "needs root to run as user 65534 with setpriv"
+    command -v setpriv >/dev/null || skip "no setpriv (util-linux)"
+    pack_guest sleep
+    local dir
+    dir=$(mktemp -d /tmp/nabla-debug.XXXXXX)
+    NOBODY_DIR=$dir
+    cp "$BATS_TEST_TMPDIR/sleep" "$dir/app"
+    chmod 755 "$dir" "$dir/app"
+    setpriv --reuid 65534 --regid 65534 --clear-groups "$dir/app" \
+        --solo5:quiet 3000 >/dev/null 2>&1 &
+    local pid=$! i
+    # Running in the guest: the stub is gone, the filter loaded.
+    for ((i = 0; i < 100; i++)); do
+        if grep -q '^Seccomp:.*2' "/proc/$pid/status" 2>/dev/null &&
+            ! grep -q '7f00000000' "/proc/$pid/maps" 2>/dev/null; then
+            break
+        fi
+        sleep 0.03
+    done
+    run grep -E '^(Uid|CapEff|NoNewPrivs|Seccomp):' "/proc/$pid/status"
+    local owner
+    owner=$(stat -c %u:%g "/proc/$pid")
+    kill "$pid"
+    wait "$pid" || true
+    assert_line --regexp '^Uid:	65534	'
+    assert_line --regexp '^NoNewPrivs:	1$'
+    assert_line --regexp '^Seccomp:	2$'
+    # Not dumpable, /proc/PID would belong to root (proc(5)), and the
+    # kernel would write no core.
+    assert_equal "$owner" "65534:65534"
+}
+
+@test "a guest run as an unprivileged user still dumps core (the kernel's)" {
     ((EUID == 0)) || skip "needs root to run as user 65534 with setpriv"
     command -v setpriv >/dev/null || skip "no setpriv (util-linux)"
     check_core_pattern
@@ -141,9 +241,7 @@ find_core() {
     cp "$BATS_TEST_TMPDIR/nullderef" "$dir/app"
     chmod 755 "$dir" "$dir/app"
     chown 65534:65534 "$dir"
-    run -139 setpriv --reuid 65534 --regid 65534 --clear-groups \
-        bash -c 'cd "$1" && ulimit -c unlimited && exec ./app --mem=32' - "$dir"
-    find_core "$dir"
+    crash_for_core "$dir" setpriv --reuid 65534 --regid 65534 --clear-groups
     run "${GDB[@]}" -ex bt "$dir/app" "$CORE"
     assert_output --regexp '#0 +(0x[0-9a-f]+ in )?solo5_app_main'
 }
