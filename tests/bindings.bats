@@ -2,7 +2,8 @@
 # What a guest gets back from the bindings' device calls (the deverr test
 # guest): SOLO5_R_EINVAL for every call they must refuse, before any system
 # call; an error, never success, for a block write the host cut short (a
-# full filesystem, a file size limit).
+# full filesystem, a file size limit); from solo5_yield, the devices with
+# input and nothing else.
 
 load helpers
 
@@ -85,4 +86,17 @@ einval: 22 calls, all SOLO5_R_EINVAL$"
         --solo5:quiet write-all
     assert_success
     assert_line "wrote 8 blocks, read back ok"
+}
+
+@test "solo5_yield: the handle set names the net device with input, never the timer" {
+    truncate -s 64K disk.img
+    # Nothing to read: the deadline passes, and the timer is no device.
+    deverr -- --block:storage=disk.img --solo5:quiet yield
+    assert_success
+    assert_line "yield: ready 0x0000000000000000"
+    # A frame waiting on 'service' (handle 2): bit 2.
+    run timeout 10 python3 "$WITHFDS" 3=sock:frame -- "$DEVERR" \
+        --net:service=@3 --block:storage=disk.img --solo5:quiet yield
+    assert_success
+    assert_line "yield: ready 0x0000000000000004"
 }

@@ -14,6 +14,9 @@
  *               what was written: "wrote N blocks, read back ok"
  *   read-empty  one solo5_net_read on 'service' with nothing to read:
  *               "net read: RESULT" (SOLO5_R_AGAIN expected)
+ *   yield       one solo5_yield to 20 ms from now: "yield: ready 0x...",
+ *               the handle set it gave (the timer is no device: 0 unless
+ *               'service' had input, then 1 << its handle)
  *
  * Exit status 0 if the check passed, 1 if not, 2 for a bad argument.
  */
@@ -266,6 +269,15 @@ static int read_empty(void)
     return r == SOLO5_R_AGAIN ? 0 : 1;
 }
 
+static int yield_once(void)
+{
+    solo5_handle_set_t ready = 0;
+
+    solo5_yield(solo5_clock_monotonic() + 20000000ull, &ready);
+    say_hex("yield: ready ", ready);
+    return 0;
+}
+
 int solo5_app_main(const struct solo5_start_info *si)
 {
     if (word_is(si->cmdline, "einval"))
@@ -274,6 +286,8 @@ int solo5_app_main(const struct solo5_start_info *si)
         return write_all();
     if (word_is(si->cmdline, "read-empty"))
         return read_empty();
-    say("deverr: usage: deverr einval|write-all|read-empty\n");
+    if (word_is(si->cmdline, "yield"))
+        return yield_once();
+    say("deverr: usage: deverr einval|write-all|read-empty|yield\n");
     return 2;
 }

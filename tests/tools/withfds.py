@@ -5,6 +5,7 @@ hand them over (--net:NAME=@FD), and reports what COMMAND wrote to them.
 
   FD=sock        one end of a Unix datagram socket pair (a net device's fd:
                  one datagram per frame); this tool keeps the other end
+  FD=sock:TEXT   the same, with TEXT waiting in it as one datagram
   FD=file:PATH   PATH opened read-only (a stray fd the caller left open)
 
 Prints "withfds: pid PID" first (for a test to look at the running process
@@ -46,9 +47,11 @@ def main():
         fd = int(fd)
         if fd in wanted:
             usage('fd %d given twice' % fd)
-        if what == 'sock':
+        if what == 'sock' or what.startswith('sock:'):
             ours, theirs = socket.socketpair(socket.AF_UNIX,
                                              socket.SOCK_DGRAM)
+            if what.startswith('sock:'):
+                ours.send(what[5:].encode())
             peers[fd] = ours
             wanted[fd] = theirs.detach()
         elif what.startswith('file:'):
