@@ -270,6 +270,14 @@ def mutate(e, mode):
         e.d += note
         PH.pack_into(e.d, e.phoff + stack[0] * PH.size, PT_NOTE, PF_R, off,
                      0, 0, len(note), len(note), 4)
+    elif mode == 'bss-end-32k-below-mib':
+        # A larger .bss (still zeros, still a good guest): the writable
+        # PT_LOAD now ends 32 KiB below a MiB boundary, at least 1 MiB past
+        # its start.
+        data = e.load_with(PF_R | PF_W)
+        p = e.ph(data)
+        end = ((p[PH_VADDR] + (1 << 20)) | ((1 << 20) - 1)) + 1 - (32 << 10)
+        e.set_ph(data, PH_MEMSZ, end - p[PH_VADDR])
     elif mode == 'entry0-attached':
         e.d[mft_desc + MFT_E0 + 96] = 1
     elif mode == 'mft-short':
