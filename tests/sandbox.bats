@@ -214,7 +214,7 @@ print(len(d) == 1 << 20 and d[:512] == b"S" * 512 and d[-512:] == b"S" * 512)'
 
     pack_guest int80
     local c
-    for c in getpid write exit exit_group clock; do
+    for c in getpid write exit exit-fd1 exit_group clock; do
         run timeout 5 "$BATS_TEST_TMPDIR/int80" "$c"
         refute_output --partial "ESCAPED"
         refute_output --partial "i386 write ran"

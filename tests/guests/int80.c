@@ -7,6 +7,8 @@
  *   getpid      eax 20 (the default)
  *   write       eax 4: write(1, message, length); as x86_64 call: allowed
  *   exit        eax 1: exit(42)
+ *   exit-fd1    eax 1: exit(1); read as an x86_64 call, write(1, ...):
+ *               allowed, so only the filter's architecture check kills it
  *   exit_group  eax 252: exit_group(42); as x86_64 call (231): allowed
  *   clock       eax 265: clock_gettime(CLOCK_MONOTONIC, &ts)
  *
@@ -87,6 +89,9 @@ int solo5_app_main(const struct solo5_start_info *si)
     } else if (word_is(arg, "exit")) {
         what = "exit";
         ret = int80(1, 42, 0, 0);
+    } else if (word_is(arg, "exit-fd1")) {
+        what = "exit-fd1";
+        ret = int80(1, 1, 0, 0);
     } else if (word_is(arg, "exit_group")) {
         what = "exit_group";
         ret = int80(252, 42, 0, 0);
@@ -94,7 +99,8 @@ int solo5_app_main(const struct solo5_start_info *si)
         what = "clock";
         ret = int80(265, 1, (long)(uintptr_t)ts32, 0);
     } else {
-        say("int80: usage: int80 [getpid|write|exit|exit_group|clock]\n");
+        say("int80: usage: int80 [getpid|write|exit|exit-fd1|exit_group|"
+            "clock]\n");
         return 2;
     }
     say("ESCAPED int80 ");
