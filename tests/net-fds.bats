@@ -93,12 +93,12 @@ guest_fds() {
 }
 
 # refused REGEX ARGS...: netfds (with a socket at fd 4 for whatever the
-# arguments give it) exits 1 with one line on stderr matching REGEX; the
-# guest never ran (no frame, no "netfds done").
+# arguments give it) is refused by the stub (status 125) with one line on
+# stderr matching REGEX; the guest never ran (no frame, no "netfds done").
 refused() {
     local regex=$1
     shift
-    fails_one_line "$regex" timeout 10 python3 "$WITHFDS" 4=sock -- \
+    refuses_one_line "$regex" timeout 10 python3 "$WITHFDS" 4=sock -- \
         "$NETFDS" "$@" --solo5:quiet 0
     refute_output --partial "netfds done"
     refute_output --partial "frame from"

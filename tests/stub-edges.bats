@@ -10,10 +10,10 @@ setup() {
     cd "$BATS_TEST_TMPDIR" || return 1
 }
 
-# refused REGEX COMMAND [ARGS...]: exit status 1, one line on stderr
-# matching REGEX, and the guest never started.
+# refused REGEX COMMAND [ARGS...]: refused by the stub (status 125), one
+# line on stderr matching REGEX, and the guest never started.
 refused() {
-    fails_one_line "$@"
+    refuses_one_line "$@"
     refute_output --partial "nabla: solo5 bindings"
     refute_output --partial "Hello, World"
     refute_output --partial "boot count"

@@ -36,15 +36,19 @@ PT_LOAD = 1
 # struct nabla_payload: name -> (offset, struct format).
 FIELDS = {
     'version': (8, '<I'), 'abi_target': (12, '<I'), 'abi_version': (16, '<I'),
-    'guest_entry': (24, '<Q'), 'kernel_end': (32, '<Q'), 'mem_mb': (40, '<Q'),
+    'entry_code_end': (20, '<I'), 'guest_entry': (24, '<Q'),
+    'kernel_end': (32, '<Q'), 'mem_mb': (40, '<Q'),
     'mft_offset': (48, '<I'), 'mft_size': (52, '<I'),
     'options_offset': (56, '<I'), 'options_size': (60, '<I'),
     'options_count': (64, '<I'), 'args_offset': (68, '<I'),
     'args_size': (72, '<I'), 'args_count': (76, '<I'),
+    'name_offset': (80, '<I'), 'name_size': (84, '<I'),
     'trampoline': (88, '<Q'), 'tls_vaddr': (96, '<Q'),
-    'segment_filesz': (128, '<Q'), 'checksum': (256, '<Q'),
+    'segment_filesz': (128, '<Q'), 'entry': (256, '<Q'),
+    'sums_offset': (264, '<I'), 'sums_count': (268, '<I'),
+    'checksum': (272, '<Q'),
 }
-PAYLOAD_SIZE = 288
+PAYLOAD_SIZE = 304
 # struct mft: entries at 4, entries from 8, 104 bytes each, type at 68.
 MFT_ENTRIES, MFT_E0, ENTRY_SIZE, ENTRY_TYPE = 4, 8, 104, 68
 

@@ -13,7 +13,8 @@
 #include "tap.h"
 
 /* A payload as nabla-pack writes it: header, manifest (8-byte aligned),
- * default options, default arguments. */
+ * default options, default arguments, the app's name; no segment
+ * checksums (payload_check does not look into them). */
 struct spec {
     uint32_t entries;
     uint32_t types[MFT_MAX_ENTRIES + 2];
@@ -47,7 +48,8 @@ static struct nabla_payload *build(const struct spec *spec, size_t *size)
     size_t mft_size = MFT_SIZE(spec->entries);
     size_t opt_size = strings_size(spec->options, spec->noptions);
     size_t args_size = strings_size(spec->args, spec->nargs);
-    *size = mft_off + mft_size + opt_size + args_size;
+    static const char name[] = "app";
+    *size = mft_off + mft_size + opt_size + args_size + sizeof(name);
     char *b = calloc(1, *size);
     if (b == NULL) {
         fprintf(stderr, "payload_test: out of memory\n");
@@ -76,6 +78,12 @@ static struct nabla_payload *build(const struct spec *spec, size_t *size)
     p->args_size = (uint32_t)args_size;
     p->args_count = spec->nargs;
     put_strings(b + p->args_offset, spec->args, spec->nargs);
+    p->name_offset = (uint32_t)(p->args_offset + args_size);
+    p->name_size = sizeof(name);
+    memcpy(b + p->name_offset, name, sizeof(name));
+    /* No segment checksums: an empty list, at an aligned offset. */
+    p->sums_offset = (uint32_t)mft_off;
+    p->sums_count = 0;
     return p;
 }
 
@@ -169,7 +177,8 @@ static void test_offsets(void)
     struct nabla_payload *p = build(&s, &size);
     struct nabla_payload saved = *p;
 
-    check(p, size - 1, -1, OUTSIDE, "the last list one byte past the end");
+    check(p, size - 1, -1, OUTSIDE,
+          "the last list (the name) one byte past the end");
     p->mft_offset = (uint32_t)size + 8;
     check(p, size, -1, OUTSIDE, "the manifest's offset past the end");
     *p = saved;
@@ -197,6 +206,22 @@ static void test_offsets(void)
     ((char *)p)[p->args_offset + p->args_size - 1] = 'x';
     p->args_count = 1;
     check(p, size, -1, MALFORMED, "the last argument not NUL-terminated");
+    ((char *)p)[p->args_offset + p->args_size - 1] = '\0';
+    *p = saved;
+
+    p->name_size = 1;
+    check(p, size, -1, "malformed app name", "an empty app name");
+    *p = saved;
+    ((char *)p)[p->name_offset + p->name_size - 1] = 'x';
+    check(p, size, -1, "malformed app name", "the name not NUL-terminated");
+    ((char *)p)[p->name_offset + p->name_size - 1] = '\0';
+    *p = saved;
+    p->sums_offset += 4;
+    check(p, size, -1, "misaligned segment checksums",
+          "segment checksums 4 bytes off 8-byte alignment");
+    *p = saved;
+    p->sums_count = 0x10000000;
+    check(p, size, -1, OUTSIDE, "2^28 segment checksums");
     free(p);
 }
 
