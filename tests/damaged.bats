@@ -87,7 +87,7 @@ verify_refuses() {
     assert_equal "$output" ""
 }
 
-@test "verify: a flipped first or last byte of the payload is found" {
+@test "verify (nabla-pack verify, APP --verify): a flipped first or last byte of the payload is found" {
     # No default options or arguments: the payload ends in the manifest's
     # padding, which only the checksum covers.
     pack_file "$HELLO_SPT" hello
@@ -105,9 +105,12 @@ verify_refuses() {
     damage bad flip "$(damage hello offsets payload-ends | tail -1)"
     fails_one_line 'bad: damaged: the payload \(checksum mismatch\)' \
         "$PACK" verify bad
+    # The app's own check says the same.
+    refuses_one_line '^bad: error: damaged: the payload \(checksum mismatch\), do not run it$' \
+        ./bad --verify
 }
 
-@test "verify: a flipped last byte of every other segment (guest and stub) is found" {
+@test "verify (nabla-pack verify, APP --verify): a flipped last byte of every other segment (guest and stub) is found" {
     pack_file "$HELLO_SPT" hello
     local offs off
     mapfile -t offs < <(damage hello offsets load-ends)
@@ -115,7 +118,8 @@ verify_refuses() {
     for off in "${offs[@]}"; do
         cp hello bad
         damage bad flip "$off"
-        fails_one_line 'bad: damaged: (guest|stub) segment 0x[0-9a-f]+-0x[0-9a-f]+ [-rwx]{3} \(checksum mismatch\)' \
-            "$PACK" verify bad
+        local what='damaged: (guest|stub) segment 0x[0-9a-f]+-0x[0-9a-f]+ [-rwx]{3} \(checksum mismatch\)'
+        fails_one_line "bad: $what" "$PACK" verify bad
+        refuses_one_line "^bad: error: $what, do not run it$" ./bad --verify
     done
 }
