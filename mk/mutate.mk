@@ -14,7 +14,7 @@ MUTANTS ?=
 MUTATE_FLAGS ?=
 
 .PHONY: mutate mutate-check mutate-unit-tests mutate-check-build \
-	mutate-sanitize-tests
+	mutate-sanitize-tests mutate-sanitized-pack mutate-sanitized-pack-path
 # The scratch copy starts from this tree's build: only what a mutant
 # touches is rebuilt there.
 mutate: all $(UNIT_TESTS) fuzz-replay
@@ -25,7 +25,11 @@ mutate-check:
 
 # Used by run-mutants inside the scratch copy.
 mutate-unit-tests: $(UNIT_TESTS)
-# What `make check` builds before its tests.
-mutate-check-build: all $(UNIT_TESTS) fuzz-replay fuzz-build
+mutate-sanitized-pack: $(SAN_PACK)
+mutate-sanitized-pack-path:
+	@echo $(SAN_PACK)
+# What `make check` builds before its tests, and the tests it runs again
+# with the sanitized nabla-pack.
+mutate-check-build: all $(UNIT_TESTS) fuzz-replay fuzz-build $(SAN_PACK)
 mutate-sanitize-tests:
 	@echo $(CHECK_SANITIZE_TESTS)

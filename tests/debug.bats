@@ -121,7 +121,8 @@ crash_for_core() {
     local dir=$1
     shift
     local rc=0
-    "$@" bash -c 'cd "$1" && ulimit -c unlimited && exec ./app --mem=32' -         "$dir" >"$BATS_TEST_TMPDIR/crash.out" 2>&1 &
+    "$@" bash -c 'cd "$1" && ulimit -c unlimited && exec ./app --mem=32' - \
+        "$dir" >"$BATS_TEST_TMPDIR/crash.out" 2>&1 &
     local pid=$!
     wait "$pid" || rc=$?
     ((rc == 139)) ||
@@ -130,17 +131,20 @@ crash_for_core() {
         fail "the guest survived its NULL dereference"
     if [[ $CORE_FROM == coredumpctl ]]; then
         # systemd-coredump stores it a moment after the process is gone.
-        local i out
-        for ((i = 0; i < 50; i++)); do
-            if out=$(coredumpctl --no-pager -q dump --output="$dir/core"                 "$pid" 2>&1) && [[ -s $dir/core ]]; then
-                CORE=$dir/core
-                return 0
-            fi
-            sleep 0.2
-        done
-        skip "core_pattern pipes to systemd-coredump, but coredumpctl has no core of pid $pid: ${out//$'\n'/ } (Storage=none, or a container whose cores go to the host?)"
+        if wait_until 10 core_from_coredumpctl "$pid" "$dir/core"; then
+            CORE=$dir/core
+            return 0
+        fi
+        skip "core_pattern pipes to systemd-coredump, but coredumpctl has no core of pid $pid: ${COREDUMPCTL_SAYS//$'\n'/ } (Storage=none, or a container whose cores go to the host?)"
     fi
     find_core "$dir"
+}
+
+# core_from_coredumpctl PID FILE: systemd-coredump's core of process PID
+# into FILE; what coredumpctl said in COREDUMPCTL_SAYS.
+core_from_coredumpctl() {
+    COREDUMPCTL_SAYS=$(coredumpctl --no-pager -q dump --output="$2" "$1" 2>&1) &&
+        [[ -s $2 ]]
 }
 
 # find_core DIR: sets CORE to the one file in DIR besides "app", or fails.
@@ -196,6 +200,12 @@ core_is_guest_memory() {
     core_is_guest_memory "$core" "$BATS_TEST_TMPDIR/nullderef" 0x10000
 }
 
+# in_guest PID: process PID runs its guest: filter loaded, stub unmapped.
+in_guest() {
+    grep -q '^Seccomp:.*2' "/proc/$1/status" 2>/dev/null &&
+        ! grep -q '7f00000000' "/proc/$1/maps" 2>/dev/null
+}
+
 @test "a guest run as an unprivileged user stays dumpable: its /proc files are its own (capabilities dropped, no_new_privs)" {
     ((EUID == 0)) || skip "needs root to run as user 65534 with setpriv"
     command -v setpriv >/dev/null || skip "no setpriv (util-linux)"
@@ -207,15 +217,9 @@ core_is_guest_memory() {
     chmod 755 "$dir" "$dir/app"
     setpriv --reuid 65534 --regid 65534 --clear-groups "$dir/app" \
         --solo5:quiet 3000 >/dev/null 2>&1 &
-    local pid=$! i
+    local pid=$!
     # Running in the guest: the stub is gone, the filter loaded.
-    for ((i = 0; i < 100; i++)); do
-        if grep -q '^Seccomp:.*2' "/proc/$pid/status" 2>/dev/null &&
-            ! grep -q '7f00000000' "/proc/$pid/maps" 2>/dev/null; then
-            break
-        fi
-        sleep 0.03
-    done
+    wait_until --pid "$pid" 5 in_guest "$pid" || fail "the guest did not start"
     run grep -E '^(Uid|CapEff|NoNewPrivs|Seccomp):' "/proc/$pid/status"
     local owner
     owner=$(stat -c %u:%g "/proc/$pid")

@@ -18,19 +18,15 @@ FUZZ_SRC=$REPO_ROOT/tests/fuzz
 ensure_built() {
     local bin=$1 what=$2
     [[ -x $bin ]] && return 0
-    local rel=${bin#"$REPO_ROOT"/} flags=()
-    case "$rel" in
-    build/sanitize/*) flags=(SANITIZE=1) ;;
-    build/*) ;;
-    *)
+    local rel=${bin#"$REPO_ROOT"/}
+    if [[ $rel != build/* ]]; then
         fail "$bin not built, and not in this repository's build/ ($what)"
         return 1
-        ;;
-    esac
+    fi
     local out
-    if ! out=$(make -C "$REPO_ROOT" "${flags[@]}" "$rel" 2>&1) || [[ ! -x $bin ]]; then
+    if ! out=$(make -C "$REPO_ROOT" "$rel" 2>&1) || [[ ! -x $bin ]]; then
         {
-            echo "$bin is not built and 'make ${flags[*]} $rel' failed ($what):"
+            echo "$bin is not built and 'make $rel' failed ($what):"
             tail -5 <<<"$out"
         } | fail
         return 1

@@ -41,7 +41,7 @@ test: hello.bats
 
 name: first-after
 file: bindings/block.c
-after: sys_call4(SYS_pread64
+after: sys_call4(NABLA_NR_PREAD64
 find: return n == (long)size ? SOLO5_R_OK : SOLO5_R_EUNSPEC;
 replace: return SOLO5_R_OK;
 why: the read path only.

@@ -57,17 +57,18 @@ start_netfds() {
     timeout 20 python3 "$WITHFDS" "${specs[@]}" -- "$NETFDS" "$@" \
         --solo5:quiet 3000 >out 2>&1 &
     BG_PID=$!
-    local i pid=
-    for ((i = 0; i < 100; i++)); do
-        pid=$(sed -n 's/^withfds: pid //p' out)
-        if [[ -n $pid ]] && ! grep -q '7f00000000' "/proc/$pid/maps" \
-            2>/dev/null && grep -q '^00100000' "/proc/$pid/maps" 2>/dev/null; then
-            GUEST_PID=$pid
-            return 0
-        fi
-        sleep 0.05
-    done
-    fail "the guest did not start: $(cat out)"
+    wait_until --pid "$BG_PID" 5 guest_running ||
+        fail "the guest did not start: $(cat out)"
+}
+
+# guest_running: the guest withfds.py started (its pid in ./out) runs: the
+# stub has unmapped itself. Sets GUEST_PID.
+guest_running() {
+    local pid
+    pid=$(sed -n 's/^withfds: pid //p' out)
+    [[ -n $pid ]] && ! grep -q '7f00000000' "/proc/$pid/maps" 2>/dev/null &&
+        grep -q '^00100000' "/proc/$pid/maps" 2>/dev/null || return 1
+    GUEST_PID=$pid
 }
 
 # guest_fds: the guest's fds as "N:TARGET" words, in fd order.

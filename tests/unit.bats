@@ -10,6 +10,10 @@
 #   libc_test           the guest C library (libc/) against glibc
 #   filter_oracle_test  our seccomp policy and BPF compiler against libseccomp
 #   util_test           nabla-pack's utility layer (ASan/UBSan)
+#   payload_test        the payload check of common/: every bound, with its
+#                       exact reason (ASan/UBSan)
+#   devopts_test        device option syntax of common/: every bound, with
+#                       its exact message (ASan/UBSan)
 
 load helpers
 
@@ -84,4 +88,12 @@ elf_test() {
 
 @test "nabla-pack utility layer (util_test, ASan/UBSan)" {
     unit_test util_test
+}
+
+@test "payload check: every bound and its reason (payload_test, ASan/UBSan)" {
+    unit_test payload_test
+}
+
+@test "device option syntax: every bound and its message (devopts_test, ASan/UBSan)" {
+    unit_test devopts_test
 }

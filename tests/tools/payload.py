@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """payload.py FILE ACTION...: damages a packed nabla executable in place, one
 precise way per action, as a bad copy or a hostile edit would; or prints
-where things are. Layouts from <elf.h> and include/nabla/packed.h (checked
+where things are. Layouts from <elf.h> and common/packed_layout.h (checked
 against its _Static_asserts: a changed layout fails here, loudly).
 
 Actions (applied in order):
@@ -26,7 +26,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
-PACKED_H = os.path.join(ROOT, 'include', 'nabla', 'packed.h')
+PACKED_H = os.path.join(ROOT, 'common', 'packed_layout.h')
 
 PAYLOAD_BASE = 0x7f00100000
 STUB_BASE = 0x7f00000000
@@ -58,7 +58,7 @@ def die(msg):
 
 
 def check_layout():
-    """FIELDS must agree with packed.h's assertions."""
+    """FIELDS must agree with packed_layout.h's assertions."""
     text = open(PACKED_H).read()
     asserted = dict((m.group(1), int(m.group(2))) for m in re.finditer(
         r'offsetof\(struct nabla_payload,\s*(\w+)\)\s*==\s*(\d+)', text))

@@ -80,7 +80,7 @@ static void test_split(void)
         {"--block:=disk.img", "--block:NAME=PATH"},
         {"--block:storage", "--block:NAME=PATH"},
         {"--block-sector-size:s=", "--block-sector-size:NAME=BYTES"},
-        {"--net:service=", "--net:NAME=TAP|@FD"},
+        {"--net:service=", "--net:NAME=TAP|@FD|user"},
         {"--net-mac:=x", "--net-mac:NAME=HWADDR"},
     };
     for (size_t i = 0; i < sizeof(malformed) / sizeof(malformed[0]); i++) {
