@@ -432,10 +432,10 @@ CHECK_SANITIZE_TESTS := tests/pack-errors.bats tests/cli.bats \
 	tests/solo5-compat.bats tests/mft-notes.bats tests/damaged.bats \
 	tests/tools.bats
 check: all $(UNIT_TESTS) fuzz-replay fuzz-build $(SAN_PACK)
-	NABLA_BUILD=$(B) $(if $(filter 1,$(SANITIZE)),NABLA_PACK=$(SAN_PACK)) \
+	NABLA_BUILD=$(B) $(if $(filter 1,$(SANITIZE)),NABLA_PACK=$(abspath $(SAN_PACK))) \
 		scripts/run-tests "nabla tests" tests/
 ifneq ($(SANITIZE),1)
-	NABLA_BUILD=$(B) NABLA_PACK=$(SAN_PACK) scripts/run-tests \
+	NABLA_BUILD=$(B) NABLA_PACK=$(abspath $(SAN_PACK)) scripts/run-tests \
 		"nabla-pack under ASan/UBSan" $(CHECK_SANITIZE_TESTS)
 endif
 

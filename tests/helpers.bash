@@ -24,6 +24,8 @@ abs_path() {
 
 NABLA_BUILD=$(abs_path "${NABLA_BUILD:-build}")
 PACK=$(abs_path "${NABLA_PACK:-$NABLA_BUILD/tools/nabla-pack/nabla-pack}")
+# An installed nabla-cc runs $NABLA_PACK from other directories: make it absolute.
+if [ -n "${NABLA_PACK:-}" ]; then export NABLA_PACK=$PACK; fi
 GUESTS=$NABLA_BUILD/tests/guests
 HELLO=$NABLA_BUILD/examples/hello/hello
 HELLO_SPT=$NABLA_BUILD/examples/hello/hello.spt
