@@ -23,7 +23,7 @@
 /* fulltext-tail.S, linked last by the Makefile where the stub's tests need
  * it (x86_64); weak, so that the guest builds without it too. */
 extern const char fulltext_tail[] __attribute__((weak));
-extern const char _etext[];        /* linker/guest.ld */
+extern const char _etext[]; /* linker/guest.ld */
 
 static int is_space(char c)
 {

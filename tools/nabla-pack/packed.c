@@ -62,9 +62,8 @@ int packed_verify_file(const char *path, uint8_t sum[32], char *err,
     else if (read_full(fd, data, (size_t)st.st_size) != st.st_size)
         fail(err, errsz, "%s: read error", path);
     else {
-        struct elf_image img = {.path = path,
-                                .data = data,
-                                .size = (size_t)st.st_size};
+        struct elf_image img = {
+            .path = path, .data = data, .size = (size_t)st.st_size};
         rc = packed_verify_image(&img, sum, err, errsz);
     }
     free(data);
