@@ -28,6 +28,7 @@
 #include "lwip/ip4.h"
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/tcp.h"
+#include "bytes.h"
 #include "relay.h"
 
 /* A guest that never completes the handshake of its own connection. */
@@ -69,17 +70,6 @@ struct listener {
     unsigned uses;
 };
 static struct listener listeners[LISTENERS];
-
-static uint16_t get16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-           p[3];
-}
 
 static void set_ip(ip_addr_t *a, uint32_t host_order)
 {
