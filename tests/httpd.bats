@@ -69,6 +69,10 @@ setup_file() {
     in_ns ip addr add 10.0.1.1/24 dev tap1
     in_ns ip link set tap0 up
     in_ns ip link set tap1 up
+    # The kernel picks client ports below 61000; private_port hands out the
+    # ports above, each once.
+    in_ns sysctl -qw net.ipv4.ip_local_port_range="32768 60999"
+    echo 61000 >"$BATS_FILE_TMPDIR/next-port"
 
     # The packed defaults: --net:service=tap0 -- --ipv4=10.0.0.2/24.
     export HTTPD_LOG=$BATS_FILE_TMPDIR/httpd.log
@@ -118,9 +122,24 @@ server_alive() {
     } | fail
 }
 
-# stat_now NAME: that counter of /stats (fetched now).
+# private_port: a client port no connection to the server has used in this
+# file (above the kernel's ephemeral range). A port the kernel picks may still
+# be in TIME-WAIT at the server, and a SYN on it counts in time_wait_reused.
+private_port() {
+    local port
+    port=$(cat "$BATS_FILE_TMPDIR/next-port")
+    ((port < 65535)) || fail "private_port: none left"
+    echo $((port + 1)) >"$BATS_FILE_TMPDIR/next-port"
+    echo "$port"
+}
+
+# stat_now NAME: that counter of /stats (fetched now, from a private port so
+# that the fetch itself never ends a TIME-WAIT).
 stat_now() {
-    in_ns curl -sS -m 5 "$URL/stats" | awk -v k="$1" '$1 == k { print $2 }'
+    local port
+    port=$(private_port)
+    in_ns curl -sS -m 5 --local-port "$port" "$URL/stats" |
+        awk -v k="$1" '$1 == k { print $2 }'
 }
 
 # stats_to FILE: /stats into FILE.
@@ -300,7 +319,7 @@ sys.stdout.buffer.write(out)
     before=$(stat_now time_wait_reused)
     for delay in 0 0.1; do
         run -0 in_ns timeout 20 python3 "$BATS_TEST_DIRNAME/tools/timewait.py" \
-            reuse 10.0.0.2 80 "$delay"
+            reuse 10.0.0.2 80 "$delay" "$(private_port)"
         assert_output --regexp '^port [0-9]+ used twice: second connect took 0\.[0-9]+ s$'
     done
     assert_equal "$(stat_now time_wait_reused)" "$((before + 2))"
@@ -310,7 +329,7 @@ sys.stdout.buffer.write(out)
     local before
     before=$(stat_now time_wait_reused)
     run -0 in_ns timeout 20 python3 "$BATS_TEST_DIRNAME/tools/timewait.py" \
-        oldsyn tap0 10.0.0.2 80
+        oldsyn tap0 10.0.0.2 80 "$(private_port)"
     assert_output --regexp "^port [0-9]+: old SYN answered by TIME-WAIT's ACK, new connection served$"
     # Only the last GET, with a newer sequence number, ended it.
     assert_equal "$(stat_now time_wait_reused)" "$((before + 1))"

@@ -4,8 +4,8 @@ connection on it is in TIME-WAIT. The server closes each HTTP/1.0
 connection first, so after one GET / its end of that connection waits in
 TIME-WAIT. Exit status 1 with a line saying what went wrong.
 
-timewait.py reuse HOST PORT DELAY
-    A second GET from the same local port, DELAY seconds later (as a busy
+timewait.py reuse HOST PORT DELAY LOCALPORT
+    A GET / from LOCALPORT, then a second GET from the same local port, DELAY seconds later (as a busy
     client's kernel may choose on its own), must connect and get its 200
     within 3 s. A server that does not let a new SYN end TIME-WAIT either
     resets it (when its sequence number falls in the old connection's
@@ -13,8 +13,8 @@ timewait.py reuse HOST PORT DELAY
     so that connect() times out (DELAY 0.1: Linux's initial sequence numbers
     move 15,625 per millisecond). Prints the second connect's time.
 
-timewait.py oldsyn TAP HOST PORT
-    Then a newer SYN from that port with a bad TCP checksum is written
+timewait.py oldsyn TAP HOST PORT LOCALPORT
+    A GET / from LOCALPORT. Then a newer SYN from that port with a bad TCP checksum is written
     straight onto TAP: it gets no answer and must not end TIME-WAIT. Then a
     SYN from that port whose sequence number lies before the old
     connection's end (an old duplicate, as a late copy from the network
@@ -23,8 +23,13 @@ timewait.py oldsyn TAP HOST PORT
     port, with the kernel's newer sequence number, must then be served.
 
 Called by tests/httpd.bats inside the test's network namespace:
-    ip netns exec NS python3 tests/tools/timewait.py reuse 10.0.0.2 80 0.1
-    ip netns exec NS python3 tests/tools/timewait.py oldsyn tap0 10.0.0.2 80
+    ip netns exec NS python3 tests/tools/timewait.py reuse 10.0.0.2 80 0.1 61001
+    ip netns exec NS python3 tests/tools/timewait.py oldsyn tap0 10.0.0.2 80 61002
+
+LOCALPORT must be a port the server has not seen in the last two minutes
+(above the kernel's ephemeral range, used once): otherwise the first GET may
+itself end an old TIME-WAIT, and the server's time_wait_reused counter, which
+the tests compare, counts one more.
 """
 import errno
 import socket
@@ -94,21 +99,14 @@ def get(host, port, local_port):
     return data.split(b"\r\n", 1)[0], took
 
 
-def free_port():
-    """A local port no socket uses now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("", 0))
-        return probe.getsockname()[1]
-
 
 def ok(status):
     return status.split(b" ")[1:2] == [b"200"]
 
 
-def reuse(host, port, delay):
-    which, local = "first", 0
+def reuse(host, port, delay, local):
+    which = "first"
     try:
-        local = free_port()
         first, _ = get(host, port, local)
         if not ok(first):
             sys.exit("first GET: %r" % first)
@@ -148,12 +146,11 @@ def answers_to(raw, port, p):
             if f["sport"] == port and f["dport"] == p]
 
 
-def oldsyn(tap, host, port):
+def oldsyn(tap, host, port, p):
     raw = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
                         socket.htons(ETH_P_ALL))
     raw.bind((tap, 0))
     try:
-        p = free_port()
         status, _ = get(host, port, p)
         if not ok(status):
             sys.exit("first GET: %r" % status)
@@ -195,13 +192,13 @@ def oldsyn(tap, host, port):
 
 def main():
     args = sys.argv[1:]
-    if len(args) == 4 and args[0] == "reuse":
-        reuse(args[1], int(args[2]), float(args[3]))
-    elif len(args) == 4 and args[0] == "oldsyn":
-        oldsyn(args[1], args[2], int(args[3]))
+    if len(args) == 5 and args[0] == "reuse":
+        reuse(args[1], int(args[2]), float(args[3]), int(args[4]))
+    elif len(args) == 5 and args[0] == "oldsyn":
+        oldsyn(args[1], args[2], int(args[3]), int(args[4]))
     else:
-        sys.exit("usage: timewait.py reuse HOST PORT DELAY | "
-                 "oldsyn TAP HOST PORT")
+        sys.exit("usage: timewait.py reuse HOST PORT DELAY LOCALPORT | "
+                 "oldsyn TAP HOST PORT LOCALPORT")
 
 
 main()
