@@ -9,7 +9,8 @@
  *   exit        eax 1: exit(42)
  *   exit-fd1    eax 1: exit(1); read as an x86_64 call, write(1, ...):
  *               allowed, so only the filter's architecture check kills it
- *   exit_group  eax 252: exit_group(42); as x86_64 call (231): allowed
+ *   exit_group  eax 252: exit_group(42), the call the policy allows under
+ *               its x86_64 number (231); 252 read as x86_64 is not allowed
  *   clock       eax 265: clock_gettime(CLOCK_MONOTONIC, &ts)
  *
  * If the call returns, prints "ESCAPED int80 <call> ret=<value>" and exits 0;
