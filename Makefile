@@ -236,10 +236,12 @@ $(GUEST_LIBC): $(GUEST_LIBC_OBJS)
 	ar rcs $@ $^
 
 # --- nabla-pack: host tool (glibc, libelf, json-c) ----------------------------
-# nabla-pack's own code (main.c apart) is also an archive, DIR/libpack.a,
-# for the unit tests and fuzz harnesses.
-PACK_LIB_SRCS := $(filter-out tools/nabla-pack/main.c,\
-	$(wildcard tools/nabla-pack/*.c))
+# main.c and one folder ("room") a stage of the pipeline (docs/architecture.md):
+# read/ the inputs, pack/ the output, inspect/ and oci/ what reads a packed
+# file back, util/ what they all use. The rooms' code is also an archive,
+# DIR/libpack.a, for the unit tests and fuzz harnesses.
+PACK_ROOMS := read pack inspect oci util
+PACK_LIB_SRCS := $(foreach r,$(PACK_ROOMS),$(wildcard tools/nabla-pack/$(r)/*.c))
 PACK := $(B)/tools/nabla-pack/nabla-pack
 SAN_PACK := build/sanitize/tools/nabla-pack/nabla-pack
 PACK_LDLIBS := -lelf -ljson-c -lz
@@ -256,18 +258,19 @@ $(B)/stub/trampoline.o: stub/trampoline.S
 $(TRAMPOLINE): $(B)/stub/trampoline.o
 	objcopy -O binary --only-section=.text $< $@
 
-$(B)/tools/nabla-pack/stub_blob.o: tools/nabla-pack/stub_blob.S $(STUB) \
+STUB_BLOB := $(B)/tools/nabla-pack/pack/stub_blob.o
+$(STUB_BLOB): tools/nabla-pack/pack/stub_blob.S $(STUB) \
 		$(TRAMPOLINE)
 	@mkdir -p $(@D)
 	gcc -c -fPIE -DNABLA_STUB_PATH='"$(STUB)"' \
 		-DNABLA_TRAMPOLINE_PATH='"$(TRAMPOLINE)"' $< -o $@
 
 $(PACK): $(H)/tools/nabla-pack/main.o $(H)/libpack.a $(H)/libcommon.a \
-		$(B)/tools/nabla-pack/stub_blob.o
+		$(STUB_BLOB)
 	gcc $^ $(PACK_LDLIBS) -o $@
 
 $(SAN_PACK): $(SAN)/tools/nabla-pack/main.o $(SAN)/libpack.a \
-		$(SAN)/libcommon.a $(B)/tools/nabla-pack/stub_blob.o
+		$(SAN)/libcommon.a $(STUB_BLOB)
 	@mkdir -p $(@D)
 	gcc -fsanitize=address,undefined $^ $(PACK_LDLIBS) -o $@
 
@@ -368,7 +371,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,\
 	$(wildcard tests/unit/*_test.c))
 
 $(B)/tests/unit/%_test: $(SAN)/tests/unit/%_test.o $(SAN)/libpack.a \
-		$(SAN)/libcommon.a $(B)/tools/nabla-pack/stub_blob.o
+		$(SAN)/libcommon.a $(STUB_BLOB)
 	@mkdir -p $(@D)
 	gcc -fsanitize=address,undefined $^ $(PACK_LDLIBS) -o $@
 

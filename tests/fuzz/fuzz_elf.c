@@ -3,8 +3,8 @@
  *
  * The input is a guest file. It is written to a memfd and loaded through
  * its path with guest_load() -- ELF header and program header checks
- * (tools/nabla-pack/elfimage.c), PT_LOAD/PT_INTERP checks, ABI1 and MFT1 notes
- * and the manifest in the MFT1 note (tools/nabla-pack/guest.c, manifest.c).
+ * (tools/nabla-pack/read/elfimage.c), PT_LOAD/PT_INTERP checks, ABI1 and MFT1 notes
+ * and the manifest in the MFT1 note (read/guest.c, read/manifest.c).
  * Also:
  *   - elf_image_load() and elf_image_from_memory() must agree on the input;
  *   - elf_image_symbols() on the loaded image (merge.c reads the guest's
@@ -17,10 +17,10 @@
  */
 #include <elf.h>
 
-#include "elfimage.h"
+#include "read/elfimage.h"
 #include "fuzz_util.h"
-#include "guest.h"
-#include "manifest.h"
+#include "read/guest.h"
+#include "read/manifest.h"
 #include "packed_layout.h"
 
 #define MEM_LIMIT_DEFAULT (NABLA_MEM_DEFAULT_MB << 20)

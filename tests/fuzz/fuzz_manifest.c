@@ -12,7 +12,7 @@
  * sees any read past it. Messages must be one printable line.
  */
 #include "fuzz_util.h"
-#include "manifest.h"
+#include "read/manifest.h"
 
 static struct fuzz_file file;
 

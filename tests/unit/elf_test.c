@@ -1,6 +1,6 @@
 /*
- * Robustness of the guest ELF validator (tools/nabla-pack/guest.c and
- * tools/nabla-pack/elfimage.c) against damaged files, under ASan + UBSan.
+ * Robustness of the guest ELF validator (tools/nabla-pack/read/guest.c and
+ * read/elfimage.c) against damaged files, under ASan + UBSan.
  *
  *   elf_test GUEST.spt [PART...]
  *
@@ -46,9 +46,9 @@
 #include <unistd.h>
 
 #include "tap.h"
-#include "guest.h"
-#include "manifest.h"
-#include "pack.h"
+#include "read/guest.h"
+#include "read/manifest.h"
+#include "pack/pack.h"
 
 #define MEM_LIMIT (512ull << 20)
 #define CORRUPTIONS 20000

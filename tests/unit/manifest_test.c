@@ -1,13 +1,8 @@
 /*
- * Unit tests of tools/nabla-pack/manifest.c. Build and run from the top of
- * the repository:
+ * Unit tests of tools/nabla-pack/read/manifest.c. Build and run from the
+ * top of the repository (the Makefile's rule for unit tests):
  *
- *   gcc -std=c11 -Wall -Wextra -Werror -fsanitize=address,undefined \
- *       -I include -I tools/nabla-pack tests/unit/manifest_test.c \
- *       tools/nabla-pack/manifest.c tools/nabla-pack/report.c \
- *       tools/nabla-pack/buf.c tools/nabla-pack/json.c \
- *       tools/nabla-pack/fileio.c -ljson-c -o /tmp/manifest_test
- *   /tmp/manifest_test
+ *   make build/tests/unit/manifest_test && build/tests/unit/manifest_test
  *
  * The compile test of the generated C file runs gcc with -I NABLA_INCLUDE_DIR
  * (default "include", relative to the current directory; override with
@@ -26,7 +21,7 @@
 #include <unistd.h>
 
 #include "tap.h"
-#include "manifest.h"
+#include "read/manifest.h"
 
 #ifndef NABLA_INCLUDE_DIR
 #define NABLA_INCLUDE_DIR "include"

@@ -1,5 +1,6 @@
 /*
- * nabla-pack's utility layer (tools/nabla-pack/util.h, oci_layer.h): error
+ * nabla-pack's utility layer (tools/nabla-pack/util/util.h,
+ * oci/oci_layer.h): error
  * reporting, struct buf, JSON escaping, whole reads and writes, atomic
  * files, path_join, sha256_hex, and an OCI layer read back with zlib.
  * Built with ASan + UBSan like every unit test; files go to a fresh
@@ -19,9 +20,9 @@
 #include <zlib.h>
 
 #include "tap.h"
-#include "oci_layer.h"
+#include "oci/oci_layer.h"
 #include "sha256.h"
-#include "util.h"
+#include "util/util.h"
 
 static char tmpdir[] = "/tmp/util_test.XXXXXX";
 

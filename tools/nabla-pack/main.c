@@ -7,15 +7,16 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli.h"
 #include "devopts.h"
-#include "inspect.h"
-#include "manifest.h"
+#include "inspect/inspect.h"
 #include "mem_option.h"
-#include "packed_layout.h"
 #include "nabla/version.h"
-#include "pack.h"
-#include "util.h"
+#include "oci/oci.h"
+#include "pack/pack.h"
+#include "packed_layout.h"
+#include "read/manifest.h"
+#include "util/cli.h"
+#include "util/util.h"
 
 #define MAX_DEFAULT_OPTIONS 256
 

@@ -27,7 +27,7 @@
  * is added to it: an image with the same tag is dropped from index.json (its
  * blobs stay), others are kept. Any other non-empty DIR is refused.
  */
-#include "inspect.h"
+#include "oci/oci.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -40,12 +40,12 @@
 
 #include <json-c/json.h>
 
-#include "cli.h"
 #include "devopts.h"
-#include "oci_layer.h"
-#include "packed.h"
+#include "oci/oci_layer.h"
+#include "read/packed.h"
 #include "sha256.h"
-#include "util.h"
+#include "util/cli.h"
+#include "util/util.h"
 
 #define MT_INDEX "application/vnd.oci.image.index.v1+json"
 #define MT_MANIFEST "application/vnd.oci.image.manifest.v1+json"

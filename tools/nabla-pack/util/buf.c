@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "util/util.h"
 
 /* Capacity for len bytes at offset at, and the terminating 0; new bytes
  * zeroed. Sizes near SIZE_MAX count as out of memory rather than wrap. */

@@ -1,13 +1,13 @@
 /* Validation of a unikernel ELF against the spt ABI v2 (docs/abi.md §1). */
-#include "guest.h"
+#include "read/guest.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "manifest.h"
-#include "packed.h"
-#include "util.h"
+#include "read/manifest.h"
+#include "read/packed.h"
+#include "util/util.h"
 
 const char *guest_abi_target_name(uint32_t t)
 {

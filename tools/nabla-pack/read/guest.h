@@ -5,9 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "elfimage.h"
 #include "nabla/abi.h"
 #include "packed_layout.h"
+#include "read/elfimage.h"
 
 struct guest {
     struct elf_image img;

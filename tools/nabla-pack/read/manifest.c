@@ -2,7 +2,7 @@
  * or a C file defining the MFT1 note out. */
 #define _POSIX_C_SOURCE 200809L
 
-#include "manifest.h"
+#include "read/manifest.h"
 
 #include "device.h"
 
@@ -18,7 +18,7 @@
 
 #include <json-c/json.h>
 
-#include "util.h"
+#include "util/util.h"
 
 /* A manifest.json is a few lines; refuse anything absurd rather than read a
  * mistaken path (say, a disk image) into memory. */

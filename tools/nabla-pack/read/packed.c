@@ -1,5 +1,5 @@
 /* Reading and checking packed executables. */
-#include "packed.h"
+#include "read/packed.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "packed_file.h"
-#include "util.h"
+#include "util/util.h"
 
 static const Elf64_Phdr *find_payload_load(const struct elf_image *img)
 {

@@ -33,7 +33,7 @@
  * The build ID is written as zeros here and filled in once the file is
  * complete (pack.c).
  */
-#include "merge.h"
+#include "pack/merge.h"
 
 #include <gelf.h>
 #include <libelf.h>
@@ -43,7 +43,7 @@
 #include <string.h>
 
 #include "packed_layout.h"
-#include "util.h"
+#include "util/util.h"
 
 #define PAGE 0x1000ull
 #define MAX_SEGS (2 * NABLA_MAX_GUEST_SEGMENTS + 8)

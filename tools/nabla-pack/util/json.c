@@ -2,7 +2,7 @@
  * control characters; other bytes, UTF-8 included, pass unchanged. */
 #include <stdio.h>
 
-#include "util.h"
+#include "util/util.h"
 
 const char *json_escape(unsigned char c, char out[8])
 {

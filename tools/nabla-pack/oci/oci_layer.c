@@ -4,7 +4,7 @@
  * digest) and the file, so that a disk image of any size is read once and
  * never held in memory.
  */
-#include "oci_layer.h"
+#include "oci/oci_layer.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +17,7 @@
 #define ZLIB_CONST
 #include <zlib.h>
 
-#include "util.h"
+#include "util/util.h"
 
 #define TAR_BLOCK 512
 #define CHUNK (64 * 1024)

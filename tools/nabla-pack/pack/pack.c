@@ -3,7 +3,7 @@
  * written to a temporary file next to OUT and renamed into place only when
  * complete, so a failure never leaves a partial or stale executable.
  */
-#include "pack.h"
+#include "pack/pack.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -14,12 +14,12 @@
 
 #include "devopts.h"
 #include "netforward.h"
-#include "guest.h"
-#include "manifest.h"
-#include "merge.h"
-#include "packed.h"
+#include "pack/merge.h"
 #include "packed_file.h"
-#include "util.h"
+#include "read/guest.h"
+#include "read/manifest.h"
+#include "read/packed.h"
+#include "util/util.h"
 
 extern const unsigned char nabla_stub_blob[], nabla_stub_blob_end[];
 extern const unsigned char nabla_trampoline_blob[], nabla_trampoline_blob_end[];

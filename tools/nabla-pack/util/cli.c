@@ -1,9 +1,9 @@
 /* Command-line conventions shared by the subcommands (cli.h). */
-#include "cli.h"
+#include "util/cli.h"
 
 #include <string.h>
 
-#include "util.h"
+#include "util/util.h"
 
 int cli_output_option(const char *what, int argc, char **argv, int *i,
                       const char **out)

@@ -2,7 +2,7 @@
  * verify, inspect and extract: what a packed executable holds, read back
  * from the file alone (nothing is run).
  */
-#include "inspect.h"
+#include "inspect/inspect.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,12 +13,12 @@
 #include <unistd.h>
 
 #include "devopts.h"
-#include "manifest.h"
 #include "nabla/version.h"
-#include "packed.h"
 #include "policy.h"
+#include "read/manifest.h"
+#include "read/packed.h"
 #include "relay_policy.h"
-#include "util.h"
+#include "util/util.h"
 
 static int open_checked(struct packed *pk, const char *path)
 {

@@ -8,11 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "guest.h"
-#include "inspect.h"
-#include "manifest.h"
-#include "packed.h"
-#include "util.h"
+#include "inspect/inspect.h"
+#include "read/guest.h"
+#include "read/manifest.h"
+#include "read/packed.h"
+#include "util/util.h"
 
 /* What both subcommands need to know of a file. */
 struct solo5_facts {

@@ -7,7 +7,7 @@
  * PT_TLS, ABI1 and MFT1 notes, PT_INTERP, and the guest's symbols.
  * Extracting an extracted-and-repacked guest gives the same bytes again.
  */
-#include "inspect.h"
+#include "inspect/inspect.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,10 +17,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "manifest.h"
-#include "packed.h"
-#include "util.h"
+#include "read/manifest.h"
+#include "read/packed.h"
+#include "util/cli.h"
+#include "util/util.h"
 
 #define PAGE 0x1000ull
 

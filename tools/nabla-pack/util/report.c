@@ -2,7 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "util.h"
+#include "util/util.h"
 
 int fail(char *err, size_t errsz, const char *fmt, ...)
 {

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "elfimage.h"
+#include "read/elfimage.h"
 
 struct merge_input {
     const struct elf_image *stub;  /* static ET_EXEC at NABLA_STUB_BASE */

@@ -1,5 +1,5 @@
 /* Reading an ELF file into memory, trusting nothing it says. */
-#include "elfimage.h"
+#include "read/elfimage.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "util/util.h"
 
 #define ELF_IMAGE_MAX_SIZE (4ull << 30)
 

@@ -5,10 +5,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "elfimage.h"
 #include "nabla/abi.h"
 #include "packed_layout.h"
 #include "payload_format.h"
+#include "read/elfimage.h"
 #include "sha256.h"
 
 struct packed {
