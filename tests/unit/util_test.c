@@ -124,14 +124,25 @@ static void test_buf(void)
     free(big.data);
 }
 
+/* Each kind of byte alone: the quoting is exactly RFC 8259's. */
+static void check_json(const char *s, const char *want, const char *what)
+{
+    struct buf b = {0};
+    buf_json_string(&b, s);
+    check_str((const char *)b.data, want, what);
+    free(b.data);
+}
+
 static void test_json(void)
 {
-    char e[8];
-    check_str(json_escape('a', e), "a", "json_escape: plain");
-    check_str(json_escape('"', e), "\\\"", "json_escape: quote");
-    check_str(json_escape('\\', e), "\\\\", "json_escape: backslash");
-    check_str(json_escape(0x1f, e), "\\u001f", "json_escape: control");
-    check_str(json_escape(0xe9, e), "\xe9", "json_escape: high byte");
+    check_json("a", "\"a\"", "buf_json_string: plain");
+    check_json("", "\"\"", "buf_json_string: empty");
+    check_json("\"", "\"\\\"\"", "buf_json_string: quote");
+    check_json("\\", "\"\\\\\"", "buf_json_string: backslash");
+    check_json("\x1f", "\"\\u001f\"", "buf_json_string: control");
+    check_json("\x7f/", "\"\x7f/\"",
+               "buf_json_string: DEL and slash as they are");
+    check_json("\xe9", "\"\xe9\"", "buf_json_string: high byte");
 }
 
 static void test_files(void)

@@ -18,6 +18,7 @@
 #include "read/manifest.h"
 #include "read/packed.h"
 #include "relay_policy.h"
+#include "util/cli.h"
 #include "util/util.h"
 
 static int open_checked(struct packed *pk, const char *path)
@@ -29,29 +30,12 @@ static int open_checked(struct packed *pk, const char *path)
     return 0;
 }
 
-/* The one path argument of a subcommand, and its flags. */
-static const char *one_path(int argc, char **argv, int *json, const char **out)
-{
-    const char *path = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (json && strcmp(argv[i], "--json") == 0)
-            *json = 1;
-        else if (out && strcmp(argv[i], "-o") == 0 && i + 1 < argc)
-            *out = argv[++i];
-        else if (argv[i][0] == '-' || path != NULL)
-            return NULL;
-        else
-            path = argv[i];
-    }
-    return path;
-}
-
 /* The same check as APP --verify (common/packed_file.c). */
 int cmd_verify(int argc, char **argv)
 {
     uint8_t sum[SHA256_DIGEST_SIZE];
     char err[1024];
-    const char *path = one_path(argc, argv, NULL, NULL);
+    const char *path = cli_one_path(argc, argv, NULL);
 
     if (path == NULL)
         return die("usage: nabla-pack verify APP");
@@ -111,30 +95,20 @@ static void describe_relay_policy(const struct packed *pk, char *buf,
     policy_describe(&pol, 1, buf, size);
 }
 
-static void json_string(const char *s)
-{
-    char e[8];
-
-    putchar('"');
-    for (; *s; s++)
-        fputs(json_escape((unsigned char)*s, e), stdout);
-    putchar('"');
-}
-
 /* A JSON array of the lines of text. */
-static void json_lines(const char *text)
+static void json_lines(struct buf *o, const char *text)
 {
-    putchar('[');
+    buf_printf(o, "[");
     for (const char *l = text; *l;) {
         const char *e = strchr(l, '\n');
         size_t n = e ? (size_t)(e - l) : strlen(l);
         char line[512];
         snprintf(line, sizeof(line), "%.*s", (int)n, l);
-        printf("%s", l == text ? "" : ", ");
-        json_string(line);
+        buf_printf(o, "%s", l == text ? "" : ", ");
+        buf_json_string(o, line);
         l += n + (e != NULL);
     }
-    putchar(']');
+    buf_printf(o, "]");
 }
 
 /* The lines of text, each indented by two spaces. */
@@ -257,54 +231,58 @@ static void print_text(const struct packed *pk, const char *policy,
     print_indented(relay_confinement);
 }
 
-static void print_json(const struct packed *pk, const char *policy,
-                       const char *relay_policy)
+/* The same as one JSON object, into o. */
+static void print_json(struct buf *o, const struct packed *pk,
+                       const char *policy, const char *relay_policy)
 {
     const struct nabla_payload *p = pk->payload;
 
     char hex[2 * NABLA_BUILD_ID_SIZE + 1];
 
-    printf("{\"file\": ");
-    json_string(pk->img.path);
-    printf(", \"name\": ");
-    json_string(payload_app_name(p));
-    printf(", \"build_id\": \"%s\", \"entry_code_end\": %u",
-           packed_build_id_hex(pk, hex), p->entry_code_end);
-    printf(", \"stub_version\": \"%s\", \"abi_target\": %u, "
-           "\"abi_version\": %u, \"entry\": %llu, \"kernel_end\": %llu, "
-           "\"mem_mb\": %llu, \"stub_unmapped\": true, "
-           "\"trampoline\": %llu, \"trampoline_in_text\": %s,\n "
-           "\"segments\": [",
-           NABLA_VERSION, p->abi_target, p->abi_version,
-           (unsigned long long)p->guest_entry,
-           (unsigned long long)p->kernel_end,
-           (unsigned long long)(p->mem_mb ? p->mem_mb : NABLA_MEM_DEFAULT_MB),
-           (unsigned long long)(p->trampoline ? p->trampoline
-                                              : NABLA_EXIT_TRAMPOLINE_BASE),
-           p->trampoline ? "true" : "false");
+    buf_printf(o, "{\"file\": ");
+    buf_json_string(o, pk->img.path);
+    buf_printf(o, ", \"name\": ");
+    buf_json_string(o, payload_app_name(p));
+    buf_printf(o, ", \"build_id\": \"%s\", \"entry_code_end\": %u",
+               packed_build_id_hex(pk, hex), p->entry_code_end);
+    buf_printf(
+        o,
+        ", \"stub_version\": \"%s\", \"abi_target\": %u, "
+        "\"abi_version\": %u, \"entry\": %llu, \"kernel_end\": %llu, "
+        "\"mem_mb\": %llu, \"stub_unmapped\": true, "
+        "\"trampoline\": %llu, \"trampoline_in_text\": %s,\n "
+        "\"segments\": [",
+        NABLA_VERSION, p->abi_target, p->abi_version,
+        (unsigned long long)p->guest_entry, (unsigned long long)p->kernel_end,
+        (unsigned long long)(p->mem_mb ? p->mem_mb : NABLA_MEM_DEFAULT_MB),
+        (unsigned long long)(p->trampoline ? p->trampoline
+                                           : NABLA_EXIT_TRAMPOLINE_BASE),
+        p->trampoline ? "true" : "false");
     for (size_t i = 0; i < pk->nguest; i++) {
         const Elf64_Phdr *ph = pk->guest[i];
-        printf("%s{\"vaddr\": %llu, \"memsz\": %llu, \"filesz\": %llu, "
-               "\"flags\": \"%s%s%s\"}",
-               i ? ", " : "", (unsigned long long)ph->p_vaddr,
-               (unsigned long long)ph->p_memsz,
-               (unsigned long long)p->segment_filesz[i],
-               ph->p_flags & PF_R ? "r" : "", ph->p_flags & PF_W ? "w" : "",
-               ph->p_flags & PF_X ? "x" : "");
+        buf_printf(o,
+                   "%s{\"vaddr\": %llu, \"memsz\": %llu, \"filesz\": %llu, "
+                   "\"flags\": \"%s%s%s\"}",
+                   i ? ", " : "", (unsigned long long)ph->p_vaddr,
+                   (unsigned long long)ph->p_memsz,
+                   (unsigned long long)p->segment_filesz[i],
+                   ph->p_flags & PF_R ? "r" : "", ph->p_flags & PF_W ? "w" : "",
+                   ph->p_flags & PF_X ? "x" : "");
     }
-    printf("],\n \"devices\": [");
+    buf_printf(o, "],\n \"devices\": [");
     for (uint32_t i = 1; i < pk->mft->entries; i++) {
-        printf("%s{\"name\": ", i > 1 ? ", " : "");
-        json_string(pk->mft->e[i].name);
-        printf(", \"type\": \"%s\"}", manifest_type_name(pk->mft->e[i].type));
+        buf_printf(o, "%s{\"name\": ", i > 1 ? ", " : "");
+        buf_json_string(o, pk->mft->e[i].name);
+        buf_printf(o, ", \"type\": \"%s\"}",
+                   manifest_type_name(pk->mft->e[i].type));
     }
-    printf("],\n \"default_options\": [");
+    buf_printf(o, "],\n \"default_options\": [");
     for (uint32_t i = 0; i < p->options_count; i++) {
-        printf("%s", i ? ", " : "");
-        json_string(payload_string(pk->payload, p->options_offset,
-                                   p->options_count, i));
+        buf_printf(o, "%s", i ? ", " : "");
+        buf_json_string(o, payload_string(pk->payload, p->options_offset,
+                                          p->options_count, i));
     }
-    printf("],\n \"default_paths\": [");
+    buf_printf(o, "],\n \"default_paths\": [");
     int first = 1;
     for (uint32_t i = 0; i < p->options_count; i++) {
         const char *opt =
@@ -314,30 +292,30 @@ static void print_json(const struct packed *pk, const char *policy,
         if (devopt_split(opt, &d, why, sizeof(why)) != 1 ||
             d.kind != DEVOPT_BLOCK)
             continue;
-        printf("%s{\"device\": ", first ? "" : ", ");
-        json_string(d.name);
-        printf(", \"path\": ");
-        json_string(d.value);
-        printf(", \"rule\": \"%s\"}",
-               path_rule_json(devopt_path_rule(d.value)));
+        buf_printf(o, "%s{\"device\": ", first ? "" : ", ");
+        buf_json_string(o, d.name);
+        buf_printf(o, ", \"path\": ");
+        buf_json_string(o, d.value);
+        buf_printf(o, ", \"rule\": \"%s\"}",
+                   path_rule_json(devopt_path_rule(d.value)));
         first = 0;
     }
-    printf("],\n \"default_args\": [");
+    buf_printf(o, "],\n \"default_args\": [");
     for (uint32_t i = 0; i < p->args_count; i++) {
-        printf("%s", i ? ", " : "");
-        json_string(
-            payload_string(pk->payload, p->args_offset, p->args_count, i));
+        buf_printf(o, "%s", i ? ", " : "");
+        buf_json_string(
+            o, payload_string(pk->payload, p->args_offset, p->args_count, i));
     }
-    printf("],\n \"policy\": ");
-    json_lines(policy);
-    printf(",\n \"confinement\": ");
-    json_lines(policy_confinement);
+    buf_printf(o, "],\n \"policy\": ");
+    json_lines(o, policy);
+    buf_printf(o, ",\n \"confinement\": ");
+    json_lines(o, policy_confinement);
     /* Empty without net devices: no relay can exist. */
-    printf(",\n \"relay_policy\": ");
-    json_lines(relay_policy);
-    printf(",\n \"relay_confinement\": ");
-    json_lines(relay_policy[0] ? relay_confinement : "");
-    printf("}\n");
+    buf_printf(o, ",\n \"relay_policy\": ");
+    json_lines(o, relay_policy);
+    buf_printf(o, ",\n \"relay_confinement\": ");
+    json_lines(o, relay_policy[0] ? relay_confinement : "");
+    buf_printf(o, "}\n");
 }
 
 int cmd_inspect(int argc, char **argv)
@@ -345,7 +323,7 @@ int cmd_inspect(int argc, char **argv)
     struct packed pk;
     int json = 0;
     static char policy[64 * 1024], relay_policy[16 * 1024];
-    const char *path = one_path(argc, argv, &json, NULL);
+    const char *path = cli_one_path(argc, argv, &json);
 
     if (path == NULL)
         return die("usage: nabla-pack inspect [--json] APP");
@@ -353,10 +331,18 @@ int cmd_inspect(int argc, char **argv)
         return 1;
     describe_policy(&pk, 1, policy, sizeof(policy));
     describe_relay_policy(&pk, relay_policy, sizeof(relay_policy));
-    if (json)
-        print_json(&pk, policy, relay_policy);
-    else
+    int rc = 0;
+    if (json) {
+        struct buf o = {0};
+        print_json(&o, &pk, policy, relay_policy);
+        if (o.oom)
+            rc = die("out of memory");
+        else
+            fwrite(o.data, 1, o.len, stdout);
+        free(o.data);
+    } else {
         print_text(&pk, policy, relay_policy);
+    }
     packed_close(&pk);
-    return 0;
+    return rc;
 }

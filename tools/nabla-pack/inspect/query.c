@@ -12,6 +12,7 @@
 #include "read/guest.h"
 #include "read/manifest.h"
 #include "read/packed.h"
+#include "util/cli.h"
 #include "util/util.h"
 
 /* What both subcommands need to know of a file. */
@@ -60,18 +61,18 @@ static int facts_open(struct solo5_facts *f, const char *path)
     return 0;
 }
 
-static const char *one_path(int argc, char **argv)
+/* The one BINARY argument, else NULL after the usage on stderr. */
+static const char *binary_path(int argc, char **argv)
 {
-    if (argc != 2 || argv[1][0] == '-') {
+    const char *path = cli_one_path(argc, argv, NULL);
+    if (path == NULL)
         die("usage: nabla-pack %s BINARY", argv[0]);
-        return NULL;
-    }
-    return argv[1];
+    return path;
 }
 
 int cmd_query_manifest(int argc, char **argv)
 {
-    const char *path = one_path(argc, argv);
+    const char *path = binary_path(argc, argv);
     struct solo5_facts f;
     char err[512];
 
@@ -107,7 +108,7 @@ int cmd_query_manifest(int argc, char **argv)
 
 int cmd_query_abi(int argc, char **argv)
 {
-    const char *path = one_path(argc, argv);
+    const char *path = binary_path(argc, argv);
     struct solo5_facts f;
 
     if (path == NULL || facts_open(&f, path) != 0)

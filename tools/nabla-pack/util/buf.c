@@ -71,13 +71,3 @@ int buf_printf(struct buf *b, const char *fmt, ...)
     b->len += (size_t)n;
     return 0;
 }
-
-int buf_json_string(struct buf *b, const char *s)
-{
-    char e[8];
-
-    buf_append(b, "\"", 1);
-    for (; *s; s++)
-        buf_printf(b, "%s", json_escape((unsigned char)*s, e));
-    return buf_append(b, "\"", 1);
-}

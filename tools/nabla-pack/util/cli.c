@@ -43,6 +43,21 @@ int cli_refuse_overwrite(const char *out, const char *in, const char *role)
                out, role, in);
 }
 
+const char *cli_one_path(int argc, char **argv, int *json)
+{
+    const char *path = NULL;
+
+    for (int i = 1; i < argc; i++) {
+        if (json != NULL && strcmp(argv[i], "--json") == 0)
+            *json = 1;
+        else if (argv[i][0] == '-' || path != NULL)
+            return NULL;
+        else
+            path = argv[i];
+    }
+    return path;
+}
+
 int cli_wants_help(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {

@@ -26,6 +26,13 @@ int cli_output_option(const char *what, int argc, char **argv, int *i,
  */
 int cli_refuse_overwrite(const char *out, const char *in, const char *role);
 
+/*
+ * The one path argument of a subcommand that reads one file (argv[1..]):
+ * NULL unless there is exactly one, and no option but "--json" when json is
+ * not NULL (which it sets). The caller then prints its usage.
+ */
+const char *cli_one_path(int argc, char **argv, int *json);
+
 /* 1 if argv[1..argc-1], up to a "--", holds "--help" or "-h". */
 int cli_wants_help(int argc, char **argv);
 

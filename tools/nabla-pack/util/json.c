@@ -1,16 +1,22 @@
-/* Escaping text for JSON strings (RFC 8259 §7): quotes, backslashes and
- * control characters; other bytes, UTF-8 included, pass unchanged. */
-#include <stdio.h>
-
+/*
+ * JSON text into a struct buf: nabla-pack's one JSON writer (inspect --json,
+ * query-manifest, extract's manifest.json, the OCI documents). Strings are
+ * escaped as RFC 8259 §7 wants: quotes, backslashes and control characters;
+ * other bytes, UTF-8 included, pass unchanged.
+ */
 #include "util/util.h"
 
-const char *json_escape(unsigned char c, char out[8])
+int buf_json_string(struct buf *b, const char *s)
 {
-    if (c == '"' || c == '\\')
-        snprintf(out, 8, "\\%c", c);
-    else if (c < 0x20)
-        snprintf(out, 8, "\\u%04x", c);
-    else
-        snprintf(out, 8, "%c", c);
-    return out;
+    buf_append(b, "\"", 1);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            buf_printf(b, "\\%c", c);
+        else if (c < 0x20)
+            buf_printf(b, "\\u%04x", c);
+        else
+            buf_append(b, &c, 1);
+    }
+    return buf_append(b, "\"", 1);
 }

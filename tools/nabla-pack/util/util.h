@@ -1,7 +1,7 @@
 /*
  * nabla-pack's host utility layer: one way to report an error, one growable
  * buffer, one read and one write loop, one atomic file write, one JSON
- * string escaper.
+ * writer. The command-line conventions are in cli.h.
  */
 #ifndef NABLA_PACK_UTIL_H
 #define NABLA_PACK_UTIL_H
@@ -52,13 +52,12 @@ int buf_align(struct buf *b, size_t align);
 void *buf_room(struct buf *b, size_t n);
 __attribute__((format(printf, 2, 3))) int buf_printf(struct buf *b,
                                                      const char *fmt, ...);
-/* s as a quoted JSON string. */
-int buf_json_string(struct buf *b, const char *s);
 
 /* --- JSON (json.c) -------------------------------------------------------- */
 
-/* Byte c as it stands inside a JSON string: itself, \" \\ or \u00XX. */
-const char *json_escape(unsigned char c, char out[8]);
+/* Appends s as a quoted JSON string: \" \\ and \u00XX for control
+ * characters, every other byte as it is. */
+int buf_json_string(struct buf *b, const char *s);
 
 /* --- files (fileio.c) ----------------------------------------------------- */
 
