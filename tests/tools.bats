@@ -96,6 +96,25 @@ x"
     cmp "$BATS_TEST_TMPDIR/out/hello.spt" "$BATS_TEST_TMPDIR/out2/again.spt"
 }
 
+@test "extract replaces its outputs whole: a file linked to them stays as it was" {
+    local out=$BATS_TEST_TMPDIR/out
+    mkdir "$out"
+    echo keep >"$BATS_TEST_TMPDIR/other"
+    echo keep >"$BATS_TEST_TMPDIR/other.json"
+    ln "$BATS_TEST_TMPDIR/other" "$out/hello.spt"
+    ln -s "$BATS_TEST_TMPDIR/other.json" "$out/manifest.json"
+    run -0 "$PACK" extract "$APP" -o "$out"
+    run -0 cat "$BATS_TEST_TMPDIR/other" "$BATS_TEST_TMPDIR/other.json"
+    assert_output "keep
+keep"
+    [[ ! -L $out/manifest.json ]] || fail "manifest.json is still the link"
+    run -0 "$PACK" query-manifest "$out/hello.spt"
+    # No temporary file is left next to them.
+    run -0 ls "$out"
+    assert_output "hello.spt
+manifest.json"
+}
+
 @test "the same inputs give a byte-identical packed file" {
     mkdir "$BATS_TEST_TMPDIR/again"
     pack_file "$NABLA_BUILD/examples/hello/hello.spt" \

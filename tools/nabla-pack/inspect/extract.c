@@ -249,41 +249,11 @@ static int build_elf(const struct packed *pk, struct buf *o)
     return o->oom ? -1 : 0;
 }
 
-static int write_file(const char *path, const void *data, size_t len,
-                      mode_t mode)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    if (fd < 0)
-        return -1;
-    if (write_full(fd, data, len) != 0) {
-        int e = errno;
-        close(fd);
-        errno = e; /* for the caller's message */
-        return -1;
-    }
-    return close(fd);
-}
-
-static int write_manifest_json(const struct mft *mft, const char *path)
-{
-    FILE *f = fopen(path, "w");
-    if (f == NULL)
-        return -1;
-    fprintf(f, "{\n    \"type\": \"solo5.manifest\",\n    \"version\": 1,\n"
-               "    \"devices\": [");
-    for (uint32_t i = 1; i < mft->entries; i++)
-        fprintf(f, "%s\n        { \"name\": \"%s\", \"type\": \"%s\" }",
-                i > 1 ? "," : "", mft->e[i].name,
-                manifest_type_name(mft->e[i].type));
-    fprintf(f, "%s]\n}\n", mft->entries > 1 ? "\n    " : "");
-    return fclose(f);
-}
-
 int cmd_extract(int argc, char **argv)
 {
     const char *app = NULL, *dir = NULL;
     struct packed pk;
-    struct buf o = {0};
+    struct buf o = {0}, json = {0};
     char err[512];
 
     for (int i = 1; i < argc; i++) {
@@ -326,15 +296,23 @@ int cmd_extract(int argc, char **argv)
         die("%s: damaged payload or out of memory", app);
         goto out;
     }
-    if (write_file(elf_path, o.data, o.len, 0755) != 0 ||
-        write_manifest_json(pk.mft, json_path) != 0) {
-        die("%s: cannot write: %s", dir, strerror(errno));
+    manifest_json(&json, pk.mft, MANIFEST_JSON_FILE);
+    if (json.oom) {
+        die("out of memory");
+        goto out;
+    }
+    if (atomic_write_file(elf_path, 0755, o.data, o.len, err, sizeof(err)) !=
+            0 ||
+        atomic_write_file(json_path, 0644, json.data, json.len, err,
+                          sizeof(err)) != 0) {
+        die("%s", err);
         goto out;
     }
     printf("%s\n%s\n", elf_path, json_path);
     rc = 0;
 out:
     free(o.data);
+    free(json.data);
     free(elf_path);
     free(json_path);
     packed_close(&pk);

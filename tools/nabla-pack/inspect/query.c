@@ -6,6 +6,7 @@
  * files the same questions.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "inspect/inspect.h"
@@ -91,18 +92,15 @@ int cmd_query_manifest(int argc, char **argv)
         facts_close(&f);
         return die("%s: manifest validation failed: %s", path, err);
     }
-    printf("{\n"
-           "  \"type\": \"solo5.manifest\",\n"
-           "  \"version\": %d,\n"
-           "  \"devices\": [\n",
-           MFT_VERSION);
-    for (uint32_t i = 1; i < f.mft->entries; i++)
-        printf("    { \"name\": \"%s\", \"type\": \"%s\" }%s\n",
-               f.mft->e[i].name, manifest_type_name(f.mft->e[i].type),
-               i + 1 < f.mft->entries ? "," : "");
-    printf("  ]\n"
-           "}\n");
+    struct buf text = {0};
+    manifest_json(&text, f.mft, MANIFEST_JSON_ELFTOOL);
     facts_close(&f);
+    if (text.oom) {
+        free(text.data);
+        return die("out of memory");
+    }
+    fwrite(text.data, 1, text.len, stdout);
+    free(text.data);
     return 0;
 }
 

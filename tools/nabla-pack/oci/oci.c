@@ -56,18 +56,6 @@
 
 #define MAX_TAG 128
 
-/* dir/name, written whole and atomically. */
-static int write_file(const char *dir, const char *name, const void *data,
-                      size_t len, char *err, size_t errsz)
-{
-    char *path = path_join(dir, name);
-    if (path == NULL)
-        return fail(err, errsz, "out of memory");
-    int rc = atomic_write_file(path, 0644, data, len, err, errsz);
-    free(path);
-    return rc;
-}
-
 /* Writes a document built in b as DIR/blobs/sha256/<its digest>. */
 static int write_blob(const char *blobs, const struct buf *b, struct digest *d,
                       char *err, size_t errsz)
@@ -82,7 +70,8 @@ static int write_blob(const char *blobs, const struct buf *b, struct digest *d,
     sha256_final(&h, sum);
     sha256_hex(sum, d->hex);
     d->size = b->len;
-    return write_file(blobs, d->hex, b->data, b->len, err, errsz);
+    return atomic_write_file_in(blobs, d->hex, 0644, b->data, b->len, err,
+                                errsz);
 }
 
 /* --- what goes into the layer --------------------------------------------- */
@@ -513,10 +502,11 @@ static int write_image(const struct oci_request *r, const struct packed *pk,
         fail(err, errsz, "out of memory");
         goto out;
     }
-    if ((!layout && write_file(r->dir, "oci-layout", OCI_LAYOUT,
-                               strlen(OCI_LAYOUT), err, errsz) != 0) ||
-        write_file(r->dir, "index.json", index.data, index.len, err, errsz) !=
-            0)
+    if ((!layout &&
+         atomic_write_file_in(r->dir, "oci-layout", 0644, OCI_LAYOUT,
+                              strlen(OCI_LAYOUT), err, errsz) != 0) ||
+        atomic_write_file_in(r->dir, "index.json", 0644, index.data, index.len,
+                             err, errsz) != 0)
         goto out;
     printf("oci:%s:%s sha256:%s\n", r->dir, r->tag, manifest_d.hex);
     rc = 0;

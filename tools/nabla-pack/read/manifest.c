@@ -603,6 +603,28 @@ size_t manifest_note_write(const struct mft *mft, unsigned char *out)
     return size;
 }
 
+/* --- Writing manifest.json ---------------------------------------------- */
+
+void manifest_json(struct buf *out, const struct mft *mft,
+                   enum manifest_json_layout layout)
+{
+    const char *in = layout == MANIFEST_JSON_ELFTOOL ? "  " : "    ";
+
+    buf_printf(out,
+               "{\n%s\"type\": \"solo5.manifest\",\n%s\"version\": %d,\n"
+               "%s\"devices\": [",
+               in, in, MFT_VERSION, in);
+    for (uint32_t i = 1; i < mft->entries; i++) {
+        buf_printf(out, "%s\n%s%s{ \"name\": ", i > 1 ? "," : "", in, in);
+        buf_json_string(out, mft->e[i].name);
+        buf_printf(out, ", \"type\": \"%s\" }",
+                   manifest_type_name(mft->e[i].type));
+    }
+    if (mft->entries > 1 || layout == MANIFEST_JSON_ELFTOOL)
+        buf_printf(out, "\n%s", in);
+    buf_printf(out, "]\n}\n");
+}
+
 /* --- Writing the MFT1 note as C ------------------------------------------ */
 
 static void emit_header(struct buf *out, uint32_t entries)

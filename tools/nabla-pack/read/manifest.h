@@ -43,6 +43,25 @@ int manifest_write_c(const struct mft *mft, const char *out_path, char *err,
  */
 size_t manifest_note_write(const struct mft *mft, unsigned char *out);
 
+struct buf;
+
+/* The two layouts of manifest_json. */
+enum manifest_json_layout {
+    /* solo5-elftool query-manifest's: two spaces, an empty list on two
+     * lines */
+    MANIFEST_JSON_ELFTOOL,
+    /* the manifest.json files of Solo5's tests: four spaces, "[]" */
+    MANIFEST_JSON_FILE,
+};
+
+/*
+ * Appends the devices of the manifest to out as a Solo5 manifest.json
+ * document (what manifest_read_json reads): query-manifest prints it,
+ * extract writes it. Out of memory sticks in out.
+ */
+void manifest_json(struct buf *out, const struct mft *mft,
+                   enum manifest_json_layout layout);
+
 /* "BLOCK_BASIC", "NET_BASIC" or "RESERVED"/"UNKNOWN". */
 const char *manifest_type_name(uint32_t type);
 

@@ -138,3 +138,14 @@ int atomic_write_file(const char *path, mode_t mode, const void *data,
     }
     return atomic_commit(&f, path, err, errsz);
 }
+
+int atomic_write_file_in(const char *dir, const char *name, mode_t mode,
+                         const void *data, size_t len, char *err, size_t errsz)
+{
+    char *path = path_join(dir, name);
+    if (path == NULL)
+        return fail(err, errsz, "out of memory");
+    int rc = atomic_write_file(path, mode, data, len, err, errsz);
+    free(path);
+    return rc;
+}

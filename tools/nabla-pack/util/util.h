@@ -99,5 +99,9 @@ void atomic_discard(struct atomic_file *f);
 /* All of a file at once, the same way. */
 int atomic_write_file(const char *path, mode_t mode, const void *data,
                       size_t len, char *err, size_t errsz);
+/* The same for dir/name. */
+int atomic_write_file_in(const char *dir, const char *name, mode_t mode,
+                         const void *data, size_t len, char *err,
+                         size_t errsz);
 
 #endif
