@@ -244,7 +244,7 @@ PACK_ROOMS := read pack inspect oci util
 PACK_LIB_SRCS := $(foreach r,$(PACK_ROOMS),$(wildcard tools/nabla-pack/$(r)/*.c))
 PACK := $(B)/tools/nabla-pack/nabla-pack
 SAN_PACK := build/sanitize/tools/nabla-pack/nabla-pack
-PACK_LDLIBS := -lelf -ljson-c -lz
+PACK_LDLIBS := -ljson-c -lz
 $(foreach t,$(H) $(SAN) $(FZ),\
 	$(eval $(call archive,$(t),libpack,$(PACK_LIB_SRCS))))
 

@@ -35,13 +35,12 @@
  */
 #include "pack/merge.h"
 
-#include <gelf.h>
-#include <libelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "pack/elfwrite.h"
 #include "packed_layout.h"
 #include "util/util.h"
 
@@ -332,60 +331,17 @@ static uint64_t place_all(struct merge *m, const struct merge_input *in,
     return *shoff + m->nsecs * sizeof(Elf64_Shdr);
 }
 
-/* A libelf call failed: its own message says why. */
-static int libelf_fail(char *err, size_t errsz, const char *what)
-{
-    return fail(err, errsz, "writing the packed ELF: %s: %s", what,
-                elf_errmsg(-1));
-}
-
-static Elf_Scn *new_section(Elf *e, const struct out_sec *s, uint32_t name,
-                            size_t entsize, uint32_t link, uint32_t info)
-{
-    Elf_Scn *scn = elf_newscn(e);
-    if (scn == NULL)
-        return NULL;
-    if (s->type != SHT_NOBITS && s->size > 0) {
-        Elf_Data *d = elf_newdata(scn);
-        if (d == NULL)
-            return NULL;
-        /* libelf's d_buf is not const, but writing only reads it. */
-        d->d_buf = (void *)(uintptr_t)s->data;
-        d->d_size = s->size;
-        d->d_type = ELF_T_BYTE;
-        d->d_align = 1;
-        d->d_off = 0;
-        d->d_version = EV_CURRENT;
-    }
-    GElf_Shdr sh;
-    if (gelf_getshdr(scn, &sh) == NULL)
-        return NULL;
-    sh.sh_name = name;
-    sh.sh_type = s->type;
-    sh.sh_flags = s->flags;
-    sh.sh_addr = s->addr;
-    sh.sh_offset = s->offset;
-    sh.sh_size = s->size;
-    sh.sh_addralign = s->align;
-    sh.sh_entsize = entsize;
-    sh.sh_link = link;
-    sh.sh_info = info;
-    if (!gelf_update_shdr(scn, &sh))
-        return NULL;
-    return scn;
-}
-
 /*
  * A PT_LOAD's p_paddr (which Linux ignores in an executable) is its file
  * offset: strip and objcopy lay segments out in the order of their p_paddr
  * (binutils' elf_sort_segments), so a stripped file keeps the file order at
  * the top of this file, the stub's entry code early.
  */
-static void add_phdr(GElf_Phdr *ph, size_t *n, uint32_t type, uint32_t flags,
+static void add_phdr(Elf64_Phdr *ph, size_t *n, uint32_t type, uint32_t flags,
                      uint64_t offset, uint64_t vaddr, uint64_t filesz,
                      uint64_t memsz, uint64_t align)
 {
-    GElf_Phdr *p = &ph[(*n)++];
+    Elf64_Phdr *p = &ph[(*n)++];
     p->p_type = type;
     p->p_flags = flags;
     p->p_offset = offset;
@@ -398,7 +354,7 @@ static void add_phdr(GElf_Phdr *ph, size_t *n, uint32_t type, uint32_t flags,
 
 /* note_at: where the build-ID note lies in the first page. */
 static size_t build_phdrs(const struct merge *m, const struct merge_input *in,
-                          size_t nguest, uint64_t note_at, GElf_Phdr *ph)
+                          size_t nguest, uint64_t note_at, Elf64_Phdr *ph)
 {
     size_t n = 0;
 
@@ -444,13 +400,35 @@ static size_t count_phdrs(const struct merge *m, const struct merge_input *in)
     return n;
 }
 
-static int write_elf(struct merge *m, const struct merge_input *in,
-                     size_t nguest, int fd, char *err, size_t errsz)
+/* The headers and sections of m, into w (the file's bytes are the
+ * sections'). */
+static void put_sections(struct elf_writer *w, const struct merge *m,
+                         const uint32_t *names, size_t symtab_index)
 {
-    GElf_Phdr phdrs[MAX_PHDRS];
+    for (size_t i = 1; i < m->nsecs; i++) {
+        const struct out_sec *s = &m->secs[i];
+        Elf64_Shdr sh = {.sh_name = names[i],
+                         .sh_type = s->type,
+                         .sh_flags = s->flags,
+                         .sh_addr = s->addr,
+                         .sh_offset = s->offset,
+                         .sh_size = s->size,
+                         .sh_addralign = s->align};
+        if (i == symtab_index) {
+            sh.sh_entsize = sizeof(Elf64_Sym);
+            sh.sh_link = (uint32_t)(symtab_index + 1);
+            sh.sh_info = (uint32_t)m->nlocal;
+        }
+        elf_writer_section(w, &sh, s->data);
+    }
+}
+
+static int write_elf(struct merge *m, const struct merge_input *in,
+                     size_t nguest, struct buf *out, char *err, size_t errsz)
+{
+    Elf64_Phdr phdrs[MAX_PHDRS];
     size_t nphdrs = count_phdrs(m, in);
-    uint64_t note_at =
-        align_up(sizeof(Elf64_Ehdr) + nphdrs * sizeof(Elf64_Phdr), 4);
+    uint64_t note_at = align_up(elf_writer_headers_end(nphdrs), 4);
 
     if (nphdrs > MAX_PHDRS || note_at + NOTE_SIZE > NABLA_PAYLOAD_HEADER_OFFSET)
         return fail(err, errsz, "writing the packed ELF: too many segments");
@@ -476,71 +454,32 @@ static int write_elf(struct merge *m, const struct merge_input *in,
     if (build_phdrs(m, in, nguest, note_at, phdrs) != nphdrs)
         return fail(err, errsz, "writing the packed ELF: program headers");
 
-    Elf *e = elf_begin(fd, ELF_C_WRITE, NULL);
-    if (e == NULL)
-        return libelf_fail(err, errsz, "elf_begin");
-    int rc = -1;
-    if (elf_flagelf(e, ELF_C_SET, ELF_F_LAYOUT) == 0 ||
-        gelf_newehdr(e, ELFCLASS64) == NULL) {
-        libelf_fail(err, errsz, "ELF header");
-        goto out;
+    struct elf_writer w = {0};
+    for (size_t i = 0; i < nphdrs; i++)
+        elf_writer_phdr(&w, &phdrs[i]);
+    put_sections(&w, m, names, symtab_index);
+    struct elf_writer_header h = {.machine = in->stub->ehdr->e_machine,
+                                  .entry = in->stub->ehdr->e_entry,
+                                  .shoff = shoff,
+                                  .shstrndx = (uint16_t)shstr_index};
+    if (elf_writer_finish(&w, &h) != 0) {
+        elf_writer_free(&w);
+        return fail(err, errsz, "writing the packed ELF: out of memory");
     }
-    GElf_Ehdr eh;
-    gelf_getehdr(e, &eh);
-    eh.e_ident[EI_DATA] = ELFDATA2LSB;
-    eh.e_ident[EI_OSABI] = ELFOSABI_NONE;
-    eh.e_type = ET_EXEC;
-    eh.e_machine = EM_X86_64;
-    eh.e_version = EV_CURRENT;
-    eh.e_entry = in->stub->ehdr->e_entry;
-    eh.e_phoff = sizeof(Elf64_Ehdr);
-    eh.e_shoff = shoff;
-    eh.e_shstrndx = (uint16_t)shstr_index;
-    if (!gelf_update_ehdr(e, &eh) || gelf_newphdr(e, nphdrs) == NULL) {
-        libelf_fail(err, errsz, "program headers");
-        goto out;
-    }
-    for (size_t i = 0; i < nphdrs; i++) {
-        if (!gelf_update_phdr(e, (int)i, &phdrs[i])) {
-            libelf_fail(err, errsz, "program header");
-            goto out;
-        }
-    }
-    for (size_t i = 1; i < m->nsecs; i++) {
-        size_t entsize = 0;
-        uint32_t link = 0, info = 0;
-        if (i == symtab_index) {
-            entsize = sizeof(Elf64_Sym);
-            link = (uint32_t)(symtab_index + 1);
-            info = (uint32_t)m->nlocal;
-        }
-        if (new_section(e, &m->secs[i], names[i], entsize, link, info) ==
-            NULL) {
-            libelf_fail(err, errsz, m->secs[i].name);
-            goto out;
-        }
-    }
-    if (elf_update(e, ELF_C_WRITE) < 0) {
-        libelf_fail(err, errsz, "elf_update");
-        goto out;
-    }
-    rc = 0;
-out:
-    elf_end(e);
-    return rc;
+    *out = w.file;
+    w.file = (struct buf){0};
+    elf_writer_free(&w);
+    return 0;
 }
 
-int merge_write(const struct merge_input *in, int fd, char *err, size_t errsz)
+int merge_write(const struct merge_input *in, struct buf *out, char *err,
+                size_t errsz)
 {
     struct merge *m = calloc(1, sizeof(*m));
     int rc = -1;
 
     if (m == NULL)
         return fail(err, errsz, "writing the packed ELF: out of memory");
-    if (elf_version(EV_CURRENT) == EV_NONE) {
-        free(m);
-        return fail(err, errsz, "libelf: %s", elf_errmsg(-1));
-    }
     for (size_t i = 0; i < in->nguest_loads; i++) {
         if (add_seg(m, ".guest", (unsigned)i, in->guest, in->guest_loads[i],
                     in->guest_data ? in->guest_data[i] : NULL) != 0) {
@@ -564,7 +503,7 @@ int merge_write(const struct merge_input *in, int fd, char *err, size_t errsz)
             goto out;
         }
     }
-    rc = write_elf(m, in, nguest, fd, err, errsz);
+    rc = write_elf(m, in, nguest, out, err, errsz);
 out:
     for (size_t i = 0; i < m->nsegs; i++)
         free(m->segs[i].zero_filled);

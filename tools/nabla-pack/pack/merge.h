@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "read/elfimage.h"
+#include "util/util.h"
 
 struct merge_input {
     const struct elf_image *stub;  /* static ET_EXEC at NABLA_STUB_BASE */
@@ -18,11 +19,12 @@ struct merge_input {
 };
 
 /*
- * Writes the packed executable to fd (an empty regular file), using libelf
- * with an explicit layout so that the result is deterministic.
- * Returns 0, or -1 with one line in err.
+ * The packed executable, laid out as the top of merge.c says (the result
+ * depends on the inputs alone), written into *out (empty; the caller frees
+ * its data). Returns 0, or -1 with one line in err.
  */
-int merge_write(const struct merge_input *in, int fd, char *err, size_t errsz);
+int merge_write(const struct merge_input *in, struct buf *out, char *err,
+                size_t errsz);
 
 /* The number of PT_LOADs merge_write writes besides the payload's: one
  * struct nabla_segment_sum each. */

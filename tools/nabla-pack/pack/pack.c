@@ -323,65 +323,55 @@ static uint32_t file_offset_of(const struct elf_image *img, uint64_t at)
 }
 
 /*
- * The file just written gets its build ID (from all of its bytes), then
- * where the stub's entry code ends, its segment sums and its checksum
+ * The packed file gets its build ID (from all of its bytes), then where the
+ * stub's entry code ends, its segment sums and its checksum
  * (common/packed_file.c), so that gdb and the distributions' tools can
  * name it and `nabla-pack verify` and `APP --verify` can tell a damaged
- * copy. All of them lie in the first pages: those are written back.
+ * copy.
  */
-static int seal_output(int fd, const char *path, uint64_t entry_end, char *err,
-                       size_t errsz)
+static int seal(struct elf_image *img, uint64_t entry_end, char *err,
+                size_t errsz)
 {
-    struct elf_image img;
     uint8_t digest[SHA256_DIGEST_SIZE];
     char why[256];
 
-    if (elf_image_load(&img, path, err, errsz) != 0)
-        return -1;
-    uint8_t *id = build_id_of(&img);
-    int rc = -1;
-    if (id == NULL) {
-        fail(err, errsz, "%s: no build-ID note written", path);
-        goto out;
-    }
+    uint8_t *id = build_id_of(img);
+    if (id == NULL)
+        return fail(err, errsz, "%s: no build-ID note written", img->path);
     struct sha256 h;
     sha256_init(&h);
-    sha256_update(&h, img.data, img.size);
+    sha256_update(&h, img->data, img->size);
     sha256_final(&h, digest);
     memcpy(id, digest, NABLA_BUILD_ID_SIZE);
     struct nabla_payload *p =
-        (struct nabla_payload *)(img.data + NABLA_PAYLOAD_HEADER_OFFSET);
-    p->entry_code_end = file_offset_of(&img, entry_end);
-    if (packed_seal(img.data, img.size, why, sizeof(why)) != 0) {
-        fail(err, errsz, "%s: %s", path, why);
-        goto out;
-    }
-    size_t len = NABLA_PAYLOAD_HEADER_OFFSET + p->sums_offset +
-                 p->sums_count * sizeof(struct nabla_segment_sum);
-    if (pwrite(fd, img.data, len, 0) != (ssize_t)len) {
-        fail(err, errsz, "%s: write error: %s", path, strerror(errno));
-        goto out;
-    }
-    rc = 0;
-out:
-    elf_image_free(&img);
-    return rc;
+        (struct nabla_payload *)(img->data + NABLA_PAYLOAD_HEADER_OFFSET);
+    p->entry_code_end = file_offset_of(img, entry_end);
+    if (packed_seal(img->data, img->size, why, sizeof(why)) != 0)
+        return fail(err, errsz, "%s: %s", img->path, why);
+    return 0;
 }
 
-/* Writes the output through a temporary file renamed into place. */
+/* Merges, seals and writes the output (through a temporary file renamed
+ * into place). */
 static int write_output(const struct pack_request *req,
                         const struct merge_input *in, char *err, size_t errsz)
 {
-    struct atomic_file f;
+    struct buf file = {0};
+    struct elf_image img;
 
-    if (atomic_open(&f, req->out_path, 0755, err, errsz) != 0)
+    if (merge_write(in, &file, err, errsz) != 0)
         return -1;
-    if (merge_write(in, f.fd, err, errsz) != 0 ||
-        seal_output(f.fd, f.tmp, stub_entry_end(in->stub), err, errsz) != 0) {
-        atomic_discard(&f);
+    int rc = elf_image_from_memory(&img, req->out_path, file.data, file.len,
+                                   err, errsz);
+    free(file.data);
+    if (rc != 0)
         return -1;
-    }
-    return atomic_commit(&f, req->out_path, err, errsz);
+    if (seal(&img, stub_entry_end(in->stub), err, errsz) != 0 ||
+        atomic_write_file(req->out_path, 0755, img.data, img.size, err,
+                          errsz) != 0)
+        rc = -1;
+    elf_image_free(&img);
+    return rc;
 }
 
 /* One line saying what was packed, for people. */
