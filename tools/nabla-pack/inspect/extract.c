@@ -10,31 +10,44 @@
 #include "inspect/inspect.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
+#include "pack/elfwrite.h"
 #include "read/manifest.h"
 #include "read/packed.h"
 #include "util/cli.h"
 #include "util/util.h"
 
-#define PAGE 0x1000ull
+/* The ELF being written: its program headers so far, where its file ends,
+ * the index of .shstrtab. */
+struct elf_out {
+    struct elf_writer w;
+    size_t nph;
+    size_t off;
+    size_t shstrndx;
+};
+
+static void add_phdr(struct elf_out *e, Elf64_Phdr ph)
+{
+    elf_writer_phdr(&e->w, &ph);
+    e->nph++;
+}
 
 /* The MFT1 note as Solo5 lays it out (manifest_note_write). */
-static size_t write_mft_note(struct buf *o, size_t at, const struct mft *mft)
+static size_t write_mft_note(struct elf_out *e, size_t at,
+                             const struct mft *mft)
 {
     size_t size = MFT1_MFT_OFFSET + MFT_SIZE(mft->entries);
     unsigned char *note = malloc(size);
     if (note == NULL) {
-        o->oom = 1;
+        e->w.file.oom = 1;
         return 0;
     }
     manifest_note_write(mft, note);
-    buf_put(o, at, note, size);
+    elf_writer_put(&e->w, at, note, size);
     free(note);
     return size;
 }
@@ -71,27 +84,14 @@ static void keep_symbol(void *ctx, const char *name, const Elf64_Sym *s)
         so->nlocal++;
 }
 
-/* Program headers of the ELF being written, and where its file ends. */
-struct elf_out {
-    Elf64_Phdr ph[NABLA_MAX_GUEST_SEGMENTS + 6];
-    size_t nph;
-    size_t off;
-};
-
-static void add_phdr(struct elf_out *e, Elf64_Phdr ph)
-{
-    e->ph[e->nph++] = ph;
-}
-
 /* PT_INTERP, then the guest's segments (with its PT_TLS) as they were. */
-static int put_segments(const struct packed *pk, struct buf *o,
-                        struct elf_out *e)
+static int put_segments(const struct packed *pk, struct elf_out *e)
 {
     const struct nabla_payload *p = pk->payload;
     int has_tls = p->tls_memsz != 0;
 
     /* PT_INTERP first, as the ELF specification wants. */
-    buf_put(o, e->off, SOLO5_INTERP, sizeof(SOLO5_INTERP));
+    elf_writer_put(&e->w, e->off, SOLO5_INTERP, sizeof(SOLO5_INTERP));
     add_phdr(e, (Elf64_Phdr){.p_type = PT_INTERP,
                              .p_flags = PF_R,
                              .p_offset = e->off,
@@ -104,8 +104,9 @@ static int put_segments(const struct packed *pk, struct buf *o,
         const Elf64_Phdr *g = pk->guest[i];
         uint64_t filesz = p->segment_filesz[i];
         uint64_t memsz = g->p_memsz - (g->p_filesz - filesz);
-        size_t off = align_up(e->off, PAGE) + g->p_vaddr % PAGE;
-        buf_put(o, off, pk->img.data + g->p_offset, filesz);
+        size_t off =
+            align_up(e->off, SPT_PAGE_SIZE) + g->p_vaddr % SPT_PAGE_SIZE;
+        elf_writer_put(&e->w, off, pk->img.data + g->p_offset, filesz);
         add_phdr(e, (Elf64_Phdr){.p_type = PT_LOAD,
                                  .p_flags = g->p_flags,
                                  .p_offset = off,
@@ -113,7 +114,7 @@ static int put_segments(const struct packed *pk, struct buf *o,
                                  .p_paddr = g->p_vaddr,
                                  .p_filesz = filesz,
                                  .p_memsz = memsz,
-                                 .p_align = PAGE});
+                                 .p_align = SPT_PAGE_SIZE});
         if (has_tls && p->tls_vaddr >= g->p_vaddr &&
             p->tls_vaddr < g->p_vaddr + memsz) {
             add_phdr(e,
@@ -134,14 +135,14 @@ static int put_segments(const struct packed *pk, struct buf *o,
 }
 
 /* The ABI1 and MFT1 notes, each in its own PT_NOTE, and PT_GNU_STACK. */
-static void put_notes(const struct packed *pk, struct buf *o, struct elf_out *e)
+static void put_notes(const struct packed *pk, struct elf_out *e)
 {
     const struct nabla_payload *p = pk->payload;
     struct abi1_note abi = {{sizeof(ABI_NOTE_NAME), sizeof(struct abi1_info),
                              ABI1_NOTE_TYPE, ABI_NOTE_NAME},
                             {p->abi_target, p->abi_version, 0, 0}};
     e->off = align_up(e->off, 8);
-    buf_put(o, e->off, &abi, sizeof(abi));
+    elf_writer_put(&e->w, e->off, &abi, sizeof(abi));
     add_phdr(e, (Elf64_Phdr){.p_type = PT_NOTE,
                              .p_flags = PF_R,
                              .p_offset = e->off,
@@ -149,7 +150,7 @@ static void put_notes(const struct packed *pk, struct buf *o, struct elf_out *e)
                              .p_memsz = sizeof(abi),
                              .p_align = 4});
     e->off = align_up(e->off + sizeof(abi), 8);
-    size_t mft_size = write_mft_note(o, e->off, pk->mft);
+    size_t mft_size = write_mft_note(e, e->off, pk->mft);
     add_phdr(e, (Elf64_Phdr){.p_type = PT_NOTE,
                              .p_flags = PF_R,
                              .p_offset = e->off,
@@ -162,10 +163,10 @@ static void put_notes(const struct packed *pk, struct buf *o, struct elf_out *e)
                              .p_align = 16});
 }
 
-/* The guest's symbols (absolute: the sections are not rebuilt) and the
- * section headers; returns the offset of those, or 0 when out of memory. */
-static size_t put_symbols(const struct packed *pk, struct buf *o,
-                          struct elf_out *e)
+/* The guest's symbols (absolute: the sections are not rebuilt) and their
+ * sections, .symtab, .strtab and .shstrtab; e->off is then where the
+ * section headers go. Returns 0, or -1 when out of memory. */
+static int put_symbols(const struct packed *pk, struct elf_out *e)
 {
     struct sym_out so = {.pk = pk};
     Elf64_Sym null_sym;
@@ -175,17 +176,15 @@ static size_t put_symbols(const struct packed *pk, struct buf *o,
     elf_image_symbols(&pk->img, keep_symbol, &so);
     static const char shstr[] = "\0.symtab\0.strtab\0.shstrtab";
     size_t symtab_off = e->off;
-    buf_put(o, e->off, so.syms.data, so.syms.len);
+    elf_writer_put(&e->w, e->off, so.syms.data, so.syms.len);
     e->off += so.syms.len;
     size_t strtab_off = e->off;
-    buf_put(o, e->off, so.names.data, so.names.len);
+    elf_writer_put(&e->w, e->off, so.names.data, so.names.len);
     e->off += so.names.len;
     size_t shstr_off = e->off;
-    buf_put(o, e->off, shstr, sizeof(shstr));
+    elf_writer_put(&e->w, e->off, shstr, sizeof(shstr));
     e->off = align_up(e->off + sizeof(shstr), 8);
-    Elf64_Shdr sh[4];
-    memset(sh, 0, sizeof(sh));
-    sh[1] = (Elf64_Shdr){.sh_name = 1,
+    Elf64_Shdr symtab = {.sh_name = 1,
                          .sh_type = SHT_SYMTAB,
                          .sh_offset = symtab_off,
                          .sh_size = so.syms.len,
@@ -193,60 +192,51 @@ static size_t put_symbols(const struct packed *pk, struct buf *o,
                          .sh_info = (uint32_t)(1 + so.nlocal),
                          .sh_addralign = 8,
                          .sh_entsize = sizeof(Elf64_Sym)};
-    sh[2] = (Elf64_Shdr){.sh_name = 9,
+    Elf64_Shdr strtab = {.sh_name = 9,
                          .sh_type = SHT_STRTAB,
                          .sh_offset = strtab_off,
                          .sh_size = so.names.len,
                          .sh_addralign = 1};
-    sh[3] = (Elf64_Shdr){.sh_name = 17,
-                         .sh_type = SHT_STRTAB,
-                         .sh_offset = shstr_off,
-                         .sh_size = sizeof(shstr),
-                         .sh_addralign = 1};
-    size_t shoff = e->off;
-    buf_put(o, shoff, sh, sizeof(sh));
+    Elf64_Shdr shstrtab = {.sh_name = 17,
+                           .sh_type = SHT_STRTAB,
+                           .sh_offset = shstr_off,
+                           .sh_size = sizeof(shstr),
+                           .sh_addralign = 1};
+    elf_writer_section(&e->w, &symtab, so.syms.data);
+    elf_writer_section(&e->w, &strtab, so.names.data);
+    e->shstrndx = elf_writer_section(&e->w, &shstrtab, shstr);
     int oom = so.syms.oom || so.names.oom;
     free(so.syms.data);
     free(so.names.data);
-    return oom ? 0 : shoff;
+    return oom ? -1 : 0;
 }
 
+/* The guest's ELF file into *o (empty; the caller frees its data). */
 static int build_elf(const struct packed *pk, struct buf *o)
 {
     const struct nabla_payload *p = pk->payload;
-    struct elf_out e;
+    struct elf_out e = {0};
     size_t nphdrs = 1 + pk->nguest + (p->tls_memsz != 0 ? 1 : 0) + 2 + 1;
 
-    memset(&e, 0, sizeof(e));
-    e.off = sizeof(Elf64_Ehdr) + nphdrs * sizeof(Elf64_Phdr);
-    if (put_segments(pk, o, &e) != 0)
-        return -1;
-    put_notes(pk, o, &e);
-    size_t shoff = put_symbols(pk, o, &e);
-    if (shoff == 0 || e.nph != nphdrs)
-        return -1;
-
-    Elf64_Ehdr eh;
-    memset(&eh, 0, sizeof(eh));
-    memcpy(eh.e_ident, ELFMAG, SELFMAG);
-    eh.e_ident[EI_CLASS] = ELFCLASS64;
-    eh.e_ident[EI_DATA] = ELFDATA2LSB;
-    eh.e_ident[EI_VERSION] = EV_CURRENT;
-    eh.e_type = ET_EXEC;
-    eh.e_machine = EM_X86_64;
-    eh.e_version = EV_CURRENT;
-    eh.e_entry = p->guest_entry;
-    eh.e_phoff = sizeof(Elf64_Ehdr);
-    eh.e_shoff = shoff;
-    eh.e_ehsize = sizeof(Elf64_Ehdr);
-    eh.e_phentsize = sizeof(Elf64_Phdr);
-    eh.e_phnum = (uint16_t)e.nph;
-    eh.e_shentsize = sizeof(Elf64_Shdr);
-    eh.e_shnum = 4;
-    eh.e_shstrndx = 3;
-    buf_put(o, 0, &eh, sizeof(eh));
-    buf_put(o, sizeof(eh), e.ph, e.nph * sizeof(Elf64_Phdr));
-    return o->oom ? -1 : 0;
+    e.off = elf_writer_headers_end(nphdrs);
+    int rc = -1;
+    if (put_segments(pk, &e) != 0)
+        goto out;
+    put_notes(pk, &e);
+    if (put_symbols(pk, &e) != 0 || e.nph != nphdrs)
+        goto out;
+    struct elf_writer_header h = {.machine = pk->img.ehdr->e_machine,
+                                  .entry = p->guest_entry,
+                                  .shoff = e.off,
+                                  .shstrndx = (uint16_t)e.shstrndx};
+    if (elf_writer_finish(&e.w, &h) == 0) {
+        *o = e.w.file;
+        e.w.file = (struct buf){0};
+        rc = 0;
+    }
+out:
+    elf_writer_free(&e.w);
+    return rc;
 }
 
 int cmd_extract(int argc, char **argv)
