@@ -40,11 +40,11 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "nabla/abi.h"
 #include "pack/elfwrite.h"
 #include "packed_layout.h"
 #include "util/util.h"
 
-#define PAGE 0x1000ull
 #define MAX_SEGS (2 * NABLA_MAX_GUEST_SEGMENTS + 8)
 #define MAX_DEBUG_SECTIONS 24
 #define MAX_PHDRS (MAX_SEGS + 5)
@@ -109,8 +109,8 @@ static int add_seg(struct merge *m, const char *prefix, unsigned index,
     /* Bss that starts inside a page: the rest of that page as zeros in the
      * file (see the top of this file). */
     uint64_t file_end = s->vaddr + s->filesz;
-    if (s->memsz > s->filesz && file_end % PAGE != 0) {
-        uint64_t filesz = align_up(file_end, PAGE) - s->vaddr;
+    if (s->memsz > s->filesz && file_end % SPT_PAGE_SIZE != 0) {
+        uint64_t filesz = align_up(file_end, SPT_PAGE_SIZE) - s->vaddr;
         if (filesz > s->memsz)
             filesz = s->memsz;
         s->zero_filled = calloc(1, filesz);
@@ -289,10 +289,10 @@ static uint64_t place_segments(struct merge *m, size_t from, size_t to,
         struct out_seg *s = &m->segs[i];
         if (s->filesz == 0) {
             /* Nothing of the file is mapped: any congruent offset. */
-            s->offset = s->vaddr % PAGE;
+            s->offset = s->vaddr % SPT_PAGE_SIZE;
             continue;
         }
-        off = align_up(off, PAGE) + s->vaddr % PAGE;
+        off = align_up(off, SPT_PAGE_SIZE) + s->vaddr % SPT_PAGE_SIZE;
         s->offset = off;
         off += s->filesz;
     }
@@ -314,7 +314,7 @@ static uint64_t place_all(struct merge *m, const struct merge_input *in,
     /* On a page of their own: the rest of the last segment's page, which
      * execve maps past its end (guest memory after kernel_end), stays
      * zeros, as when that segment ended the file. */
-    off = align_up(off, PAGE);
+    off = align_up(off, SPT_PAGE_SIZE);
     for (size_t i = 1; i < m->nsecs; i++) {
         struct out_sec *s = &m->secs[i];
         if (s->place == IN_SEGMENT)
@@ -361,17 +361,17 @@ static size_t build_phdrs(const struct merge *m, const struct merge_input *in,
     for (size_t i = 0; i < nguest; i++) {
         const struct out_seg *s = &m->segs[i];
         add_phdr(ph, &n, PT_LOAD, s->flags, s->offset, s->vaddr, s->filesz,
-                 s->memsz, PAGE);
+                 s->memsz, SPT_PAGE_SIZE);
     }
     /* In address order, as ELF wants: the stub, then the payload. */
     for (size_t i = nguest; i < m->nsegs; i++) {
         const struct out_seg *s = &m->segs[i];
         add_phdr(ph, &n, PT_LOAD, s->flags, s->offset, s->vaddr, s->filesz,
-                 s->memsz, PAGE);
+                 s->memsz, SPT_PAGE_SIZE);
     }
     uint64_t payload_end = NABLA_PAYLOAD_HEADER_OFFSET + in->payload_size;
     add_phdr(ph, &n, PT_LOAD, PF_R, 0, NABLA_PAYLOAD_BASE, payload_end,
-             payload_end, PAGE);
+             payload_end, SPT_PAGE_SIZE);
     add_phdr(ph, &n, PT_NOTE, PF_R, note_at, NABLA_PAYLOAD_BASE + note_at,
              NOTE_SIZE, NOTE_SIZE, 4);
     /* The stub's C library finds its TLS image through PT_TLS. */
