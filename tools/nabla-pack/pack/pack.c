@@ -279,23 +279,6 @@ static int load_stub(struct elf_image *stub, const char *path, char *err,
     return 0;
 }
 
-/* Where the build ID lies in img: the descriptor of its PT_NOTE. */
-static uint8_t *build_id_of(struct elf_image *img)
-{
-    for (size_t i = 0; i < img->phnum; i++) {
-        const Elf64_Phdr *ph = &img->phdr[i];
-        Elf64_Nhdr nh;
-        if (ph->p_type != PT_NOTE || ph->p_offset > img->size ||
-            img->size - ph->p_offset < sizeof(nh) + 4 + NABLA_BUILD_ID_SIZE)
-            continue;
-        memcpy(&nh, img->data + ph->p_offset, sizeof(nh));
-        if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
-            nh.n_descsz == NABLA_BUILD_ID_SIZE)
-            return img->data + ph->p_offset + sizeof(nh) + 4;
-    }
-    return NULL;
-}
-
 static void find_entry_end(void *ctx, const char *name, const Elf64_Sym *sym)
 {
     if (strcmp(name, "nabla_entry_end") == 0)
@@ -335,7 +318,7 @@ static int seal(struct elf_image *img, uint64_t entry_end, char *err,
     uint8_t digest[SHA256_DIGEST_SIZE];
     char why[256];
 
-    uint8_t *id = build_id_of(img);
+    uint8_t *id = elf_image_build_id(img, NABLA_BUILD_ID_SIZE);
     if (id == NULL)
         return fail(err, errsz, "%s: no build-ID note written", img->path);
     struct sha256 h;

@@ -1,13 +1,9 @@
 /* Reading an ELF file into memory, trusting nothing it says. */
 #include "read/elfimage.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "util/util.h"
 
@@ -76,33 +72,16 @@ static int check_headers(struct elf_image *img, char *err, size_t errsz)
 int elf_image_load(struct elf_image *img, const char *path, char *err,
                    size_t errsz)
 {
-    struct stat st;
-    int rc = -1;
-
     memset(img, 0, sizeof(*img));
     img->path = path;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return fail(err, errsz, "%s: cannot open: %s", path, strerror(errno));
-    if (fstat(fd, &st) != 0)
-        fail(err, errsz, "%s: cannot stat: %s", path, strerror(errno));
-    else if (!S_ISREG(st.st_mode))
-        fail(err, errsz, "%s: not a regular file", path);
-    else if ((uint64_t)st.st_size > ELF_IMAGE_MAX_SIZE)
-        fail(err, errsz, "%s: file too large (%lld bytes)", path,
-             (long long)st.st_size);
-    else if ((img->data = malloc(st.st_size ? (size_t)st.st_size : 1)) == NULL)
-        fail(err, errsz, "%s: out of memory", path);
-    else if (read_full(fd, img->data, (size_t)st.st_size) != st.st_size)
-        fail(err, errsz, "%s: read error", path);
-    else {
-        img->size = (size_t)st.st_size;
-        rc = check_headers(img, err, errsz);
-    }
-    close(fd);
-    if (rc != 0)
+    if (read_file(path, ELF_IMAGE_MAX_SIZE, &img->data, &img->size, err,
+                  errsz) != 0)
+        return -1;
+    if (check_headers(img, err, errsz) != 0) {
         elf_image_free(img);
-    return rc;
+        return -1;
+    }
+    return 0;
 }
 
 int elf_image_from_memory(struct elf_image *img, const char *name,
@@ -128,6 +107,22 @@ void elf_image_free(struct elf_image *img)
     free(img->data);
     img->data = NULL;
     img->size = 0;
+}
+
+uint8_t *elf_image_build_id(const struct elf_image *img, size_t size)
+{
+    for (size_t i = 0; i < img->phnum; i++) {
+        const Elf64_Phdr *ph = &img->phdr[i];
+        Elf64_Nhdr nh;
+        if (ph->p_type != PT_NOTE || ph->p_offset > img->size ||
+            img->size - ph->p_offset < sizeof(nh) + 4 + size)
+            continue;
+        memcpy(&nh, img->data + ph->p_offset, sizeof(nh));
+        if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+            nh.n_descsz == size)
+            return img->data + ph->p_offset + sizeof(nh) + 4;
+    }
+    return NULL;
 }
 
 /* Section header i, copied: the table may sit at any offset in the file. */

@@ -31,6 +31,10 @@ int elf_image_from_memory(struct elf_image *img, const char *name,
                           size_t errsz);
 void elf_image_free(struct elf_image *img);
 
+/* The descriptor of the image's GNU build-ID note (in a PT_NOTE of its
+ * own) if it is size bytes long, inside img->data; NULL if there is none. */
+uint8_t *elf_image_build_id(const struct elf_image *img, size_t size);
+
 /* Calls fn for each symbol of the image's .symtab, skipping quietly what does
  * not lie inside the file. */
 typedef void (*elf_symbol_fn)(void *ctx, const char *name,

@@ -88,8 +88,9 @@ const char *manifest_type_name(uint32_t type)
 
 /* --- Reading manifest.json ------------------------------------------------ */
 
-/* Reads the whole file into text (NUL-terminated, as a struct buf is). */
-static int read_file(const char *path, struct buf *text, char *err,
+/* Reads the whole file into text (NUL-terminated, as a struct buf is), in
+ * chunks: any kind of file, a pipe too, up to JSON_MAX_SIZE. */
+static int read_text(const char *path, struct buf *text, char *err,
                      size_t errsz)
 {
     enum { CHUNK = 4096 };
@@ -421,7 +422,7 @@ int manifest_read_json(const char *path, struct mft *out, char *err,
         err[0] = '\0';
 
     struct buf text = {0};
-    if (read_file(path, &text, err, errsz) < 0) {
+    if (read_text(path, &text, err, errsz) < 0) {
         free(text.data);
         return -1;
     }

@@ -1,13 +1,9 @@
 /* Reading and checking packed executables. */
 #include "read/packed.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "packed_file.h"
 #include "util/util.h"
@@ -46,50 +42,23 @@ int packed_verify_image(const struct elf_image *img, uint8_t sum[32], char *err,
 int packed_verify_file(const char *path, uint8_t sum[32], char *err,
                        size_t errsz)
 {
-    struct stat st;
-    uint8_t *data = NULL;
-    int rc = -1;
+    struct elf_image img = {.path = path};
 
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return fail(err, errsz, "%s: cannot open: %s", path, strerror(errno));
-    if (fstat(fd, &st) != 0)
-        fail(err, errsz, "%s: cannot stat: %s", path, strerror(errno));
-    else if (!S_ISREG(st.st_mode))
-        fail(err, errsz, "%s: not a regular file", path);
-    else if ((data = malloc(st.st_size ? (size_t)st.st_size : 1)) == NULL)
-        fail(err, errsz, "%s: out of memory", path);
-    else if (read_full(fd, data, (size_t)st.st_size) != st.st_size)
-        fail(err, errsz, "%s: read error", path);
-    else {
-        struct elf_image img = {
-            .path = path, .data = data, .size = (size_t)st.st_size};
-        rc = packed_verify_image(&img, sum, err, errsz);
-    }
-    free(data);
-    close(fd);
+    if (read_file(path, UINT64_MAX, &img.data, &img.size, err, errsz) != 0)
+        return -1;
+    int rc = packed_verify_image(&img, sum, err, errsz);
+    elf_image_free(&img);
     return rc;
 }
 
 const char *packed_build_id_hex(const struct packed *pk,
                                 char hex[2 * NABLA_BUILD_ID_SIZE + 1])
 {
-    const struct elf_image *img = &pk->img;
+    const uint8_t *id = elf_image_build_id(&pk->img, NABLA_BUILD_ID_SIZE);
+
     snprintf(hex, 2 * NABLA_BUILD_ID_SIZE + 1, "(none)");
-    for (size_t i = 0; i < img->phnum; i++) {
-        const Elf64_Phdr *ph = &img->phdr[i];
-        Elf64_Nhdr nh;
-        if (ph->p_type != PT_NOTE || ph->p_offset > img->size ||
-            img->size - ph->p_offset < sizeof(nh) + 4 + NABLA_BUILD_ID_SIZE)
-            continue;
-        memcpy(&nh, img->data + ph->p_offset, sizeof(nh));
-        if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
-            nh.n_descsz != NABLA_BUILD_ID_SIZE)
-            continue;
-        const uint8_t *id = img->data + ph->p_offset + sizeof(nh) + 4;
-        for (size_t k = 0; k < NABLA_BUILD_ID_SIZE; k++)
-            snprintf(hex + 2 * k, 3, "%02x", id[k]);
-    }
+    for (size_t k = 0; id != NULL && k < NABLA_BUILD_ID_SIZE; k++)
+        snprintf(hex + 2 * k, 3, "%02x", id[k]);
     return hex;
 }
 

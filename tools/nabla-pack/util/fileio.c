@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +43,40 @@ ssize_t read_full(int fd, void *data, size_t len)
         done += (size_t)n;
     }
     return (ssize_t)done;
+}
+
+int read_file(const char *path, uint64_t max, uint8_t **data, size_t *size,
+              char *err, size_t errsz)
+{
+    struct stat st;
+    int rc = -1;
+
+    *data = NULL;
+    *size = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return fail(err, errsz, "%s: cannot open: %s", path, strerror(errno));
+    if (fstat(fd, &st) != 0)
+        fail(err, errsz, "%s: cannot stat: %s", path, strerror(errno));
+    else if (!S_ISREG(st.st_mode))
+        fail(err, errsz, "%s: not a regular file", path);
+    else if ((uint64_t)st.st_size > max || (uint64_t)st.st_size >= SIZE_MAX)
+        fail(err, errsz, "%s: file too large (%lld bytes)", path,
+             (long long)st.st_size);
+    else if ((*data = malloc(st.st_size ? (size_t)st.st_size : 1)) == NULL)
+        fail(err, errsz, "%s: out of memory", path);
+    else if (read_full(fd, *data, (size_t)st.st_size) != st.st_size)
+        fail(err, errsz, "%s: read error", path);
+    else {
+        *size = (size_t)st.st_size;
+        rc = 0;
+    }
+    close(fd);
+    if (rc != 0) {
+        free(*data);
+        *data = NULL;
+    }
+    return rc;
 }
 
 int write_full(int fd, const void *data, size_t len)

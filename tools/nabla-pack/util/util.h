@@ -71,6 +71,13 @@ char *path_join(const char *a, const char *b);
 /* Reads until len bytes or end of file, retrying interrupted calls. Returns
  * the count (less than len only at end of file), or -1 with errno. */
 ssize_t read_full(int fd, void *data, size_t len);
+/*
+ * All of the regular file at path, of at most max bytes, into a new buffer
+ * (*data, which the caller frees, and *size). Returns 0, or -1 with one
+ * line in err.
+ */
+int read_file(const char *path, uint64_t max, uint8_t **data, size_t *size,
+              char *err, size_t errsz);
 /* Writes all len bytes. Returns 0, or -1 with errno. */
 int write_full(int fd, const void *data, size_t len);
 
