@@ -15,14 +15,12 @@
 #include "devopts.h"
 #include "netforward.h"
 #include "pack/merge.h"
+#include "pack/stub.h"
 #include "packed_file.h"
 #include "read/guest.h"
 #include "read/manifest.h"
 #include "read/packed.h"
 #include "util/util.h"
-
-extern const unsigned char nabla_stub_blob[], nabla_stub_blob_end[];
-extern const unsigned char nabla_trampoline_blob[], nabla_trampoline_blob_end[];
 
 #define TRAMPOLINE_ALIGN 1
 
@@ -33,10 +31,9 @@ extern const unsigned char nabla_trampoline_blob[], nabla_trampoline_blob_end[];
  * room (the stub then puts it in a page of its own in guest memory,
  * NABLA_EXIT_TRAMPOLINE_BASE: one more page to fill at start).
  */
-static int find_trampoline_room(const struct guest *g, uint64_t *at)
+static int find_trampoline_room(const struct guest *g, size_t size,
+                                uint64_t *at)
 {
-    size_t size = (size_t)(nabla_trampoline_blob_end - nabla_trampoline_blob);
-
     for (size_t i = 0; i < g->nloads; i++) {
         const Elf64_Phdr *ph = g->loads[i];
         uint64_t end = ph->p_vaddr + ph->p_filesz;
@@ -52,20 +49,20 @@ static int find_trampoline_room(const struct guest *g, uint64_t *at)
     return -1;
 }
 
-/* A copy of segment i with the trampoline appended; phdr and data are set
- * for the merge. Returns 0 or -1 (out of memory). */
+/* A copy of segment i with the trampoline (size bytes at code) appended;
+ * phdr and data are set for the merge. Returns 0 or -1 (out of memory). */
 static int append_trampoline(const struct guest *g, size_t i, uint64_t at,
-                             Elf64_Phdr *phdr, uint8_t **data)
+                             const uint8_t *code, size_t size, Elf64_Phdr *phdr,
+                             uint8_t **data)
 {
     const Elf64_Phdr *ph = g->loads[i];
-    size_t size = (size_t)(nabla_trampoline_blob_end - nabla_trampoline_blob);
     size_t new_size = (size_t)(at - ph->p_vaddr) + size;
 
     *data = calloc(1, new_size);
     if (*data == NULL)
         return -1;
     memcpy(*data, g->img.data + ph->p_offset, ph->p_filesz);
-    memcpy(*data + (at - ph->p_vaddr), nabla_trampoline_blob, size);
+    memcpy(*data + (at - ph->p_vaddr), code, size);
     *phdr = *ph;
     phdr->p_filesz = new_size;
     phdr->p_memsz = new_size;
@@ -254,45 +251,6 @@ static int build_payload(struct buf *b, const struct pack_request *req,
     return 0;
 }
 
-static int load_stub(struct elf_image *stub, const char *path, char *err,
-                     size_t errsz)
-{
-    int rc =
-        path ? elf_image_load(stub, path, err, errsz)
-             : elf_image_from_memory(
-                   stub, "embedded stub", nabla_stub_blob,
-                   (size_t)(nabla_stub_blob_end - nabla_stub_blob), err, errsz);
-    if (rc != 0)
-        return -1;
-    for (size_t i = 0; i < stub->phnum; i++) {
-        const Elf64_Phdr *ph = &stub->phdr[i];
-        if (ph->p_type == PT_INTERP || ph->p_type == PT_DYNAMIC ||
-            (ph->p_type == PT_LOAD &&
-             (ph->p_vaddr < NABLA_STUB_BASE ||
-              ph->p_vaddr + ph->p_memsz > NABLA_PAYLOAD_BASE ||
-              ph->p_offset > stub->size ||
-              ph->p_filesz > stub->size - ph->p_offset))) {
-            elf_image_free(stub);
-            return fail(err, errsz, "%s: not a valid nabla stub", stub->path);
-        }
-    }
-    return 0;
-}
-
-static void find_entry_end(void *ctx, const char *name, const Elf64_Sym *sym)
-{
-    if (strcmp(name, "nabla_entry_end") == 0)
-        *(uint64_t *)ctx = sym->st_value;
-}
-
-/* The stub's address nabla_entry_end (stub/entry.ld), or 0. */
-static uint64_t stub_entry_end(const struct elf_image *stub)
-{
-    uint64_t end = 0;
-    elf_image_symbols(stub, find_entry_end, &end);
-    return end;
-}
-
 /* The file offset of address `at` of the stub's text in img, or 0. */
 static uint32_t file_offset_of(const struct elf_image *img, uint64_t at)
 {
@@ -337,7 +295,8 @@ static int seal(struct elf_image *img, uint64_t entry_end, char *err,
 /* Merges, seals and writes the output (through a temporary file renamed
  * into place). */
 static int write_output(const struct pack_request *req,
-                        const struct merge_input *in, char *err, size_t errsz)
+                        const struct merge_input *in, uint64_t entry_end,
+                        char *err, size_t errsz)
 {
     struct buf file = {0};
     struct elf_image img;
@@ -349,7 +308,7 @@ static int write_output(const struct pack_request *req,
     free(file.data);
     if (rc != 0)
         return -1;
-    if (seal(&img, stub_entry_end(in->stub), err, errsz) != 0 ||
+    if (seal(&img, entry_end, err, errsz) != 0 ||
         atomic_write_file(req->out_path, 0755, img.data, img.size, err,
                           errsz) != 0)
         rc = -1;
@@ -386,7 +345,7 @@ static void print_summary(const struct pack_request *req, const struct guest *g,
 int pack(const struct pack_request *req, char *err, size_t errsz)
 {
     struct guest g;
-    struct elf_image stub;
+    struct stub stub;
     struct buf payload = {0};
     struct mft *json = NULL;
     Elf64_Phdr tramp_phdr;
@@ -413,26 +372,25 @@ int pack(const struct pack_request *req, char *err, size_t errsz)
     if (check_default_options(req, mft, err, errsz) != 0 ||
         check_app_name(req, err, errsz) != 0)
         goto out_guest;
+    if (stub_load(&stub, req->stub_path, err, errsz) != 0)
+        goto out_guest;
     qsort(g.loads, g.nloads, sizeof(g.loads[0]), cmp_phdr_vaddr);
     uint64_t trampoline = 0;
     for (size_t i = 0; i < g.nloads; i++)
         g.orig_filesz[i] = g.loads[i]->p_filesz;
-    int tseg = find_trampoline_room(&g, &trampoline);
-    uint64_t orig_filesz = tseg >= 0 ? g.loads[tseg]->p_filesz : 0;
+    int tseg = find_trampoline_room(&g, stub.trampoline_size, &trampoline);
     if (tseg >= 0) {
-        if (append_trampoline(&g, (size_t)tseg, trampoline, &tramp_phdr,
+        if (append_trampoline(&g, (size_t)tseg, trampoline, stub.trampoline,
+                              stub.trampoline_size, &tramp_phdr,
                               &tramp_data) != 0) {
             fail(err, errsz, "out of memory");
-            goto out_guest;
+            goto out_stub;
         }
         guest_data[tseg] = tramp_data;
         g.loads[tseg] = &tramp_phdr;
-        g.orig_filesz[tseg] = orig_filesz;
     }
-    if (load_stub(&stub, req->stub_path, err, errsz) != 0)
-        goto out_guest;
     struct merge_input in = {
-        .stub = &stub,
+        .stub = &stub.img,
         .guest = &g.img,
         .guest_loads = g.loads,
         .guest_data = guest_data,
@@ -441,15 +399,15 @@ int pack(const struct pack_request *req, char *err, size_t errsz)
     if (build_payload(&payload, req, &g, mft, trampoline,
                       merge_segment_count(&in)) != 0) {
         fail(err, errsz, "out of memory");
-        elf_image_free(&stub);
-        goto out_guest;
+        goto out_stub;
     }
     in.payload = payload.data;
     in.payload_size = payload.len;
-    rc = write_output(req, &in, err, errsz);
+    rc = write_output(req, &in, stub.entry_end, err, errsz);
     if (rc == 0 && !req->quiet)
         print_summary(req, &g, mft, trampoline != 0);
-    elf_image_free(&stub);
+out_stub:
+    stub_free(&stub);
 out_guest:
     free(tramp_data);
     free(payload.data);
