@@ -1,7 +1,11 @@
 /*
- * Packing. The guest and the manifest are checked first; the output is
- * written to a temporary file next to OUT and renamed into place only when
- * complete, so a failure never leaves a partial or stale executable.
+ * Packing, the steps in order (pack() at the end): the guest and its
+ * manifest read and checked (read/), the default options checked, the stub
+ * chosen (stub.c), the exit trampoline placed, the payload built
+ * (payload.c), everything merged into one ELF (merge.c, elfwrite.c) and
+ * sealed. The output is written to a temporary file next to OUT and
+ * renamed into place only when complete, so a failure never leaves a
+ * partial or stale executable.
  */
 #include "pack/pack.h"
 
@@ -15,6 +19,7 @@
 #include "devopts.h"
 #include "netforward.h"
 #include "pack/merge.h"
+#include "pack/payload.h"
 #include "pack/stub.h"
 #include "packed_file.h"
 #include "read/guest.h"
@@ -135,16 +140,6 @@ bad:
     return fail(err, errsz, "%s", why);
 }
 
-static void buf_strings(struct buf *b, const char *const *s, size_t n,
-                        uint32_t *offset, uint32_t *size, uint32_t *count)
-{
-    *offset = (uint32_t)b->len;
-    for (size_t i = 0; i < n; i++)
-        buf_append(b, s[i], strlen(s[i]) + 1);
-    *size = (uint32_t)(b->len - *offset);
-    *count = (uint32_t)n;
-}
-
 static int cmp_phdr_vaddr(const void *a, const void *b)
 {
     const Elf64_Phdr *x = *(const Elf64_Phdr *const *)a;
@@ -152,23 +147,7 @@ static int cmp_phdr_vaddr(const void *a, const void *b)
     return x->p_vaddr < y->p_vaddr ? -1 : x->p_vaddr > y->p_vaddr;
 }
 
-/* The manifest as the stub receives it: names and types, nothing attached. */
-static struct mft *clean_manifest(const struct mft *src)
-{
-    struct mft *m = calloc(1, MFT_SIZE(MFT_MAX_ENTRIES));
-    if (m == NULL)
-        return NULL;
-    m->version = MFT_VERSION;
-    m->entries = src->entries;
-    for (uint32_t i = 0; i < src->entries; i++) {
-        memcpy(m->e[i].name, src->e[i].name, MFT_NAME_SIZE);
-        m->e[i].type = src->e[i].type;
-    }
-    return m;
-}
-
-/* The app's name: --name=, else the output's file name. */
-static const char *app_name(const struct pack_request *req)
+const char *pack_app_name(const struct pack_request *req)
 {
     if (req->name != NULL)
         return req->name;
@@ -180,74 +159,13 @@ static const char *app_name(const struct pack_request *req)
 static int check_app_name(const struct pack_request *req, char *err,
                           size_t errsz)
 {
-    const char *name = app_name(req);
+    const char *name = pack_app_name(req);
     if (name[0] == '\0' || strchr(name, '/') != NULL ||
         strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
         return fail(err, errsz,
                     "app name '%s' is not a file name (it names the state "
                     "directory /var/lib/NAME): give --name=NAME",
                     name);
-    return 0;
-}
-
-/*
- * struct nabla_payload, then the manifest, options, arguments, the app's
- * name and room for nsums segment sums (zero: pack.c fills them in once the
- * file is written).
- */
-static int build_payload(struct buf *b, const struct pack_request *req,
-                         struct guest *g, const struct mft *mft,
-                         uint64_t trampoline, size_t nsums)
-{
-    struct nabla_payload p;
-
-    memset(&p, 0, sizeof(p));
-    memcpy(p.magic, NABLA_PAYLOAD_MAGIC, sizeof(p.magic));
-    p.version = NABLA_PAYLOAD_VERSION;
-    p.abi_target = g->abi.abi_target;
-    p.abi_version = g->abi.abi_version;
-    p.guest_entry = g->entry;
-    p.kernel_end = g->kernel_end;
-    p.mem_mb = req->mem_mb;
-    p.trampoline = trampoline;
-    for (size_t i = 0; i < g->img.phnum; i++) {
-        const Elf64_Phdr *ph = &g->img.phdr[i];
-        if (ph->p_type == PT_TLS) {
-            p.tls_vaddr = ph->p_vaddr;
-            p.tls_filesz = ph->p_filesz;
-            p.tls_memsz = ph->p_memsz;
-            p.tls_align = ph->p_align;
-        }
-    }
-    for (size_t i = 0; i < g->nloads; i++) {
-        p.segment_filesz[i] = g->orig_filesz[i];
-    }
-    /* Out of memory sticks in b: checked once, before the header is set. */
-    buf_append(b, &p, sizeof(p));
-    buf_align(b, 8);
-    p.mft_offset = (uint32_t)b->len;
-    p.mft_size = (uint32_t)MFT_SIZE(mft->entries);
-    struct mft *clean = clean_manifest(mft);
-    if (clean == NULL)
-        return -1;
-    buf_append(b, clean, p.mft_size);
-    free(clean);
-    buf_strings(b, req->options, req->noptions, &p.options_offset,
-                &p.options_size, &p.options_count);
-    buf_strings(b, req->args, req->nargs, &p.args_offset, &p.args_size,
-                &p.args_count);
-    const char *name = app_name(req);
-    uint32_t one;
-    buf_strings(b, &name, 1, &p.name_offset, &p.name_size, &one);
-    buf_align(b, 8);
-    p.sums_offset = (uint32_t)b->len;
-    p.sums_count = (uint32_t)nsums;
-    static const struct nabla_segment_sum unsealed;
-    for (size_t i = 0; i < nsums; i++)
-        buf_append(b, &unsealed, sizeof(unsealed));
-    if (buf_align(b, 8) != 0)
-        return -1;
-    memcpy(b->data, &p, sizeof(p));
     return 0;
 }
 
@@ -396,7 +314,7 @@ int pack(const struct pack_request *req, char *err, size_t errsz)
         .guest_data = guest_data,
         .nguest_loads = g.nloads,
     };
-    if (build_payload(&payload, req, &g, mft, trampoline,
+    if (payload_build(&payload, req, &g, mft, trampoline,
                       merge_segment_count(&in)) != 0) {
         fail(err, errsz, "out of memory");
         goto out_stub;

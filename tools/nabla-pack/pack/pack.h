@@ -23,4 +23,7 @@ struct pack_request {
 /* Returns 0, or -1 with one line in err; never leaves a partial output. */
 int pack(const struct pack_request *req, char *err, size_t errsz);
 
+/* The app's name: --name=, else the output's file name. */
+const char *pack_app_name(const struct pack_request *req);
+
 #endif
