@@ -235,7 +235,7 @@ $(GUEST_LIBC): $(GUEST_LIBC_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-# --- nabla-pack: host tool (glibc, libelf, json-c) ----------------------------
+# --- nabla-pack: host tool (glibc, json-c, zlib) -----------------------------
 # main.c and one folder ("room") a stage of the pipeline (docs/architecture.md):
 # read/ the inputs, pack/ the output, inspect/ and oci/ what reads a packed
 # file back, util/ what they all use. The rooms' code is also an archive,

@@ -1,6 +1,19 @@
 /*
  * nabla-pack: merge the nabla stub, a Solo5 spt unikernel and its manifest
  * into one static, self-running, self-sandboxing executable.
+ *
+ * This file is the command line: the table of subcommands and packing's
+ * options. The rest lives in one folder per stage of the pipeline, each
+ * using only those below it (docs/architecture.md):
+ *
+ *   inspect/  a packed file read back: inspect, verify, extract, query-*
+ *   oci/      a packed file as an OCI image layout
+ *   pack/     the output: the steps (pack.c), the stub and trampoline
+ *             (stub.c), the payload, the ELF laid out (merge.c) and
+ *             written (elfwrite.c, also extract's writer)
+ *   read/     the inputs, trusting nothing: ELF files, the guest, its
+ *             manifest (manifest.json, MFT1 note), packed executables
+ *   util/     errors, buffer, files, JSON, command-line conventions
  */
 #include <stdio.h>
 #include <stdlib.h>
