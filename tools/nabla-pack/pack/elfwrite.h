@@ -48,7 +48,9 @@ uint64_t elf_writer_headers_end(size_t n);
 /*
  * An executable (ET_EXEC, 64-bit, little-endian): puts the ELF header,
  * the program headers and the section headers (the null one first). The
- * file is then w->file. Returns 0, or -1 when out of memory.
+ * file is then w->file. Returns 0, or -1 when out of memory. The callers'
+ * tables are far below the ELF header's limits (PN_XNUM program headers,
+ * SHN_LORESERVE sections), which it does not check.
  */
 int elf_writer_finish(struct elf_writer *w, const struct elf_writer_header *h);
 
