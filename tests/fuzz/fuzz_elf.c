@@ -3,8 +3,8 @@
  *
  * The input is a guest file. It is written to a memfd and loaded through
  * its path with guest_load() -- ELF header and program header checks
- * (tools/nabla-pack/read/elfimage.c), PT_LOAD/PT_INTERP checks, ABI1 and MFT1 notes
- * and the manifest in the MFT1 note (read/guest.c, read/manifest.c).
+ * (tools/nabla-pack/read/elfimage.c), PT_LOAD/PT_INTERP checks, ABI1 and MFT1
+ * notes and the manifest in the MFT1 note (read/guest.c, read/manifest.c).
  * Also:
  *   - elf_image_load() and elf_image_from_memory() must agree on the input;
  *   - elf_image_symbols() on the loaded image (merge.c reads the guest's

@@ -108,7 +108,6 @@ int atomic_write_file(const char *path, mode_t mode, const void *data,
                       size_t len, char *err, size_t errsz);
 /* The same for dir/name. */
 int atomic_write_file_in(const char *dir, const char *name, mode_t mode,
-                         const void *data, size_t len, char *err,
-                         size_t errsz);
+                         const void *data, size_t len, char *err, size_t errsz);
 
 #endif
