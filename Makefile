@@ -78,7 +78,8 @@ FZ := $(B)/fuzz-objs
 COMMON_SRCS := common/devopts.c common/device.c common/device_block.c \
 	common/device_net.c common/policy.c common/bpf.c common/payload_format.c \
 	common/packed_file.c common/sha256.c common/packed_seal.c \
-	common/netforward.c common/relay_policy.c common/mem_option.c
+	common/netforward.c common/relay_policy.c common/mem_option.c \
+	common/result.c
 
 MUSL_CFLAGS := $(COMMON_CFLAGS) -Icommon -D_GNU_SOURCE -fPIE -fno-stack-protector \
 	-isystem $(DEPS)/kernel-headers/include

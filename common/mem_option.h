@@ -6,16 +6,17 @@
 #ifndef NABLA_MEM_OPTION_H
 #define NABLA_MEM_OPTION_H
 
-#include <stddef.h>
 #include <stdint.h>
+
+#include "result.h"
 
 /*
  * Parses value (what follows "--mem="): decimal digits only, 1 to
- * NABLA_MEM_MAX_MB. Returns 0 with *mb set, or -1 with one line in err
- * ("invalid --mem=VALUE<source>: ..."); source is "" or a note such as
- * " (default baked in by nabla-pack)".
+ * NABLA_MEM_MAX_MB. Returns RESULT_OK with *mb set, or RESULT_ERROR with
+ * "invalid --mem=VALUE<source>: ..." in msg; source is "" or a note such
+ * as " (default baked in by nabla-pack)".
  */
-int mem_option_parse(const char *value, const char *source, uint64_t *mb,
-                     char *err, size_t errsz);
+enum result mem_option_parse(const char *value, const char *source,
+                             uint64_t *mb, struct result_msg *msg);
 
 #endif

@@ -1,7 +1,6 @@
 /* Syntax of --net-forward:NAME=LIST (netforward.h). */
 #include "netforward.h"
 
-#include <stdio.h>
 #include <string.h>
 
 const char *netforward_proto_name(uint8_t proto)
@@ -89,41 +88,39 @@ static int parse_one(const char *s, size_t len, struct net_forward *f)
     return 0;
 }
 
-int netforward_parse(const char *list, struct net_forward *out, size_t max,
-                     char *err, size_t errsz)
+enum result netforward_parse(const char *list, struct net_forward *out,
+                             size_t max, size_t *count, struct result_msg *msg)
 {
     size_t n = 0;
     const char *p = list;
 
     for (;;) {
         size_t len = strcspn(p, ",");
+        int shown = (int)(len > 80 ? 80 : len);
         struct net_forward f;
-        if (parse_one(p, len, &f) != 0) {
-            snprintf(err, errsz,
-                     "port forward '%.*s' is invalid: expected "
-                     "tcp|udp:[HOSTADDR:]HOSTPORT:GUESTPORT, ports 1 to 65535",
-                     (int)(len > 80 ? 80 : len), p);
-            return -1;
-        }
+        if (parse_one(p, len, &f) != 0)
+            return result_error(msg,
+                                "port forward '%.*s' is invalid: expected "
+                                "tcp|udp:[HOSTADDR:]HOSTPORT:GUESTPORT, "
+                                "ports 1 to 65535",
+                                shown, p);
         for (size_t i = 0; i < n; i++) {
             if (out[i].proto == f.proto && out[i].host_port == f.host_port &&
                 (out[i].host_addr == f.host_addr || out[i].host_addr == 0 ||
-                 f.host_addr == 0)) {
-                snprintf(err, errsz,
-                         "port forward '%.*s': host port %s %u is forwarded "
-                         "twice",
-                         (int)(len > 80 ? 80 : len), p,
-                         netforward_proto_name(f.proto), f.host_port);
-                return -1;
-            }
+                 f.host_addr == 0))
+                return result_error(msg,
+                                    "port forward '%.*s': host port %s %u is "
+                                    "forwarded twice",
+                                    shown, p, netforward_proto_name(f.proto),
+                                    f.host_port);
         }
-        if (n == max) {
-            snprintf(err, errsz, "more than %zu port forwards", max);
-            return -1;
-        }
+        if (n == max)
+            return result_error(msg, "more than %zu port forwards", max);
         out[n++] = f;
-        if (p[len] == '\0')
-            return (int)n;
+        if (p[len] == '\0') {
+            *count = n;
+            return RESULT_OK;
+        }
         p += len + 1;
     }
 }

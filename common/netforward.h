@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "result.h"
+
 /* At most this many forwards per device. */
 #define NET_FORWARD_MAX 16
 
@@ -29,12 +31,12 @@ struct net_forward {
 };
 
 /*
- * Parses LIST into out[] (room for max); returns the number of forwards, or
- * -1 with one line in err naming the bad forward. The same protocol, host
+ * Parses LIST into out[] (room for max) and their number into *count;
+ * RESULT_ERROR with msg naming the bad forward. The same protocol, host
  * address and port twice is refused.
  */
-int netforward_parse(const char *list, struct net_forward *out, size_t max,
-                     char *err, size_t errsz);
+enum result netforward_parse(const char *list, struct net_forward *out,
+                             size_t max, size_t *count, struct result_msg *msg);
 
 /* "tcp" or "udp". */
 const char *netforward_proto_name(uint8_t proto);

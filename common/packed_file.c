@@ -1,45 +1,31 @@
 /* A whole packed file: completeness and integrity; see packed_file.h. */
 #include "packed_file.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "payload_format.h"
 #include "sha256.h"
 
-static int say(char *why, size_t whysz, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int say(char *why, size_t whysz, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, whysz, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-int packed_read_view(const uint8_t *file, size_t size, struct packed_view *v,
-                     char *why, size_t whysz)
+enum result packed_read_view(const uint8_t *file, size_t size,
+                             struct packed_view *v, struct result_msg *why)
 {
     memset(v, 0, sizeof(*v));
     if (size < sizeof(Elf64_Ehdr) || memcmp(file, ELFMAG, SELFMAG) != 0 ||
         file[EI_CLASS] != ELFCLASS64)
-        return say(why, whysz, "not a 64-bit ELF file");
+        return result_error(why, "not a 64-bit ELF file");
     v->eh = (const Elf64_Ehdr *)file;
     v->phnum = v->eh->e_phnum;
     if (v->eh->e_phentsize != sizeof(Elf64_Phdr) || v->eh->e_phoff % 8 != 0 ||
         v->eh->e_phoff > size ||
         v->phnum * sizeof(Elf64_Phdr) > size - v->eh->e_phoff)
-        return say(why, whysz,
-                   "damaged: the program headers lie outside "
-                   "the file");
+        return result_error(why, "damaged: the program headers lie outside "
+                                 "the file");
     v->ph = (const Elf64_Phdr *)(file + v->eh->e_phoff);
     uint64_t complete = packed_complete_size(v->eh, v->ph, v->phnum);
     if (size < complete)
-        return say(why, whysz, "incomplete copy: %zu of %llu bytes", size,
-                   (unsigned long long)complete);
+        return result_error(why, "incomplete copy: %zu of %llu bytes", size,
+                            (unsigned long long)complete);
     for (size_t i = 0; i < v->phnum; i++) {
         if (v->ph[i].p_type == PT_LOAD &&
             v->ph[i].p_vaddr == NABLA_PAYLOAD_BASE)
@@ -48,10 +34,10 @@ int packed_read_view(const uint8_t *file, size_t size, struct packed_view *v,
     const Elf64_Phdr *pl = v->payload_load;
     if (pl == NULL || pl->p_offset != 0 ||
         pl->p_filesz < NABLA_PAYLOAD_HEADER_OFFSET + 16)
-        return say(why, whysz, "not a packed nabla executable (no payload)");
+        return result_error(why, "not a packed nabla executable (no payload)");
     v->p = (const struct nabla_payload *)(file + NABLA_PAYLOAD_HEADER_OFFSET);
     v->psize = pl->p_filesz - NABLA_PAYLOAD_HEADER_OFFSET;
-    return 0;
+    return RESULT_OK;
 }
 
 static const struct nabla_segment_sum *
@@ -111,26 +97,26 @@ static void add_damage(char *damage, size_t size, const Elf64_Phdr *ph,
              ph->p_flags & PF_X ? 'x' : '-', how);
 }
 
-int packed_verify(const uint8_t *file, size_t size, uint8_t sum[32], char *why,
-                  size_t whysz)
+enum result packed_verify(const uint8_t *file, size_t size, uint8_t sum[32],
+                          struct result_msg *why)
 {
     struct packed_view v;
-    char format[128];
+    struct result_msg format;
 
-    if (packed_read_view(file, size, &v, why, whysz) != 0)
-        return -1;
-    int rc = payload_check(v.p, v.psize, format, sizeof(format));
-    if (rc == -2)
-        return say(why, whysz, "%s", format);
-    if (rc != 0 && v.psize < sizeof(*v.p))
-        return say(why, whysz, "damaged: the payload (%s)", format);
+    if (packed_read_view(file, size, &v, why) != RESULT_OK)
+        return RESULT_ERROR;
+    enum result rc = payload_check(v.p, v.psize, &format);
+    if (rc == RESULT_OTHER_VERSION)
+        return result_error(why, "%s", format.text);
+    if (rc != RESULT_OK && v.psize < sizeof(*v.p))
+        return result_error(why, "damaged: the payload (%s)", format.text);
     if (memcmp(v.p->magic, NABLA_PAYLOAD_MAGIC, sizeof(v.p->magic)) != 0)
-        return say(why, whysz, "damaged: the payload (%s)", format);
+        return result_error(why, "damaged: the payload (%s)", format.text);
     packed_payload_checksum(v.p, v.psize, sum);
     if (memcmp(sum, v.p->checksum, sizeof(v.p->checksum)) != 0)
-        return say(why, whysz, "damaged: the payload (checksum mismatch)");
-    if (rc != 0)
-        return say(why, whysz, "damaged: the payload (%s)", format);
+        return result_error(why, "damaged: the payload (checksum mismatch)");
+    if (rc != RESULT_OK)
+        return result_error(why, "damaged: the payload (%s)", format.text);
 
     /* The payload is intact: its sums say what every segment must be. */
     const struct nabla_segment_sum *sums = segment_sums(v.p);
@@ -155,15 +141,16 @@ int packed_verify(const uint8_t *file, size_t size, uint8_t sum[32], char *why,
             add_damage(damage, sizeof(damage), ph, "checksum mismatch");
     }
     if (k != v.p->sums_count)
-        return say(why, whysz,
-                   "damaged: the program headers (%zu segments, the payload "
-                   "lists %u)",
-                   k, v.p->sums_count);
+        return result_error(
+            why,
+            "damaged: the program headers (%zu segments, the payload "
+            "lists %u)",
+            k, v.p->sums_count);
     if (v.eh->e_entry != v.p->entry)
-        return say(why, whysz, "damaged: the entry point (%#llx, not %#llx)",
-                   (unsigned long long)v.eh->e_entry,
-                   (unsigned long long)v.p->entry);
+        return result_error(why, "damaged: the entry point (%#llx, not %#llx)",
+                            (unsigned long long)v.eh->e_entry,
+                            (unsigned long long)v.p->entry);
     if (damage[0] != '\0')
-        return say(why, whysz, "damaged: %s", damage);
-    return 0;
+        return result_error(why, "damaged: %s", damage);
+    return RESULT_OK;
 }

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "packed_layout.h"
+#include "result.h"
 
 /*
  * The size of a complete packed file, from its ELF header and program
@@ -52,10 +53,10 @@ struct packed_view {
 };
 
 /* Finds the ELF header, the program headers and the payload's PT_LOAD in
- * the size bytes at file, which must be complete. Returns 0, or -1 with
- * why ("incomplete copy: N of M bytes", ...). The payload is not checked. */
-int packed_read_view(const uint8_t *file, size_t size, struct packed_view *v,
-                     char *why, size_t whysz);
+ * the size bytes at file, which must be complete. RESULT_ERROR with why
+ * ("incomplete copy: N of M bytes", ...). The payload is not checked. */
+enum result packed_read_view(const uint8_t *file, size_t size,
+                             struct packed_view *v, struct result_msg *why);
 
 /* The checksum definition. The PT_LOADs that have a segment sum: all but
  * the payload's, in program header order. */
@@ -74,19 +75,19 @@ void packed_payload_checksum(const struct nabla_payload *p, size_t psize,
  * `APP --verify` do: ELF and program headers inside the file, the file
  * complete, the payload's format and checksum, then every PT_LOAD against
  * its struct nabla_segment_sum (program header fields and the SHA-256 of
- * its file bytes) and e_entry. Returns 0 and the payload's checksum in
- * sum; or -1 with what is wrong in why, one line ("incomplete copy: N of M
- * bytes", "damaged: guest segment 0x100000-0x101000 r-x, ..."), no path.
+ * its file bytes) and e_entry. Returns RESULT_OK and the payload's checksum
+ * in sum; or RESULT_ERROR with what is wrong in why ("incomplete copy: N of
+ * M bytes", "damaged: guest segment 0x100000-0x101000 r-x, ..."), no path.
  */
-int packed_verify(const uint8_t *file, size_t size, uint8_t sum[32], char *why,
-                  size_t whysz);
+enum result packed_verify(const uint8_t *file, size_t size, uint8_t sum[32],
+                          struct result_msg *why);
 
 /*
  * nabla-pack, once the file is written (common/packed_seal.c, not in the
  * stub): fills in the payload's segment sums and entry, then its checksum,
  * in file (size bytes, writable), whose payload has room for exactly one
- * sum per PT_LOAD but its own. Returns 0, or -1 with why.
+ * sum per PT_LOAD but its own. RESULT_ERROR with why.
  */
-int packed_seal(uint8_t *file, size_t size, char *why, size_t whysz);
+enum result packed_seal(uint8_t *file, size_t size, struct result_msg *why);
 
 #endif

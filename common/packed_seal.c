@@ -5,22 +5,19 @@
  */
 #include "packed_file.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "payload_format.h"
 
-int packed_seal(uint8_t *file, size_t size, char *why, size_t whysz)
+enum result packed_seal(uint8_t *file, size_t size, struct result_msg *why)
 {
     struct packed_view v;
-    char format[128];
+    struct result_msg format;
 
-    if (packed_read_view(file, size, &v, why, whysz) != 0)
-        return -1;
-    if (payload_check(v.p, v.psize, format, sizeof(format)) != 0) {
-        snprintf(why, whysz, "payload: %s", format);
-        return -1;
-    }
+    if (packed_read_view(file, size, &v, why) != RESULT_OK)
+        return RESULT_ERROR;
+    if (payload_check(v.p, v.psize, &format) != RESULT_OK)
+        return result_error(why, "payload: %s", format.text);
     /* v.p, writable. */
     struct nabla_payload *p =
         (struct nabla_payload *)(file + NABLA_PAYLOAD_HEADER_OFFSET);
@@ -32,21 +29,17 @@ int packed_seal(uint8_t *file, size_t size, char *why, size_t whysz)
         if (!packed_summed(&v, ph))
             continue;
         if (ph->p_offset > size || ph->p_filesz > size - ph->p_offset ||
-            k == p->sums_count) {
-            snprintf(why, whysz,
-                     "segment at %#llx outside the file, or more segments "
-                     "than segment sums (%u)",
-                     (unsigned long long)ph->p_vaddr, p->sums_count);
-            return -1;
-        }
+            k == p->sums_count)
+            return result_error(why,
+                                "segment at %#llx outside the file, or more "
+                                "segments than segment sums (%u)",
+                                (unsigned long long)ph->p_vaddr, p->sums_count);
         packed_segment_sum(file, ph, &sums[k++]);
     }
-    if (k != p->sums_count) {
-        snprintf(why, whysz, "%zu segments for %u segment sums", k,
-                 p->sums_count);
-        return -1;
-    }
+    if (k != p->sums_count)
+        return result_error(why, "%zu segments for %u segment sums", k,
+                            p->sums_count);
     p->entry = v.eh->e_entry;
     packed_payload_checksum(p, v.psize, p->checksum);
-    return 0;
+    return RESULT_OK;
 }

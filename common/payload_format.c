@@ -3,7 +3,6 @@
 
 #include "device.h"
 
-#include <stdio.h>
 #include <string.h>
 
 static int inside(size_t size, uint64_t off, uint64_t len)
@@ -22,66 +21,50 @@ static int strings_ok(const struct nabla_payload *p, uint32_t off, uint32_t len,
     return nuls == count && (len == 0 || s[len - 1] == '\0');
 }
 
-int payload_check(const struct nabla_payload *p, size_t size, char *why,
-                  size_t whysz)
+enum result payload_check(const struct nabla_payload *p, size_t size,
+                          struct result_msg *why)
 {
     /* magic and version come first in every version of the format, so that
      * a file packed by another nabla-pack is recognised as such. */
     if (size < offsetof(struct nabla_payload, version) + sizeof(p->version) ||
-        memcmp(p->magic, NABLA_PAYLOAD_MAGIC, sizeof(p->magic)) != 0) {
-        snprintf(why, whysz, "bad payload magic");
-        return -1;
-    }
+        memcmp(p->magic, NABLA_PAYLOAD_MAGIC, sizeof(p->magic)) != 0)
+        return result_error(why, "bad payload magic");
     if (p->version != NABLA_PAYLOAD_VERSION) {
-        snprintf(why, whysz,
-                 "packed by another version of nabla-pack (payload format "
-                 "%u, not %d): pack the unikernel again",
-                 p->version, NABLA_PAYLOAD_VERSION);
-        return -2;
+        result_error(why,
+                     "packed by another version of nabla-pack (payload format "
+                     "%u, not %d): pack the unikernel again",
+                     p->version, NABLA_PAYLOAD_VERSION);
+        return RESULT_OTHER_VERSION;
     }
-    if (size < sizeof(*p)) {
-        snprintf(why, whysz, "payload truncated");
-        return -1;
-    }
+    if (size < sizeof(*p))
+        return result_error(why, "payload truncated");
     if (!inside(size, p->mft_offset, p->mft_size) ||
         !inside(size, p->options_offset, p->options_size) ||
         !inside(size, p->args_offset, p->args_size) ||
         !inside(size, p->name_offset, p->name_size) ||
         !inside(size, p->sums_offset,
-                (uint64_t)p->sums_count * sizeof(struct nabla_segment_sum))) {
-        snprintf(why, whysz, "an offset lies outside the payload");
-        return -1;
-    }
+                (uint64_t)p->sums_count * sizeof(struct nabla_segment_sum)))
+        return result_error(why, "an offset lies outside the payload");
     if (!strings_ok(p, p->options_offset, p->options_size, p->options_count) ||
-        !strings_ok(p, p->args_offset, p->args_size, p->args_count)) {
-        snprintf(why, whysz, "malformed default options or arguments");
-        return -1;
-    }
-    if (p->name_size < 2 || !strings_ok(p, p->name_offset, p->name_size, 1)) {
-        snprintf(why, whysz, "malformed app name");
-        return -1;
-    }
-    if (p->sums_offset % 8 != 0) {
-        snprintf(why, whysz, "misaligned segment checksums");
-        return -1;
-    }
+        !strings_ok(p, p->args_offset, p->args_size, p->args_count))
+        return result_error(why, "malformed default options or arguments");
+    if (p->name_size < 2 || !strings_ok(p, p->name_offset, p->name_size, 1))
+        return result_error(why, "malformed app name");
+    if (p->sums_offset % 8 != 0)
+        return result_error(why, "misaligned segment checksums");
     const struct mft *mft = payload_mft(p);
     if (p->mft_offset % 8 != 0 || p->mft_size < sizeof(struct mft) ||
         mft->entries == 0 || mft->entries > MFT_MAX_ENTRIES ||
-        p->mft_size < MFT_SIZE(mft->entries)) {
-        snprintf(why, whysz, "bad manifest");
-        return -1;
-    }
+        p->mft_size < MFT_SIZE(mft->entries))
+        return result_error(why, "bad manifest");
     /* Every device of a known type: the stub's options and --help look
-     * entries up by type before any device is attached. */
+     * entries up by type before it opens any device. */
     for (uint32_t i = 1; i < mft->entries; i++) {
-        if (device_type_of(mft->e[i].type) == NULL) {
-            snprintf(why, whysz, "manifest entry %u has type %#x", i,
-                     mft->e[i].type);
-            return -1;
-        }
+        if (device_type_of(mft->e[i].type) == NULL)
+            return result_error(why, "manifest entry %u has type %#x", i,
+                                mft->e[i].type);
     }
-    return 0;
+    return RESULT_OK;
 }
 
 const struct mft *payload_mft(const struct nabla_payload *p)

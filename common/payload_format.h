@@ -11,17 +11,19 @@
 
 #include "nabla/abi.h"
 #include "packed_layout.h"
+#include "result.h"
 
 /*
  * Checks the size bytes at p: magic and version, every offset inside,
  * string lists and the app name well-formed, a manifest of 1 to 64 entries
  * whose devices are all of a known type, the segment checksums inside and
  * aligned.
- * Returns 0; -1 if it is damaged, or -2 if it is intact but of another
- * format version, with the reason in why (one line, no path).
+ * Returns RESULT_OK; RESULT_ERROR if it is damaged, RESULT_OTHER_VERSION if
+ * it is intact but of another format version, with the reason in why (no
+ * path).
  */
-int payload_check(const struct nabla_payload *p, size_t size, char *why,
-                  size_t whysz);
+enum result payload_check(const struct nabla_payload *p, size_t size,
+                          struct result_msg *why);
 
 /* The manifest of a checked payload. */
 const struct mft *payload_mft(const struct nabla_payload *p);

@@ -24,10 +24,10 @@ static const char *source_name(int is_default)
 static uint64_t parse_mem(const char *value, int is_default)
 {
     uint64_t mb;
-    char err[256];
-    if (mem_option_parse(value, source_name(is_default), &mb, err,
-                         sizeof(err)) != 0)
-        stub_die("%s", err);
+    struct result_msg msg;
+    if (mem_option_parse(value, source_name(is_default), &mb, &msg) !=
+        RESULT_OK)
+        stub_die("%s", msg.text);
     return mb;
 }
 

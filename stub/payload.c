@@ -16,7 +16,7 @@ const struct nabla_payload *payload_find(void)
     unsigned long phnum = getauxval(AT_PHNUM);
     const struct nabla_payload *p = NULL;
     uint64_t payload_size = 0;
-    char why[128];
+    struct result_msg why;
 
     for (unsigned long i = 0; ph != NULL && i < phnum; i++) {
         if (ph[i].p_type == PT_LOAD && ph[i].p_vaddr == NABLA_PAYLOAD_BASE &&
@@ -29,10 +29,10 @@ const struct nabla_payload *payload_find(void)
     if (p == NULL)
         stub_die("no unikernel in this file: this is the bare nabla stub; "
                  "use nabla-pack to make a runnable unikernel");
-    int rc = payload_check(p, payload_size, why, sizeof(why));
-    if (rc == -2)
-        stub_die("%s", why);
-    if (rc != 0)
-        stub_die("damaged executable: %s", why);
+    enum result rc = payload_check(p, payload_size, &why);
+    if (rc == RESULT_OTHER_VERSION)
+        stub_die("%s", why.text);
+    if (rc != RESULT_OK)
+        stub_die("damaged executable: %s", why.text);
     return p;
 }

@@ -42,9 +42,10 @@ int verify_self(void)
     close(fd);
 
     uint8_t sum[SHA256_DIGEST_SIZE];
-    char why[512], hex[2 * SHA256_DIGEST_SIZE + 1];
-    if (packed_verify(file, size, sum, why, sizeof(why)) != 0)
-        stub_die("%s, do not run it", why);
+    struct result_msg why;
+    char hex[2 * SHA256_DIGEST_SIZE + 1];
+    if (packed_verify(file, size, sum, &why) != RESULT_OK)
+        stub_die("%s, do not run it", why.text);
     sha256_hex(sum, hex);
     printf("%s: OK (sha256 %s)\n", stub_progname, hex);
     return 0;

@@ -125,7 +125,7 @@ int usernet_open(const struct mft_entry *e, uint32_t index,
                  const struct stub_config *cfg)
 {
     const struct device_setting *fw = &cfg->dev[index][DEVOPT_NET_FORWARD];
-    char err[256];
+    struct result_msg msg;
 
     if (usernet.ndevices == USERNET_MAX_DEVICES)
         stub_die("net device '%s': only %d net device can be in user mode "
@@ -135,13 +135,11 @@ int usernet_open(const struct mft_entry *e, uint32_t index,
     d->name = e->name;
     memcpy(d->guest_mac, e->u.net_basic.mac, sizeof(d->guest_mac));
     if (fw->value != NULL) {
-        int n = netforward_parse(fw->value, d->forwards, NET_FORWARD_MAX, err,
-                                 sizeof(err));
-        if (n < 0)
-            stub_die("net device '%s': %s%s", e->name, err,
+        if (netforward_parse(fw->value, d->forwards, NET_FORWARD_MAX,
+                             &d->nforwards, &msg) != RESULT_OK)
+            stub_die("net device '%s': %s%s", e->name, msg.text,
                      fw->from_default ? " (default baked in by nabla-pack)"
                                       : "");
-        d->nforwards = (size_t)n;
     }
 
     int sv[2];

@@ -255,26 +255,37 @@ static void check_value(const char *v, const struct nabla_payload *p, int argc,
     FUZZ_ASSERT(0, "value '%s' not the tail of an argument", v);
 }
 
+/* A message of common/ (result.h): non-empty and NUL-terminated inside its
+ * buffer. It may quote the input's bytes as they are, so any byte but NUL
+ * may be in it. */
+static bool fuzz_is_message(const struct result_msg *msg)
+{
+    return msg->text[0] != '\0' &&
+           memchr(msg->text, '\0', sizeof(msg->text)) != NULL;
+}
+
 /* Port forwards, parsed as stub/relay/attach.c does: what comes back is
  * well-formed and free of duplicates. */
 static void check_forwards(const char *value)
 {
     struct net_forward f[NET_FORWARD_MAX];
-    char err[256];
-    int n = netforward_parse(value, f, NET_FORWARD_MAX, err, sizeof(err));
-    FUZZ_ASSERT(n == -1 || (n >= 1 && n <= NET_FORWARD_MAX),
-                "%d forwards from '%s'", n, value);
-    for (int i = 0; i < n; i++) {
+    struct result_msg msg;
+    size_t n = 0;
+    enum result r = netforward_parse(value, f, NET_FORWARD_MAX, &n, &msg);
+    FUZZ_ASSERT(r == RESULT_OK ? n >= 1 && n <= NET_FORWARD_MAX
+                               : r == RESULT_ERROR && fuzz_is_message(&msg),
+                "result %d, %zu forwards from '%s'", r, n, value);
+    for (size_t i = 0; i < n; i++) {
         FUZZ_ASSERT(
             (f[i].proto == NET_PROTO_TCP || f[i].proto == NET_PROTO_UDP) &&
                 f[i].host_port != 0 && f[i].guest_port != 0,
-            "forward %d from '%s'", i, value);
-        for (int k = 0; k < i; k++)
+            "forward %zu from '%s'", i, value);
+        for (size_t k = 0; k < i; k++)
             FUZZ_ASSERT(f[k].proto != f[i].proto ||
                             f[k].host_port != f[i].host_port ||
                             (f[k].host_addr != f[i].host_addr &&
                              f[k].host_addr != 0 && f[i].host_addr != 0),
-                        "forwards %d and %d clash in '%s'", k, i, value);
+                        "forwards %zu and %zu clash in '%s'", k, i, value);
     }
 }
 

@@ -88,16 +88,17 @@ static struct nabla_payload *build(const struct spec *spec, size_t *size)
 }
 
 /* payload_check(p, size) returns want_rc with exactly want_why (or, for
- * 0, no particular reason). */
-static void check(const struct nabla_payload *p, size_t size, int want_rc,
-                  const char *want_why, const char *what)
+ * RESULT_OK, no particular reason). */
+static void check(const struct nabla_payload *p, size_t size,
+                  enum result want_rc, const char *want_why, const char *what)
 {
-    char why[128] = "";
-    int rc = payload_check(p, size, why, sizeof(why));
-    bool ok = rc == want_rc && (want_rc == 0 || strcmp(why, want_why) == 0);
+    struct result_msg why = {""};
+    enum result rc = payload_check(p, size, &why);
+    bool ok = rc == want_rc &&
+              (want_rc == RESULT_OK || strcmp(why.text, want_why) == 0);
     report(ok, "%s", what);
     if (!ok)
-        printf("#   got %d '%s'\n#   want %d '%s'\n", rc, why, want_rc,
+        printf("#   got %d '%s'\n#   want %d '%s'\n", rc, why.text, want_rc,
                want_why ? want_why : "");
 }
 
@@ -120,7 +121,8 @@ static void test_good(void)
                      .nargs = 3};
     size_t size;
     struct nabla_payload *p = build(&s, &size);
-    check(p, size, 0, NULL, "a good payload: 2 devices, options, arguments");
+    check(p, size, RESULT_OK, NULL,
+          "a good payload: 2 devices, options, arguments");
     const char *a1 = payload_string(p, p->args_offset, p->args_count, 1);
     const char *a2 = payload_string(p, p->args_offset, p->args_count, 2);
     const char *o1 = payload_string(p, p->options_offset, p->options_count, 1);
@@ -134,12 +136,12 @@ static void test_good(void)
 
     struct spec one = {.entries = 1};
     p = build(&one, &size);
-    check(p, size, 0, NULL, "a payload with the reserved entry only");
+    check(p, size, RESULT_OK, NULL, "a payload with the reserved entry only");
     free(p);
 
     struct spec max = {.entries = MFT_MAX_ENTRIES};
     p = build(&max, &size);
-    check(p, size, 0, NULL, "a manifest of 64 entries (the maximum)");
+    check(p, size, RESULT_OK, NULL, "a manifest of 64 entries (the maximum)");
     free(p);
 }
 
@@ -149,9 +151,10 @@ static void test_header(void)
     size_t size;
     struct nabla_payload *p = build(&s, &size);
 
-    check(p, 11, -1, "bad payload magic", "11 bytes: no room for the version");
+    check(p, 11, RESULT_ERROR, "bad payload magic",
+          "11 bytes: no room for the version");
     p->magic[0] ^= 1;
-    check(p, size, -1, "bad payload magic", "a wrong magic");
+    check(p, size, RESULT_ERROR, "bad payload magic", "a wrong magic");
     p->magic[0] ^= 1;
     p->version = NABLA_PAYLOAD_VERSION + 1;
     char want[128];
@@ -159,9 +162,10 @@ static void test_header(void)
              "packed by another version of nabla-pack (payload format %d, "
              "not %d): pack the unikernel again",
              NABLA_PAYLOAD_VERSION + 1, NABLA_PAYLOAD_VERSION);
-    check(p, size, -2, want, "another format version: -2, named");
+    check(p, size, RESULT_OTHER_VERSION, want,
+          "another format version: RESULT_OTHER_VERSION, named");
     p->version = NABLA_PAYLOAD_VERSION;
-    check(p, sizeof(*p) - 1, -1, "payload truncated",
+    check(p, sizeof(*p) - 1, RESULT_ERROR, "payload truncated",
           "one byte short of the header");
     free(p);
 }
@@ -177,51 +181,55 @@ static void test_offsets(void)
     struct nabla_payload *p = build(&s, &size);
     struct nabla_payload saved = *p;
 
-    check(p, size - 1, -1, OUTSIDE,
+    check(p, size - 1, RESULT_ERROR, OUTSIDE,
           "the last list (the name) one byte past the end");
     p->mft_offset = (uint32_t)size + 8;
-    check(p, size, -1, OUTSIDE, "the manifest's offset past the end");
+    check(p, size, RESULT_ERROR, OUTSIDE, "the manifest's offset past the end");
     *p = saved;
     p->mft_size = (uint32_t)size;
-    check(p, size, -1, OUTSIDE, "the manifest's size past the end");
+    check(p, size, RESULT_ERROR, OUTSIDE, "the manifest's size past the end");
     *p = saved;
     p->options_size = 0xffffffff;
-    check(p, size, -1, OUTSIDE, "options of 4 GiB");
+    check(p, size, RESULT_ERROR, OUTSIDE, "options of 4 GiB");
     *p = saved;
     p->args_offset = (uint32_t)size;
     p->args_size = 1;
-    check(p, size, -1, OUTSIDE, "arguments at the end, one byte long");
+    check(p, size, RESULT_ERROR, OUTSIDE,
+          "arguments at the end, one byte long");
     *p = saved;
     p->args_offset = 0xffffffff;
     p->args_size = 2;
-    check(p, size, -1, OUTSIDE, "offset + size wrapping around 32 bits");
+    check(p, size, RESULT_ERROR, OUTSIDE,
+          "offset + size wrapping around 32 bits");
     *p = saved;
 
     p->args_count = 3;
-    check(p, size, -1, MALFORMED, "3 arguments counted, 2 there");
+    check(p, size, RESULT_ERROR, MALFORMED, "3 arguments counted, 2 there");
     *p = saved;
     p->options_count = 0;
-    check(p, size, -1, MALFORMED, "0 options counted, 1 there");
+    check(p, size, RESULT_ERROR, MALFORMED, "0 options counted, 1 there");
     *p = saved;
     ((char *)p)[p->args_offset + p->args_size - 1] = 'x';
     p->args_count = 1;
-    check(p, size, -1, MALFORMED, "the last argument not NUL-terminated");
+    check(p, size, RESULT_ERROR, MALFORMED,
+          "the last argument not NUL-terminated");
     ((char *)p)[p->args_offset + p->args_size - 1] = '\0';
     *p = saved;
 
     p->name_size = 1;
-    check(p, size, -1, "malformed app name", "an empty app name");
+    check(p, size, RESULT_ERROR, "malformed app name", "an empty app name");
     *p = saved;
     ((char *)p)[p->name_offset + p->name_size - 1] = 'x';
-    check(p, size, -1, "malformed app name", "the name not NUL-terminated");
+    check(p, size, RESULT_ERROR, "malformed app name",
+          "the name not NUL-terminated");
     ((char *)p)[p->name_offset + p->name_size - 1] = '\0';
     *p = saved;
     p->sums_offset += 4;
-    check(p, size, -1, "misaligned segment checksums",
+    check(p, size, RESULT_ERROR, "misaligned segment checksums",
           "segment checksums 4 bytes off 8-byte alignment");
     *p = saved;
     p->sums_count = 0x10000000;
-    check(p, size, -1, OUTSIDE, "2^28 segment checksums");
+    check(p, size, RESULT_ERROR, OUTSIDE, "2^28 segment checksums");
     free(p);
 }
 
@@ -234,22 +242,23 @@ static void test_manifest(void)
 
     p->mft_offset -= 4;
     p->mft_size += 4;
-    check(p, size, -1, BAD_MFT, "the manifest 4 bytes off 8-byte alignment");
+    check(p, size, RESULT_ERROR, BAD_MFT,
+          "the manifest 4 bytes off 8-byte alignment");
     *p = saved;
     p->mft_size = 7;
-    check(p, size, -1, BAD_MFT, "a manifest of 7 bytes");
+    check(p, size, RESULT_ERROR, BAD_MFT, "a manifest of 7 bytes");
     *p = saved;
     p->mft_size = (uint32_t)MFT_SIZE(2) - 1;
-    check(p, size, -1, BAD_MFT, "one byte short of its 2 entries");
+    check(p, size, RESULT_ERROR, BAD_MFT, "one byte short of its 2 entries");
     *p = saved;
     mft_of(p)->entries = 0;
-    check(p, size, -1, BAD_MFT, "0 entries");
+    check(p, size, RESULT_ERROR, BAD_MFT, "0 entries");
     mft_of(p)->entries = 2;
     mft_of(p)->e[1].type = 7;
-    check(p, size, -1, "manifest entry 1 has type 0x7",
+    check(p, size, RESULT_ERROR, "manifest entry 1 has type 0x7",
           "an entry of unknown type 7");
     mft_of(p)->e[1].type = MFT_RESERVED_FIRST;
-    check(p, size, -1, "manifest entry 1 has type 0x40000000",
+    check(p, size, RESULT_ERROR, "manifest entry 1 has type 0x40000000",
           "a second reserved entry");
     free(p);
 
@@ -257,9 +266,10 @@ static void test_manifest(void)
      * be refused. */
     struct spec big = {.entries = MFT_MAX_ENTRIES + 1};
     p = build(&big, &size);
-    check(p, size, -1, BAD_MFT, "a manifest of 65 entries, room for them");
+    check(p, size, RESULT_ERROR, BAD_MFT,
+          "a manifest of 65 entries, room for them");
     mft_of(p)->entries = 0xffffffff;
-    check(p, size, -1, BAD_MFT, "a manifest of 2^32 - 1 entries");
+    check(p, size, RESULT_ERROR, BAD_MFT, "a manifest of 2^32 - 1 entries");
     free(p);
 }
 

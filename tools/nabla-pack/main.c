@@ -210,9 +210,9 @@ static int looks_like_command(const char *a)
 /* Returns 0, or 1 after one line on stderr that names the limits. */
 static int parse_mem(const char *value, uint64_t *mb)
 {
-    char err[256];
-    if (mem_option_parse(value, "", mb, err, sizeof(err)) != 0)
-        return die("%s", err);
+    struct result_msg msg;
+    if (mem_option_parse(value, "", mb, &msg) != RESULT_OK)
+        return die("%s", msg.text);
     return 0;
 }
 

@@ -122,11 +122,14 @@ static int check_default_options(const struct pack_request *req,
         int fd;
         const char *rel;
         struct net_forward fwd[NET_FORWARD_MAX];
+        size_t nfwd;
+        struct result_msg fwd_why;
         if ((opt.kind == DEVOPT_BLOCK &&
              devopt_state_path(opt.value, &rel, why, sizeof(why)) < 0) ||
             (opt.kind == DEVOPT_NET_FORWARD &&
-             netforward_parse(opt.value, fwd, NET_FORWARD_MAX, why,
-                              sizeof(why)) < 0) ||
+             netforward_parse(opt.value, fwd, NET_FORWARD_MAX, &nfwd,
+                              &fwd_why) != RESULT_OK &&
+             snprintf(why, sizeof(why), "%s", fwd_why.text)) ||
             (opt.kind == DEVOPT_BLOCK_SECTOR_SIZE &&
              devopt_parse_sector_size(opt.value, &bs, why, sizeof(why)) != 0) ||
             (opt.kind == DEVOPT_NET_MAC &&
@@ -192,7 +195,7 @@ static int seal(struct elf_image *img, uint64_t entry_end, char *err,
                 size_t errsz)
 {
     uint8_t digest[SHA256_DIGEST_SIZE];
-    char why[256];
+    struct result_msg why;
 
     uint8_t *id = elf_image_build_id(img, NABLA_BUILD_ID_SIZE);
     if (id == NULL)
@@ -205,8 +208,8 @@ static int seal(struct elf_image *img, uint64_t entry_end, char *err,
     struct nabla_payload *p =
         (struct nabla_payload *)(img->data + NABLA_PAYLOAD_HEADER_OFFSET);
     p->entry_code_end = file_offset_of(img, entry_end);
-    if (packed_seal(img->data, img->size, why, sizeof(why)) != 0)
-        return fail(err, errsz, "%s: %s", img->path, why);
+    if (packed_seal(img->data, img->size, &why) != RESULT_OK)
+        return fail(err, errsz, "%s: %s", img->path, why.text);
     return 0;
 }
 

@@ -32,10 +32,10 @@ int packed_recognise(const struct elf_image *img)
 int packed_verify_image(const struct elf_image *img, uint8_t sum[32], char *err,
                         size_t errsz)
 {
-    char why[512];
+    struct result_msg why;
 
-    if (packed_verify(img->data, img->size, sum, why, sizeof(why)) != 0)
-        return fail(err, errsz, "%s: %s", img->path, why);
+    if (packed_verify(img->data, img->size, sum, &why) != RESULT_OK)
+        return fail(err, errsz, "%s: %s", img->path, why.text);
     return 0;
 }
 
@@ -84,11 +84,12 @@ int packed_open(struct packed *pk, const char *path, char *err, size_t errsz)
     pk->payload = (const struct nabla_payload *)(pk->img.data +
                                                  NABLA_PAYLOAD_HEADER_OFFSET);
     pk->payload_size = pl->p_filesz - NABLA_PAYLOAD_HEADER_OFFSET;
-    char why[128];
-    int rc = payload_check(pk->payload, pk->payload_size, why, sizeof(why));
-    if (rc != 0) {
-        fail(err, errsz, rc == -2 ? "%s: %s" : "%s: damaged payload: %s", path,
-             why);
+    struct result_msg why;
+    enum result rc = payload_check(pk->payload, pk->payload_size, &why);
+    if (rc != RESULT_OK) {
+        fail(err, errsz,
+             rc == RESULT_OTHER_VERSION ? "%s: %s" : "%s: damaged payload: %s",
+             path, why.text);
         goto bad;
     }
     pk->mft = payload_mft(pk->payload);
