@@ -38,8 +38,8 @@ struct device_type {
     struct device_option options[DEVICE_OPTIONS];
     /* Appends the calls an attached device of this type may make (at most
      * POLICY_DEVICE_RULES rules). */
-    void (*add_rules)(struct policy *p, const struct mft_entry *e,
-                      uint32_t index);
+    enum result (*add_rules)(struct policy *p, const struct mft_entry *e,
+                             uint32_t index, struct result_msg *msg);
     /* The stub's; NULL in nabla-pack, which never attaches a device. */
     device_attach_fn *attach;
 };

@@ -5,32 +5,33 @@
  */
 #include "device.h"
 
-static void add_rules(struct policy *p, const struct mft_entry *e,
-                      uint32_t index)
+static enum result add_rules(struct policy *p, const struct mft_entry *e,
+                             uint32_t index, struct result_msg *msg)
 {
     uint64_t bs = e->u.block_basic.block_size;
     uint64_t last = e->u.block_basic.capacity - bs;
     static const int nrs[] = {NABLA_NR_PREAD64, NABLA_NR_PWRITE64};
     static const char *const names[] = {"pread64", "pwrite64"};
-    const struct policy_cond conds[] = {
-        {0, POLICY_EQ, (uint64_t)e->b.hostfd, "fd", NULL, "the fd of", NULL},
-        {2, POLICY_EQ, bs, "count", NULL, "the block size of", NULL},
-        {3, POLICY_LE, last, "offset", NULL, "the capacity of",
-         " - its block size"},
-    };
+    struct policy_rule r = {
+        .what = e->name,
+        .device = index,
+        .cond = {
+            {0, POLICY_EQ, (uint64_t)e->b.hostfd, "fd", NULL, "the fd of",
+             NULL},
+            {2, POLICY_EQ, bs, "count", NULL, "the block size of", NULL},
+            {3, POLICY_LE, last, "offset", NULL, "the capacity of",
+             " - its block size"},
+        }};
     _Static_assert(sizeof(nrs) / sizeof(nrs[0]) <= POLICY_DEVICE_RULES,
                    "a block device's rules must fit in POLICY_MAX_RULES");
-    _Static_assert(sizeof(conds) / sizeof(conds[0]) <= POLICY_MAX_CONDS,
-                   "a block rule's conditions must fit in struct policy_rule");
 
     for (size_t i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++) {
-        struct policy_rule *r = policy_add(p, nrs[i], names[i], e->name);
-        if (r == NULL)
-            return;
-        r->device = index;
-        for (size_t k = 0; k < sizeof(conds) / sizeof(conds[0]); k++)
-            policy_cond_add(r, &conds[k]);
+        r.nr = nrs[i];
+        r.name = names[i];
+        if (policy_add(p, &r, msg) != RESULT_OK)
+            return RESULT_ERROR;
     }
+    return RESULT_OK;
 }
 
 const struct device_type device_block = {

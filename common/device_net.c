@@ -6,23 +6,24 @@
  */
 #include "device.h"
 
-static void add_rules(struct policy *p, const struct mft_entry *e,
-                      uint32_t index)
+static enum result add_rules(struct policy *p, const struct mft_entry *e,
+                             uint32_t index, struct result_msg *msg)
 {
     static const int nrs[] = {NABLA_NR_READ, NABLA_NR_WRITE};
     static const char *const names[] = {"read", "write"};
     const struct policy_cond fd = {
         0, POLICY_EQ, (uint64_t)e->b.hostfd, "fd", NULL, "the fd of", NULL};
+    struct policy_rule r = {.what = e->name, .device = index, .cond = {fd}};
     _Static_assert(sizeof(nrs) / sizeof(nrs[0]) <= POLICY_DEVICE_RULES,
                    "a net device's rules must fit in POLICY_MAX_RULES");
 
     for (size_t i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++) {
-        struct policy_rule *r = policy_add(p, nrs[i], names[i], e->name);
-        if (r == NULL)
-            return;
-        r->device = index;
-        policy_cond_add(r, &fd);
+        r.nr = nrs[i];
+        r.name = names[i];
+        if (policy_add(p, &r, msg) != RESULT_OK)
+            return RESULT_ERROR;
     }
+    return RESULT_OK;
 }
 
 const struct device_type device_net = {

@@ -5,51 +5,38 @@
 
 #include <stdio.h>
 
-struct policy_rule *policy_add(struct policy *p, int nr, const char *name,
-                               const char *what)
+enum result policy_add(struct policy *p, const struct policy_rule *rule,
+                       struct result_msg *msg)
 {
-    if (p->nrules >= POLICY_MAX_RULES) {
-        p->overflow = 1;
-        return NULL;
+    unsigned n = 0;
+
+    if (p->nrules >= POLICY_MAX_RULES)
+        return result_error(msg,
+                            "seccomp policy: no room for the rule of %s (%s): "
+                            "at most %d rules (POLICY_MAX_RULES)",
+                            rule->name, rule->what, POLICY_MAX_RULES);
+    while (n < POLICY_MAX_CONDS && rule->cond[n].op != POLICY_NONE)
+        n++;
+    for (unsigned k = n; k < POLICY_MAX_CONDS; k++) {
+        if (rule->cond[k].op != POLICY_NONE)
+            return result_error(msg,
+                                "seccomp policy: the rule of %s (%s) has a "
+                                "condition after its last",
+                                rule->name, rule->what);
     }
     struct policy_rule *r = &p->rules[p->nrules++];
-    r->nr = nr;
-    r->name = name;
-    r->what = what;
-    r->device = 0;
-    r->ncond = 0;
-    r->overflow = 0;
-    return r;
-}
-
-int policy_cond_add(struct policy_rule *r, const struct policy_cond *c)
-{
-    if (r == NULL) /* policy_add failed and marked the policy */
-        return -1;
-    if (r->ncond >= POLICY_MAX_CONDS) {
-        /* Dropping it would allow more than asked: invalidate the rule. */
-        r->overflow = 1;
-        return -1;
-    }
-    r->cond[r->ncond++] = *c;
-    return 0;
-}
-
-int policy_cond(struct policy_rule *r, unsigned arg, enum policy_op op,
-                uint64_t value)
-{
-    struct policy_cond c = {
-        .arg = (uint8_t)arg, .op = (uint8_t)op, .value = value};
-    return policy_cond_add(r, &c);
+    *r = *rule;
+    r->ncond = n;
+    return RESULT_OK;
 }
 
 int policy_valid(const struct policy *p)
 {
-    if (p->overflow || p->nrules > POLICY_MAX_RULES)
+    if (p->nrules > POLICY_MAX_RULES)
         return 0;
     for (size_t i = 0; i < p->nrules; i++) {
         const struct policy_rule *r = &p->rules[i];
-        if (r->overflow || r->ncond > POLICY_MAX_CONDS)
+        if (r->ncond > POLICY_MAX_CONDS)
             return 0;
         for (unsigned k = 0; k < r->ncond; k++) {
             const struct policy_cond *c = &r->cond[k];
@@ -60,9 +47,9 @@ int policy_valid(const struct policy *p)
     return 1;
 }
 
-/* The base rules' one condition: the first argument equals value. */
-static void arg0_is(struct policy_rule *r, uint64_t value, const char *name,
-                    const char *value_name, const char *meaning)
+/* The base rules' usual condition: argument 0 equals value. */
+static struct policy_cond arg0_is(uint64_t value, const char *name,
+                                  const char *value_name, const char *meaning)
 {
     struct policy_cond c = {.arg = 0,
                             .op = POLICY_EQ,
@@ -70,7 +57,7 @@ static void arg0_is(struct policy_rule *r, uint64_t value, const char *name,
                             .arg_name = name,
                             .value_name = value_name,
                             .meaning = meaning};
-    policy_cond_add(r, &c);
+    return c;
 }
 
 /* epoll_pwait's signal mask and its size (arguments 4 and 5). */
@@ -82,44 +69,64 @@ static const struct policy_cond sigmask_null = {.arg = 4,
 static const struct policy_cond sigsetsize_0 = {
     .arg = 5, .op = POLICY_EQ, .value = 0, .arg_name = "sigsetsize"};
 
-int policy_add_base(struct policy *p, int epollfd, int timerfd)
+enum result policy_add_base(struct policy *p, int epollfd, int timerfd,
+                            struct result_msg *msg)
 {
-    size_t first = p->nrules;
-    struct policy_rule *r;
+    const struct policy_rule rules[] = {
+        {.nr = NABLA_NR_WRITE,
+         .name = "write",
+         .what = "console",
+         .cond = {arg0_is(1, "fd", NULL, NULL)}},
+        {.nr = NABLA_NR_EXIT_GROUP, .name = "exit_group", .what = "exit"},
+        {.nr = NABLA_NR_CLOCK_GETTIME,
+         .name = "clock_gettime",
+         .what = "time",
+         .cond = {arg0_is(NABLA_CLOCK_MONOTONIC, "clock", "CLOCK_MONOTONIC",
+                          NULL)}},
+        {.nr = NABLA_NR_CLOCK_GETTIME,
+         .name = "clock_gettime",
+         .what = "time",
+         .cond = {arg0_is(NABLA_CLOCK_REALTIME, "clock", "CLOCK_REALTIME",
+                          NULL)}},
+        /* Solo5's bindings and ours pass no signal mask (NULL, size 0): a
+         * mask would let a guest block SIGTERM, SIGINT and SIGHUP while it
+         * waits. */
+        {.nr = NABLA_NR_EPOLL_PWAIT,
+         .name = "epoll_pwait",
+         .what = "yield",
+         .cond = {arg0_is((uint64_t)epollfd, "fd", NULL, "the epoll fd"),
+                  sigmask_null, sigsetsize_0}},
+        {.nr = NABLA_NR_TIMERFD_SETTIME,
+         .name = "timerfd_settime",
+         .what = "yield deadline",
+         .cond = {arg0_is((uint64_t)timerfd, "fd", NULL, "the timer fd")}},
+        {.nr = NABLA_NR_ARCH_PRCTL,
+         .name = "arch_prctl",
+         .what = "TLS base",
+         .cond = {arg0_is(NABLA_ARCH_SET_FS, "code", "ARCH_SET_FS", NULL)}},
+    };
+    _Static_assert(sizeof(rules) / sizeof(rules[0]) == POLICY_BASE_RULES,
+                   "POLICY_MAX_RULES leaves room for POLICY_BASE_RULES");
 
-    r = policy_add(p, NABLA_NR_WRITE, "write", "console");
-    arg0_is(r, 1, "fd", NULL, NULL);
-    policy_add(p, NABLA_NR_EXIT_GROUP, "exit_group", "exit");
-    r = policy_add(p, NABLA_NR_CLOCK_GETTIME, "clock_gettime", "time");
-    arg0_is(r, NABLA_CLOCK_MONOTONIC, "clock", "CLOCK_MONOTONIC", NULL);
-    r = policy_add(p, NABLA_NR_CLOCK_GETTIME, "clock_gettime", "time");
-    arg0_is(r, NABLA_CLOCK_REALTIME, "clock", "CLOCK_REALTIME", NULL);
-    /* Solo5's bindings and ours pass no signal mask (NULL, size 0): a mask
-     * would let a guest block SIGTERM, SIGINT and SIGHUP while it waits. */
-    r = policy_add(p, NABLA_NR_EPOLL_PWAIT, "epoll_pwait", "yield");
-    arg0_is(r, (uint64_t)epollfd, "fd", NULL, "the epoll fd");
-    policy_cond_add(r, &sigmask_null);
-    policy_cond_add(r, &sigsetsize_0);
-    r = policy_add(p, NABLA_NR_TIMERFD_SETTIME, "timerfd_settime",
-                   "yield deadline");
-    arg0_is(r, (uint64_t)timerfd, "fd", NULL, "the timer fd");
-    r = policy_add(p, NABLA_NR_ARCH_PRCTL, "arch_prctl", "TLS base");
-    arg0_is(r, NABLA_ARCH_SET_FS, "code", "ARCH_SET_FS", NULL);
-    /* POLICY_MAX_RULES leaves room for this many base rules only. */
-    if (p->nrules - first > POLICY_BASE_RULES)
-        p->overflow = 1;
-    return policy_valid(p) ? 0 : -1;
+    for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+        if (policy_add(p, &rules[i], msg) != RESULT_OK)
+            return RESULT_ERROR;
+    }
+    return RESULT_OK;
 }
 
-int policy_add_devices(struct policy *p, const struct mft *mft)
+enum result policy_add_devices(struct policy *p, const struct mft *mft,
+                               uint64_t in_use, struct result_msg *msg)
 {
+    _Static_assert(MFT_MAX_ENTRIES <= 64, "in_use has a bit per entry");
     for (uint32_t i = 1; i < mft->entries && i < MFT_MAX_ENTRIES; i++) {
         const struct mft_entry *e = &mft->e[i];
         const struct device_type *t = device_type_of(e->type);
-        if (e->attached && t != NULL)
-            t->add_rules(p, e, i);
+        if ((in_use >> i & 1) && t != NULL &&
+            t->add_rules(p, e, i, msg) != RESULT_OK)
+            return RESULT_ERROR;
     }
-    return policy_valid(p) ? 0 : -1;
+    return RESULT_OK;
 }
 
 static const char *arg_name(const struct policy_cond *c)

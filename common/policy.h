@@ -14,15 +14,14 @@
 
 #include "nabla/abi.h"
 #include "nabla/syscalls.h"
+#include "result.h"
 
 /*
- * Room for everything the builder below can add: its base rules, 2 rules
- * for each of at most 63 devices, and at most 3 conditions per rule (a
- * block device's: fd, count, offset; entry 0 of a manifest is no device).
- * policy.c asserts the devices' counts at build time and checks the number
- * of base rules whenever it adds them. A rule or condition that does not
- * fit anyway makes the policy invalid (policy_valid): bpf_compile then
- * refuses it, so a filter never silently lacks a rule or a condition.
+ * Room for everything the builders below can add: the base rules, 2 rules
+ * for each of at most 63 devices (entry 0 of a manifest is no device), and
+ * at most 3 conditions per rule (a block device's: fd, count, offset). The
+ * builders assert their counts at build time; policy_add refuses a rule
+ * that does not fit, with a message, and leaves the policy as it was.
  */
 #define POLICY_BASE_RULES 7
 #define POLICY_DEVICE_RULES 2
@@ -31,8 +30,9 @@
 #define POLICY_MAX_CONDS 3
 
 enum policy_op {
-    POLICY_EQ, /* args[arg] == value */
-    POLICY_LE, /* args[arg] <= value (unsigned 64-bit) */
+    POLICY_NONE, /* no condition: a rule's conditions end at the first */
+    POLICY_EQ,   /* args[arg] == value */
+    POLICY_LE,   /* args[arg] <= value (unsigned 64-bit) */
 };
 
 struct policy_cond {
@@ -56,14 +56,12 @@ struct policy_rule {
     const char *name; /* system call name */
     const char *what; /* what it is for: "console", or the device's name */
     uint32_t device;  /* manifest index of the device, 0 for the base rules */
-    unsigned ncond;
+    unsigned ncond;   /* conditions in cond[] */
     struct policy_cond cond[POLICY_MAX_CONDS];
-    int overflow; /* a condition did not fit in cond[] */
 };
 
 struct policy {
     size_t nrules;
-    int overflow; /* a rule did not fit in rules[] */
     struct policy_rule rules[POLICY_MAX_RULES];
 };
 
@@ -71,30 +69,32 @@ struct policy {
  * rules pin are nabla/syscalls.h's NABLA_NR_* and NABLA_*, the names the
  * bindings use too. */
 
-/* Appends a rule; returns it so that conditions can be added, or NULL when
- * the policy is full (which makes it invalid). */
-struct policy_rule *policy_add(struct policy *p, int nr, const char *name,
-                               const char *what);
-/* Adds a condition to r; returns -1 when r is full (which makes r, and so
- * the policy, invalid) or NULL, else 0. */
-int policy_cond(struct policy_rule *r, unsigned arg, enum policy_op op,
-                uint64_t value);
-/* The same for a condition with its words (struct policy_cond). */
-int policy_cond_add(struct policy_rule *r, const struct policy_cond *c);
+/*
+ * Appends a copy of rule, whose conditions are cond[] up to the first of
+ * op POLICY_NONE (its ncond is not read: a rule is written as a literal).
+ * RESULT_ERROR with msg, and p unchanged, when p has no room for it or a
+ * condition follows a POLICY_NONE one: a filter never lacks a rule or a
+ * condition that its builder asked for.
+ */
+enum result policy_add(struct policy *p, const struct policy_rule *rule,
+                       struct result_msg *msg)
+    __attribute__((warn_unused_result));
 
 /*
- * 1 if every rule and condition the builder asked for is in p and every
- * condition is well-formed; 0 if not: then p must not become a filter.
+ * 1 if p can become a filter: at most POLICY_MAX_RULES rules, each with at
+ * most POLICY_MAX_CONDS well-formed conditions (argument 0..5, POLICY_EQ or
+ * POLICY_LE); 0 if not. bpf_compile checks it: a policy made by hand, not
+ * by policy_add, may break any of these.
  */
 int policy_valid(const struct policy *p);
 
-/* The calls every guest may make (console, exit, clocks, yield, TLS).
- * Returns 0, or -1 if the policy is invalid (see policy_valid). */
-int policy_add_base(struct policy *p, int epollfd, int timerfd);
-/* The calls for the attached devices of a filled-in manifest, as each
- * device type has them (device.h). Returns 0, or -1 if the policy is
- * invalid (see policy_valid). */
-int policy_add_devices(struct policy *p, const struct mft *mft);
+/* The calls every guest may make (console, exit, clocks, yield, TLS). */
+enum result policy_add_base(struct policy *p, int epollfd, int timerfd,
+                            struct result_msg *msg);
+/* The calls of the devices of a filled-in manifest that are in use (bit i
+ * of in_use: entry i), as each device type has them (device.h). */
+enum result policy_add_devices(struct policy *p, const struct mft *mft,
+                               uint64_t in_use, struct result_msg *msg);
 
 /*
  * Writes the policy in words, one line per rule, to buf (NUL-terminated,

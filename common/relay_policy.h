@@ -19,9 +19,10 @@ struct relay_policy_fds {
     int self_pidfd;  /* a pidfd of itself: to end with the guest's signal */
 };
 
-/* The relay's rules. Returns 0, or -1 if the policy is invalid (see
- * policy_valid). */
-int policy_add_relay(struct policy *p, const struct relay_policy_fds *fds);
+/* The relay's rules (RESULT_ERROR if p has no room for them). */
+enum result policy_add_relay(struct policy *p,
+                             const struct relay_policy_fds *fds,
+                             struct result_msg *msg);
 
 /* What else confines the relay, in words, one line per item, each ending
  * in a newline. */

@@ -28,11 +28,16 @@ const struct policy *seccomp_rules(const struct seccomp_policy *pol)
     if (max_rules > POLICY_MAX_RULES)
         max_rules = POLICY_MAX_RULES;
     populate_for_write((uintptr_t)&policy, (uintptr_t)&policy.rules[max_rules]);
+    /* The devices' rules: those that a device module attached. */
+    uint64_t attached = 0;
+    for (uint32_t i = 1; i < pol->mft->entries; i++)
+        attached |= (uint64_t)pol->mft->e[i].attached << i;
+    struct result_msg msg;
     policy.nrules = 0;
-    if (policy_add_base(&policy, pol->epollfd, pol->timerfd) != 0 ||
-        policy_add_devices(&policy, pol->mft) != 0)
-        stub_die("seccomp policy: a rule or a condition does not fit "
-                 "(POLICY_MAX_RULES, POLICY_MAX_CONDS)");
+    if (policy_add_base(&policy, pol->epollfd, pol->timerfd, &msg) !=
+            RESULT_OK ||
+        policy_add_devices(&policy, pol->mft, attached, &msg) != RESULT_OK)
+        stub_die("%s", msg.text);
     return &policy;
 }
 

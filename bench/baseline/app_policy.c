@@ -30,9 +30,9 @@ size_t app_block_program(int fd, uint64_t bs, uint64_t capacity,
     mft.m.e[1].u.block_basic.block_size = (uint16_t)bs;
     mft.m.e[1].u.block_basic.capacity = capacity;
     mft.m.e[1].b.hostfd = fd;
-    mft.m.e[1].attached = true;
-    if (policy_add_base(&pol, fd + 1, fd + 2) != 0 ||
-        policy_add_devices(&pol, &mft.m) != 0)
+    struct result_msg msg;
+    if (policy_add_base(&pol, fd + 1, fd + 2, &msg) != RESULT_OK ||
+        policy_add_devices(&pol, &mft.m, 1u << 1, &msg) != RESULT_OK)
         return 0;
     return bpf_compile(&pol, out, max);
 }

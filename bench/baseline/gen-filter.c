@@ -24,9 +24,12 @@ int main(int argc, char **argv)
         return 2;
     }
     int epollfd = atoi(argv[1]), timerfd = atoi(argv[2]);
-    size_t n = 0;
-    if (policy_add_base(&pol, epollfd, timerfd) == 0)
-        n = bpf_compile(&pol, prog, BPF_MAXINSNS);
+    struct result_msg msg;
+    if (policy_add_base(&pol, epollfd, timerfd, &msg) != RESULT_OK) {
+        fprintf(stderr, "gen-filter: %s\n", msg.text);
+        return 1;
+    }
+    size_t n = bpf_compile(&pol, prog, BPF_MAXINSNS);
     if (n == 0) {
         fprintf(stderr, "gen-filter: the policy did not compile\n");
         return 1;

@@ -281,8 +281,10 @@ static struct sock_filter relay_prog[BPF_MAXINSNS];
  * length, 0 if it does not fit or compile. */
 static size_t relay_filter(const struct relay_policy_fds *fds)
 {
+    struct result_msg msg; /* cannot happen: the callers say it at once */
+
     relay_pol.nrules = 0;
-    if (policy_add_relay(&relay_pol, fds) != 0)
+    if (policy_add_relay(&relay_pol, fds, &msg) != RESULT_OK)
         return 0;
     return bpf_compile(&relay_pol, relay_prog, BPF_MAXINSNS);
 }

@@ -53,9 +53,12 @@ static char exempt_text[256];
 static int build(int epollfd, int guest_pidfd, int self_pidfd)
 {
     struct relay_policy_fds fds = {epollfd, guest_pidfd, self_pidfd};
+    struct result_msg msg;
     memset(&pol, 0, sizeof(pol));
-    if (policy_add_relay(&pol, &fds) != 0)
+    if (policy_add_relay(&pol, &fds, &msg) != RESULT_OK) {
+        fprintf(stderr, "relay_sweep: %s\n", msg.text);
         return -1;
+    }
     size_t n = bpf_compile(&pol, prog, BPF_MAXINSNS);
     if (n == 0)
         return -1;

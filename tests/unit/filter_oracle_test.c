@@ -21,8 +21,9 @@
  * the same three checks, with its own direct reading (docs/usernet.md,
  * "The relay's seccomp policy").
  *
- * Then the limits: a rule or a condition that does not fit makes the policy
- * invalid and bpf_compile refuses it, rather than dropping it.
+ * Then the limits: a rule that does not fit is refused with a message,
+ * leaving the policy as it was, and bpf_compile refuses a policy made by
+ * hand that breaks its bounds, rather than reading past them.
  *
  * Output is TAP; the exit status is non-zero on any failure.
  */
@@ -1018,6 +1019,15 @@ static size_t fewest_steps(const struct policy *pol, size_t ri, const int *hot,
     return n + 1;
 }
 
+/* The entries of m that are attached: as the stub passes them. */
+static uint64_t attached(const struct mft *m)
+{
+    uint64_t in_use = 0;
+    for (uint32_t i = 1; i < m->entries; i++)
+        in_use |= (uint64_t)m->e[i].attached << i;
+    return in_use;
+}
+
 static void check_config(const struct config *c)
 {
     static struct policy pol;
@@ -1026,14 +1036,15 @@ static void check_config(const struct config *c)
     char why[256];
 
     memset(&pol, 0, sizeof(pol));
-    int base = 0, devices = 0;
+    enum result base = RESULT_OK, devices = RESULT_OK;
+    struct result_msg msg = {""};
     if (c->relay != NULL) {
-        base = policy_add_relay(&pol, c->relay);
+        base = policy_add_relay(&pol, c->relay, &msg);
     } else {
-        base = policy_add_base(&pol, c->epollfd, c->timerfd);
-        devices = policy_add_devices(&pol, c->mft);
+        base = policy_add_base(&pol, c->epollfd, c->timerfd, &msg);
+        devices = policy_add_devices(&pol, c->mft, attached(c->mft), &msg);
     }
-    report(base == 0 && devices == 0 && policy_valid(&pol),
+    report(base == RESULT_OK && devices == RESULT_OK && policy_valid(&pol),
            "%s: the builder reports success and a valid policy of %zu rules "
            "(room for %d)",
            c->name, pol.nrules, POLICY_MAX_RULES);
@@ -1111,55 +1122,95 @@ static void check_limits(void)
 {
     static struct policy pol;
     static struct sock_filter buf[BPF_MAXINSNS];
+    struct result_msg msg = {""};
+    char want[256];
     struct policy_rule *r;
-    int rc[POLICY_MAX_CONDS + 1];
 
-    /* One condition too many: refused, the rule and the policy invalid. */
+    /* Conditions: up to the first empty one; one after it is refused. */
+    struct policy_rule three = {
+        .nr = NABLA_NR_PREAD64,
+        .name = "pread64",
+        .what = "storage",
+        .cond = {{.arg = 0, .op = POLICY_EQ, .value = 5},
+                 {.arg = 2, .op = POLICY_EQ, .value = 512},
+                 {.arg = 3, .op = POLICY_LE, .value = 1024}}};
     memset(&pol, 0, sizeof(pol));
-    r = policy_add(&pol, NABLA_NR_PREAD64, "pread64", "storage");
-    for (unsigned k = 0; k <= POLICY_MAX_CONDS; k++)
-        rc[k] = policy_cond(r, k, POLICY_EQ, k);
-    int ok =
-        r != NULL && rc[POLICY_MAX_CONDS] == -1 && r->ncond == POLICY_MAX_CONDS;
-    for (unsigned k = 0; k < POLICY_MAX_CONDS; k++)
-        ok = ok && rc[k] == 0;
-    report(
-        ok && !policy_valid(&pol) && bpf_compile(&pol, buf, BPF_MAXINSNS) == 0,
-        "limits: condition %d of a rule is refused, the policy is invalid and "
-        "bpf_compile returns 0",
-        POLICY_MAX_CONDS + 1);
+    report(policy_add(&pol, &three, &msg) == RESULT_OK && pol.nrules == 1 &&
+               pol.rules[0].ncond == POLICY_MAX_CONDS &&
+               pol.rules[0].cond[2].value == 1024 && policy_valid(&pol),
+           "limits: a rule of %d conditions is added whole", POLICY_MAX_CONDS);
+    struct policy_rule gap = three;
+    gap.cond[1].op = POLICY_NONE;
+    enum result rc = policy_add(&pol, &gap, &msg);
+    report(rc == RESULT_ERROR && pol.nrules == 1 &&
+               strcmp(msg.text,
+                      "seccomp policy: the rule of pread64 "
+                      "(storage) has a condition after its last") == 0,
+           "limits: a condition after an empty one is refused with a "
+           "message, the policy unchanged (got '%s')",
+           msg.text);
 
-    /* One rule too many: refused, the policy invalid. */
+    /* One rule too many: refused with a message, the policy unchanged. */
     memset(&pol, 0, sizeof(pol));
-    ok = 1;
+    struct policy_rule write1 = {
+        .nr = NABLA_NR_WRITE,
+        .name = "write",
+        .what = "x",
+        .cond = {{.arg = 0, .op = POLICY_EQ, .value = 1}}};
+    int ok = 1;
     for (int i = 0; i < POLICY_MAX_RULES; i++)
-        ok = ok && policy_add(&pol, NABLA_NR_WRITE, "write", "x") != NULL;
-    int full_valid = policy_valid(&pol);
-    r = policy_add(&pol, NABLA_NR_READ, "read", "x");
-    report(ok && full_valid && r == NULL &&
-               policy_cond(r, 0, POLICY_EQ, 0) == -1 && !policy_valid(&pol) &&
-               bpf_compile(&pol, buf, BPF_MAXINSNS) == 0,
-           "limits: rule %d is refused, the policy is invalid and bpf_compile "
-           "returns 0",
-           POLICY_MAX_RULES + 1);
+        ok = ok && policy_add(&pol, &write1, &msg) == RESULT_OK;
+    struct policy_rule read1 = {
+        .nr = NABLA_NR_READ, .name = "read", .what = "y"};
+    rc = policy_add(&pol, &read1, &msg);
+    snprintf(want, sizeof(want),
+             "seccomp policy: no room for the rule of read (y): at most %d "
+             "rules (POLICY_MAX_RULES)",
+             POLICY_MAX_RULES);
+    report(ok && rc == RESULT_ERROR && strcmp(msg.text, want) == 0 &&
+               pol.nrules == POLICY_MAX_RULES && policy_valid(&pol) &&
+               bpf_compile(&pol, buf, BPF_MAXINSNS) > 0,
+           "limits: rule %d is refused with a message; the %d rules before "
+           "it stay whole and compile (got '%s')",
+           POLICY_MAX_RULES + 1, POLICY_MAX_RULES, msg.text);
 
-    /* The builder says so when its rules do not fit. */
+    /* The builders say so when their rules do not fit. */
     memset(&pol, 0, sizeof(pol));
     pol.nrules = POLICY_MAX_RULES - 1;
-    int base = policy_add_base(&pol, EPOLLFD, TIMERFD);
+    enum result base = policy_add_base(&pol, EPOLLFD, TIMERFD, &msg);
     struct mft *m = new_mft();
     add_net(m, 5);
     memset(&pol, 0, sizeof(pol));
     pol.nrules = POLICY_MAX_RULES - 1;
-    int devices = policy_add_devices(&pol, m);
+    enum result devices = policy_add_devices(&pol, m, attached(m), &msg);
     free(m);
-    report(base == -1 && devices == -1,
-           "limits: policy_add_base and policy_add_devices return -1 when "
-           "their rules do not fit");
+    struct relay_policy_fds fds = {EPOLLFD, 5, 6};
+    memset(&pol, 0, sizeof(pol));
+    pol.nrules = POLICY_MAX_RULES - 1;
+    enum result relay = policy_add_relay(&pol, &fds, &msg);
+    report(base == RESULT_ERROR && devices == RESULT_ERROR &&
+               relay == RESULT_ERROR,
+           "limits: policy_add_base, policy_add_devices and policy_add_relay "
+           "return RESULT_ERROR when their rules do not fit");
+
+    /* A device not in use gets no rules. */
+    m = new_mft();
+    add_net(m, 5);
+    add_block(m, 6, 512, 4096);
+    memset(&pol, 0, sizeof(pol));
+    devices = policy_add_devices(&pol, m, 1u << 2, &msg);
+    ok = devices == RESULT_OK && pol.nrules == 2;
+    for (size_t i = 0; i < pol.nrules; i++)
+        ok = ok && pol.rules[i].device == 2 && pol.rules[i].cond[0].value == 6;
+    free(m);
+    report(ok, "limits: policy_add_devices gives rules to the entries in use "
+               "only");
 
     /* Hand-made policies the compiler must refuse, not read past. */
     memset(&pol, 0, sizeof(pol));
-    r = policy_add(&pol, NABLA_NR_WRITE, "write", "console");
+    pol.nrules = 1;
+    r = &pol.rules[0];
+    *r = write1;
     r->ncond = POLICY_MAX_CONDS + 1;
     size_t too_many = bpf_compile(&pol, buf, BPF_MAXINSNS);
     r->ncond = 1;
@@ -1167,12 +1218,19 @@ static void check_limits(void)
     size_t bad_arg = bpf_compile(&pol, buf, BPF_MAXINSNS);
     r->cond[0] = (struct policy_cond){.arg = 0, .op = 7, .value = 1};
     size_t bad_op = bpf_compile(&pol, buf, BPF_MAXINSNS);
+    r->cond[0] = (struct policy_cond){.arg = 0, .op = POLICY_NONE, .value = 1};
+    size_t none_op = bpf_compile(&pol, buf, BPF_MAXINSNS);
     r->cond[0] = (struct policy_cond){.arg = 0, .op = POLICY_EQ, .value = 1};
+    pol.nrules = POLICY_MAX_RULES + 1;
+    size_t too_many_rules = bpf_compile(&pol, buf, BPF_MAXINSNS);
+    pol.nrules = 1;
     size_t good = bpf_compile(&pol, buf, BPF_MAXINSNS);
-    report(too_many == 0 && bad_arg == 0 && bad_op == 0 && good > 0,
-           "limits: bpf_compile refuses ncond > %d, argument 6 and an unknown "
-           "operator (and compiles the same rule when well-formed)",
-           POLICY_MAX_CONDS);
+    report(too_many == 0 && bad_arg == 0 && bad_op == 0 && none_op == 0 &&
+               too_many_rules == 0 && good > 0,
+           "limits: bpf_compile refuses ncond > %d, argument 6, an unknown "
+           "operator, POLICY_NONE among the conditions and more than %d "
+           "rules (and compiles the same rule when well-formed)",
+           POLICY_MAX_CONDS, POLICY_MAX_RULES);
 }
 
 int main(void)

@@ -53,6 +53,7 @@ static void describe_policy(const struct packed *pk, int symbolic, char *buf,
 {
     static struct policy pol;
     struct mft *m = calloc(1, MFT_SIZE(MFT_MAX_ENTRIES));
+    struct result_msg msg;
 
     pol.nrules = 0;
     buf[0] = '\0';
@@ -60,14 +61,16 @@ static void describe_policy(const struct packed *pk, int symbolic, char *buf,
         return;
     memcpy(m, pk->mft, MFT_SIZE(pk->mft->entries));
     for (uint32_t i = 1; i < m->entries; i++) {
-        m->e[i].attached = true;
         m->e[i].b.hostfd = -1;
         m->e[i].u.block_basic.block_size = 512;
         m->e[i].u.block_basic.capacity = 512;
     }
-    policy_add_base(&pol, -1, -1);
-    policy_add_devices(&pol, m);
-    policy_describe(&pol, symbolic, buf, size);
+    /* Every device: the stub refuses to start without all of them. */
+    if (policy_add_base(&pol, -1, -1, &msg) != RESULT_OK ||
+        policy_add_devices(&pol, m, ~(uint64_t)0, &msg) != RESULT_OK)
+        snprintf(buf, size, "(%s)\n", msg.text);
+    else
+        policy_describe(&pol, symbolic, buf, size);
     free(m);
 }
 
@@ -86,13 +89,16 @@ static void describe_relay_policy(const struct packed *pk, char *buf,
 {
     static struct policy pol;
     struct relay_policy_fds fds = {-1, -1, -1};
+    struct result_msg msg;
 
     buf[0] = '\0';
     if (!has_net_device(pk))
         return;
     pol.nrules = 0;
-    policy_add_relay(&pol, &fds);
-    policy_describe(&pol, 1, buf, size);
+    if (policy_add_relay(&pol, &fds, &msg) != RESULT_OK)
+        snprintf(buf, size, "(%s)\n", msg.text);
+    else
+        policy_describe(&pol, 1, buf, size);
 }
 
 /* A JSON array of the lines of text. */
