@@ -66,20 +66,26 @@ $(LWIP_DIR)/src/%.c: $(LWIP_STAMP) ;
 #   $(SAN)  gcc with AddressSanitizer + UBSan: unit tests, fuzz replays,
 #           make SANITIZE=1's nabla-pack
 #   $(FZ)   clang with libFuzzer's coverage, ASan + UBSan: make fuzz
-# common/ (device options, the seccomp policy and its compiler, the
-# payload format) is built once per toolchain into DIR/libcommon.a, which
-# everything that uses it links. It knows nothing of the stub or nabla-pack.
+# common/ (device types and options, the seccomp policy and its compiler,
+# the payload format) is built once per toolchain into DIR/libcommon.a,
+# which everything that uses it links. It knows nothing of the stub or
+# nabla-pack.
 M := $(B)/musl
 H := $(B)/host
 SAN := build/sanitize/host
 FZ := $(B)/fuzz-objs
-# In this order the stub's layout is the one it has always had (ld takes
-# the archive's members in order).
-COMMON_SRCS := common/devopts.c common/device.c common/device_block.c \
-	common/device_net.c common/policy.c common/bpf.c common/payload_format.c \
-	common/packed_file.c common/sha256.c common/packed_seal.c \
-	common/netforward.c common/relay_policy.c common/mem_option.c \
-	common/result.c
+# The device types (common/device.h) register themselves in a section of
+# their own: device.c and every common/device_*.c (found by the wildcard:
+# a new type's module needs no edit here) are linked into one object,
+# DIR/common/devices.o, the archive's member that whatever looks a type up
+# pulls in, with all of them.
+DEVICE_SRCS := common/device.c $(sort $(wildcard common/device_*.c))
+# The others, in the order of the stub's layout (ld takes the archive's
+# members in order); a new file of common/ goes at the end.
+COMMON_SRCS := common/devopts.c common/policy.c common/bpf.c \
+	common/payload_format.c common/packed_file.c common/sha256.c \
+	common/packed_seal.c common/netforward.c common/relay_policy.c \
+	common/mem_option.c common/result.c
 
 MUSL_CFLAGS := $(COMMON_CFLAGS) -Icommon -D_GNU_SOURCE -fPIE -fno-stack-protector \
 	-isystem $(DEPS)/kernel-headers/include
@@ -110,24 +116,37 @@ $(FZ)/%.o: %.c | $(DEPS_STAMP)
 		-fsanitize=fuzzer-no-link,address,undefined \
 		-fno-sanitize-recover=all -c $< -o $@
 
-# archive DIR/NAME.a from the objects of SRCS in DIR
+# archive DIR/NAME.a from the objects of SRCS in DIR, and OBJS
 define archive
-$(1)/$(2).a: $(patsubst %.c,$(1)/%.o,$(3))
+$(1)/$(2).a: $(patsubst %.c,$(1)/%.o,$(3)) $(4)
 	@rm -f $$@
 	ar rcs $$@ $$^
 endef
+# DIR/common/devices.o: the device types, one object (DEVICE_SRCS above)
+define devices_object
+$(1)/common/devices.o: $(patsubst %.c,$(1)/%.o,$(DEVICE_SRCS))
+	ld -r $$^ -o $$@
+endef
 # The stub's relay has its own musl copy of the two files of common/ that
-# only it uses (USERNET below), so the musl archive leaves them out.
+# only it uses (USERNET below), so the musl archive leaves them out; a
+# musl program that links common/ without the relay links them instead
+# (the net device type checks --net-forward: with netforward.c).
 RELAY_COMMON_SRCS := common/netforward.c common/relay_policy.c
+MUSL_RELAY_COMMON := $(patsubst %.c,$(B)/usernet/%.o,$(RELAY_COMMON_SRCS))
+$(foreach t,$(M) $(H) $(SAN) $(FZ),$(eval $(call devices_object,$(t))))
 $(eval $(call archive,$(M),libcommon,\
-	$(filter-out $(RELAY_COMMON_SRCS),$(COMMON_SRCS))))
+	$(filter-out $(RELAY_COMMON_SRCS),$(COMMON_SRCS)),$(M)/common/devices.o))
 $(foreach t,$(H) $(SAN) $(FZ),\
-	$(eval $(call archive,$(t),libcommon,$(COMMON_SRCS))))
+	$(eval $(call archive,$(t),libcommon,$(COMMON_SRCS),$(t)/common/devices.o)))
 
 # --- stub: static musl executable at NABLA_STUB_BASE --------------------------
-STUB_SRCS := stub/main.c stub/entry.c stub/verify.c stub/options.c \
+# Its modules in the order of its layout, then any other stub/*.c (a device
+# type's module, which registers itself: stub.h's STUB_DEVICE).
+STUB_FIRST_SRCS := stub/main.c stub/entry.c stub/verify.c stub/options.c \
 	stub/payload.c stub/memory.c stub/populate.c stub/block.c stub/net.c \
 	stub/seccomp.c stub/harden.c stub/leave.c
+STUB_SRCS := $(STUB_FIRST_SRCS) \
+	$(filter-out $(STUB_FIRST_SRCS),$(sort $(wildcard stub/*.c)))
 STUB_OBJS := $(patsubst %.c,$(M)/%.o,$(STUB_SRCS)) $(M)/libcommon.a \
 	$(M)/stub/start.o $(B)/stub/trampoline.o $(M)/stub/layout.o
 STUB := $(B)/stub/nabla-stub
@@ -397,7 +416,7 @@ $(B)/tests/unit/libc_test: tests/unit/libc_test.c $(LIBC_TEST_OBJS)
 $(M)/tests/unit/filter_oracle_test.o: MUSL_CFLAGS += \
 	-isystem $(DEPS)/libseccomp/include
 $(B)/tests/unit/filter_oracle_test: $(M)/tests/unit/filter_oracle_test.o \
-		$(B)/usernet/common/relay_policy.o $(M)/libcommon.a $(LIBSECCOMP)
+		$(MUSL_RELAY_COMMON) $(M)/libcommon.a $(LIBSECCOMP)
 	@mkdir -p $(@D)
 	musl-gcc -static $^ -o $@
 $(M)/tests/unit/filter_oracle_test.o: | $(LIBSECCOMP)
@@ -405,8 +424,8 @@ $(M)/tests/unit/filter_oracle_test.o: | $(LIBSECCOMP)
 # The relay's filter loaded by the kernel, one call at a time
 # (tests/usernet.bats): the relay's policy and compiler, static musl.
 RELAY_SWEEP := $(B)/tests/probes/relay_sweep
-$(RELAY_SWEEP): $(M)/tests/probes/relay_sweep.o \
-		$(B)/usernet/common/relay_policy.o $(M)/libcommon.a
+$(RELAY_SWEEP): $(M)/tests/probes/relay_sweep.o $(MUSL_RELAY_COMMON) \
+		$(M)/libcommon.a
 	@mkdir -p $(@D)
 	musl-gcc -static $^ -o $@
 

@@ -56,6 +56,7 @@ $(B)/bench/baseline/%: bench/baseline/%.c
 # headers the stub uses.
 $(B)/bench/baseline/gen-filter: $(M)/bench/baseline/gen-filter.o \
 		$(M)/libcommon.a
+	@mkdir -p $(@D)
 	musl-gcc -static $^ -o $@
 
 # The block baseline and filtercost load the program of a packed app with
@@ -64,7 +65,8 @@ $(B)/bench/baseline/gen-filter: $(M)/bench/baseline/gen-filter.o \
 # baselines are.
 $(B)/bench/baseline/blkbench $(B)/bench/baseline/filtercost: \
 		$(B)/bench/baseline/%: bench/baseline/%.c \
-		$(M)/bench/baseline/app_policy.o $(M)/libcommon.a | $(KERNEL_HEADERS)
+		$(M)/bench/baseline/app_policy.o $(MUSL_RELAY_COMMON) \
+		$(M)/libcommon.a | $(KERNEL_HEADERS)
 	@mkdir -p $(@D)
 	musl-gcc $(BENCH_MUSL_CFLAGS) $(DEPFLAGS) -Iinclude -Icommon \
 		-isystem $(DEPS)/kernel-headers/include $^ -o $@

@@ -1,41 +1,46 @@
-/* The table of device types (device.h): lookups by type, name and option. */
+/* Finding the device types that registered themselves (device.h). */
 #include "device.h"
 
 #include <string.h>
 
-static const struct device_type *const types[] = {&device_block, &device_net};
+/* The linker's bounds of the section DEVICE_TYPE fills. */
+extern const struct device_type *const __start_nabla_device_types[];
+extern const struct device_type *const __stop_nabla_device_types[];
 
-#define NTYPES (sizeof(types) / sizeof(types[0]))
+const struct device_type *device_type_at(size_t i)
+{
+    size_t n = (size_t)(__stop_nabla_device_types - __start_nabla_device_types);
+    return i < n ? __start_nabla_device_types[i] : NULL;
+}
 
 const struct device_type *device_type_of(uint32_t mft_type)
 {
-    for (size_t i = 0; i < NTYPES; i++)
-        if (types[i]->mft_type == mft_type)
-            return types[i];
+    const struct device_type *t;
+    for (size_t i = 0; (t = device_type_at(i)) != NULL; i++)
+        if (t->mft_type == mft_type)
+            return t;
     return NULL;
 }
 
 const struct device_type *device_type_named(const char *name)
 {
-    for (size_t i = 0; i < NTYPES; i++)
-        if (strcmp(types[i]->name, name) == 0)
-            return types[i];
+    const struct device_type *t;
+    for (size_t i = 0; (t = device_type_at(i)) != NULL; i++)
+        if (strcmp(t->name, name) == 0)
+            return t;
     return NULL;
 }
 
-const struct device_option *device_option(enum devopt_kind kind,
-                                          const struct device_type **type)
+enum result policy_add_devices(struct policy *p, const struct mft *mft,
+                               uint64_t in_use, struct result_msg *msg)
 {
-    for (size_t i = 0; i < NTYPES; i++) {
-        for (int k = 0; k < DEVICE_OPTIONS; k++) {
-            /* A type with fewer options leaves the rest empty. */
-            if (types[i]->options[k].prefix == NULL ||
-                types[i]->options[k].kind != kind)
-                continue;
-            if (type != NULL)
-                *type = types[i];
-            return &types[i]->options[k];
-        }
+    _Static_assert(MFT_MAX_ENTRIES <= 64, "in_use has a bit per entry");
+    for (uint32_t i = 1; i < mft->entries && i < MFT_MAX_ENTRIES; i++) {
+        const struct mft_entry *e = &mft->e[i];
+        const struct device_type *t = device_type_of(e->type);
+        if ((in_use >> i & 1) && t != NULL &&
+            t->add_rules(p, e, i, msg) != RESULT_OK)
+            return RESULT_ERROR;
     }
-    return NULL;
+    return RESULT_OK;
 }

@@ -1,9 +1,41 @@
 /*
  * BLOCK_BASIC: a disk image, --block:NAME=PATH and
- * --block-sector-size:NAME=BYTES. An attached block device may pread64 and
- * pwrite64 exactly one block, inside its capacity, on its own fd.
+ * --block-sector-size:NAME=BYTES. A block device in use may pread64 and
+ * pwrite64 exactly one block, inside its capacity, on its own fd. The
+ * stub's side: stub/block.c.
  */
-#include "device.h"
+#include "device_block.h"
+
+#include "devopts.h"
+
+enum result block_parse_sector_size(const char *value, uint16_t *out,
+                                    struct result_msg *why)
+{
+    unsigned long v = 0;
+    const char *p = value;
+
+    for (; *p >= '0' && *p <= '9' && v <= 65536; p++)
+        v = v * 10 + (unsigned long)(*p - '0');
+    if (p == value || *p != '\0' || v < 512 || v > 32768 || (v & (v - 1)) != 0)
+        return result_error(why,
+                            "block sector size '%s' is invalid: it must be "
+                            "a power of two from 512 to 32768",
+                            value);
+    *out = (uint16_t)v;
+    return RESULT_OK;
+}
+
+static enum result check_path(const char *value, struct result_msg *why)
+{
+    const char *rel;
+    return devopt_state_path(value, &rel, why);
+}
+
+static enum result check_sector_size(const char *value, struct result_msg *why)
+{
+    uint16_t size;
+    return block_parse_sector_size(value, &size, why);
+}
 
 static enum result add_rules(struct policy *p, const struct mft_entry *e,
                              uint32_t index, struct result_msg *msg)
@@ -37,8 +69,19 @@ static enum result add_rules(struct policy *p, const struct mft_entry *e,
 const struct device_type device_block = {
     .mft_type = MFT_BLOCK_BASIC,
     .name = "BLOCK_BASIC",
-    .options = {{DEVOPT_BLOCK, "--block:", "PATH"},
-                {DEVOPT_BLOCK_SECTOR_SIZE, "--block-sector-size:", "BYTES"}},
+    .options =
+        {
+            [BLOCK_OPT_PATH] = {"--block:", "PATH", true, check_path},
+            [BLOCK_OPT_SECTOR_SIZE] = {"--block-sector-size:", "BYTES", false,
+                                       check_sector_size},
+        },
+    .usage = "  --block:NAME=PATH               disk image of block device "
+             "NAME\n"
+             "                                  (state:REL: in the state "
+             "directory)\n"
+             "  --block-sector-size:NAME=BYTES  its block size (power of two "
+             ">= 512,\n"
+             "                                  default 512)\n",
     .add_rules = add_rules,
-    .attach = block_attach,
 };
+DEVICE_TYPE(device_block);

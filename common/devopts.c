@@ -1,14 +1,25 @@
 /* Syntax of device options, shared by the stub and nabla-pack. */
 #include "devopts.h"
 
-#include "device.h"
-
-#include <stdio.h>
 #include <string.h>
 
-const char *devopt_prefix(enum devopt_kind kind)
+/* The option whose prefix arg starts with, and its type and slot. */
+static const struct device_option *
+find_option(const char *arg, const struct device_type **type, unsigned *slot)
 {
-    return device_option(kind, NULL)->prefix;
+    const struct device_type *t;
+    for (size_t i = 0; (t = device_type_at(i)) != NULL; i++) {
+        for (unsigned k = 0; k < DEVICE_OPTIONS; k++) {
+            const char *prefix = t->options[k].prefix;
+            /* A type with fewer options leaves the rest empty. */
+            if (prefix == NULL || strncmp(arg, prefix, strlen(prefix)) != 0)
+                continue;
+            *type = t;
+            *slot = k;
+            return &t->options[k];
+        }
+    }
+    return NULL;
 }
 
 static const char *type_name(uint32_t type)
@@ -17,164 +28,77 @@ static const char *type_name(uint32_t type)
     return t != NULL ? t->name : "reserved";
 }
 
-int devopt_split(const char *arg, struct devopt *out, char *err, size_t errsz)
+enum result devopt_split(const char *arg, struct devopt *out,
+                         struct result_msg *why)
 {
-    for (int k = 0; k < DEVOPT_KINDS; k++) {
-        const struct device_type *t;
-        const struct device_option *o = device_option((enum devopt_kind)k, &t);
-        size_t plen = strlen(o->prefix);
-        if (strncmp(arg, o->prefix, plen) != 0)
-            continue;
-        const char *name = arg + plen;
-        const char *eq = strchr(name, '=');
-        size_t nlen = eq ? (size_t)(eq - name) : 0;
-        if (eq == NULL || nlen == 0 || eq[1] == '\0') {
-            snprintf(err, errsz, "malformed option '%s': expected %sNAME=%s",
-                     arg, o->prefix, o->value);
-            return -1;
-        }
-        if (nlen > MFT_NAME_MAX) {
-            snprintf(err, errsz,
-                     "device name in '%.80s...' is longer than %d "
-                     "characters",
-                     arg, MFT_NAME_MAX);
-            return -1;
-        }
-        out->kind = (enum devopt_kind)k;
-        out->device_type = t->mft_type;
-        memcpy(out->name, name, nlen);
-        out->name[nlen] = '\0';
-        out->value = eq + 1;
-        return 1;
+    const struct device_option *o = find_option(arg, &out->type, &out->slot);
+    if (o == NULL) {
+        out->type = NULL;
+        return RESULT_OK;
     }
-    return 0;
+    const char *name = arg + strlen(o->prefix);
+    const char *eq = strchr(name, '=');
+    size_t nlen = eq ? (size_t)(eq - name) : 0;
+    if (eq == NULL || nlen == 0 || eq[1] == '\0')
+        return result_error(why, "malformed option '%s': expected %sNAME=%s",
+                            arg, o->prefix, o->value);
+    if (nlen > MFT_NAME_MAX)
+        return result_error(why,
+                            "device name in '%.80s...' is longer than %d "
+                            "characters",
+                            arg, MFT_NAME_MAX);
+    out->option = o;
+    memcpy(out->name, name, nlen);
+    out->name[nlen] = '\0';
+    out->value = eq + 1;
+    return RESULT_OK;
 }
 
-int devopt_lookup(const struct mft *mft, const struct devopt *opt, char *err,
-                  size_t errsz)
+enum result devopt_lookup(const struct mft *mft, const struct devopt *opt,
+                          uint32_t *index, struct result_msg *why)
 {
     for (uint32_t i = 1; i < mft->entries && i < MFT_MAX_ENTRIES; i++) {
         if (strcmp(mft->e[i].name, opt->name) != 0)
             continue;
-        if (mft->e[i].type != opt->device_type) {
-            snprintf(err, errsz,
-                     "device '%s' is declared as %s, not %s: %s "
-                     "does not apply to it",
-                     opt->name, type_name(mft->e[i].type),
-                     type_name(opt->device_type), devopt_prefix(opt->kind));
-            return -1;
-        }
-        return (int)i;
+        if (mft->e[i].type != opt->type->mft_type)
+            return result_error(why,
+                                "device '%s' is declared as %s, not %s: %s "
+                                "does not apply to it",
+                                opt->name, type_name(mft->e[i].type),
+                                opt->type->name, opt->option->prefix);
+        *index = i;
+        return RESULT_OK;
     }
-    snprintf(err, errsz, "not declared in manifest: '%s' (in %s%s=...)",
-             opt->name, devopt_prefix(opt->kind), opt->name);
-    return -1;
+    return result_error(why, "not declared in manifest: '%s' (in %s%s=...)",
+                        opt->name, opt->option->prefix, opt->name);
 }
 
-int devopt_parse_sector_size(const char *value, uint16_t *out, char *err,
-                             size_t errsz)
-{
-    unsigned long v = 0;
-    const char *p = value;
-
-    for (; *p >= '0' && *p <= '9' && v <= 65536; p++)
-        v = v * 10 + (unsigned long)(*p - '0');
-    if (p == value || *p != '\0' || v < 512 || v > 32768 ||
-        (v & (v - 1)) != 0) {
-        snprintf(err, errsz,
-                 "block sector size '%s' is invalid: it must be "
-                 "a power of two from 512 to 32768",
-                 value);
-        return -1;
-    }
-    *out = (uint16_t)v;
-    return 0;
-}
-
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-int devopt_parse_mac(const char *value, uint8_t mac[6], char *err, size_t errsz)
-{
-    const char *p = value;
-    for (int i = 0; i < 6; i++) {
-        int hi = hex_digit(p[0]), lo = hi < 0 ? -1 : hex_digit(p[1]);
-        if (hi < 0 || lo < 0 || (i < 5 && p[2] != ':') ||
-            (i == 5 && p[2] != '\0'))
-            goto bad;
-        mac[i] = (uint8_t)(hi << 4 | lo);
-        p += 3;
-    }
-    if (mac[0] & 1) {
-        snprintf(err, errsz, "MAC address '%s' is a multicast address", value);
-        return -1;
-    }
-    return 0;
-bad:
-    snprintf(err, errsz,
-             "MAC address '%s' is invalid: expected "
-             "xx:xx:xx:xx:xx:xx",
-             value);
-    return -1;
-}
-
-int devopt_parse_fd(const char *value, int *fd, char *err, size_t errsz)
-{
-    long v = 0;
-    const char *p = value + 1;
-
-    if (value[0] != '@')
-        return 0;
-    for (; *p >= '0' && *p <= '9' && v < 1000000; p++)
-        v = v * 10 + (*p - '0');
-    if (p == value + 1 || *p != '\0' || v >= 1000000) {
-        snprintf(err, errsz,
-                 "'%s' is not a file descriptor: expected @FD, "
-                 "e.g. @3",
-                 value);
-        return -1;
-    }
-    *fd = (int)v;
-    return 1;
-}
-
-int devopt_state_path(const char *value, const char **rel, char *err,
-                      size_t errsz)
+enum result devopt_state_path(const char *value, const char **rel,
+                              struct result_msg *why)
 {
     size_t plen = strlen(DEVOPT_STATE_PREFIX);
+    *rel = NULL;
     if (strncmp(value, DEVOPT_STATE_PREFIX, plen) != 0)
-        return 0;
+        return RESULT_OK;
     const char *r = value + plen;
-    if (r[0] == '\0' || r[0] == '/') {
-        snprintf(err, errsz,
-                 "invalid path '%s': expected %sREL, REL relative to the "
-                 "state directory",
-                 value, DEVOPT_STATE_PREFIX);
-        return -1;
-    }
+    if (r[0] == '\0' || r[0] == '/')
+        return result_error(why,
+                            "invalid path '%s': expected %sREL, REL relative "
+                            "to the state directory",
+                            value, DEVOPT_STATE_PREFIX);
     /* No ".." component: the path stays inside the state directory. */
     for (const char *c = r; *c != '\0';) {
         size_t len = strcspn(c, "/");
-        if (len == 2 && c[0] == '.' && c[1] == '.') {
-            snprintf(err, errsz,
-                     "invalid path '%s': '..' would leave the state "
-                     "directory",
-                     value);
-            return -1;
-        }
+        if (len == 2 && c[0] == '.' && c[1] == '.')
+            return result_error(why,
+                                "invalid path '%s': '..' would leave the "
+                                "state directory",
+                                value);
         c += len;
         c += *c == '/';
     }
     *rel = r;
-    return 1;
+    return RESULT_OK;
 }
 
 enum devopt_path_rule devopt_path_rule(const char *value)

@@ -1,60 +1,42 @@
 /*
- * Device options (--block:NAME=PATH, --block-sector-size:NAME=BYTES,
- * --net:NAME=TAP|@FD|user, --net-mac:NAME=HWADDR, --net-forward:NAME=LIST):
- * their syntax, shared by the
- * stub (at run time) and nabla-pack (which checks defaults at pack time).
- * Pure functions: no I/O, no allocation.
+ * Device options, "PREFIX" NAME "=" VALUE, as the device types declare
+ * them (device.h: --block:NAME=PATH, --net:NAME=TAP|@FD|user, ...): their
+ * syntax, shared by the stub (at run time) and nabla-pack (which checks
+ * defaults at pack time), and the rules of a path value. Pure functions:
+ * no I/O, no allocation.
  */
 #ifndef NABLA_DEVOPTS_H
 #define NABLA_DEVOPTS_H
 
-#include <stddef.h>
 #include <stdint.h>
 
+#include "device.h"
 #include "nabla/abi.h"
-
-enum devopt_kind {
-    DEVOPT_BLOCK,             /* --block:NAME=PATH */
-    DEVOPT_BLOCK_SECTOR_SIZE, /* --block-sector-size:NAME=BYTES */
-    DEVOPT_NET,               /* --net:NAME=TAP|@FD|user */
-    DEVOPT_NET_MAC,           /* --net-mac:NAME=HWADDR */
-    DEVOPT_NET_FORWARD,       /* --net-forward:NAME=LIST (netforward.h) */
-    DEVOPT_KINDS
-};
+#include "result.h"
 
 struct devopt {
-    enum devopt_kind kind;
-    uint32_t device_type; /* MFT_BLOCK_BASIC or MFT_NET_BASIC */
+    const struct device_type *type; /* NULL: not a device option */
+    unsigned slot;                  /* its option: type->options[slot] */
+    const struct device_option *option;
     char name[MFT_NAME_SIZE];
     const char *value; /* points into the argument */
 };
 
-/* "--block:" etc. for messages. */
-const char *devopt_prefix(enum devopt_kind kind);
+/*
+ * Splits arg into *out if it starts with a device type's option prefix;
+ * out->type is NULL if it does not (RESULT_OK: it is another option).
+ * RESULT_ERROR with why if it does but is malformed.
+ */
+enum result devopt_split(const char *arg, struct devopt *out,
+                         struct result_msg *why);
 
 /*
- * Splits a device option. Returns 1 and fills *out if arg is one, 0 if arg is
- * not a device option at all, -1 with a message in err if it is malformed.
+ * The manifest entry index of opt's device in *index; RESULT_ERROR with
+ * why if no entry has its name ("not declared in manifest") or the entry
+ * has another type.
  */
-int devopt_split(const char *arg, struct devopt *out, char *err, size_t errsz);
-
-/*
- * The manifest entry index of device name with type type, or -1 with a
- * message in err ("not declared in manifest", or declared with another type).
- */
-int devopt_lookup(const struct mft *mft, const struct devopt *opt, char *err,
-                  size_t errsz);
-
-/* Block size: a power of two, 512 to 32768 (it is a uint16_t in the ABI). */
-int devopt_parse_sector_size(const char *value, uint16_t *out, char *err,
-                             size_t errsz);
-
-/* MAC address "xx:xx:xx:xx:xx:xx", unicast. */
-int devopt_parse_mac(const char *value, uint8_t mac[6], char *err,
-                     size_t errsz);
-
-/* "@FD": returns 1 and the fd, 0 if value is not of that form, -1 if bad. */
-int devopt_parse_fd(const char *value, int *fd, char *err, size_t errsz);
+enum result devopt_lookup(const struct mft *mft, const struct devopt *opt,
+                          uint32_t *index, struct result_msg *why);
 
 /*
  * Paths (--block:NAME=PATH) follow one of three rules:
@@ -79,11 +61,10 @@ enum devopt_path_rule devopt_path_rule(const char *value);
 const char *devopt_path_rule_name(enum devopt_path_rule rule);
 
 /*
- * "state:REL": returns 1 and REL in *rel; 0 if value is not of that form;
- * -1 with a message in err if REL is empty, absolute or has a ".."
- * component.
+ * "state:REL": REL in *rel; *rel is NULL if value is not of that form.
+ * RESULT_ERROR with why if REL is empty, absolute or has a ".." component.
  */
-int devopt_state_path(const char *value, const char **rel, char *err,
-                      size_t errsz);
+enum result devopt_state_path(const char *value, const char **rel,
+                              struct result_msg *why);
 
 #endif

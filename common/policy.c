@@ -1,8 +1,6 @@
 /* Building and describing the spt seccomp policy (docs/abi.md §4). */
 #include "policy.h"
 
-#include "device.h"
-
 #include <stdio.h>
 
 enum result policy_add(struct policy *p, const struct policy_rule *rule,
@@ -110,20 +108,6 @@ enum result policy_add_base(struct policy *p, int epollfd, int timerfd,
 
     for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
         if (policy_add(p, &rules[i], msg) != RESULT_OK)
-            return RESULT_ERROR;
-    }
-    return RESULT_OK;
-}
-
-enum result policy_add_devices(struct policy *p, const struct mft *mft,
-                               uint64_t in_use, struct result_msg *msg)
-{
-    _Static_assert(MFT_MAX_ENTRIES <= 64, "in_use has a bit per entry");
-    for (uint32_t i = 1; i < mft->entries && i < MFT_MAX_ENTRIES; i++) {
-        const struct mft_entry *e = &mft->e[i];
-        const struct device_type *t = device_type_of(e->type);
-        if ((in_use >> i & 1) && t != NULL &&
-            t->add_rules(p, e, i, msg) != RESULT_OK)
             return RESULT_ERROR;
     }
     return RESULT_OK;

@@ -91,10 +91,7 @@ int policy_valid(const struct policy *p);
 /* The calls every guest may make (console, exit, clocks, yield, TLS). */
 enum result policy_add_base(struct policy *p, int epollfd, int timerfd,
                             struct result_msg *msg);
-/* The calls of the devices of a filled-in manifest that are in use (bit i
- * of in_use: entry i), as each device type has them (device.h). */
-enum result policy_add_devices(struct policy *p, const struct mft *mft,
-                               uint64_t in_use, struct result_msg *msg);
+/* The devices' rules: policy_add_devices (device.h). */
 
 /*
  * Writes the policy in words, one line per rule, to buf (NUL-terminated,

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "device_block.h"
 #include "stub.h"
 
 #define DEFAULT_BLOCK_SIZE 512
@@ -148,25 +149,29 @@ static const char *state_hint(const char *value)
                : " (state:, $STATE_DIRECTORY not set)";
 }
 
-void block_attach(struct mft_entry *e, uint32_t index,
-                  const struct stub_config *cfg, int epollfd)
+static void block_attach(struct mft_entry *e, uint32_t index,
+                         const struct stub_config *cfg, int epollfd)
 {
     (void)epollfd; /* block devices are not polled */
-    const struct device_setting *path_opt = &cfg->dev[index][DEVOPT_BLOCK];
+    const struct device_setting *path_opt = &cfg->dev[index][BLOCK_OPT_PATH];
     const struct device_setting *bs_opt =
-        &cfg->dev[index][DEVOPT_BLOCK_SECTOR_SIZE];
+        &cfg->dev[index][BLOCK_OPT_SECTOR_SIZE];
     uint16_t block_size = DEFAULT_BLOCK_SIZE;
-    char err[256], buf[4096];
+    struct result_msg why;
+    char buf[4096];
 
     if (path_opt->value == NULL)
         stub_die("device '%s' of type BLOCK_BASIC declared but not attached: "
                  "give --block:%s=PATH",
                  e->name, e->name);
-    if (bs_opt->value && devopt_parse_sector_size(bs_opt->value, &block_size,
-                                                  err, sizeof(err)) != 0)
-        stub_die("block device '%s': %s", e->name, err);
+    if (bs_opt->value &&
+        block_parse_sector_size(bs_opt->value, &block_size, &why) != RESULT_OK)
+        stub_die("block device '%s': %s", e->name, why.text);
 
-    const char *path = options_resolve_path(cfg, path_opt, buf, sizeof(buf));
+    const char *path;
+    if (options_resolve_path(cfg, path_opt, buf, sizeof(buf), &path, &why) !=
+        RESULT_OK)
+        stub_die("%s", why.text);
     int fd = open(path, O_RDWR | O_CLOEXEC);
     if (fd < 0)
         stub_die_errno("block device '%s': cannot open disk image '%s'%s for "
@@ -191,3 +196,9 @@ void block_attach(struct mft_entry *e, uint32_t index,
     e->u.block_basic.block_size = block_size;
     e->attached = true;
 }
+
+static const struct stub_device block = {
+    .type = &device_block,
+    .attach = block_attach,
+};
+STUB_DEVICE(block);

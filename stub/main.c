@@ -12,7 +12,8 @@
  *   4. close every fd that is not stdin/out/err or given for a device;
  *   5. map guest memory around the guest segments that execve already mapped;
  *   6. create the epoll set and the timer, write the boot information;
- *   7. attach every device of the manifest (device.h: block.c, net.c);
+ *   7. attach every device of the manifest (its type's stub_device:
+ *      block.c, net.c);
  *   8. empty the capability sets (the bounding set stays: see harden.c);
  *   8b. with a net device in user mode only: fork; this process becomes the
  *      relay (relay/relay.c), the child goes on as the guest;
@@ -147,16 +148,53 @@ static void create_event_fds(int *epollfd, int *timerfd)
         stub_die_errno("epoll_ctl(timerfd)");
 }
 
+/* options.c decides nothing: a bad option ends the start here. */
+static void parse_options(struct stub_config *cfg,
+                          struct device_setting (*dev)[DEVICE_OPTIONS],
+                          const struct nabla_payload *p, int argc, char **argv)
+{
+    struct result_msg why;
+    if (options_parse(cfg, dev, p, argc, argv, &why) != RESULT_OK)
+        stub_die("%s", why.text);
+}
+
+static void print_help(const struct nabla_payload *p,
+                       const struct stub_config *cfg)
+{
+    struct result_msg why;
+    if (options_print_help(p, cfg, &why) != RESULT_OK)
+        stub_die("%s", why.text);
+}
+
+/* The linker's bounds of the section STUB_DEVICE fills (stub.h). */
+extern const struct stub_device *const __start_nabla_stub_devices[];
+extern const struct stub_device *const __stop_nabla_stub_devices[];
+
+/* The fds the caller gives the devices, checked, sorted ascending. */
+static size_t given_fds(const struct mft *mft, const struct stub_config *cfg,
+                        int *fds, size_t max)
+{
+    size_t n = 0;
+    for (const struct stub_device *const *d = __start_nabla_stub_devices;
+         d < __stop_nabla_stub_devices; d++) {
+        if ((*d)->given_fds != NULL)
+            n = (*d)->given_fds(mft, cfg, fds, n, max);
+    }
+    return n;
+}
+
 static void attach_devices(struct mft *mft, const struct stub_config *cfg,
                            int epollfd)
 {
     for (uint32_t i = 1; i < mft->entries; i++) {
         struct mft_entry *e = &mft->e[i];
-        const struct device_type *t = device_type_of(e->type);
-        if (t == NULL)
+        const struct stub_device *const *d = __start_nabla_stub_devices;
+        while (d < __stop_nabla_stub_devices && (*d)->type->mft_type != e->type)
+            d++;
+        if (d == __stop_nabla_stub_devices)
             stub_die("damaged executable: manifest entry %u has type %#x", i,
                      e->type);
-        t->attach(e, i, cfg, epollfd);
+        (*d)->attach(e, i, cfg, epollfd);
     }
 }
 
@@ -164,7 +202,7 @@ static int stub_main(int argc, char **argv)
 {
     struct stub_config cfg;
     int epollfd, timerfd;
-    int given_fds[MFT_MAX_ENTRIES];
+    int fds[MFT_MAX_ENTRIES];
 
     if (argc > 0 && argv[0] != NULL) {
         const char *slash = strrchr(argv[0], '/');
@@ -182,10 +220,10 @@ static int stub_main(int argc, char **argv)
 
     /* 3. Options. Room for this manifest's devices only, not for 64: a
      * smaller frame, so start-up runs on fewer stack pages. */
-    struct device_setting dev[payload_mft(p)->entries][DEVOPT_KINDS];
-    options_parse(&cfg, dev, p, argc, argv);
+    struct device_setting dev[payload_mft(p)->entries][DEVICE_OPTIONS];
+    parse_options(&cfg, dev, p, argc, argv);
     if (cfg.help) {
-        options_print_help(p, &cfg);
+        print_help(p, &cfg);
         return 0;
     }
     if (cfg.version) {
@@ -195,9 +233,8 @@ static int stub_main(int argc, char **argv)
     uint64_t mem_size = cfg.mem_mb << 20;
 
     /* 4. Only the fds the guest was given. */
-    size_t ngiven =
-        net_given_fds(payload_mft(p), &cfg, given_fds, MFT_MAX_ENTRIES);
-    harden_close_fds(given_fds, ngiven);
+    size_t ngiven = given_fds(payload_mft(p), &cfg, fds, MFT_MAX_ENTRIES);
+    harden_close_fds(fds, ngiven);
 
     /* 5. Guest memory. */
     memory_map_guest(p, mem_size);

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "device_net.h"
 #include "stub.h"
 
 #define DEFAULT_MTU 1500
@@ -100,21 +101,20 @@ static int use_fd(int fd, const char *value, const char *name, int *mtu)
     return fd;
 }
 
-size_t net_given_fds(const struct mft *mft, const struct stub_config *cfg,
-                     int *fds, size_t max)
+static size_t net_given_fds(const struct mft *mft,
+                            const struct stub_config *cfg, int *fds, size_t n,
+                            size_t max)
 {
-    char err[256];
-    size_t n = 0;
+    struct result_msg why;
 
     for (uint32_t i = 1; i < mft->entries; i++) {
-        const char *value = cfg->dev[i][DEVOPT_NET].value;
+        const char *value = cfg->dev[i][NET_OPT_TAP].value;
         int fd;
         if (mft->e[i].type != MFT_NET_BASIC || value == NULL)
             continue;
-        int rc = devopt_parse_fd(value, &fd, err, sizeof(err));
-        if (rc < 0)
-            stub_die("net device '%s': %s", mft->e[i].name, err);
-        if (rc == 0)
+        if (net_parse_fd(value, &fd, &why) != RESULT_OK)
+            stub_die("net device '%s': %s", mft->e[i].name, why.text);
+        if (fd < 0)
             continue;
         if (fd <= 2)
             stub_die("net device '%s': %s is standard input, output or "
@@ -149,13 +149,13 @@ static void random_mac(uint8_t mac[6], const char *name)
     mac[0] = (uint8_t)((mac[0] & 0xfe) | 0x02); /* unicast, local */
 }
 
-void net_attach(struct mft_entry *e, uint32_t index,
-                const struct stub_config *cfg, int epollfd)
+static void net_attach(struct mft_entry *e, uint32_t index,
+                       const struct stub_config *cfg, int epollfd)
 {
-    const struct device_setting *opt = &cfg->dev[index][DEVOPT_NET];
-    const struct device_setting *mac_opt = &cfg->dev[index][DEVOPT_NET_MAC];
-    const struct device_setting *fwd_opt = &cfg->dev[index][DEVOPT_NET_FORWARD];
-    char err[256];
+    const struct device_setting *opt = &cfg->dev[index][NET_OPT_TAP];
+    const struct device_setting *mac_opt = &cfg->dev[index][NET_OPT_MAC];
+    const struct device_setting *fwd_opt = &cfg->dev[index][NET_OPT_FORWARD];
+    struct result_msg why;
     int fd, mtu;
 
     if (opt->value == NULL)
@@ -163,17 +163,16 @@ void net_attach(struct mft_entry *e, uint32_t index,
                  "give --net:%s=TAP",
                  e->name, e->name);
     if (mac_opt->value) {
-        if (devopt_parse_mac(mac_opt->value, e->u.net_basic.mac, err,
-                             sizeof(err)) != 0)
-            stub_die("net device '%s': %s", e->name, err);
+        if (net_parse_mac(mac_opt->value, e->u.net_basic.mac, &why) !=
+            RESULT_OK)
+            stub_die("net device '%s': %s", e->name, why.text);
     } else {
         random_mac(e->u.net_basic.mac, e->name);
     }
     int given_fd;
-    int rc = devopt_parse_fd(opt->value, &given_fd, err, sizeof(err));
-    if (rc < 0)
-        stub_die("net device '%s': %s", e->name, err);
-    bool user = rc == 0 && strcmp(opt->value, USER_MODE) == 0;
+    if (net_parse_fd(opt->value, &given_fd, &why) != RESULT_OK)
+        stub_die("net device '%s': %s", e->name, why.text);
+    bool user = given_fd < 0 && strcmp(opt->value, USER_MODE) == 0;
     /* A baked-in forward goes with a baked-in user mode that the command
      * line may have replaced; one given on the command line must apply. */
     if (!user && fwd_opt->value != NULL && !fwd_opt->from_default)
@@ -184,7 +183,7 @@ void net_attach(struct mft_entry *e, uint32_t index,
         fd = usernet_open(e, index, cfg);
         mtu = USERNET_DEVICE_MTU;
         usernet_devices++;
-    } else if (rc == 1) {
+    } else if (given_fd >= 0) {
         fd = use_fd(given_fd, opt->value, e->name, &mtu);
     } else {
         fd = open_tap(opt->value, e->name, &mtu);
@@ -199,3 +198,10 @@ void net_attach(struct mft_entry *e, uint32_t index,
     e->u.net_basic.mtu = (uint16_t)mtu;
     e->attached = true;
 }
+
+static const struct stub_device net = {
+    .type = &device_net,
+    .attach = net_attach,
+    .given_fds = net_given_fds,
+};
+STUB_DEVICE(net);

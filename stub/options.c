@@ -21,71 +21,72 @@ static const char *source_name(int is_default)
     return is_default ? " (default baked in by nabla-pack)" : "";
 }
 
-static uint64_t parse_mem(const char *value, int is_default)
+/* why, followed by where the option came from. */
+static enum result with_source(struct result_msg *why, int is_default)
 {
-    uint64_t mb;
-    struct result_msg msg;
-    if (mem_option_parse(value, source_name(is_default), &mb, &msg) !=
-        RESULT_OK)
-        stub_die("%s", msg.text);
-    return mb;
+    size_t n = strlen(why->text);
+    snprintf(why->text + n, sizeof(why->text) - n, "%s",
+             source_name(is_default));
+    return RESULT_ERROR;
 }
 
-/* A device option: its value, by kind and manifest index. */
-static int parse_device(struct stub_config *cfg, const struct mft *mft,
-                        const char *arg, int is_default)
+/* A device option: its value, by manifest index and option slot. */
+static enum result parse_device(struct stub_config *cfg, const struct mft *mft,
+                                const struct devopt *opt, int is_default,
+                                struct result_msg *why)
 {
-    struct devopt opt;
-    char err[256];
-
-    int rc = devopt_split(arg, &opt, err, sizeof(err));
-    if (rc == 0)
-        return 0;
-    if (rc < 0)
-        stub_die("%s%s", err, source_name(is_default));
-    int index = devopt_lookup(mft, &opt, err, sizeof(err));
-    if (index < 0)
-        stub_die("%s%s", err, source_name(is_default));
+    uint32_t index;
     const char *rel;
-    if (opt.kind == DEVOPT_BLOCK &&
-        devopt_state_path(opt.value, &rel, err, sizeof(err)) < 0)
-        stub_die("%s%s", err, source_name(is_default));
-    struct device_setting *s = &cfg->dev[index][opt.kind];
+
+    if (devopt_lookup(mft, opt, &index, why) != RESULT_OK)
+        return with_source(why, is_default);
+    if (opt->option->is_path &&
+        devopt_state_path(opt->value, &rel, why) != RESULT_OK)
+        return with_source(why, is_default);
+    struct device_setting *s = &cfg->dev[index][opt->slot];
     /* The command line overrides a default; twice at one level is a typo. */
     if (s->value != NULL && s->from_default == (bool)is_default)
-        stub_die("device '%s' given twice: %s%s=...%s", opt.name,
-                 devopt_prefix(opt.kind), opt.name, source_name(is_default));
-    s->value = opt.value;
+        return result_error(why, "device '%s' given twice: %s%s=...%s",
+                            opt->name, opt->option->prefix, opt->name,
+                            source_name(is_default));
+    s->value = opt->value;
     s->from_default = is_default;
-    return 1;
+    return RESULT_OK;
 }
 
-/* One option; returns 0 if arg is not an option this stub knows. */
-static int parse_one(struct stub_config *cfg, const struct mft *mft,
-                     const char *arg, int is_default)
+/* One option; *known is false if arg is not an option this stub knows. */
+static enum result parse_one(struct stub_config *cfg, const struct mft *mft,
+                             const char *arg, int is_default, bool *known,
+                             struct result_msg *why)
 {
-    if (parse_device(cfg, mft, arg, is_default))
-        return 1;
-    if (strncmp(arg, "--mem=", 6) == 0) {
-        cfg->mem_mb = parse_mem(arg + 6, is_default);
-        return 1;
-    }
+    struct devopt opt;
+
+    *known = true;
+    if (devopt_split(arg, &opt, why) != RESULT_OK)
+        return with_source(why, is_default);
+    if (opt.type != NULL)
+        return parse_device(cfg, mft, &opt, is_default, why);
+    if (strncmp(arg, "--mem=", 6) == 0)
+        return mem_option_parse(arg + 6, source_name(is_default), &cfg->mem_mb,
+                                why);
     if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
         cfg->help = true;
-        return 1;
+        return RESULT_OK;
     }
     if (strcmp(arg, "--version") == 0) {
         cfg->version = true;
-        return 1;
+        return RESULT_OK;
     }
     if (strcmp(arg, "--verify") == 0 && !is_default)
-        stub_die("--verify takes no other argument: %s --verify",
-                 stub_progname);
+        return result_error(why,
+                            "--verify takes no other argument: %s --verify",
+                            stub_progname);
     if (strcmp(arg, "--print-policy") == 0 && !is_default) {
         cfg->print_policy = true;
-        return 1;
+        return RESULT_OK;
     }
-    return 0;
+    *known = false;
+    return RESULT_OK;
 }
 
 static int is_guest_option(const char *arg)
@@ -93,11 +94,13 @@ static int is_guest_option(const char *arg)
     return strncmp(arg, "--solo5:", 8) == 0;
 }
 
-void options_parse(struct stub_config *cfg,
-                   struct device_setting (*dev)[DEVOPT_KINDS],
-                   const struct nabla_payload *p, int argc, char **argv)
+enum result options_parse(struct stub_config *cfg,
+                          struct device_setting (*dev)[DEVICE_OPTIONS],
+                          const struct nabla_payload *p, int argc, char **argv,
+                          struct result_msg *why)
 {
     const struct mft *mft = payload_mft(p);
+    bool known;
 
     memset(cfg, 0, sizeof(*cfg));
     memset(dev, 0, mft->entries * sizeof(dev[0]));
@@ -108,8 +111,11 @@ void options_parse(struct stub_config *cfg,
     for (uint32_t i = 0; i < p->options_count; i++) {
         const char *opt =
             payload_string(p, p->options_offset, p->options_count, i);
-        if (!parse_one(cfg, mft, opt, 1))
-            stub_die("unknown default option '%s' baked in by nabla-pack", opt);
+        if (parse_one(cfg, mft, opt, 1, &known, why) != RESULT_OK)
+            return RESULT_ERROR;
+        if (!known)
+            return result_error(
+                why, "unknown default option '%s' baked in by nabla-pack", opt);
     }
 
     int i = 1;
@@ -123,8 +129,11 @@ void options_parse(struct stub_config *cfg,
         }
         if (arg[0] != '-' || is_guest_option(arg))
             break;
-        if (!parse_one(cfg, mft, arg, 0))
-            stub_die("unknown option '%s' (see %s --help)", arg, stub_progname);
+        if (parse_one(cfg, mft, arg, 0, &known, why) != RESULT_OK)
+            return RESULT_ERROR;
+        if (!known)
+            return result_error(why, "unknown option '%s' (see %s --help)", arg,
+                                stub_progname);
     }
 
     /* The bindings' options (--solo5:quiet) do not replace the default
@@ -135,7 +144,7 @@ void options_parse(struct stub_config *cfg,
     if (first_arg < argc || explicit_args || p->args_count == 0) {
         cfg->guest_argc = argc - i;
         cfg->guest_argv = (const char *const *)argv + i;
-        return;
+        return RESULT_OK;
     }
     /* No guest arguments on the command line: its --solo5: options, then
      * the packed defaults. Each takes at least two bytes of the command
@@ -143,10 +152,11 @@ void options_parse(struct stub_config *cfg,
     static const char *defaults[SPT_CMDLINE_SIZE / 2] STUB_COLD_BSS;
     size_t nopts = (size_t)(argc - i);
     if (p->args_count > SPT_CMDLINE_SIZE / 2)
-        stub_die("damaged executable: %u default arguments", p->args_count);
+        return result_error(why, "damaged executable: %u default arguments",
+                            p->args_count);
     if (nopts + p->args_count > SPT_CMDLINE_SIZE / 2)
-        stub_die("guest command line longer than %d bytes",
-                 SPT_CMDLINE_SIZE - 1);
+        return result_error(why, "guest command line longer than %d bytes",
+                            SPT_CMDLINE_SIZE - 1);
     for (size_t k = 0; k < nopts; k++)
         defaults[k] = argv[i + (int)k];
     for (uint32_t k = 0; k < p->args_count; k++)
@@ -154,11 +164,13 @@ void options_parse(struct stub_config *cfg,
             payload_string(p, p->args_offset, p->args_count, k);
     cfg->guest_argc = (int)(nopts + p->args_count);
     cfg->guest_argv = defaults;
+    return RESULT_OK;
 }
 
 /* $STATE_DIRECTORY/REL, its first entry; else /var/lib/APPNAME/REL. */
-static const char *resolve_state_path(const struct stub_config *cfg,
-                                      const char *rel, char *buf, size_t size)
+static enum result resolve_state_path(const struct stub_config *cfg,
+                                      const char *rel, char *buf, size_t size,
+                                      struct result_msg *why)
 {
     const char *dir = getenv("STATE_DIRECTORY");
     int n;
@@ -168,40 +180,48 @@ static const char *resolve_state_path(const struct stub_config *cfg,
     else
         n = snprintf(buf, size, "/var/lib/%s/%s", cfg->app_name, rel);
     if (n < 0 || (size_t)n >= size)
-        stub_die("state path too long: %s%s", DEVOPT_STATE_PREFIX, rel);
-    return buf;
+        return result_error(why, "state path too long: %s%s",
+                            DEVOPT_STATE_PREFIX, rel);
+    return RESULT_OK;
 }
 
-const char *options_resolve_path(const struct stub_config *cfg,
+enum result options_resolve_path(const struct stub_config *cfg,
                                  const struct device_setting *s, char *buf,
-                                 size_t size)
+                                 size_t size, const char **path,
+                                 struct result_msg *why)
 {
     char exe[4096];
     const char *rel;
 
-    if (devopt_state_path(s->value, &rel, exe, sizeof(exe)) > 0)
-        return resolve_state_path(cfg, rel, buf, size);
+    *path = s->value;
+    /* options_parse has checked a state: path: no error here. */
+    if (devopt_state_path(s->value, &rel, why) == RESULT_OK && rel != NULL) {
+        *path = buf;
+        return resolve_state_path(cfg, rel, buf, size, why);
+    }
     if (!s->from_default || s->value[0] == '/')
-        return s->value;
+        return RESULT_OK;
     ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
     if (n <= 0 || (size_t)n >= sizeof(exe) - 1) {
         /* No /proc: fall back to the path the kernel executed. */
         const char *fn = (const char *)getauxval(AT_EXECFN);
         if (fn == NULL || strlen(fn) >= sizeof(exe))
-            stub_die("cannot find this executable's directory to resolve "
-                     "'%s'",
-                     s->value);
+            return result_error(why,
+                                "cannot find this executable's directory to "
+                                "resolve '%s'",
+                                s->value);
         n = (ssize_t)strlen(fn);
         memcpy(exe, fn, (size_t)n);
     }
     exe[n] = '\0';
     char *slash = strrchr(exe, '/');
     if (slash == NULL)
-        return s->value;
+        return RESULT_OK;
     *slash = '\0';
     if ((size_t)snprintf(buf, size, "%s/%s", exe, s->value) >= size)
-        stub_die("path too long: %s/%s", exe, s->value);
-    return buf;
+        return result_error(why, "path too long: %s/%s", exe, s->value);
+    *path = buf;
+    return RESULT_OK;
 }
 
 static void print_device_help(const struct mft *mft,
@@ -216,7 +236,7 @@ static void print_device_help(const struct mft *mft,
         if (t == NULL)
             continue; /* payload_find refused it: cannot happen */
         const struct device_option *o = &t->options[0];
-        const struct device_setting *s = &cfg->dev[i][o->kind];
+        const struct device_setting *s = &cfg->dev[i][0];
         printf("  %-16s %-12s %s%s=%s%s\n", e->name, t->name, o->prefix,
                e->name, s->from_default ? s->value : o->value,
                s->from_default ? "" : " (no default: required)");
@@ -225,39 +245,49 @@ static void print_device_help(const struct mft *mft,
 
 /* "  OPTION", and for a disk image path the rule it follows and where it
  * leads in this run. */
-static void print_default(const struct stub_config *cfg, const char *opt)
+static enum result print_default(const struct stub_config *cfg, const char *opt,
+                                 struct result_msg *why)
 {
     struct devopt d;
-    char err[256], buf[4096];
+    char buf[4096];
 
     printf("  %s", opt);
-    if (devopt_split(opt, &d, err, sizeof(err)) == 1 &&
-        d.kind == DEVOPT_BLOCK) {
+    /* A default was checked by options_parse: no error here. */
+    if (devopt_split(opt, &d, why) == RESULT_OK && d.type != NULL &&
+        d.option->is_path) {
         struct device_setting s = {d.value, true};
         enum devopt_path_rule rule = devopt_path_rule(d.value);
-        const char *rel;
+        const char *rel, *path;
         printf("\n      (%s", devopt_path_rule_name(rule));
-        if (devopt_state_path(d.value, &rel, err, sizeof(err)) == 1)
+        if (devopt_state_path(d.value, &rel, why) == RESULT_OK && rel != NULL)
             printf(": $STATE_DIRECTORY/%s, else /var/lib/%s/%s", rel,
                    cfg->app_name, rel);
-        if (rule != DEVOPT_PATH_ABSOLUTE)
-            printf("; here: %s",
-                   options_resolve_path(cfg, &s, buf, sizeof(buf)));
+        if (rule != DEVOPT_PATH_ABSOLUTE) {
+            if (options_resolve_path(cfg, &s, buf, sizeof(buf), &path, why) !=
+                RESULT_OK)
+                return RESULT_ERROR;
+            printf("; here: %s", path);
+        }
         printf(")");
     }
     printf("\n");
+    return RESULT_OK;
 }
 
-static void print_defaults(const struct nabla_payload *p,
-                           const struct stub_config *cfg)
+static enum result print_defaults(const struct nabla_payload *p,
+                                  const struct stub_config *cfg,
+                                  struct result_msg *why)
 {
     if (p->options_count > 0) {
         printf("\ndefaults baked in at pack time (a disk image path is "
                "next to this\nexecutable, in the state directory "
                "(state:) or absolute):\n");
-        for (uint32_t i = 0; i < p->options_count; i++)
-            print_default(
-                cfg, payload_string(p, p->options_offset, p->options_count, i));
+        for (uint32_t i = 0; i < p->options_count; i++) {
+            const char *opt =
+                payload_string(p, p->options_offset, p->options_count, i);
+            if (print_default(cfg, opt, why) != RESULT_OK)
+                return RESULT_ERROR;
+        }
     }
     if (p->args_count > 0) {
         printf("\ndefault guest arguments:");
@@ -265,6 +295,7 @@ static void print_defaults(const struct nabla_payload *p,
             printf(" %s", payload_string(p, p->args_offset, p->args_count, i));
         printf("\n");
     }
+    return RESULT_OK;
 }
 
 void options_print_version(void)
@@ -273,30 +304,24 @@ void options_print_version(void)
            NABLA_VERSION, ABI_SPT_VERSION, MFT_VERSION);
 }
 
-void options_print_help(const struct nabla_payload *p,
-                        const struct stub_config *cfg)
+enum result options_print_help(const struct nabla_payload *p,
+                               const struct stub_config *cfg,
+                               struct result_msg *why)
 {
+    const struct device_type *t;
+
     printf("usage: %s [OPTIONS] [--] [GUEST ARGUMENTS...]\n\n"
            "A unikernel packed by nabla-pack: it configures, sandboxes and\n"
            "runs itself. Options override the defaults baked in at pack "
            "time.\n\n"
            "options:\n"
            "  --mem=MB                        guest memory in MiB (default: "
-           "%llu)\n"
-           "  --block:NAME=PATH               disk image of block device NAME\n"
-           "                                  (state:REL: in the state "
-           "directory)\n"
-           "  --block-sector-size:NAME=BYTES  its block size (power of two "
-           ">= 512,\n"
-           "                                  default 512)\n"
-           "  --net:NAME=TAP|@FD              tap interface (or open fd) of "
-           "net device NAME\n"
-           "  --net:NAME=user                 or a user-mode network: no tap, "
-           "no privilege\n"
-           "  --net-forward:NAME=LIST         its forwarded host ports: "
-           "tcp|udp:[ADDR:]PORT:GUESTPORT,...\n"
-           "  --net-mac:NAME=HWADDR           its MAC (default: random)\n"
-           "  --print-policy                  attach the devices, print the "
+           "%llu)\n",
+           stub_progname,
+           (unsigned long long)(p->mem_mb ? p->mem_mb : NABLA_MEM_DEFAULT_MB));
+    for (size_t i = 0; (t = device_type_at(i)) != NULL; i++)
+        fputs(t->usage, stdout);
+    printf("  --print-policy                  attach the devices, print the "
            "seccomp policy\n"
            "                                  in words and exit\n"
            "  --verify                        check this file against its "
@@ -311,10 +336,10 @@ void options_print_help(const struct nabla_payload *p,
            "(e.g. --solo5:quiet), starts the guest's arguments; given only "
            "--solo5:\n"
            "options, the guest gets them and its default arguments.\n"
-           "Exit status 125: this executable refused to start the guest.\n",
-           stub_progname,
-           (unsigned long long)(p->mem_mb ? p->mem_mb : NABLA_MEM_DEFAULT_MB));
+           "Exit status 125: this executable refused to start the guest.\n");
     print_device_help(payload_mft(p), cfg);
-    print_defaults(p, cfg);
+    if (print_defaults(p, cfg, why) != RESULT_OK)
+        return RESULT_ERROR;
     printf("\nexample: %s --mem=64 -- hello world\n", stub_progname);
+    return RESULT_OK;
 }

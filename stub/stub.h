@@ -8,7 +8,6 @@
 
 #include <linux/filter.h>
 
-#include "device.h"
 #include "devopts.h"
 #include "payload_format.h"
 #include "nabla/abi.h"
@@ -72,39 +71,67 @@ struct stub_config {
     bool print_policy; /* attach the devices, print the policy, exit */
     int guest_argc;
     const char *const *guest_argv;
-    /* Device option values by manifest index, then kind, for the manifest's
+    /* Device option values by manifest index, then the option's slot in
+     * its device type (struct device_type's options[]), for the manifest's
      * entries (room given to options_parse). */
-    struct device_setting (*dev)[DEVOPT_KINDS];
+    struct device_setting (*dev)[DEVICE_OPTIONS];
 };
 
-/* dev: room for payload_mft(p)->entries entries. */
-void options_parse(struct stub_config *cfg,
-                   struct device_setting (*dev)[DEVOPT_KINDS],
-                   const struct nabla_payload *p, int argc, char **argv);
-void options_print_help(const struct nabla_payload *p,
-                        const struct stub_config *cfg);
+/*
+ * Reads the defaults baked into p, then the command line, into *cfg; dev:
+ * room for payload_mft(p)->entries entries. RESULT_ERROR with why (a bad
+ * option or value, or one line about a damaged payload): main.c exits.
+ * Like the rest of options.c, it prints nothing on stderr and never exits
+ * (tests/fuzz/fuzz_options.c runs it on any input).
+ */
+enum result options_parse(struct stub_config *cfg,
+                          struct device_setting (*dev)[DEVICE_OPTIONS],
+                          const struct nabla_payload *p, int argc, char **argv,
+                          struct result_msg *why);
+/* --help on stdout; RESULT_ERROR if a default path cannot be resolved. */
+enum result options_print_help(const struct nabla_payload *p,
+                               const struct stub_config *cfg,
+                               struct result_msg *why);
 void options_print_version(void);
 /*
- * The path a --block: setting names, by the rules of devopts.h: a default
- * path baked in at pack time is relative to the directory of the
+ * The path a path setting (--block:) names, by the rules of devopts.h: a
+ * default path baked in at pack time is relative to the directory of the
  * executable, so that an app and its disk image can move together; one
- * written state:REL lies in the service's state directory. Returns the
- * value itself, or the resolved path in buf.
+ * written state:REL lies in the service's state directory. *path is the
+ * value itself or the resolved path in buf; RESULT_ERROR if that does not
+ * fit in buf or the executable's directory cannot be found.
  */
-const char *options_resolve_path(const struct stub_config *cfg,
+enum result options_resolve_path(const struct stub_config *cfg,
                                  const struct device_setting *s, char *buf,
-                                 size_t size);
+                                 size_t size, const char **path,
+                                 struct result_msg *why);
 
 /*
- * block.c and net.c attach their device type's entries of the manifest (the
- * copy in the boot page) through common/device.h's device_attach_fn, so they
- * declare nothing here but this: net.c checks every --net:NAME=@FD before
- * the stub opens any fd of its own, so that a number the caller never opened
- * cannot name one of ours, and stores them in fds[] sorted ascending;
- * returns how many.
+ * The stub's side of a device type (common/device.h): a module, stub/NAME.c,
+ * that registers itself with STUB_DEVICE. main.c finds it by the type of a
+ * manifest entry (in the section nabla_stub_devices); nothing lists them.
  */
-size_t net_given_fds(const struct mft *mft, const struct stub_config *cfg,
-                     int *fds, size_t max);
+struct stub_device {
+    const struct device_type *type;
+    /* Opens what the options give device e (manifest index `index`, the
+     * copy in the boot page), fills in the entry and marks it attached, or
+     * exits with one line saying why not. */
+    void (*attach)(struct mft_entry *e, uint32_t index,
+                   const struct stub_config *cfg, int epollfd);
+    /* Optional. Before the stub opens any fd of its own: checks the fds
+     * the caller gives this type's devices (--net:NAME=@FD), so that a
+     * number the caller never opened cannot name one of ours, and adds
+     * them to fds[0..n) (sorted ascending, room for max); returns the new
+     * count. */
+    size_t (*given_fds)(const struct mft *mft, const struct stub_config *cfg,
+                        int *fds, size_t n, size_t max);
+};
+
+/* Registers the stub's side of a device type (a const struct
+ * stub_device): a pointer to it in the section nabla_stub_devices. */
+#define STUB_DEVICE(dev)                                                       \
+    static const struct stub_device *const stub_device_entry_##dev             \
+        __attribute__((used, section("nabla_stub_devices"))) = &dev
 
 /*
  * relay/: net devices in user mode (--net:NAME=user), docs/usernet.md.

@@ -12,8 +12,9 @@
 #   util_test           nabla-pack's utility layer (ASan/UBSan)
 #   payload_test        the payload check of common/: every bound, with its
 #                       exact reason (ASan/UBSan)
-#   devopts_test        device option syntax of common/: every bound, with
-#                       its exact message (ASan/UBSan)
+#   devopts_test        device types and option syntax of common/: the
+#                       types registered, every bound with its exact
+#                       message (ASan/UBSan)
 
 load helpers
 
@@ -94,6 +95,6 @@ elf_test() {
     unit_test payload_test
 }
 
-@test "device option syntax: every bound and its message (devopts_test, ASan/UBSan)" {
+@test "device option syntax: every bound and its message, the device types registered (devopts_test, ASan/UBSan)" {
     unit_test devopts_test
 }

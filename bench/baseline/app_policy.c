@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "bpf.h"
+#include "device.h"
 #include "policy.h"
 
 size_t app_block_program(int fd, uint64_t bs, uint64_t capacity,

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../stub.h"
+#include "device_net.h"
 #include "relay.h"
 
 struct usernet usernet;
@@ -124,7 +125,7 @@ static uint32_t read_nameserver(void)
 int usernet_open(const struct mft_entry *e, uint32_t index,
                  const struct stub_config *cfg)
 {
-    const struct device_setting *fw = &cfg->dev[index][DEVOPT_NET_FORWARD];
+    const struct device_setting *fw = &cfg->dev[index][NET_OPT_FORWARD];
     struct result_msg msg;
 
     if (usernet.ndevices == USERNET_MAX_DEVICES)

@@ -34,10 +34,10 @@ FUZZ_CC ?= clang
 # Each harness links the code under test from the archives of its toolchain
 # (the Makefile's $(FZ) for libFuzzer, $(SAN) for the replay drivers):
 # nabla-pack's (libpack.a) and common/ (libcommon.a), and for the option
-# parser the stub's code, compiled for glibc instead of musl: options.c
-# needs payload.c; stub_die() is the harness's.
+# parser the stub's options.c, compiled for glibc instead of musl. It
+# returns its errors (no stub_die() to link: the harness has none).
 FUZZ_ARCHIVES := libpack.a libcommon.a
-FUZZ_OBJS_options := stub/options.o stub/payload.o
+FUZZ_OBJS_options := stub/options.o
 FUZZ_LIBS_elf := -ljson-c
 FUZZ_LIBS_manifest := -ljson-c
 FUZZ_LIBS_options :=

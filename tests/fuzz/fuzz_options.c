@@ -19,19 +19,22 @@
  * argument is a heap block of its own, so AddressSanitizer sees any read past
  * one.
  *
- * stub_die() and stub_die_errno() (stub/main.c exits) longjmp back here.
- * After a normal return, what the stub does next is checked and done: every
- * device value names a manifest entry of the right type and points into an
- * argument or the payload, --mem is in range, the guest's argv is readable;
- * sector sizes, MACs, @FDs and port forwards are parsed as block.c, net.c
- * and relay/attach.c do, a default path is resolved, --help prints (to
- * /dev/null).
+ * options_parse returns RESULT_ERROR with one message, or RESULT_OK; it
+ * never exits (stub/main.c decides that): options.c is linked without
+ * stub_die(), which this harness does not define either.
+ * After RESULT_OK, what the stub does next is checked and done: every
+ * device value names a manifest entry of a type that has that option and
+ * points into an argument or the payload, --mem is in range, the guest's
+ * argv is readable; every value passes or fails its option's check (as
+ * nabla-pack runs it), sector sizes, MACs, @FDs and port forwards are
+ * parsed as block.c, net.c and relay/attach.c do, a default path is
+ * resolved, --help prints (to /dev/null).
  */
 #include <elf.h>
 #include <limits.h>
-#include <setjmp.h>
-#include <stdarg.h>
 
+#include "device_block.h"
+#include "device_net.h"
 #include "fuzz_util.h"
 #include "netforward.h"
 #include "stub.h"
@@ -40,36 +43,6 @@
 #define MAX_DEFAULT_ARGS 8192
 
 const char *stub_progname = "nabla";
-
-static jmp_buf die_jmp;
-static int die_armed;
-static char die_msg[1024];
-
-static void vdie(const char *fmt, va_list ap)
-    __attribute__((noreturn, format(printf, 1, 0)));
-
-static void vdie(const char *fmt, va_list ap)
-{
-    /* Formatting the message reads every argument, as the real one does. */
-    vsnprintf(die_msg, sizeof(die_msg), fmt, ap);
-    FUZZ_ASSERT(die_armed, "stub_die outside options_parse: %s", die_msg);
-    FUZZ_SAY("stub_die: %s", die_msg);
-    longjmp(die_jmp, 1);
-}
-
-void stub_die(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vdie(fmt, ap);
-}
-
-void stub_die_errno(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vdie(fmt, ap);
-}
 
 /* --- the manifests of the payload ----------------------------------------- */
 
@@ -289,11 +262,53 @@ static void check_forwards(const char *value)
     }
 }
 
+/* A value of option `slot` of type t, as the stub parses it: what the
+ * parser accepts is in range, and agrees with the option's check. */
+static void check_setting(const struct device_type *t, int slot,
+                          const char *value)
+{
+    struct result_msg why;
+    uint16_t sector;
+    uint8_t mac[6];
+    int fd;
+    enum result parsed = RESULT_OK;
+
+    if (t == &device_block && slot == BLOCK_OPT_SECTOR_SIZE) {
+        parsed = block_parse_sector_size(value, &sector, &why);
+        if (parsed == RESULT_OK)
+            FUZZ_ASSERT(sector >= 512 && sector <= 32768 &&
+                            (sector & (sector - 1)) == 0,
+                        "sector size %u from '%s'", sector, value);
+    } else if (t == &device_net && slot == NET_OPT_TAP) {
+        parsed = net_parse_fd(value, &fd, &why);
+        if (parsed == RESULT_OK)
+            FUZZ_ASSERT(fd >= -1 && (fd == -1) == (value[0] != '@'),
+                        "fd %d from '%s'", fd, value);
+    } else if (t == &device_net && slot == NET_OPT_MAC) {
+        parsed = net_parse_mac(value, mac, &why);
+        if (parsed == RESULT_OK)
+            FUZZ_ASSERT((mac[0] & 1) == 0, "multicast MAC from '%s'", value);
+    } else if (t == &device_net && slot == NET_OPT_FORWARD) {
+        check_forwards(value);
+    }
+    FUZZ_ASSERT(parsed == RESULT_OK || fuzz_is_message(&why),
+                "no message for '%s'", value);
+    const struct device_option *o = &t->options[slot];
+    if (o->check != NULL) {
+        enum result checked = o->check(value, &why);
+        FUZZ_ASSERT(checked == RESULT_OK || fuzz_is_message(&why),
+                    "%s check: no message for '%s'", o->prefix, value);
+        FUZZ_ASSERT(parsed == RESULT_OK || checked != RESULT_OK,
+                    "%s check passes '%s', which its parser refuses", o->prefix,
+                    value);
+    }
+}
+
 static void use_config(const struct stub_config *cfg,
                        const struct nabla_payload *p, int argc, char **argv)
 {
     const struct mft *mft = payload_mft(p);
-    char err[256];
+    struct result_msg why;
 
     FUZZ_ASSERT(cfg->mem_mb >= 1 && cfg->mem_mb <= NABLA_MEM_MAX_MB,
                 "mem_mb %llu", (unsigned long long)cfg->mem_mb);
@@ -304,51 +319,35 @@ static void use_config(const struct stub_config *cfg,
         FUZZ_ASSERT(cfg->guest_argv[i] != NULL, "guest_argv[%d] NULL", i);
         (void)strlen(cfg->guest_argv[i]);
     }
-    for (int k = 0; k < DEVOPT_KINDS; k++) {
-        uint32_t want = k == DEVOPT_BLOCK || k == DEVOPT_BLOCK_SECTOR_SIZE
-                            ? MFT_BLOCK_BASIC
-                            : MFT_NET_BASIC;
-        for (uint32_t i = 0; i < MFT_MAX_ENTRIES; i++) {
+    for (uint32_t i = 0; i < MFT_MAX_ENTRIES; i++) {
+        for (int k = 0; k < DEVICE_OPTIONS; k++) {
             const struct device_setting *s = &cfg->dev[i][k];
             if (s->value == NULL)
                 continue;
-            FUZZ_ASSERT(i >= 1 && i < mft->entries && mft->e[i].type == want,
-                        "%s value for entry %u (type %u)",
-                        devopt_prefix((enum devopt_kind)k), i,
+            const struct device_type *t = i >= 1 && i < mft->entries
+                                              ? device_type_of(mft->e[i].type)
+                                              : NULL;
+            FUZZ_ASSERT(t != NULL && t->options[k].prefix != NULL,
+                        "option %d of entry %u (type %#x) has a value", k, i,
                         i < mft->entries ? mft->e[i].type : 0);
             check_value(s->value, p, argc, argv, s->from_default);
-            uint16_t sector;
-            uint8_t mac[6];
-            int fd;
-            char buf[PATH_MAX];
-            switch (k) {
-            case DEVOPT_BLOCK:
-                (void)strlen(options_resolve_path(cfg, s, buf, sizeof(buf)));
-                break;
-            case DEVOPT_BLOCK_SECTOR_SIZE:
-                if (devopt_parse_sector_size(s->value, &sector, err,
-                                             sizeof(err)) == 0)
-                    FUZZ_ASSERT(sector >= 512 && sector <= 32768 &&
-                                    (sector & (sector - 1)) == 0,
-                                "sector size %u from '%s'", sector, s->value);
-                break;
-            case DEVOPT_NET:
-                if (devopt_parse_fd(s->value, &fd, err, sizeof(err)) > 0)
-                    FUZZ_ASSERT(fd >= 0, "fd %d from '%s'", fd, s->value);
-                break;
-            case DEVOPT_NET_MAC:
-                if (devopt_parse_mac(s->value, mac, err, sizeof(err)) == 0)
-                    FUZZ_ASSERT((mac[0] & 1) == 0, "multicast MAC from '%s'",
-                                s->value);
-                break;
-            case DEVOPT_NET_FORWARD:
-                check_forwards(s->value);
-                break;
+            check_setting(t, k, s->value);
+            if (t->options[k].is_path) {
+                char buf[PATH_MAX];
+                const char *path;
+                if (options_resolve_path(cfg, s, buf, sizeof(buf), &path,
+                                         &why) == RESULT_OK)
+                    (void)strlen(path);
+                else
+                    FUZZ_ASSERT(fuzz_is_message(&why),
+                                "no message resolving '%s'", s->value);
             }
         }
     }
     if (cfg->help)
-        options_print_help(p, cfg);
+        FUZZ_ASSERT(options_print_help(p, cfg, &why) == RESULT_OK ||
+                        fuzz_is_message(&why),
+                    "--help failed without a message");
     if (cfg->version)
         options_print_version();
 }
@@ -382,20 +381,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_SETUP_FAIL("strdup");
     }
 
-    /* Nothing set after setjmp is read after the longjmp but cfg and dev,
-     * which are static. dev has room for any manifest, all of it cleared:
-     * a value options_parse stored beyond the manifest's entries shows. */
+    /* dev has room for any manifest, all of it cleared: a value
+     * options_parse stored beyond the manifest's entries shows. */
     static struct stub_config cfg;
-    static struct device_setting dev[MFT_MAX_ENTRIES][DEVOPT_KINDS];
+    static struct device_setting dev[MFT_MAX_ENTRIES][DEVICE_OPTIONS];
+    struct result_msg why;
     memset(dev, 0, sizeof(dev));
-    die_armed = 1;
-    if (setjmp(die_jmp) == 0) {
-        options_parse(&cfg, dev, p, argc, argv);
+    enum result rc = options_parse(&cfg, dev, p, argc, argv, &why);
+    if (rc == RESULT_OK) {
         FUZZ_SAY("options_parse: ok, mem %llu, %d guest arguments",
                  (unsigned long long)cfg.mem_mb, cfg.guest_argc);
         use_config(&cfg, p, argc, argv);
+    } else {
+        FUZZ_ASSERT(rc == RESULT_ERROR && fuzz_is_message(&why),
+                    "options_parse: result %d without a message", rc);
+        FUZZ_SAY("options_parse: %s", why.text);
     }
-    die_armed = 0;
 
     for (int i = 0; i < argc; i++)
         free(argv[i]);

@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "bpf.h"
+#include "device.h"
 #include "policy.h"
 #include "relay_policy.h"
 #include "tap.h"

@@ -218,12 +218,10 @@ static int parse_mem(const char *value, uint64_t *mb)
 
 static int is_device_option(const char *a)
 {
-    for (int k = 0; k < DEVOPT_KINDS; k++) {
-        const char *prefix = devopt_prefix((enum devopt_kind)k);
-        if (strncmp(a, prefix, strlen(prefix)) == 0)
-            return 1;
-    }
-    return 0;
+    struct devopt d;
+    struct result_msg why;
+    /* Malformed, it is one still: pack.c says what is wrong with it. */
+    return devopt_split(a, &d, &why) != RESULT_OK || d.type != NULL;
 }
 
 /* "foo/bar.spt" -> "bar.nabla" in the current directory. */

@@ -135,16 +135,17 @@ static void path_rule_text(const struct packed *pk, const char *opt, char *buf,
                            size_t size)
 {
     struct devopt d;
-    char why[256];
+    struct result_msg why;
     const char *rel;
 
     buf[0] = '\0';
-    if (devopt_split(opt, &d, why, sizeof(why)) != 1 || d.kind != DEVOPT_BLOCK)
+    if (devopt_split(opt, &d, &why) != RESULT_OK || d.type == NULL ||
+        !d.option->is_path)
         return;
     enum devopt_path_rule rule = devopt_path_rule(d.value);
     const char *name = devopt_path_rule_name(rule);
     if (rule == DEVOPT_PATH_STATE &&
-        devopt_state_path(d.value, &rel, why, sizeof(why)) == 1)
+        devopt_state_path(d.value, &rel, &why) == RESULT_OK && rel != NULL)
         snprintf(buf, size, "%s: $STATE_DIRECTORY/%s, else /var/lib/%s/%s",
                  name, rel, payload_app_name(pk->payload), rel);
     else if (rule == DEVOPT_PATH_NEXT_TO_EXE)
@@ -294,9 +295,9 @@ static void print_json(struct buf *o, const struct packed *pk,
         const char *opt =
             payload_string(pk->payload, p->options_offset, p->options_count, i);
         struct devopt d;
-        char why[256];
-        if (devopt_split(opt, &d, why, sizeof(why)) != 1 ||
-            d.kind != DEVOPT_BLOCK)
+        struct result_msg why;
+        if (devopt_split(opt, &d, &why) != RESULT_OK || d.type == NULL ||
+            !d.option->is_path)
             continue;
         buf_printf(o, "%s{\"device\": ", first ? "" : ", ");
         buf_json_string(o, d.name);

@@ -392,12 +392,11 @@ static int collect(const struct oci_request *r, const struct packed *pk,
         const char *opt =
             payload_string(pk->payload, p->options_offset, p->options_count, i);
         struct devopt d;
-        char why[256];
-        int k = devopt_split(opt, &d, why, sizeof(why));
-        if (k < 0)
-            rc =
-                fail(err, errsz, "%s: damaged default option: %s", r->app, why);
-        else if (k == 1 && d.kind == DEVOPT_BLOCK &&
+        struct result_msg why;
+        if (devopt_split(opt, &d, &why) != RESULT_OK)
+            rc = fail(err, errsz, "%s: damaged default option: %s", r->app,
+                      why.text);
+        else if (d.type != NULL && d.option->is_path &&
                  devopt_path_rule(d.value) == DEVOPT_PATH_NEXT_TO_EXE)
             rc = add_disk(es, app_dir, r->app, opt, d.value, err, errsz);
     }

@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include "devopts.h"
-#include "netforward.h"
 #include "pack/merge.h"
 #include "pack/payload.h"
 #include "pack/stub.h"
@@ -102,45 +101,30 @@ static int manifests_agree(const struct mft *json, const struct mft *note,
 static int check_default_options(const struct pack_request *req,
                                  const struct mft *mft, char *err, size_t errsz)
 {
-    static char seen[DEVOPT_KINDS][MFT_MAX_ENTRIES];
-    char why[256];
+    static char seen[DEVICE_OPTIONS][MFT_MAX_ENTRIES];
+    struct result_msg why;
 
     memset(seen, 0, sizeof(seen));
     for (size_t i = 0; i < req->noptions; i++) {
         struct devopt opt;
         const char *arg = req->options[i];
-        int index, rc = devopt_split(arg, &opt, why, sizeof(why));
-        if (rc == 0)
-            return fail(err, errsz, "unknown option '%s'", arg);
-        if (rc < 0 || (index = devopt_lookup(mft, &opt, why, sizeof(why))) < 0)
+        uint32_t index;
+        if (devopt_split(arg, &opt, &why) != RESULT_OK)
             goto bad;
-        if (seen[opt.kind][index]++)
+        if (opt.type == NULL)
+            return fail(err, errsz, "unknown option '%s'", arg);
+        if (devopt_lookup(mft, &opt, &index, &why) != RESULT_OK)
+            goto bad;
+        if (seen[opt.slot][index]++)
             return fail(err, errsz, "device '%s' given twice: %s%s=...",
-                        opt.name, devopt_prefix(opt.kind), opt.name);
-        uint16_t bs;
-        uint8_t mac[6];
-        int fd;
-        const char *rel;
-        struct net_forward fwd[NET_FORWARD_MAX];
-        size_t nfwd;
-        struct result_msg fwd_why;
-        if ((opt.kind == DEVOPT_BLOCK &&
-             devopt_state_path(opt.value, &rel, why, sizeof(why)) < 0) ||
-            (opt.kind == DEVOPT_NET_FORWARD &&
-             netforward_parse(opt.value, fwd, NET_FORWARD_MAX, &nfwd,
-                              &fwd_why) != RESULT_OK &&
-             snprintf(why, sizeof(why), "%s", fwd_why.text)) ||
-            (opt.kind == DEVOPT_BLOCK_SECTOR_SIZE &&
-             devopt_parse_sector_size(opt.value, &bs, why, sizeof(why)) != 0) ||
-            (opt.kind == DEVOPT_NET_MAC &&
-             devopt_parse_mac(opt.value, mac, why, sizeof(why)) != 0) ||
-            (opt.kind == DEVOPT_NET &&
-             devopt_parse_fd(opt.value, &fd, why, sizeof(why)) < 0))
+                        opt.name, opt.option->prefix, opt.name);
+        if (opt.option->check != NULL &&
+            opt.option->check(opt.value, &why) != RESULT_OK)
             goto bad;
     }
     return 0;
 bad:
-    return fail(err, errsz, "%s", why);
+    return fail(err, errsz, "%s", why.text);
 }
 
 static int cmp_phdr_vaddr(const void *a, const void *b)
