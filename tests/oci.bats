@@ -173,6 +173,17 @@ pm_in_ns() {
         --events-backend=file --storage-driver vfs "$@"
 }
 
+# logged CONTAINER REGEX: the container's log (in $NS) has a line matching
+# REGEX.
+logged() {
+    pm_in_ns logs "$1" 2>&1 | grep -q "$2"
+}
+
+# no_process PID: there is no process PID.
+no_process() {
+    [[ ! -d /proc/$1 ]]
+}
+
 # pm_run IMAGE [ARGS...]: runs a container, gone afterwards; no network,
 # rlimits that root may set here.
 pm_run() {
@@ -623,11 +634,7 @@ kube_play() {
         echo "podman kube play $yaml failed ($status): $output" | fail
         return 1
     fi
-    local i
-    for ((i = 0; i < 50; i++)); do
-        pm_in_ns logs nabla-httpd-httpd 2>&1 | grep -q '^httpd: serving ' && break
-        sleep 0.2
-    done
+    wait_until 10 logged nabla-httpd-httpd '^httpd: serving ' || true
     run pm_in_ns logs nabla-httpd-httpd
     assert_line --regexp '^httpd: serving http://10\.0\.0\.2/ on service '
     # The Pod's address (its infra container's), port 8080: the relay.
@@ -720,13 +727,10 @@ pod_run() {
         echo "podman kube play failed ($status): $output" | fail
         return 1
     fi
-    local i c
+    local c
     for c in "nabla-net-httpd httpd: serving" "nabla-net-echo netecho: service"; do
         set -- $c
-        for ((i = 0; i < 50; i++)); do
-            pm_in_ns logs "$1" 2>&1 | grep -q "^$2 $3 " && break
-            sleep 0.2
-        done
+        wait_until 10 logged "$1" "^$2 $3 " || true
         run pm_in_ns logs "$1"
         assert_line --regexp "^$2 $3 "
     done
@@ -772,10 +776,7 @@ pod_run() {
     [[ $guest =~ ^[0-9]+$ ]] || fail "no guest under the relay $relay"
     kill -KILL "$relay"
     assert_equal "$(pm_in_ns wait nabla-net-httpd)" 137
-    for ((i = 0; i < 20; i++)); do
-        [[ -d /proc/$guest ]] || break
-        sleep 0.1
-    done
-    [[ ! -d /proc/$guest ]] || fail "httpd's guest $guest still runs"
+    wait_until 2 no_process "$guest" ||
+        fail "httpd's guest $guest still runs"
     pm_in_ns kube down pod.yaml >/dev/null
 }

@@ -79,20 +79,16 @@ app_start() {
 
 # wait_log REGEX: until $LOG has a line matching REGEX (5 s at most).
 wait_log() {
-    local i
-    for ((i = 0; i < 50; i++)); do
-        grep -qE "$1" "$LOG" && return 0
-        if ! kill -0 "$APP_PID" 2>/dev/null; then
-            {
-                echo "the app exited before printing '$1':"
-                cat "$LOG"
-            } | fail
-            return 1
-        fi
-        sleep 0.1
-    done
+    local rc=0 why="no line '$1' from the app in 5 s:"
+    wait_until --pid "$APP_PID" 5 grep -qE "$1" "$LOG" || rc=$?
+    if ((rc == 0)); then
+        return 0
+    fi
+    if ((rc == 2)); then
+        why="the app exited before printing '$1':"
+    fi
     {
-        echo "no line '$1' from the app in 5 s:"
+        echo "$why"
         cat "$LOG"
     } | fail
 }
@@ -105,31 +101,31 @@ httpd_start() {
     wait_log '^httpd: serving '
 }
 
+# has_child PID: PID has a child process.
+has_child() {
+    pgrep -P "$1" >/dev/null
+}
+
 # guest_of PID: the guest, the relay's only child (waits up to 2 s).
 guest_of() {
-    local i g
-    for ((i = 0; i < 20; i++)); do
-        g=$(pgrep -P "$1" || true)
-        if [[ -n $g ]]; then
-            echo "$g"
-            return 0
-        fi
-        sleep 0.1
-    done
-    echo "no child of $1" >&2
-    return 1
+    if ! wait_until 2 has_child "$1"; then
+        echo "no child of $1" >&2
+        return 1
+    fi
+    pgrep -P "$1"
+}
+
+# exited PID: PID is no more, or a zombie.
+exited() {
+    local state
+    state=$(awk '/^State:/ { print $2 }' "/proc/$1/status" 2>/dev/null ||
+        true)
+    [[ -z $state || $state == Z ]]
 }
 
 # gone PID: PID has exited (it may be a zombie) within 2 s.
 gone() {
-    local i state
-    for ((i = 0; i < 20; i++)); do
-        state=$(awk '/^State:/ { print $2 }' "/proc/$1/status" 2>/dev/null ||
-            true)
-        [[ -z $state || $state == Z ]] && return 0
-        sleep 0.1
-    done
-    return 1
+    wait_until 2 exited "$1"
 }
 
 # app_status: waits for the app; sets STATUS to its exit status.
@@ -146,12 +142,8 @@ server_start() {
     : >"$out"
     ip netns exec "$NS" python3 -c "$1" >"$out" 2>&1 3>&- &
     SERVER_PID=$!
-    local i
-    for ((i = 0; i < 50; i++)); do
-        grep -q ready "$out" && return 0
-        sleep 0.1
-    done
-    fail "the server did not start: $(cat "$out")"
+    wait_until --pid "$SERVER_PID" 5 grep -q ready "$out" ||
+        fail "the server did not start: $(cat "$out")"
 }
 
 # refusal_status: the status of the stub's own refusals (an unknown option).
