@@ -11,12 +11,10 @@
 enum result block_parse_sector_size(const char *value, uint16_t *out,
                                     struct result_msg *why)
 {
-    unsigned long v = 0;
-    const char *p = value;
+    unsigned long v;
 
-    for (; *p >= '0' && *p <= '9' && v <= 65536; p++)
-        v = v * 10 + (unsigned long)(*p - '0');
-    if (p == value || *p != '\0' || v < 512 || v > 32768 || (v & (v - 1)) != 0)
+    if (!devopt_decimal(value, &v) || v < 512 || v > 32768 ||
+        (v & (v - 1)) != 0)
         return result_error(why,
                             "block sector size '%s' is invalid: it must be "
                             "a power of two from 512 to 32768",
@@ -44,7 +42,7 @@ static enum result add_rules(struct policy *p, const struct mft_entry *e,
     uint64_t last = e->u.block_basic.capacity - bs;
     static const int nrs[] = {NABLA_NR_PREAD64, NABLA_NR_PWRITE64};
     static const char *const names[] = {"pread64", "pwrite64"};
-    struct policy_rule r = {
+    const struct policy_rule r = {
         .what = e->name,
         .device = index,
         .cond = {
@@ -57,13 +55,8 @@ static enum result add_rules(struct policy *p, const struct mft_entry *e,
     _Static_assert(sizeof(nrs) / sizeof(nrs[0]) <= POLICY_DEVICE_RULES,
                    "a block device's rules must fit in POLICY_MAX_RULES");
 
-    for (size_t i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++) {
-        r.nr = nrs[i];
-        r.name = names[i];
-        if (policy_add(p, &r, msg) != RESULT_OK)
-            return RESULT_ERROR;
-    }
-    return RESULT_OK;
+    return policy_add_calls(p, r, nrs, names, sizeof(nrs) / sizeof(nrs[0]),
+                            msg);
 }
 
 const struct device_type device_block = {

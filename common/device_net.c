@@ -7,6 +7,7 @@
  */
 #include "device_net.h"
 
+#include "devopts.h"
 #include "netforward.h"
 
 static int hex_digit(char c)
@@ -43,15 +44,12 @@ enum result net_parse_mac(const char *value, uint8_t mac[6],
 
 enum result net_parse_fd(const char *value, int *fd, struct result_msg *why)
 {
-    long v = 0;
-    const char *p = value + 1;
+    unsigned long v;
 
     *fd = -1;
     if (value[0] != '@')
         return RESULT_OK;
-    for (; *p >= '0' && *p <= '9' && v < 1000000; p++)
-        v = v * 10 + (*p - '0');
-    if (p == value + 1 || *p != '\0' || v >= 1000000)
+    if (!devopt_decimal(value + 1, &v))
         return result_error(why,
                             "'%s' is not a file descriptor: expected @FD, "
                             "e.g. @3",
@@ -86,17 +84,13 @@ static enum result add_rules(struct policy *p, const struct mft_entry *e,
     static const char *const names[] = {"read", "write"};
     const struct policy_cond fd = {
         0, POLICY_EQ, (uint64_t)e->b.hostfd, "fd", NULL, "the fd of", NULL};
-    struct policy_rule r = {.what = e->name, .device = index, .cond = {fd}};
+    const struct policy_rule r = {
+        .what = e->name, .device = index, .cond = {fd}};
     _Static_assert(sizeof(nrs) / sizeof(nrs[0]) <= POLICY_DEVICE_RULES,
                    "a net device's rules must fit in POLICY_MAX_RULES");
 
-    for (size_t i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++) {
-        r.nr = nrs[i];
-        r.name = names[i];
-        if (policy_add(p, &r, msg) != RESULT_OK)
-            return RESULT_ERROR;
-    }
-    return RESULT_OK;
+    return policy_add_calls(p, r, nrs, names, sizeof(nrs) / sizeof(nrs[0]),
+                            msg);
 }
 
 const struct device_type device_net = {

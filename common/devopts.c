@@ -73,6 +73,19 @@ enum result devopt_lookup(const struct mft *mft, const struct devopt *opt,
                         opt->name, opt->option->prefix, opt->name);
 }
 
+bool devopt_decimal(const char *value, unsigned long *out)
+{
+    unsigned long v = 0;
+    const char *p = value;
+
+    for (; *p >= '0' && *p <= '9' && v < DEVOPT_DECIMAL_LIMIT; p++)
+        v = v * 10 + (unsigned long)(*p - '0');
+    if (p == value || *p != '\0' || v >= DEVOPT_DECIMAL_LIMIT)
+        return false;
+    *out = v;
+    return true;
+}
+
 enum result devopt_state_path(const char *value, const char **rel,
                               struct result_msg *why)
 {

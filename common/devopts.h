@@ -8,6 +8,7 @@
 #ifndef NABLA_DEVOPTS_H
 #define NABLA_DEVOPTS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "device.h"
@@ -37,6 +38,11 @@ enum result devopt_split(const char *arg, struct devopt *out,
  */
 enum result devopt_lookup(const struct mft *mft, const struct devopt *opt,
                           uint32_t *index, struct result_msg *why);
+
+/* A value that is a decimal number below DEVOPT_DECIMAL_LIMIT, digits
+ * only, in *out; false if it is not. */
+#define DEVOPT_DECIMAL_LIMIT 1000000
+bool devopt_decimal(const char *value, unsigned long *out);
 
 /*
  * Paths (--block:NAME=PATH) follow one of three rules:

@@ -28,6 +28,19 @@ enum result policy_add(struct policy *p, const struct policy_rule *rule,
     return RESULT_OK;
 }
 
+enum result policy_add_calls(struct policy *p, struct policy_rule rule,
+                             const int *nrs, const char *const *names, size_t n,
+                             struct result_msg *msg)
+{
+    for (size_t i = 0; i < n; i++) {
+        rule.nr = nrs[i];
+        rule.name = names[i];
+        if (policy_add(p, &rule, msg) != RESULT_OK)
+            return RESULT_ERROR;
+    }
+    return RESULT_OK;
+}
+
 int policy_valid(const struct policy *p)
 {
     if (p->nrules > POLICY_MAX_RULES)

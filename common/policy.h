@@ -80,6 +80,12 @@ enum result policy_add(struct policy *p, const struct policy_rule *rule,
                        struct result_msg *msg)
     __attribute__((warn_unused_result));
 
+/* Appends rule once for each of the n system calls nrs[] (names[]): the
+ * same conditions for each (a device's reads and writes). */
+enum result policy_add_calls(struct policy *p, struct policy_rule rule,
+                             const int *nrs, const char *const *names, size_t n,
+                             struct result_msg *msg);
+
 /*
  * 1 if p can become a filter: at most POLICY_MAX_RULES rules, each with at
  * most POLICY_MAX_CONDS well-formed conditions (argument 0..5, POLICY_EQ or
