@@ -16,8 +16,8 @@ check_list() {
 @test "run-mutants --check: a mutant that applies once is fine" {
     check_list 'name: policy-console
 file: common/policy.c
-find: arg0_is(r, 1, "fd", NULL, NULL);
-replace: arg0_is(r, 2, "fd", NULL, NULL);
+find: arg0_is(1, "fd", NULL, NULL)
+replace: arg0_is(2, "fd", NULL, NULL)
 why: the console on stderr.
 test: hello.bats'
     assert_success
@@ -62,7 +62,7 @@ fnd: typo'
         fail "unexpected: $stderr"
     check_list 'name: x
 file: common/policy.c
-find: arg0_is(r, 1, "fd", NULL, NULL);
+find: arg0_is(1, "fd", NULL, NULL)
 why: no test named.'
     assert_failure 2
     assert_equal "$stderr" 'run-mutants: list:1: mutant without "test:"'
