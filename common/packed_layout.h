@@ -47,6 +47,16 @@
  * means "at NABLA_EXIT_TRAMPOLINE_BASE".
  */
 #define NABLA_PAYLOAD_VERSION 3
+/*
+ * Version 4 is version 3 with a struct nabla_pie right after struct
+ * nabla_payload (the manifest and what follows it come after that): the
+ * guest is position-independent and loaded at a fresh random address at
+ * every start (docs/aslr.md). nabla-pack writes version 3 for a fixed guest,
+ * so that packing one gives exactly the file it always gave, and 4 for a
+ * static PIE: a reader that knows only version 3 refuses a PIE instead of
+ * running it unrelocated.
+ */
+#define NABLA_PAYLOAD_VERSION_PIE 4
 
 #define NABLA_MAX_GUEST_SEGMENTS 16
 
@@ -107,6 +117,38 @@ struct nabla_payload {
      * `APP --verify`). */
     uint8_t checksum[32];
 };
+
+/*
+ * A position-independent guest (payload version 4; docs/aslr.md). It is
+ * packed at its link addresses, as a fixed guest is, and the stub may move
+ * all of guest memory by a slide, a multiple of `align`: every guest
+ * segment, the boot pages and the stack move together. Addresses here are
+ * link addresses (add the slide).
+ */
+struct nabla_pie {
+    /* The guest's Elf64_Rela table (DT_RELA) in a guest segment's file
+     * bytes: rela_count entries, each R_X86_64_RELATIVE. */
+    uint64_t rela_vaddr, rela_count;
+    /* PT_GNU_RELRO: read-only once relocated (memsz 0: none). */
+    uint64_t relro_vaddr, relro_memsz;
+    /* PT_DYNAMIC, kept for extract. */
+    uint64_t dynamic_vaddr, dynamic_memsz;
+    /* The slide is a multiple of this: a power of two, at least a page
+     * (the largest p_align of the guest's PT_LOADs). */
+    uint64_t align;
+    uint32_t flags; /* NABLA_PIE_* */
+    uint32_t reserved; /* zero */
+};
+
+/* Every relocated place holds its addend already (GNU ld writes them):
+ * at slide 0 there is nothing to apply. */
+#define NABLA_PIE_PRELINKED 1u
+/* The largest slide alignment nabla-pack accepts (and the stub). */
+#define NABLA_PIE_MAX_ALIGN (1ull << 30)
+
+_Static_assert(sizeof(struct nabla_pie) == 64, "pie record");
+_Static_assert(sizeof(struct nabla_payload) % 8 == 0,
+               "the pie record follows the payload header, 8-byte aligned");
 
 /* What a segment's program header must say and the SHA-256 of its file
  * bytes. */

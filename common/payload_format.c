@@ -29,15 +29,26 @@ enum result payload_check(const struct nabla_payload *p, size_t size,
     if (size < offsetof(struct nabla_payload, version) + sizeof(p->version) ||
         memcmp(p->magic, NABLA_PAYLOAD_MAGIC, sizeof(p->magic)) != 0)
         return result_error(why, "bad payload magic");
-    if (p->version != NABLA_PAYLOAD_VERSION) {
+    if (p->version != NABLA_PAYLOAD_VERSION &&
+        p->version != NABLA_PAYLOAD_VERSION_PIE) {
         result_error(why,
                      "packed by another version of nabla-pack (payload format "
-                     "%u, not %d): pack the unikernel again",
-                     p->version, NABLA_PAYLOAD_VERSION);
+                     "%u, not %d or %d): pack the unikernel again",
+                     p->version, NABLA_PAYLOAD_VERSION,
+                     NABLA_PAYLOAD_VERSION_PIE);
         return RESULT_OTHER_VERSION;
     }
-    if (size < sizeof(*p))
+    size_t header = sizeof(*p);
+    if (p->version == NABLA_PAYLOAD_VERSION_PIE)
+        header += sizeof(struct nabla_pie);
+    if (size < header)
         return result_error(why, "payload truncated");
+    const struct nabla_pie *pie = payload_pie(p);
+    if (pie != NULL &&
+        (pie->align < SPT_PAGE_SIZE || pie->align > NABLA_PIE_MAX_ALIGN ||
+         (pie->align & (pie->align - 1)) != 0 || pie->reserved != 0 ||
+         (pie->flags & ~NABLA_PIE_PRELINKED) != 0))
+        return result_error(why, "bad position-independent guest record");
     if (!inside(size, p->mft_offset, p->mft_size) ||
         !inside(size, p->options_offset, p->options_size) ||
         !inside(size, p->args_offset, p->args_size) ||
@@ -65,6 +76,13 @@ enum result payload_check(const struct nabla_payload *p, size_t size,
                                 mft->e[i].type);
     }
     return RESULT_OK;
+}
+
+const struct nabla_pie *payload_pie(const struct nabla_payload *p)
+{
+    if (p->version != NABLA_PAYLOAD_VERSION_PIE)
+        return NULL;
+    return (const struct nabla_pie *)(p + 1);
 }
 
 const struct mft *payload_mft(const struct nabla_payload *p)

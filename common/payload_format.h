@@ -14,7 +14,8 @@
 #include "result.h"
 
 /*
- * Checks the size bytes at p: magic and version, every offset inside,
+ * Checks the size bytes at p: magic and version (3, or 4 with a sound
+ * struct nabla_pie after the header), every offset inside,
  * string lists and the app name well-formed, a manifest of 1 to 64 entries
  * whose devices are all of a known type, the segment checksums inside and
  * aligned.
@@ -24,6 +25,10 @@
  */
 enum result payload_check(const struct nabla_payload *p, size_t size,
                           struct result_msg *why);
+
+/* The position-independent guest's record of a checked payload (version
+ * NABLA_PAYLOAD_VERSION_PIE), or NULL for a fixed guest. */
+const struct nabla_pie *payload_pie(const struct nabla_payload *p);
 
 /* The manifest of a checked payload. */
 const struct mft *payload_mft(const struct nabla_payload *p);

@@ -96,9 +96,9 @@ refused() {
     refused 'not a little-endian ELF'
 }
 
-@test "ET_DYN (a PIE) instead of ET_EXEC" {
+@test "ET_DYN without a dynamic section (not a static PIE)" {
     broken et-dyn
-    refused 'not a static executable \(e_type 3: PIE or shared object\)'
+    refused 'position-independent \(ET_DYN\) without PT_DYNAMIC: not a static PIE'
 }
 
 @test "entry point in a non-executable segment" {

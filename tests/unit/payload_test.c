@@ -156,14 +156,23 @@ static void test_header(void)
     p->magic[0] ^= 1;
     check(p, size, RESULT_ERROR, "bad payload magic", "a wrong magic");
     p->magic[0] ^= 1;
-    p->version = NABLA_PAYLOAD_VERSION + 1;
+    p->version = NABLA_PAYLOAD_VERSION_PIE + 1;
     char want[128];
     snprintf(want, sizeof(want),
              "packed by another version of nabla-pack (payload format %d, "
-             "not %d): pack the unikernel again",
-             NABLA_PAYLOAD_VERSION + 1, NABLA_PAYLOAD_VERSION);
+             "not %d or %d): pack the unikernel again",
+             NABLA_PAYLOAD_VERSION_PIE + 1, NABLA_PAYLOAD_VERSION,
+             NABLA_PAYLOAD_VERSION_PIE);
     check(p, size, RESULT_OTHER_VERSION, want,
           "another format version: RESULT_OTHER_VERSION, named");
+    p->version = NABLA_PAYLOAD_VERSION - 1;
+    snprintf(want, sizeof(want),
+             "packed by another version of nabla-pack (payload format %d, "
+             "not %d or %d): pack the unikernel again",
+             NABLA_PAYLOAD_VERSION - 1, NABLA_PAYLOAD_VERSION,
+             NABLA_PAYLOAD_VERSION_PIE);
+    check(p, size, RESULT_OTHER_VERSION, want,
+          "the format before: RESULT_OTHER_VERSION, named");
     p->version = NABLA_PAYLOAD_VERSION;
     check(p, sizeof(*p) - 1, RESULT_ERROR, "payload truncated",
           "one byte short of the header");
@@ -273,11 +282,79 @@ static void test_manifest(void)
     free(p);
 }
 
+/* A version 4 payload: the header, struct nabla_pie, then what a version 3
+ * payload holds, in a heap block of exactly *size bytes. */
+static struct nabla_payload *build_pie(const struct spec *spec, size_t *size)
+{
+    size_t size3;
+    struct nabla_payload *p3 = build(spec, &size3);
+    size_t extra = sizeof(struct nabla_pie);
+    *size = size3 + extra;
+    char *b = calloc(1, *size);
+    if (b == NULL) {
+        fprintf(stderr, "payload_test: out of memory\n");
+        exit(1);
+    }
+    memcpy(b, p3, sizeof(*p3));
+    memcpy(b + sizeof(*p3) + extra, (char *)p3 + sizeof(*p3),
+           size3 - sizeof(*p3));
+    free(p3);
+    struct nabla_payload *p = (struct nabla_payload *)b;
+    p->version = NABLA_PAYLOAD_VERSION_PIE;
+    p->mft_offset += (uint32_t)extra;
+    p->options_offset += (uint32_t)extra;
+    p->args_offset += (uint32_t)extra;
+    p->name_offset += (uint32_t)extra;
+    p->sums_offset += (uint32_t)extra;
+    struct nabla_pie *pie = (struct nabla_pie *)(p + 1);
+    pie->align = SPT_PAGE_SIZE;
+    pie->rela_vaddr = 0x101000;
+    pie->rela_count = 3;
+    return p;
+}
+
+static const char BAD_PIE[] = "bad position-independent guest record";
+
+static void test_pie(void)
+{
+    struct spec s = {.entries = 2, .args = {"a"}, .nargs = 1};
+    size_t size;
+    struct nabla_payload *p = build_pie(&s, &size);
+    struct nabla_pie *pie = (struct nabla_pie *)(p + 1);
+
+    check(p, size, RESULT_OK, NULL, "a version 4 payload (a PIE)");
+    report(payload_pie(p) == pie && pie->rela_count == 3,
+           "payload_pie: the record after the header");
+    report(payload_mft(p)->entries == 2, "payload_mft: after the record");
+    check(p, sizeof(*p) + sizeof(*pie) - 1, RESULT_ERROR, "payload truncated",
+          "one byte short of the record");
+    pie->align = SPT_PAGE_SIZE / 2;
+    check(p, size, RESULT_ERROR, BAD_PIE, "a slide alignment below a page");
+    pie->align = 3 * SPT_PAGE_SIZE;
+    check(p, size, RESULT_ERROR, BAD_PIE,
+          "a slide alignment not a power of two");
+    pie->align = NABLA_PIE_MAX_ALIGN * 2;
+    check(p, size, RESULT_ERROR, BAD_PIE,
+          "a slide alignment above the largest");
+    pie->align = NABLA_PIE_MAX_ALIGN;
+    check(p, size, RESULT_OK, NULL, "the largest slide alignment");
+    pie->flags = 2;
+    check(p, size, RESULT_ERROR, BAD_PIE, "an unknown flag");
+    pie->flags = NABLA_PIE_PRELINKED;
+    pie->reserved = 1;
+    check(p, size, RESULT_ERROR, BAD_PIE, "reserved not zero");
+    pie->reserved = 0;
+    p->version = NABLA_PAYLOAD_VERSION;
+    report(payload_pie(p) == NULL, "payload_pie: NULL for version 3");
+    free(p);
+}
+
 int main(void)
 {
     test_good();
     test_header();
     test_offsets();
     test_manifest();
+    test_pie();
     return tap_done();
 }

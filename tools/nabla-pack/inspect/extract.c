@@ -4,7 +4,8 @@
  *
  * The original file is not stored, so the result is equivalent rather than
  * identical: the same segments (without the exit trampoline), entry point,
- * PT_TLS, ABI1 and MFT1 notes, PT_INTERP, and the guest's symbols.
+ * PT_TLS, ABI1 and MFT1 notes, PT_INTERP, and the guest's symbols; for a
+ * position-independent guest ET_DYN, PT_DYNAMIC and PT_GNU_RELRO too.
  * Extracting an extracted-and-repacked guest gives the same bytes again.
  */
 #include "inspect/inspect.h"
@@ -134,6 +135,41 @@ static int put_segments(const struct packed *pk, struct elf_out *e)
     return tls_headers == (has_tls ? 1u : 0u) ? 0 : -1;
 }
 
+/* A position-independent guest's PT_DYNAMIC and PT_GNU_RELRO, which lie
+ * in its segments (put_segments wrote their PT_LOADs): their file offsets
+ * follow from the segment's. */
+static void put_pie_headers(const struct packed *pk, struct elf_out *e)
+{
+    const struct nabla_pie *pie = payload_pie(pk->payload);
+    const uint64_t vaddr[2] = {pie->dynamic_vaddr, pie->relro_vaddr};
+    const uint64_t memsz[2] = {pie->dynamic_memsz, pie->relro_memsz};
+    const uint32_t type[2] = {PT_DYNAMIC, PT_GNU_RELRO};
+    size_t nloads = e->w.phdrs.len / sizeof(Elf64_Phdr);
+
+    for (int k = 0; k < 2; k++) {
+        for (size_t i = 0; memsz[k] != 0 && i < nloads; i++) {
+            Elf64_Phdr l;
+            memcpy(&l, e->w.phdrs.data + i * sizeof(l), sizeof(l));
+            if (l.p_type != PT_LOAD || vaddr[k] < l.p_vaddr ||
+                vaddr[k] - l.p_vaddr >= l.p_memsz)
+                continue;
+            uint64_t in_file = l.p_vaddr + l.p_filesz > vaddr[k]
+                                   ? l.p_vaddr + l.p_filesz - vaddr[k]
+                                   : 0;
+            add_phdr(e, (Elf64_Phdr){
+                            .p_type = type[k],
+                            .p_flags = k == 0 ? PF_R | PF_W : PF_R,
+                            .p_offset = l.p_offset + (vaddr[k] - l.p_vaddr),
+                            .p_vaddr = vaddr[k],
+                            .p_paddr = vaddr[k],
+                            .p_filesz = in_file < memsz[k] ? in_file : memsz[k],
+                            .p_memsz = memsz[k],
+                            .p_align = k == 0 ? 8 : 1});
+            break;
+        }
+    }
+}
+
 /* The ABI1 and MFT1 notes, each in its own PT_NOTE, and PT_GNU_STACK. */
 static void put_notes(const struct packed *pk, struct elf_out *e)
 {
@@ -215,17 +251,23 @@ static int put_symbols(const struct packed *pk, struct elf_out *e)
 static int build_elf(const struct packed *pk, struct buf *o)
 {
     const struct nabla_payload *p = pk->payload;
+    const struct nabla_pie *pie = payload_pie(p);
     struct elf_out e = {0};
     size_t nphdrs = 1 + pk->nguest + (p->tls_memsz != 0 ? 1 : 0) + 2 + 1;
+    if (pie != NULL)
+        nphdrs += (pie->dynamic_memsz != 0) + (pie->relro_memsz != 0);
 
     e.off = elf_writer_headers_end(nphdrs);
     int rc = -1;
     if (put_segments(pk, &e) != 0)
         goto out;
+    if (pie != NULL)
+        put_pie_headers(pk, &e);
     put_notes(pk, &e);
     if (put_symbols(pk, &e) != 0 || e.nph != nphdrs)
         goto out;
-    struct elf_writer_header h = {.machine = pk->img.ehdr->e_machine,
+    struct elf_writer_header h = {.type = pie != NULL ? ET_DYN : ET_EXEC,
+                                  .machine = pk->img.ehdr->e_machine,
                                   .entry = p->guest_entry,
                                   .shoff = e.off,
                                   .shstrndx = (uint16_t)e.shstrndx};

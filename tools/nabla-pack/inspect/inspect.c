@@ -184,6 +184,17 @@ static void print_text(const struct packed *pk, const char *policy,
                p->entry_code_end);
     printf("stub:        nabla %s, Solo5 spt ABI version %u (target %u)\n",
            NABLA_VERSION, p->abi_version, p->abi_target);
+    const struct nabla_pie *pie = payload_pie(p);
+    if (pie == NULL)
+        printf("kind:        fixed (ET_EXEC): at the addresses below at every "
+               "start\n");
+    else
+        printf("kind:        position-independent (static PIE, ET_DYN): at a "
+               "random address at every start, the addresses below moved by "
+               "a multiple of %#llx (--no-aslr or setarch -R: as below); "
+               "%llu relative relocations\n",
+               (unsigned long long)pie->align,
+               (unsigned long long)pie->rela_count);
     printf("guest entry: %#llx\n", (unsigned long long)p->guest_entry);
     for (size_t i = 0; i < pk->nguest; i++) {
         const Elf64_Phdr *ph = pk->guest[i];
@@ -252,6 +263,16 @@ static void print_json(struct buf *o, const struct packed *pk,
     buf_json_string(o, payload_app_name(p));
     buf_printf(o, ", \"build_id\": \"%s\", \"entry_code_end\": %u",
                packed_build_id_hex(pk, hex), p->entry_code_end);
+    const struct nabla_pie *pie = payload_pie(p);
+    buf_printf(o, ", \"kind\": \"%s\"", pie ? "pie" : "fixed");
+    if (pie != NULL)
+        buf_printf(o,
+                   ", \"pie\": {\"align\": %llu, \"relocations\": %llu, "
+                   "\"relro\": [%llu, %llu]}",
+                   (unsigned long long)pie->align,
+                   (unsigned long long)pie->rela_count,
+                   (unsigned long long)pie->relro_vaddr,
+                   (unsigned long long)(pie->relro_vaddr + pie->relro_memsz));
     buf_printf(
         o,
         ", \"stub_version\": \"%s\", \"abi_target\": %u, "

@@ -43,7 +43,7 @@ int elf_writer_finish(struct elf_writer *w, const struct elf_writer_header *h)
     eh.e_ident[EI_DATA] = ELFDATA2LSB;
     eh.e_ident[EI_VERSION] = EV_CURRENT;
     eh.e_ident[EI_OSABI] = ELFOSABI_NONE;
-    eh.e_type = ET_EXEC;
+    eh.e_type = h->type;
     eh.e_machine = h->machine;
     eh.e_version = EV_CURRENT;
     eh.e_entry = h->entry;

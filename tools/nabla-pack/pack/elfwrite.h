@@ -35,6 +35,7 @@ size_t elf_writer_section(struct elf_writer *w, const Elf64_Shdr *sh,
 
 /* What the ELF header says besides the tables' sizes. */
 struct elf_writer_header {
+    uint16_t type; /* ET_EXEC, or ET_DYN (an extracted static PIE guest) */
     uint16_t machine;
     uint64_t entry;
     uint64_t shoff;    /* where the section headers go */
@@ -46,7 +47,7 @@ struct elf_writer_header {
 uint64_t elf_writer_headers_end(size_t n);
 
 /*
- * An executable (ET_EXEC, 64-bit, little-endian): puts the ELF header,
+ * An executable (h->type, 64-bit, little-endian): puts the ELF header,
  * the program headers and the section headers (the null one first). The
  * file is then w->file. Returns 0, or -1 when out of memory. The callers'
  * tables are far below the ELF header's limits (PN_XNUM program headers,

@@ -458,7 +458,8 @@ static int write_elf(struct merge *m, const struct merge_input *in,
     for (size_t i = 0; i < nphdrs; i++)
         elf_writer_phdr(&w, &phdrs[i]);
     put_sections(&w, m, names, symtab_index);
-    struct elf_writer_header h = {.machine = in->stub->ehdr->e_machine,
+    struct elf_writer_header h = {.type = ET_EXEC,
+                                  .machine = in->stub->ehdr->e_machine,
                                   .entry = in->stub->ehdr->e_entry,
                                   .shoff = shoff,
                                   .shstrndx = (uint16_t)shstr_index};

@@ -234,11 +234,15 @@ static void print_summary(const struct pack_request *req, const struct guest *g,
         st.st_size = 0;
     printf("nabla-pack: %s: %zu segments, %llu KiB guest memory image, "
            "%u devices, %zu default options, %zu default arguments -> %s "
-           "(%lld KiB, stub unmapped before the guest runs; exit trampoline ",
+           "(%lld KiB, %sstub unmapped before the guest runs; exit "
+           "trampoline ",
            req->guest_path, g->nloads,
            (unsigned long long)((image + 1023) / 1024), mft->entries - 1,
            req->noptions, req->nargs, req->out_path,
-           (long long)((st.st_size + 1023) / 1024));
+           (long long)((st.st_size + 1023) / 1024),
+           g->is_pie ? "position-independent: a random address at every "
+                       "start, "
+                     : "");
     if (in_text)
         printf("in the guest's text)\n");
     else

@@ -45,7 +45,8 @@ int payload_build(struct buf *b, const struct pack_request *req,
 
     memset(&p, 0, sizeof(p));
     memcpy(p.magic, NABLA_PAYLOAD_MAGIC, sizeof(p.magic));
-    p.version = NABLA_PAYLOAD_VERSION;
+    /* A fixed guest's payload is what it always was; a PIE's says so. */
+    p.version = g->is_pie ? NABLA_PAYLOAD_VERSION_PIE : NABLA_PAYLOAD_VERSION;
     p.abi_target = g->abi.abi_target;
     p.abi_version = g->abi.abi_version;
     p.guest_entry = g->entry;
@@ -66,6 +67,8 @@ int payload_build(struct buf *b, const struct pack_request *req,
     }
     /* Out of memory sticks in b: checked once, before the header is set. */
     buf_append(b, &p, sizeof(p));
+    if (g->is_pie)
+        buf_append(b, &g->pie, sizeof(g->pie));
     buf_align(b, 8);
     p.mft_offset = (uint32_t)b->len;
     p.mft_size = (uint32_t)MFT_SIZE(mft->entries);

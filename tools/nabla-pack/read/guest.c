@@ -259,19 +259,27 @@ int guest_load(struct guest *g, const char *path, uint64_t mem_limit, char *err,
         goto bad;
     }
     const Elf64_Ehdr *eh = g->img.ehdr;
-    if (eh->e_type != ET_EXEC) {
-        fail(err, errsz, "%s: not a static executable (e_type %u%s)", path,
-             eh->e_type, eh->e_type == ET_DYN ? ": PIE or shared object" : "");
+    if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN) {
+        fail(err, errsz, "%s: not a static executable (e_type %u)", path,
+             eh->e_type);
         goto bad;
     }
+    g->is_pie = eh->e_type == ET_DYN;
     for (size_t i = 0; i < g->img.phnum; i++) {
         const Elf64_Phdr *ph = &g->img.phdr[i];
         int rc = 0;
-        if (ph->p_type == PT_DYNAMIC) {
-            fail(err, errsz,
-                 "%s: dynamically linked (PT_DYNAMIC): not a "
-                 "unikernel",
-                 path);
+        if (ph->p_type == PT_DYNAMIC && !g->is_pie) {
+            if (guest_pie_flagged(g))
+                fail(err, errsz,
+                     "%s: a PIE marked ET_EXEC (GNU ld marks a PIE linked "
+                     "at a non-zero address so): run 'elfedit "
+                     "--output-type=dyn %s' after linking",
+                     path, path);
+            else
+                fail(err, errsz,
+                     "%s: dynamically linked (PT_DYNAMIC): not a "
+                     "unikernel",
+                     path);
             goto bad;
         }
         if (ph->p_type == PT_INTERP)
@@ -300,6 +308,8 @@ int guest_load(struct guest *g, const char *path, uint64_t mem_limit, char *err,
         goto bad;
     }
     if (scan_all_notes(g, err, errsz) != 0 || check_notes(g, err, errsz) != 0)
+        goto bad;
+    if (g->is_pie && guest_pie_check(g, err, errsz) != 0)
         goto bad;
     return 0;
 bad:
