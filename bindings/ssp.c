@@ -3,14 +3,14 @@
  * protected function runs; a smashed stack aborts the guest.
  */
 #include "bindings.h"
+#include "layout.h"
 
 uintptr_t __stack_chk_guard;
 
 /* Called first thing, with the boot information not yet parsed. */
 void bindings_ssp_init(void)
 {
-    const struct nabla_boot_ext *ext =
-        (const struct nabla_boot_ext *)NABLA_BOOT_EXT_BASE;
+    const struct nabla_boot_ext *ext = bindings_boot_ext();
     uintptr_t guard;
 
     /* The nabla stub hands over the kernel's AT_RANDOM bytes; the CPU is

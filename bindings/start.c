@@ -3,6 +3,7 @@
  * information in the first argument and the stack at the top of guest memory.
  */
 #include "bindings.h"
+#include "layout.h"
 #include <string.h>
 
 const struct spt_boot_info *bindings_boot_info;
@@ -95,7 +96,7 @@ void _start(const struct spt_boot_info *bi)
     uint64_t heap_end = bi->mem_size - stack;
 
     bindings_log("nabla: solo5 bindings (spt ABI v2)");
-    log_region("nabla: text+data: ", SPT_GUEST_MIN_BASE, bi->kernel_end);
+    log_region("nabla: text+data: ", bindings_image_start(), bi->kernel_end);
     log_region("nabla: heap:      ", heap_start, heap_end);
     log_region("nabla: stack top: ", heap_end, bi->mem_size);
 

@@ -7,17 +7,17 @@
  * the image of the guest's PT_TLS.
  */
 #include "bindings.h"
+#include "layout.h"
 #include <string.h>
 
 extern char _stdata[], _etdata[], _etbss[];
-extern char _tls_align[]; /* an absolute symbol: the value is the address */
 
 #define TLS_TCB_SIZE 16
 
 /* Where the TLS block starts, counted from the thread pointer. */
 static size_t tls_data_offset(void)
 {
-    size_t align = (size_t)(uintptr_t)_tls_align;
+    size_t align = bindings_tls_align();
     if (align == 0)
         align = 1;
     return (TLS_TCB_SIZE + align - 1) & ~(align - 1);

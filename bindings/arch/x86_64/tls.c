@@ -4,18 +4,18 @@
  * to itself. The linker script gives the image of the guest's PT_TLS.
  */
 #include "bindings.h"
+#include "layout.h"
 #include <string.h>
 #include "sys.h"
 
 extern char _stdata[], _etdata[], _etbss[];
-extern char _tls_align[]; /* an absolute symbol: the value is the address */
 
 /* The TLS block below the thread pointer: the PT_TLS memory size rounded up
  * to its alignment, exactly as the linker computed the variables' offsets
  * from the thread pointer. */
 static size_t tls_data_size(void)
 {
-    size_t align = (size_t)(uintptr_t)_tls_align;
+    size_t align = bindings_tls_align();
     size_t size = (size_t)(_etbss - _stdata);
     if (align == 0)
         align = 1;
