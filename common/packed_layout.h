@@ -136,7 +136,7 @@ struct nabla_pie {
     /* The slide is a multiple of this: a power of two, at least a page
      * (the largest p_align of the guest's PT_LOADs). */
     uint64_t align;
-    uint32_t flags; /* NABLA_PIE_* */
+    uint32_t flags;    /* NABLA_PIE_* */
     uint32_t reserved; /* zero */
 };
 

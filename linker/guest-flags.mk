@@ -22,3 +22,13 @@ NABLA_GUEST_CFLAGS := $(NABLA_GUEST_CFLAGS_x86_64)
 # A static ET_EXEC in 4 KiB pages; linker/guest.ld is added with -T.
 NABLA_GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,-z,max-page-size=0x1000 \
 	-Wl,--build-id=none -Wl,-z,noexecstack
+# Position-independent guests (static PIE, docs/aslr.md; x86_64): -fPIE in
+# place of -fno-pie -fno-pic, linked -static-pie with immediate binding and
+# linker/guest-pie.ld (added with -T), then marked ET_DYN with
+# NABLA_PIE_FINISH FILE (GNU ld marks a PIE linked at a non-zero address
+# ET_EXEC).
+NABLA_GUEST_PIE_CFLAGS := -fPIE \
+	$(filter-out -fno-pie -fno-pic,$(NABLA_GUEST_CFLAGS_x86_64))
+NABLA_GUEST_PIE_LDFLAGS := -nostdlib -static-pie -Wl,-z,now \
+	-Wl,-z,max-page-size=0x1000 -Wl,--build-id=none -Wl,-z,noexecstack
+NABLA_PIE_FINISH := elfedit --output-type=dyn

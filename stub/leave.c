@@ -35,25 +35,27 @@ _Static_assert(NABLA_EXIT_TRAMPOLINE_BASE + SPT_PAGE_SIZE <= SPT_GUEST_MIN_BASE,
  * longer writable once it is there: never writable and executable at once.
  * Returns its address.
  */
-static uint64_t install_trampoline(void)
+static uint64_t install_trampoline(uint64_t base)
 {
-    void *page = (void *)NABLA_EXIT_TRAMPOLINE_BASE;
+    void *page = (void *)(base + NABLA_EXIT_TRAMPOLINE_BASE);
     size_t size = (size_t)(nabla_trampoline_end - nabla_trampoline);
 
     memcpy(page, nabla_trampoline, size);
     if (mprotect(page, SPT_PAGE_SIZE, PROT_READ | PROT_EXEC) != 0)
         stub_die_errno("cannot make the exit trampoline's page at %#llx "
                        "executable",
-                       (unsigned long long)NABLA_EXIT_TRAMPOLINE_BASE);
-    return NABLA_EXIT_TRAMPOLINE_BASE;
+                       (unsigned long long)(base + NABLA_EXIT_TRAMPOLINE_BASE));
+    return base + NABLA_EXIT_TRAMPOLINE_BASE;
 }
 
 /*
  * Everything the process has outside guest memory is the stub's: its code,
  * data, payload, heap and stack, and the vDSO. Nothing of the guest lies
- * above mem_size, so one munmap covers all of it, up to the end of the user
+ * above its end, so one munmap covers all of it, up to the end of the user
  * address space; munmap skips the holes. [vsyscall] lies above the user
- * address space and stays (the kernel pins it).
+ * address space and stays (the kernel pins it). Guest memory moved by a
+ * slide (aslr.c) has the stub below it, and a second munmap takes
+ * everything from address 0 up to it.
  */
 #define USER_SPACE_END 0x7ffffffff000ull
 
@@ -75,13 +77,13 @@ static void plan_call(struct nabla_exit_plan *plan, uint64_t nr, uint64_t a0,
  * or, when too long for that page, at NABLA_EXIT_FILTER_BASE. Sets *plan
  * and *filter; returns the filter's length.
  */
-static size_t place_exit(const struct spt_boot_info *bi,
+static size_t place_exit(uint64_t base, const struct spt_boot_info *bi,
                          const struct policy *rules,
                          struct nabla_exit_plan **plan,
                          struct sock_filter **filter)
 {
     const size_t insn = sizeof(struct sock_filter);
-    uintptr_t page_end = SPT_BOOT_INFO_BASE + SPT_PAGE_SIZE;
+    uintptr_t page_end = base + SPT_BOOT_INFO_BASE + SPT_PAGE_SIZE;
     uintptr_t room = ((uintptr_t)bi->cmdline + strlen(bi->cmdline) + 1 + 63) &
                      ~(uintptr_t)63;
     size_t n;
@@ -94,13 +96,13 @@ static size_t place_exit(const struct spt_boot_info *bi,
         if (n != 0)
             return n;
     }
-    *plan = (struct nabla_exit_plan *)NABLA_EXIT_PLAN_BASE;
+    *plan = (struct nabla_exit_plan *)(base + NABLA_EXIT_PLAN_BASE);
     *filter = (struct sock_filter *)(*plan + 1);
     n = seccomp_compile(rules, *filter,
                         (SPT_PAGE_SIZE - sizeof(**plan)) / insn);
     if (n != 0)
         return n;
-    *filter = (struct sock_filter *)NABLA_EXIT_FILTER_BASE;
+    *filter = (struct sock_filter *)(base + NABLA_EXIT_FILTER_BASE);
     n = seccomp_compile(rules, *filter,
                         (SPT_GUEST_MIN_BASE - NABLA_EXIT_FILTER_BASE) / insn);
     if (n == 0)
@@ -108,26 +110,29 @@ static size_t place_exit(const struct spt_boot_info *bi,
     return n;
 }
 
-void leave_stub(const struct nabla_payload *p, uint64_t mem_size,
+void leave_stub(const struct nabla_payload *p, const struct guest_memory *gm,
                 const struct spt_boot_info *bi,
                 const struct seccomp_policy *policy)
 {
     struct nabla_exit_plan *plan;
     struct sock_filter *filter;
-    size_t n = place_exit(bi, seccomp_rules(policy), &plan, &filter);
-    uint64_t stack = mem_size - 8;
+    size_t n = place_exit(gm->base, bi, seccomp_rules(policy), &plan, &filter);
+    uint64_t mem_end = gm->base + gm->size;
+    uint64_t stack = mem_end - 8;
 
-    uint64_t trampoline =
-        p->trampoline != 0 ? p->trampoline : install_trampoline();
+    uint64_t trampoline = p->trampoline != 0 ? gm->base + p->trampoline
+                                             : install_trampoline(gm->base);
     seccomp_no_new_privs();
     /* No fflush: nothing is buffered. The stub writes to stdout only on the
      * paths that end before this one (--help, --version, --print-policy),
      * and stderr is unbuffered. */
     plan->ncalls = 0;
-    plan_call(plan, SYS_munmap, mem_size, USER_SPACE_END - mem_size, 0);
+    plan_call(plan, SYS_munmap, mem_end, USER_SPACE_END - mem_end, 0);
+    if (gm->base != 0)
+        plan_call(plan, SYS_munmap, 0, gm->base + SPT_HOST_MEM_BASE, 0);
     plan_call(plan, SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0,
               (uint64_t)(uintptr_t)&plan->filter_len);
-    plan->entry = p->guest_entry;
+    plan->entry = gm->base + p->guest_entry;
     plan->stack = stack;
     plan->boot_info = (uint64_t)(uintptr_t)bi;
     plan->filter_len = (uint16_t)n;

@@ -10,7 +10,9 @@
  *      instead (verify.c);
  *   3. parse options: pack-time defaults, then the command line;
  *   4. close every fd that is not stdin/out/err or given for a device;
- *   5. map guest memory around the guest segments that execve already mapped;
+ *   5. map guest memory around the guest segments that execve already mapped
+ *      (a position-independent guest: moved to a random address and
+ *      relocated, aslr.c);
  *   6. create the epoll set and the timer, write the boot information;
  *   7. attach every device of the manifest (its type's stub_device:
  *      block.c, net.c);
@@ -96,17 +98,20 @@ _Static_assert(NABLA_BOOT_EXT_BASE + sizeof(struct nabla_boot_ext) <=
 
 /*
  * Lays out the boot page: struct spt_boot_info at SPT_BOOT_INFO_BASE, then
- * the manifest, then the command line, all below SPT_GUEST_MIN_BASE.
+ * the manifest, then the command line, all below SPT_GUEST_MIN_BASE; each
+ * moved by the guest memory's base, and the end of guest memory and of the
+ * guest's segments given as the addresses they are (docs/abi.md §3.7).
  */
 static struct spt_boot_info *write_boot_info(const struct nabla_payload *p,
-                                             uint64_t mem_size,
+                                             const struct guest_memory *gm,
                                              const struct stub_config *cfg,
                                              int epollfd, int timerfd)
 {
-    struct spt_boot_info *bi = (struct spt_boot_info *)SPT_BOOT_INFO_BASE;
+    struct spt_boot_info *bi =
+        (struct spt_boot_info *)(gm->base + SPT_BOOT_INFO_BASE);
     const struct mft *src = payload_mft(p);
     size_t mft_size = MFT_SIZE(src->entries);
-    uintptr_t mft_addr = BOOT_MFT_BASE;
+    uintptr_t mft_addr = gm->base + BOOT_MFT_BASE;
     uintptr_t cmdline_addr = (mft_addr + mft_size + 63) & ~(uintptr_t)63;
 
     memcpy((void *)mft_addr, src, mft_size);
@@ -117,15 +122,16 @@ static struct spt_boot_info *write_boot_info(const struct nabla_payload *p,
     }
     build_cmdline((char *)cmdline_addr, SPT_CMDLINE_SIZE, cfg->guest_argc,
                   cfg->guest_argv);
-    bi->mem_size = mem_size;
-    bi->kernel_end = p->kernel_end;
+    bi->mem_size = gm->base + gm->size;
+    bi->kernel_end = gm->base + p->kernel_end;
     bi->cmdline = (const char *)cmdline_addr;
     bi->mft = mft;
     bi->epollfd = epollfd;
     bi->timerfd = timerfd;
 
     /* Randomness for the guest's stack guard, without a system call. */
-    struct nabla_boot_ext *ext = (struct nabla_boot_ext *)NABLA_BOOT_EXT_BASE;
+    struct nabla_boot_ext *ext =
+        (struct nabla_boot_ext *)(gm->base + NABLA_BOOT_EXT_BASE);
     const void *random = (const void *)getauxval(AT_RANDOM);
     if (random != NULL) {
         memcpy(ext->random, random, sizeof(ext->random));
@@ -230,22 +236,22 @@ static int stub_main(int argc, char **argv)
         options_print_version();
         return 0;
     }
-    uint64_t mem_size = cfg.mem_mb << 20;
+    struct guest_memory gm = {.base = 0, .size = cfg.mem_mb << 20};
 
     /* 4. Only the fds the guest was given. */
     size_t ngiven = given_fds(payload_mft(p), &cfg, fds, MFT_MAX_ENTRIES);
     harden_close_fds(fds, ngiven);
 
-    /* 5. Guest memory. */
-    memory_map_guest(p, mem_size);
+    /* 5. Guest memory; a position-independent guest at a random address
+     * (aslr.c). */
+    memory_map_guest(p, &gm, aslr_wanted(cfg.no_aslr));
 
     /* 6. Event fds and boot information. */
     create_event_fds(&epollfd, &timerfd);
-    struct spt_boot_info *bi =
-        write_boot_info(p, mem_size, &cfg, epollfd, timerfd);
+    struct spt_boot_info *bi = write_boot_info(p, &gm, &cfg, epollfd, timerfd);
 
     /* 7. Devices, written into the guest's copy of the manifest. */
-    attach_devices((struct mft *)BOOT_MFT_BASE, &cfg, epollfd);
+    attach_devices((struct mft *)(gm.base + BOOT_MFT_BASE), &cfg, epollfd);
 
     /* 8. Nothing more needs privileges. */
     harden_drop_capabilities();
@@ -264,8 +270,8 @@ static int stub_main(int argc, char **argv)
     }
     /* 8b. A user-mode network's relay: we return as its child. */
     if (usernet_devices > 0)
-        usernet_start(mem_size);
-    leave_stub(p, mem_size, bi, &policy);
+        usernet_start(&gm);
+    leave_stub(p, &gm, bi, &policy);
 }
 
 int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv,

@@ -85,6 +85,10 @@ static enum result parse_one(struct stub_config *cfg, const struct mft *mft,
         cfg->print_policy = true;
         return RESULT_OK;
     }
+    if (strcmp(arg, "--no-aslr") == 0 && !is_default) {
+        cfg->no_aslr = true;
+        return RESULT_OK;
+    }
     *known = false;
     return RESULT_OK;
 }
@@ -328,6 +332,10 @@ enum result options_print_help(const struct nabla_payload *p,
            "checksums, print\n"
            "                                  OK or what is damaged, and "
            "exit (alone)\n"
+           "  --no-aslr                       a position-independent guest "
+           "at its link\n"
+           "                                  addresses, not at a random "
+           "one (for debugging)\n"
            "  --help, --version\n"
            "  --                              end of options; the rest goes "
            "to the guest\n"

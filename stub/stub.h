@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <elf.h>
 #include <linux/filter.h>
 
 #include "devopts.h"
@@ -69,6 +70,7 @@ struct stub_config {
     bool help;
     bool version;
     bool print_policy; /* attach the devices, print the policy, exit */
+    bool no_aslr;      /* a position-independent guest at its link addresses */
     int guest_argc;
     const char *const *guest_argv;
     /* Device option values by manifest index, then the option's slot in
@@ -145,12 +147,48 @@ struct stub_device {
 extern unsigned usernet_devices;
 int usernet_open(const struct mft_entry *e, uint32_t index,
                  const struct stub_config *cfg);
-void usernet_start(uint64_t mem_size);
+struct guest_memory; /* below */
+void usernet_start(const struct guest_memory *gm);
 /* The relay's policy in words, on stdout (--print-policy). */
 void usernet_print_policy(void);
 
-/* memory.c: guest memory [SPT_HOST_MEM_BASE, mem_size) around the segments. */
-void memory_map_guest(const struct nabla_payload *p, uint64_t mem_size);
+/*
+ * Where guest memory lies: [base + SPT_HOST_MEM_BASE, base + size), every
+ * address of docs/abi.md §3 moved by base. base is 0 for a fixed guest;
+ * for a position-independent one, the random slide aslr.c chose (0 with
+ * randomisation off).
+ */
+struct guest_memory {
+    uint64_t base;
+    uint64_t size; /* --mem */
+};
+
+/* The guest's PT_LOADs in this executable's program headers, in address
+ * order, at their link addresses. */
+struct guest_segments {
+    size_t n;
+    const Elf64_Phdr *ph[NABLA_MAX_GUEST_SEGMENTS];
+};
+
+/* memory.c: guest memory around the segments: sets gm->base (a
+ * position-independent guest moved and relocated, if randomize). */
+void memory_map_guest(const struct nabla_payload *p, struct guest_memory *gm,
+                      int randomize);
+
+/*
+ * aslr.c (docs/aslr.md). aslr_wanted: 0 with --no-aslr or under the
+ * ADDR_NO_RANDOMIZE personality (gdb, setarch -R). aslr_move_guest
+ * reserves guest memory at a random base, moves the segments there and
+ * returns the base. aslr_relocate applies the relocations for base and
+ * makes PT_GNU_RELRO read-only; a damaged table is refused, not applied.
+ * aslr_positions: how many bases there are to choose from.
+ */
+int aslr_wanted(int no_aslr_option);
+uint64_t aslr_move_guest(const struct nabla_pie *pie,
+                         const struct guest_segments *segs, uint64_t mem_size);
+void aslr_relocate(const struct nabla_pie *pie,
+                   const struct guest_segments *segs, uint64_t base);
+uint64_t aslr_positions(uint64_t align, uint64_t mem_size);
 
 /* seccomp.c: the policy of docs/abi.md §4 for this guest's devices. */
 struct seccomp_policy {
@@ -191,7 +229,7 @@ void harden_drop_capabilities(void);
 
 /* leave.c: compiles the filter, then, from the exit trampoline in guest
  * memory, unmaps the stub, loads the filter and jumps to the guest. */
-void leave_stub(const struct nabla_payload *p, uint64_t mem_size,
+void leave_stub(const struct nabla_payload *p, const struct guest_memory *gm,
                 const struct spt_boot_info *bi,
                 const struct seccomp_policy *policy) __attribute__((noreturn));
 

@@ -170,7 +170,7 @@ static void forwarded_signals(sigset_t *set)
         sigaddset(set, sigs[i]);
 }
 
-void usernet_start(uint64_t mem_size)
+void usernet_start(const struct guest_memory *gm)
 {
     sigset_t forwarded, old;
 
@@ -182,7 +182,8 @@ void usernet_start(uint64_t mem_size)
     if (guest < 0)
         stub_die_errno("user-mode network: fork");
     if (guest > 0)
-        relay_main(mem_size, guest, &forwarded);
+        relay_main(gm->base + SPT_HOST_MEM_BASE, gm->base + gm->size, guest,
+                   &forwarded);
 
     /* The guest: dies with the relay, even if that was just now. */
     if (sigprocmask(SIG_SETMASK, &old, NULL) != 0)

@@ -338,7 +338,8 @@ static void dispatch(struct relay_watch *w, uint32_t events)
     }
 }
 
-void relay_main(uint64_t mem_size, pid_t guest, const sigset_t *forwarded)
+void relay_main(uint64_t mem_start, uint64_t mem_end, pid_t guest,
+                const sigset_t *forwarded)
 {
     guest_pid = guest;
 
@@ -356,7 +357,7 @@ void relay_main(uint64_t mem_size, pid_t guest, const sigset_t *forwarded)
     close_guest_fds();
     for (char **e = environ; e != NULL && *e != NULL; e++)
         memset(*e, 0, strlen(*e));
-    if (munmap((void *)SPT_HOST_MEM_BASE, mem_size - SPT_HOST_MEM_BASE) != 0)
+    if (munmap((void *)mem_start, mem_end - mem_start) != 0)
         relay_fatal("unmapping guest memory: %s", strerror(errno));
 
     /* 3. The event set and everything in it. */

@@ -86,9 +86,10 @@ struct relay_watch {
 };
 
 /* The relay's process: never returns (attach.c calls it in the parent,
- * with the signals it passes on to the guest blocked). */
-void relay_main(uint64_t mem_size, pid_t guest_pid, const sigset_t *forwarded)
-    __attribute__((noreturn));
+ * with the signals it passes on to the guest blocked). Guest memory, which
+ * it unmaps, is [mem_start, mem_end). */
+void relay_main(uint64_t mem_start, uint64_t mem_end, pid_t guest_pid,
+                const sigset_t *forwarded) __attribute__((noreturn));
 
 /* Adds, changes or removes w in the epoll set (events 0: registered but
  * not waiting for anything). */

@@ -54,8 +54,8 @@ static const Elf64_Phdr *file_segment(const struct guest *g, uint64_t vaddr,
 }
 
 /* The writable guest segment whose memory holds [vaddr, vaddr + size). */
-static const Elf64_Phdr *writable_segment(const struct guest *g,
-                                          uint64_t vaddr, uint64_t size)
+static const Elf64_Phdr *writable_segment(const struct guest *g, uint64_t vaddr,
+                                          uint64_t size)
 {
     for (size_t i = 0; i < g->nloads; i++) {
         const Elf64_Phdr *ph = g->loads[i];
@@ -228,16 +228,16 @@ int guest_pie_check(struct guest *g, char *err, size_t errsz)
                     "%s: has %s relocations: a position-independent guest "
                     "may have RELA (R_X86_64_RELATIVE) relocations only",
                     path,
-                    t.rel     ? "REL (DT_REL)"
-                    : t.relr  ? "packed relative (DT_RELR)"
-                              : "PLT (DT_JMPREL: not linked with -z now)");
+                    t.rel    ? "REL (DT_REL)"
+                    : t.relr ? "packed relative (DT_RELR)"
+                             : "PLT (DT_JMPREL: not linked with -z now)");
     if (t.textrel || (t.flags & DF_TEXTREL))
         return fail(err, errsz,
                     "%s: has text relocations (DT_TEXTREL): compile it with "
                     "-fPIE",
                     path);
-    if (t.relasz != 0 && (t.relaent != sizeof(Elf64_Rela) ||
-                          t.relasz % sizeof(Elf64_Rela) != 0))
+    if (t.relasz != 0 &&
+        (t.relaent != sizeof(Elf64_Rela) || t.relasz % sizeof(Elf64_Rela) != 0))
         return fail(err, errsz,
                     "%s: damaged relocation table (DT_RELASZ %llu, "
                     "DT_RELAENT %llu)",
@@ -264,8 +264,7 @@ int guest_pie_check(struct guest *g, char *err, size_t errsz)
                         "%s: PT_GNU_RELRO %#llx-%#llx outside every writable "
                         "segment",
                         path, (unsigned long long)relro->p_vaddr,
-                        (unsigned long long)(relro->p_vaddr +
-                                             relro->p_memsz));
+                        (unsigned long long)(relro->p_vaddr + relro->p_memsz));
         g->pie.relro_vaddr = relro->p_vaddr;
         g->pie.relro_memsz = relro->p_memsz;
     }
@@ -275,8 +274,9 @@ int guest_pie_check(struct guest *g, char *err, size_t errsz)
     for (size_t i = 0; i < g->nloads; i++) {
         uint64_t a = g->loads[i]->p_align;
         if (a != 0 && (a & (a - 1)) != 0)
-            return fail(err, errsz, "%s: PT_LOAD %zu: p_align %#llx is not "
-                                    "a power of two",
+            return fail(err, errsz,
+                        "%s: PT_LOAD %zu: p_align %#llx is not "
+                        "a power of two",
                         path, i, (unsigned long long)a);
         if (a > NABLA_PIE_MAX_ALIGN)
             return fail(err, errsz,

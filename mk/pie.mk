@@ -1,0 +1,133 @@
+# Position-independent guests (docs/aslr.md): the bindings, the guest libc,
+# the examples and the test guests built once more as static PIEs, into
+# $(B)/pie/ with the layout of $(B)/ (pie/examples/hello/hello.spt,
+# pie/tests/guests/NAME.spt), for tests/aslr.bats, bench/start-pie and a
+# run of the tests with NABLA_GUESTS=pie (tests/helpers.bash). Included by
+# the top Makefile, after mk/httpd.mk.
+
+PB := $(B)/pie
+PIE_BINDINGS := $(PB)/bindings/nabla.o
+PIE_LIBC := $(PB)/libc/libc.a
+# The flags of the Makefile's GUEST_CFLAGS, BINDINGS_CFLAGS and APP_CFLAGS
+# with linker/guest-flags.mk's PIE flags.
+PIE_GUEST_CFLAGS := -std=c11 -O2 -g $(WARN) $(DEPFLAGS) -Iinclude \
+	$(filter-out -fstack-protector-strong -mstack-protector-guard=%,\
+	$(NABLA_GUEST_PIE_CFLAGS))
+PIE_BINDINGS_CFLAGS := $(PIE_GUEST_CFLAGS) -fno-stack-protector \
+	-Ilibc/include -Ibindings
+PIE_APP_CFLAGS := -std=c11 -O2 -g $(WARN) $(DEPFLAGS) -Iinclude \
+	$(NABLA_GUEST_PIE_CFLAGS)
+PIE_LDFLAGS := $(NABLA_GUEST_PIE_LDFLAGS) -Wl,-T,linker/guest-pie.ld
+
+# pie_link: links the objects and archives among the prerequisites into $@,
+# marked ET_DYN; nothing is left behind if either step fails.
+define pie_link
+gcc $(PIE_LDFLAGS) $(filter %.o %.a,$^) -o $@.tmp
+$(NABLA_PIE_FINISH) $@.tmp
+mv $@.tmp $@
+endef
+
+$(PB)/bindings/%.o: bindings/%.c
+	@mkdir -p $(@D)
+	gcc $(PIE_BINDINGS_CFLAGS) -c $< -o $@
+
+$(PB)/bindings/mem.o: libc/mem.c
+	@mkdir -p $(@D)
+	gcc $(PIE_BINDINGS_CFLAGS) -c $< -o $@
+
+$(PIE_BINDINGS): $(patsubst $(B)/%,$(PB)/%,$(BINDINGS_OBJS))
+	ld -r $^ -o $@.tmp
+	objcopy -w $(BINDINGS_EXPORTS) $@.tmp $@
+	@rm -f $@.tmp
+
+PIE_LIBC_OBJS := $(patsubst %.c,$(PB)/%.o,$(GUEST_LIBC_SRCS))
+$(PIE_LIBC_OBJS): $(PB)/libc/%.o: libc/%.c
+	@mkdir -p $(@D)
+	gcc $(PIE_APP_CFLAGS) $(GUEST_LIBC_INC) -c $< -o $@
+
+$(PIE_LIBC): $(PIE_LIBC_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+# --- examples: the same sources and manifests as $(B)/examples/ -------------
+$(PB)/examples/%.o: examples/%.c
+	@mkdir -p $(@D)
+	gcc $(PIE_APP_CFLAGS) -c $< -o $@
+
+$(PB)/examples/%/manifest.o: $(B)/examples/%/manifest.c
+	@mkdir -p $(@D)
+	gcc $(PIE_GUEST_CFLAGS) -c $< -o $@
+
+define pie_example_rules
+$(PB)/examples/$(1)/$(1).spt: \
+		$(patsubst %.c,$(PB)/%.o,$(wildcard examples/$(1)/*.c)) \
+		$(PB)/examples/$(1)/manifest.o $(PIE_BINDINGS) $(PIE_LIBC) \
+		linker/guest-pie.ld
+	$$(pie_link)
+$(PB)/examples/$(1)/$(1): $(PB)/examples/$(1)/$(1).spt $(PACK)
+	$(PACK) -o $$@ $$< $(PACK_FLAGS_$(1))
+endef
+$(foreach e,$(EXAMPLES),$(eval $(call pie_example_rules,$(e))))
+PIE_EXAMPLE_BINS := $(foreach e,$(EXAMPLES),$(PB)/examples/$(e)/$(e))
+
+$(PB)/examples/blkcount/blkcount.img:
+	@mkdir -p $(@D)
+	truncate -s 1M $@
+
+# httpd (mk/httpd.mk): lwIP and the example compiled -fPIE, the same site.
+PIE_HTTPD_B := $(PB)/examples/httpd
+PIE_LWIP_OBJS := $(patsubst $(HTTPD_B)/%,$(PIE_HTTPD_B)/%,$(LWIP_OBJS))
+PIE_HTTPD_OBJS := $(patsubst $(HTTPD_B)/%,$(PIE_HTTPD_B)/%,$(HTTPD_OBJS))
+
+$(PIE_LWIP_OBJS): $(PIE_HTTPD_B)/lwip/%.o: $(LWIP_DIR)/src/%.c $(LWIP_STAMP)
+	@mkdir -p $(@D)
+	gcc $(filter-out -Wall -Wextra -Werror,$(PIE_APP_CFLAGS)) -w \
+		$(HTTPD_INC) -c $< -o $@
+
+$(PIE_HTTPD_OBJS): $(PIE_HTTPD_B)/%.o: examples/httpd/%.c $(LWIP_STAMP)
+	@mkdir -p $(@D)
+	gcc $(PIE_APP_CFLAGS) $(HTTPD_INC) -c $< -o $@
+
+$(PIE_HTTPD_B)/httpd.spt: $(PIE_HTTPD_OBJS) $(HTTPD_B)/site.o \
+		$(PIE_LWIP_OBJS) $(PIE_HTTPD_B)/manifest.o $(PIE_BINDINGS) \
+		$(PIE_LIBC) linker/guest-pie.ld
+	$(pie_link)
+
+$(PIE_HTTPD_B)/httpd: $(PIE_HTTPD_B)/httpd.spt $(PACK)
+	$(PACK) -o $@ $< --net:service=tap0 -- --ipv4=10.0.0.2/24
+
+# --- test guests: every tests/guests/NAME.c, with its manifest ----------------
+$(PB)/tests/guests/%.o: tests/guests/%.c
+	@mkdir -p $(@D)
+	gcc $(PIE_APP_CFLAGS) -c $< -o $@
+
+$(PB)/tests/guests/%.mft.o: $(B)/tests/guests/%.mft.c
+	@mkdir -p $(@D)
+	gcc $(PIE_GUEST_CFLAGS) -c $< -o $@
+
+$(PB)/tests/guests/%-tail.o: tests/guests/%-tail.S
+	@mkdir -p $(@D)
+	gcc -c $< -o $@
+
+define pie_test_guest_rules
+$(PB)/tests/guests/$(1).spt: $(PB)/tests/guests/$(1).o \
+		$(PB)/tests/guests/$(1).mft.o $(PIE_BINDINGS) $(PIE_LIBC) \
+		$(patsubst $(B)/%,$(PB)/%,$(TEST_GUEST_TAIL_$(1))) \
+		linker/guest-pie.ld
+	$$(pie_link)
+endef
+$(foreach g,$(TEST_GUESTS),$(eval $(call pie_test_guest_rules,$(g))))
+PIE_TEST_GUEST_BINS := $(foreach g,$(TEST_GUESTS),$(PB)/tests/guests/$(g).spt)
+
+# The Solo5-style programs (their own C library; compiled as Solo5's
+# toolchain compiles, which on Debian is -fPIE already) with the PIE
+# bindings.
+$(PB)/tests/solo5-style/%.spt: $(B)/tests/solo5-style/%.o $(PIE_BINDINGS) \
+		linker/guest-pie.ld
+	@mkdir -p $(@D)
+	$(pie_link)
+PIE_SOLO5_STYLE_BINS := $(patsubst $(B)/%,$(PB)/%,$(SOLO5_STYLE_BINS))
+
+EXTRA_ALL += $(PIE_BINDINGS) $(PIE_LIBC) $(PIE_EXAMPLE_BINS) \
+	$(PB)/examples/blkcount/blkcount.img $(PIE_HTTPD_B)/httpd \
+	$(PIE_TEST_GUEST_BINS) $(PIE_SOLO5_STYLE_BINS)
