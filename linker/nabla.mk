@@ -26,3 +26,16 @@ NABLA_CFLAGS := -std=c11 -O2 -nostdinc -isystem $(NABLA)/libc/include \
 NABLA_LDFLAGS := $(NABLA_GUEST_LDFLAGS) -Wl,-T,$(NABLA)/linker/guest.ld
 NABLA_LIBS := $(NABLA_BUILD)/bindings/nabla.o $(NABLA_BUILD)/libc/libc.a
 NABLA_PACK := $(NABLA_BUILD)/tools/nabla-pack/nabla-pack
+
+# A position-independent guest, which the packed executable loads at a
+# random address at every start (docs/aslr.md; x86_64): compile with
+# NABLA_PIE_CFLAGS, link with NABLA_PIE_LDFLAGS and NABLA_PIE_LIBS, then
+# $(NABLA_PIE_FINISH) app.spt (GNU ld marks a PIE linked at 0x100000
+# ET_EXEC: this makes it ET_DYN). `make` builds the PIE bindings and libc.
+NABLA_PIE_CFLAGS := -std=c11 -O2 -nostdinc -isystem $(NABLA)/libc/include \
+	-isystem $(NABLA_GCC_INCLUDEDIR) $(NABLA_GUEST_PIE_CFLAGS) \
+	-I$(NABLA)/include
+NABLA_PIE_LDFLAGS := $(NABLA_GUEST_PIE_LDFLAGS) \
+	-Wl,-T,$(NABLA)/linker/guest-pie.ld
+NABLA_PIE_LIBS := $(NABLA_BUILD)/pie/bindings/nabla.o \
+	$(NABLA_BUILD)/pie/libc/libc.a

@@ -67,6 +67,31 @@ $(HTTPD_B)/httpd: $(HTTPD_B)/httpd.spt $(PACK)
 
 EXTRA_ALL += $(HTTPD_B)/httpd $(GUEST_LIBC)
 
+# --- the example as a position-independent guest (mk/aslr.mk): lwIP and
+# the example compiled -fPIE, the same site ---------------------------------
+PIE_HTTPD_B := $(PB)/examples/httpd
+PIE_LWIP_OBJS := $(patsubst $(HTTPD_B)/%,$(PIE_HTTPD_B)/%,$(LWIP_OBJS))
+PIE_HTTPD_OBJS := $(patsubst $(HTTPD_B)/%,$(PIE_HTTPD_B)/%,$(HTTPD_OBJS))
+
+$(PIE_LWIP_OBJS): $(PIE_HTTPD_B)/lwip/%.o: $(LWIP_DIR)/src/%.c $(LWIP_STAMP)
+	@mkdir -p $(@D)
+	gcc $(filter-out -Wall -Wextra -Werror,$(PIE_APP_CFLAGS)) -w \
+		$(HTTPD_INC) -c $< -o $@
+
+$(PIE_HTTPD_OBJS): $(PIE_HTTPD_B)/%.o: examples/httpd/%.c $(LWIP_STAMP)
+	@mkdir -p $(@D)
+	gcc $(PIE_APP_CFLAGS) $(HTTPD_INC) -c $< -o $@
+
+$(PIE_HTTPD_B)/httpd.spt: $(PIE_HTTPD_OBJS) $(HTTPD_B)/site.o \
+		$(PIE_LWIP_OBJS) $(PIE_HTTPD_B)/manifest.o $(PIE_BINDINGS) \
+		$(PIE_LIBC) linker/guest-pie.ld
+	$(pie_link)
+
+$(PIE_HTTPD_B)/httpd: $(PIE_HTTPD_B)/httpd.spt $(PACK)
+	$(PACK) -o $@ $< --net:service=tap0 -- --ipv4=10.0.0.2/24
+
+EXTRA_ALL += $(PIE_HTTPD_B)/httpd
+
 # --- bench/httpd's baseline: the same page from a static musl process --------
 $(B)/bench/baseline/httpd: bench/baseline/httpd.c
 	@mkdir -p $(@D)

@@ -11,7 +11,9 @@
 #   bin/aarch64-solo5-none-static-{cc,ld,objcopy}  (the same for aarch64)
 #   lib/nabla/{nabla.o,libc.a,guest.ld,nabla.mk,nabla-stub}
 #   lib/nabla/aarch64/{nabla.o,libc.a}   (mk/aarch64.mk; nabla-cc --target=aarch64)
-#   lib/pkgconfig/nabla.pc
+#   lib/nabla/pie/{nabla.o,libc.a}, lib/nabla/guest-pie.ld
+#                   (mk/pie.mk: position-independent guests, docs/aslr.md)
+#   lib/pkgconfig/nabla.pc  lib/pkgconfig/nabla-pie.pc
 #   include/nabla/solo5.h  include/nabla/nabla/{abi,exit,syscalls,version}.h
 #                   (so -I$(PREFIX)/include/nabla finds solo5.h and nabla/abi.h)
 #   include/nabla/nabla/arch/ARCH/syscalls.h   (what nabla/syscalls.h picks)
@@ -66,15 +68,20 @@ inst_rel = $$(realpath -ms --relative-to='$(1)' '$(2)')
 
 # Generated again at every install: they depend on PREFIX and friends.
 .PHONY: install uninstall install-gen
-install-gen: $(INST_GEN)/nabla.pc $(INST_GEN)/nabla-cc $(INST_GEN)/nabla.mk \
-	$(INST_GEN)/solo5-toolchain
+install-gen: $(INST_GEN)/nabla.pc $(INST_GEN)/nabla-pie.pc \
+	$(INST_GEN)/nabla-cc $(INST_GEN)/nabla.mk $(INST_GEN)/solo5-toolchain
 
 # Solo5's toolchain driver: one script, installed under the three names,
 # for each architecture (the name picks it).
 SOLO5_TOOLS := $(foreach a,x86_64 aarch64,\
 	$(addprefix $(a)-solo5-none-static-,cc ld objcopy))
 
-$(INST_GEN)/nabla.pc: pkgconfig/nabla.pc.in include/nabla/version.h FORCE_INSTALL_GEN
+# nabla.pc and nabla-pie.pc: the same paths, each its own flags.
+$(INST_GEN)/nabla.pc: INST_PC_CFLAGS = $(INST_CFLAGS)
+$(INST_GEN)/nabla.pc: INST_PC_LDFLAGS = $(INST_LDFLAGS)
+$(INST_GEN)/nabla-pie.pc: INST_PC_CFLAGS = $(NABLA_GUEST_PIE_CFLAGS)
+$(INST_GEN)/nabla-pie.pc: INST_PC_LDFLAGS = $(NABLA_GUEST_PIE_LDFLAGS)
+$(INST_GEN)/%.pc: pkgconfig/%.pc.in include/nabla/version.h FORCE_INSTALL_GEN
 	@mkdir -p $(@D)
 	sed -e 's|@prefix@|$(PREFIX)|g' \
 	    -e 's|@exec_prefix@|$(call inst_pc_path,$(exec_prefix))|g' \
@@ -86,8 +93,8 @@ $(INST_GEN)/nabla.pc: pkgconfig/nabla.pc.in include/nabla/version.h FORCE_INSTAL
 	    -e 's|@libcincludedir@|$(call inst_pc_path,$(libcincludedir))|g' \
 	    -e "s|@GCC_INCLUDEDIR@|$$(gcc -print-file-name=include)|g" \
 	    -e 's|@VERSION@|$(INST_VERSION)|g' \
-	    -e 's|@CFLAGS@|$(strip $(INST_CFLAGS))|g' \
-	    -e 's|@LDFLAGS@|$(strip $(INST_LDFLAGS))|g' $< >$@.tmp
+	    -e 's|@CFLAGS@|$(strip $(INST_PC_CFLAGS))|g' \
+	    -e 's|@LDFLAGS@|$(strip $(INST_PC_LDFLAGS))|g' $< >$@.tmp
 	mv $@.tmp $@
 
 $(INST_GEN)/nabla-cc: tools/nabla-cc include/nabla/version.h FORCE_INSTALL_GEN
@@ -96,6 +103,8 @@ $(INST_GEN)/nabla-cc: tools/nabla-cc include/nabla/version.h FORCE_INSTALL_GEN
 	    -e 's|@CFLAGS@|$(strip $(INST_CFLAGS))|g' \
 	    -e 's|@CFLAGS_AARCH64@|$(strip $(NABLA_GUEST_CFLAGS_aarch64))|g' \
 	    -e 's|@LDFLAGS@|$(strip $(INST_LDFLAGS))|g' \
+	    -e 's|@PIE_CFLAGS@|$(strip $(NABLA_GUEST_PIE_CFLAGS))|g' \
+	    -e 's|@PIE_LDFLAGS@|$(strip $(NABLA_GUEST_PIE_LDFLAGS))|g' \
 	    -e "s|@BIN_TO_NABLADIR@|$(call inst_rel,$(bindir),$(nabladir))|g" \
 	    -e "s|@BIN_TO_INCLUDEDIR@|$(call inst_rel,$(bindir),$(nablaincludedir))|g" \
 	    $< >$@.tmp
@@ -144,11 +153,25 @@ NABLA_LDFLAGS := @LDFLAGS@ \
 	-Wl,-T,$(NABLA_LIBDIR)/guest.ld
 NABLA_LIBS := $(NABLA_LIBDIR)/nabla.o $(NABLA_LIBDIR)/libc.a
 NABLA_PACK := $(NABLA_BINDIR)/nabla-pack
+
+# A position-independent guest, loaded at a random address at every start
+# (x86_64): compile with NABLA_PIE_CFLAGS, link with NABLA_PIE_LDFLAGS and
+# NABLA_PIE_LIBS, then run $(NABLA_PIE_FINISH) on the result (GNU ld marks
+# a PIE linked at 0x100000 ET_EXEC; this makes it ET_DYN).
+NABLA_PIE_CFLAGS := -std=c11 -O2 -nostdinc -isystem $(NABLA_INCLUDEDIR)/libc \
+	-isystem $(NABLA_GCC_INCLUDEDIR) @PIE_CFLAGS@ -I$(NABLA_INCLUDEDIR)
+NABLA_PIE_LDFLAGS := @PIE_LDFLAGS@ \
+	-Wl,-T,$(NABLA_LIBDIR)/guest-pie.ld
+NABLA_PIE_LIBS := $(NABLA_LIBDIR)/pie/nabla.o $(NABLA_LIBDIR)/pie/libc.a
+NABLA_PIE_FINISH := @PIE_FINISH@
 endef
 
 INST_NABLA_MK_TEXT = $(subst @VERSION@,$(INST_VERSION),$(subst \
 	@nabladir@,$(nabladir),$(subst @CFLAGS@,$(strip $(INST_CFLAGS)),$(subst \
-	@LDFLAGS@,$(strip $(INST_LDFLAGS)),$(value INST_NABLA_MK)))))
+	@LDFLAGS@,$(strip $(INST_LDFLAGS)),$(subst \
+	@PIE_CFLAGS@,$(strip $(NABLA_GUEST_PIE_CFLAGS)),$(subst \
+	@PIE_LDFLAGS@,$(strip $(NABLA_GUEST_PIE_LDFLAGS)),$(subst \
+	@PIE_FINISH@,$(NABLA_PIE_FINISH),$(value INST_NABLA_MK))))))))
 
 # The text goes through the environment: no quoting, and nothing is written
 # while make expands the recipe (make -n).
@@ -165,9 +188,10 @@ FORCE_INSTALL_GEN:
 
 install: $(PACK) $(STUB) $(BINDINGS) $(GUEST_LIBC) linker/guest.ld include/solo5.h \
 		$(INST_HEADERS) $(INST_LIBC_HEADERS) $(INST_MAN1) $(INST_MAN7) \
-		install-gen $(AARCH64_BINDINGS) $(AARCH64_LIBC)
+		install-gen $(AARCH64_BINDINGS) $(AARCH64_LIBC) $(PIE_BINDINGS) \
+		$(PIE_LIBC) linker/guest-pie.ld
 	$(INSTALL) -d '$(DESTDIR)$(bindir)' '$(DESTDIR)$(nabladir)' \
-		'$(DESTDIR)$(nabladir)/aarch64' \
+		'$(DESTDIR)$(nabladir)/aarch64' '$(DESTDIR)$(nabladir)/pie' \
 		'$(DESTDIR)$(pkgconfigdir)' '$(DESTDIR)$(nablaincludedir)/nabla' \
 		'$(DESTDIR)$(libcincludedir)' \
 		'$(DESTDIR)$(mandir)/man1' '$(DESTDIR)$(mandir)/man7'
@@ -181,9 +205,13 @@ install: $(PACK) $(STUB) $(BINDINGS) $(GUEST_LIBC) linker/guest.ld include/solo5
 	$(INSTALL) -m 644 $(GUEST_LIBC) '$(DESTDIR)$(nabladir)/libc.a'
 	$(INSTALL) -m 644 $(AARCH64_BINDINGS) '$(DESTDIR)$(nabladir)/aarch64/nabla.o'
 	$(INSTALL) -m 644 $(AARCH64_LIBC) '$(DESTDIR)$(nabladir)/aarch64/libc.a'
+	$(INSTALL) -m 644 $(PIE_BINDINGS) '$(DESTDIR)$(nabladir)/pie/nabla.o'
+	$(INSTALL) -m 644 $(PIE_LIBC) '$(DESTDIR)$(nabladir)/pie/libc.a'
 	$(INSTALL) -m 644 linker/guest.ld '$(DESTDIR)$(nabladir)/guest.ld'
+	$(INSTALL) -m 644 linker/guest-pie.ld '$(DESTDIR)$(nabladir)/guest-pie.ld'
 	$(INSTALL) -m 644 $(INST_GEN)/nabla.mk '$(DESTDIR)$(nabladir)/nabla.mk'
 	$(INSTALL) -m 644 $(INST_GEN)/nabla.pc '$(DESTDIR)$(pkgconfigdir)/nabla.pc'
+	$(INSTALL) -m 644 $(INST_GEN)/nabla-pie.pc '$(DESTDIR)$(pkgconfigdir)/nabla-pie.pc'
 	$(INSTALL) -m 644 include/solo5.h '$(DESTDIR)$(nablaincludedir)/solo5.h'
 	$(INSTALL) -m 644 $(INST_HEADERS) '$(DESTDIR)$(nablaincludedir)/nabla/'
 	for h in $(INST_ARCH_HEADERS); do \
@@ -200,6 +228,10 @@ uninstall:
 		'$(DESTDIR)$(nabladir)/libc.a' \
 		'$(DESTDIR)$(nabladir)/aarch64/nabla.o' \
 		'$(DESTDIR)$(nabladir)/aarch64/libc.a' \
+		'$(DESTDIR)$(nabladir)/pie/nabla.o' \
+		'$(DESTDIR)$(nabladir)/pie/libc.a' \
+		'$(DESTDIR)$(nabladir)/guest-pie.ld' \
+		'$(DESTDIR)$(pkgconfigdir)/nabla-pie.pc' \
 		$(foreach h,$(INST_ARCH_HEADERS),'$(DESTDIR)$(nablaincludedir)/nabla/$(patsubst include/nabla/%,%,$(h))') \
 		'$(DESTDIR)$(nabladir)/guest.ld' '$(DESTDIR)$(nabladir)/nabla.mk' \
 		'$(DESTDIR)$(pkgconfigdir)/nabla.pc' \
@@ -208,7 +240,8 @@ uninstall:
 		$(foreach h,$(INST_LIBC_HEADERS),'$(DESTDIR)$(libcincludedir)/$(notdir $(h))') \
 		$(foreach m,$(INST_MAN1),'$(DESTDIR)$(mandir)/man1/$(notdir $(m))') \
 		$(foreach m,$(INST_MAN7),'$(DESTDIR)$(mandir)/man7/$(notdir $(m))')
-	rmdir '$(DESTDIR)$(nabladir)/aarch64' '$(DESTDIR)$(nabladir)' \
+	rmdir '$(DESTDIR)$(nabladir)/aarch64' '$(DESTDIR)$(nabladir)/pie' \
+		'$(DESTDIR)$(nabladir)' \
 		$(foreach h,$(INST_ARCH_HEADERS),'$(DESTDIR)$(nablaincludedir)/nabla/$(patsubst include/nabla/%,%,$(dir $(h)))') \
 		'$(DESTDIR)$(nablaincludedir)/nabla/arch' \
 		'$(DESTDIR)$(nablaincludedir)/nabla' \

@@ -3,7 +3,8 @@
 # $(B)/pie/ with the layout of $(B)/ (pie/examples/hello/hello.spt,
 # pie/tests/guests/NAME.spt), for tests/aslr.bats, bench/start-pie and a
 # run of the tests with NABLA_GUESTS=pie (tests/helpers.bash). Included by
-# the top Makefile, after mk/httpd.mk.
+# the top Makefile before mk/httpd.mk, which builds the PIE httpd with
+# these variables, and mk/install.mk, which installs them.
 
 PB := $(B)/pie
 PIE_BINDINGS := $(PB)/bindings/nabla.o
@@ -74,28 +75,6 @@ $(PB)/examples/blkcount/blkcount.img:
 	@mkdir -p $(@D)
 	truncate -s 1M $@
 
-# httpd (mk/httpd.mk): lwIP and the example compiled -fPIE, the same site.
-PIE_HTTPD_B := $(PB)/examples/httpd
-PIE_LWIP_OBJS := $(patsubst $(HTTPD_B)/%,$(PIE_HTTPD_B)/%,$(LWIP_OBJS))
-PIE_HTTPD_OBJS := $(patsubst $(HTTPD_B)/%,$(PIE_HTTPD_B)/%,$(HTTPD_OBJS))
-
-$(PIE_LWIP_OBJS): $(PIE_HTTPD_B)/lwip/%.o: $(LWIP_DIR)/src/%.c $(LWIP_STAMP)
-	@mkdir -p $(@D)
-	gcc $(filter-out -Wall -Wextra -Werror,$(PIE_APP_CFLAGS)) -w \
-		$(HTTPD_INC) -c $< -o $@
-
-$(PIE_HTTPD_OBJS): $(PIE_HTTPD_B)/%.o: examples/httpd/%.c $(LWIP_STAMP)
-	@mkdir -p $(@D)
-	gcc $(PIE_APP_CFLAGS) $(HTTPD_INC) -c $< -o $@
-
-$(PIE_HTTPD_B)/httpd.spt: $(PIE_HTTPD_OBJS) $(HTTPD_B)/site.o \
-		$(PIE_LWIP_OBJS) $(PIE_HTTPD_B)/manifest.o $(PIE_BINDINGS) \
-		$(PIE_LIBC) linker/guest-pie.ld
-	$(pie_link)
-
-$(PIE_HTTPD_B)/httpd: $(PIE_HTTPD_B)/httpd.spt $(PACK)
-	$(PACK) -o $@ $< --net:service=tap0 -- --ipv4=10.0.0.2/24
-
 # --- test guests: every tests/guests/NAME.c, with its manifest ----------------
 $(PB)/tests/guests/%.o: tests/guests/%.c
 	@mkdir -p $(@D)
@@ -129,5 +108,5 @@ $(PB)/tests/solo5-style/%.spt: $(B)/tests/solo5-style/%.o $(PIE_BINDINGS) \
 PIE_SOLO5_STYLE_BINS := $(patsubst $(B)/%,$(PB)/%,$(SOLO5_STYLE_BINS))
 
 EXTRA_ALL += $(PIE_BINDINGS) $(PIE_LIBC) $(PIE_EXAMPLE_BINS) \
-	$(PB)/examples/blkcount/blkcount.img $(PIE_HTTPD_B)/httpd \
-	$(PIE_TEST_GUEST_BINS) $(PIE_SOLO5_STYLE_BINS)
+	$(PB)/examples/blkcount/blkcount.img $(PIE_TEST_GUEST_BINS) \
+	$(PIE_SOLO5_STYLE_BINS)
