@@ -14,11 +14,13 @@ Actions (applied in order):
   overlap-loads            the second guest PT_LOAD (below the stub) moved
                            onto the first one's first page
   flip OFFSET              xor the byte at file OFFSET with 0x5a
+  pie-rela-offset I        print the file offset of the guest's relocation
+                           I (payload format 4: a position-independent guest)
   offsets WHAT             print file offsets, one a line: 'payload-ends'
                            (first and last byte of the payload), 'load-ends'
                            (last file byte of every other PT_LOAD with file
                            data)
-Used by tests/damaged.bats."""
+Used by tests/damaged.bats and tests/aslr.bats."""
 import os
 import re
 import struct
@@ -47,6 +49,10 @@ FIELDS = {
     'segment_filesz': (128, '<Q'), 'entry': (256, '<Q'),
     'sums_offset': (264, '<I'), 'sums_count': (268, '<I'),
     'checksum': (272, '<Q'),
+    # struct nabla_pie, after the header in payload format 4 (a PIE).
+    'pie_rela_vaddr': (304, '<Q'), 'pie_rela_count': (312, '<Q'),
+    'pie_relro_vaddr': (320, '<Q'), 'pie_relro_memsz': (328, '<Q'),
+    'pie_align': (352, '<Q'), 'pie_flags': (360, '<I'),
 }
 PAYLOAD_SIZE = 304
 # struct mft: entries at 4, entries from 8, 104 bytes each, type at 68.
@@ -62,6 +68,9 @@ def check_layout():
     text = open(PACKED_H).read()
     asserted = dict((m.group(1), int(m.group(2))) for m in re.finditer(
         r'offsetof\(struct nabla_payload,\s*(\w+)\)\s*==\s*(\d+)', text))
+    if not re.search(r'sizeof\(struct nabla_pie\)\s*==\s*64', text):
+        die('%s: struct nabla_pie is no longer 64 bytes: update payload.py'
+            % PACKED_H)
     for name, off in asserted.items():
         if name not in FIELDS or FIELDS[name][0] != off:
             die('%s asserts %s at %d; FIELDS says %s: update payload.py' %
@@ -172,6 +181,18 @@ def main():
                 die('offset %d past the end of the file' % off)
             pk.d[off] ^= 0x5a
             changed = True
+        elif action == 'pie-rela-offset':
+            if pk.field('version') != 4:
+                die('not a position-independent guest (payload format %d)'
+                    % pk.field('version'))
+            at = pk.field('pie_rela_vaddr') + 24 * number(arg())
+            for i in range(pk.phnum):
+                q = pk.ph(i)
+                if q[0] == PT_LOAD and q[3] <= at < q[3] + q[5]:
+                    print(q[2] + at - q[3])
+                    break
+            else:
+                die('relocation at %#x is in no segment' % at)
         elif action == 'offsets':
             what = arg()
             p = pk.ph(pk.payload_ph)
