@@ -11,7 +11,7 @@
 #   $(B)/bench/baseline/netecho  examples/netecho/netecho.c as a Linux
 #                                program over bench/baseline/solo5_host.c
 
-BENCH_GUESTS := big64 sleep4m blkbench stamp
+BENCH_GUESTS := big64 sleep4m blkbench stamp compute relocs
 BENCH_BASELINES := hello sandboxed entrytime sleep4m blkbench filtercost \
 	udpping netecho
 BENCH_BINS := $(foreach g,$(BENCH_GUESTS),$(B)/bench/$(g)) \
@@ -94,8 +94,29 @@ $(B)/bench/baseline/netecho: $(B)/bench/baseline/netecho.o \
 		$(B)/bench/baseline/solo5_host.o
 	musl-gcc -static $^ -o $@
 
+# Position-independent builds of the guests that bench/start-pie,
+# bench/pie-cost and bench/pss-pie compare with their fixed builds above
+# (mk/aslr.mk's flags): $(B)/bench/pie/NAME.
+BENCH_PIE_GUESTS := compute relocs sleep4m
+BENCH_PIE_BINS := $(foreach g,$(BENCH_PIE_GUESTS),$(B)/bench/pie/$(g))
+
+$(B)/bench/pie/guests/%.o: bench/guests/%.c
+	@mkdir -p $(@D)
+	gcc $(PIE_APP_CFLAGS) -c $< -o $@
+
+$(B)/bench/pie/guests/%.mft.o: $(B)/bench/guests/%.mft.c
+	@mkdir -p $(@D)
+	gcc $(PIE_GUEST_CFLAGS) -c $< -o $@
+
+$(B)/bench/pie/guests/%.spt: $(B)/bench/pie/guests/%.o \
+		$(B)/bench/pie/guests/%.mft.o $(PIE_BINDINGS) linker/guest-pie.ld
+	$(pie_link)
+
+$(B)/bench/pie/%: $(B)/bench/pie/guests/%.spt $(PACK)
+	$(PACK) -o $@ $< $(BENCH_PACK_FLAGS_$*)
+
 .PHONY: bench bench-build
-bench-build: all $(BENCH_BINS)
+bench-build: all $(BENCH_BINS) $(BENCH_PIE_BINS)
 
 bench: bench-build
 	NABLA_BUILD=$(B) bench/run-all

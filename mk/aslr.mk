@@ -110,3 +110,22 @@ PIE_SOLO5_STYLE_BINS := $(patsubst $(B)/%,$(PB)/%,$(SOLO5_STYLE_BINS))
 EXTRA_ALL += $(PIE_BINDINGS) $(PIE_LIBC) $(PIE_EXAMPLE_BINS) \
 	$(PB)/examples/blkcount/blkcount.img $(PIE_TEST_GUEST_BINS) \
 	$(PIE_SOLO5_STYLE_BINS)
+
+# make check-pie (not part of `make check`): test files again with every
+# example and test guest built as a static PIE (scripts/pie-view): at random
+# addresses, the files that look at no fixed address; at their link
+# addresses (setarch -R, as under gdb), the ones that do (where the boot
+# information, the stack or a core's segments are; a 32-bit system call
+# needs data below 4 GiB).
+PIE_CHECK_ASLR := tests/hello.bats tests/devices.bats tests/net.bats \
+	tests/usernet.bats tests/httpd.bats tests/time.bats \
+	tests/bindings.bats tests/conformance.bats
+PIE_CHECK_FIXED := tests/stub-options.bats tests/stub-edges.bats \
+	tests/sandbox.bats tests/hardening.bats tests/debug.bats
+.PHONY: check-pie
+check-pie: all
+	scripts/pie-view $(B)
+	NABLA_BUILD=$(B)/pie-view scripts/run-tests \
+		"PIE guests at random addresses" $(PIE_CHECK_ASLR)
+	NABLA_BUILD=$(B)/pie-view setarch -R scripts/run-tests \
+		"PIE guests at their link addresses (setarch -R)" $(PIE_CHECK_FIXED)

@@ -15,6 +15,7 @@
  * Each bad call must kill the guest with SIGSYS; if it returns, the guest
  * says so and exits 3. A bad argument exits 2.
  */
+#include "base.h"
 #include "nabla/abi.h"
 #include "solo5.h"
 #include "arch.h"
@@ -58,7 +59,7 @@ static int allowed(const char *what)
 int solo5_app_main(const struct solo5_start_info *si)
 {
     const struct spt_boot_info *bi =
-        (const struct spt_boot_info *)SPT_BOOT_INFO_BASE;
+        guest_boot_info();
     const struct mft *mft = bi->mft;
     struct solo5_block_info info;
     solo5_handle_t h;

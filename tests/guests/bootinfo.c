@@ -12,6 +12,9 @@
  * then "bootinfo ok" (exit 0), or a line per failed check and
  * "bootinfo FAILED" (exit 1); exit 2 on a bad command line.
  *
+ * In a position-independent guest (built by mk/aslr.mk) every address is
+ * moved by the stub's slide (base.h), and mem_size is the end address.
+ *
  * Checked: mem_size == MB MiB; kernel_end == _end of the linker script (the
  * end of the highest segment); cmdline and manifest lie in the low pages
  * (0x11000, 0x100000) without overlapping the block or each other; the
@@ -21,6 +24,7 @@
  * pages, in the heap and at the top of guest memory is readable and
  * writable.
  */
+#include "base.h"
 #include "nabla/abi.h"
 #include "solo5.h"
 #include "arch.h"
@@ -84,8 +88,9 @@ int solo5_app_main(const struct solo5_start_info *si)
 {
     uintptr_t rsp = arch_stack_pointer();
 
-    const struct spt_boot_info *bi =
-        (const struct spt_boot_info *)(uintptr_t)SPT_BOOT_INFO_BASE;
+    /* 0, or where a position-independent guest was moved to. */
+    const uint64_t base = guest_base();
+    const struct spt_boot_info *bi = guest_boot_info();
 
     say("bootinfo: app cmdline [");
     say(si->cmdline);
@@ -108,7 +113,8 @@ int solo5_app_main(const struct solo5_start_info *si)
         return 2;
     }
 
-    say_dec("bootinfo: mem_size ", (int64_t)bi->mem_size);
+    /* The size: mem_size is the end of guest memory, base + the size. */
+    say_dec("bootinfo: mem_size ", (int64_t)(bi->mem_size - base));
     say_hex("bootinfo: kernel_end ", bi->kernel_end);
     say_hex("bootinfo: end ", (uintptr_t)_end);
     say_hex("bootinfo: cmdline ", (uintptr_t)bi->cmdline);
@@ -120,29 +126,31 @@ int solo5_app_main(const struct solo5_start_info *si)
     say_hex("bootinfo: heap_end ", si->heap_start + si->heap_size);
 
     const uint64_t mem = bi->mem_size;
-    const uint64_t low = SPT_BOOT_INFO_BASE + sizeof(struct spt_boot_info);
+    const uint64_t low =
+        base + SPT_BOOT_INFO_BASE + sizeof(struct spt_boot_info);
+    const uint64_t high = base + SPT_GUEST_MIN_BASE;
 
     /* The block itself. */
     if (&bindings_boot_info != 0)
         check(bindings_boot_info == bi,
               "the entry point got the address 0x11000");
-    check(mem == mb << 20, "mem_size is --mem MiB");
+    check(mem - base == mb << 20, "mem_size is --mem MiB");
     check(bi->kernel_end == (uintptr_t)_end,
           "kernel_end is the end of the highest segment (_end)");
 
     /* Command line: in the low pages, after the block, NUL-terminated
      * there, at most 8192 bytes with the NUL. */
     uintptr_t cl = (uintptr_t)bi->cmdline;
-    check(cl >= low && cl < SPT_GUEST_MIN_BASE,
+    check(cl >= low && cl < high,
           "cmdline lies in the low pages, after the boot information");
     size_t cl_len = length(bi->cmdline);
     check(cl_len + 1 <= SPT_CMDLINE_SIZE, "cmdline at most 8192 bytes");
-    check(cl + cl_len + 1 <= SPT_GUEST_MIN_BASE, "cmdline ends below 0x100000");
+    check(cl + cl_len + 1 <= high, "cmdline ends below 0x100000");
 
     /* Manifest: in the low pages, version 1, reserved entry 0. */
     uintptr_t mp = (uintptr_t)bi->mft;
     const struct mft *mft = bi->mft;
-    check(mp >= low && mp < SPT_GUEST_MIN_BASE,
+    check(mp >= low && mp < high,
           "manifest lies in the low pages, after the boot information");
     check(mp % 8 == 0, "manifest is 8-byte aligned");
     check(mft->version == MFT_VERSION, "manifest version is 1");
@@ -154,7 +162,7 @@ int solo5_app_main(const struct solo5_start_info *si)
           "manifest entry 0 has type 1 << 30");
     check(mft->e[0].name[0] == '\0', "manifest entry 0 has an empty name");
     uintptr_t mend = mp + MFT_SIZE(mft->entries);
-    check(mend <= SPT_GUEST_MIN_BASE, "manifest ends below 0x100000");
+    check(mend <= high, "manifest ends below 0x100000");
     check(cl >= mend || cl + cl_len + 1 <= mp,
           "cmdline and manifest do not overlap");
 
@@ -175,10 +183,12 @@ int solo5_app_main(const struct solo5_start_info *si)
           "heap is non-empty and ends below the stack");
 
     /* Memory that is not a segment is readable and writable. */
-    check_rw(SPT_HOST_MEM_BASE, "memory at 0x10000 is read-write");
-    check_rw(SPT_BOOT_INFO_BASE - 8, "memory at 0x10ff8 is read-write");
-    if (cl + cl_len + 1 <= 0xff000 && mend <= 0xff000)
-        check_rw(0xff000, "memory at 0xff000 (below the text) is read-write");
+    check_rw(base + SPT_HOST_MEM_BASE, "memory at 0x10000 is read-write");
+    check_rw(base + SPT_BOOT_INFO_BASE - 8,
+             "memory at 0x10ff8 is read-write");
+    if (cl + cl_len + 1 <= base + 0xff000 && mend <= base + 0xff000)
+        check_rw(base + 0xff000,
+                 "memory at 0xff000 (below the text) is read-write");
     check_rw(si->heap_start, "first word of the heap is read-write");
     check_rw(si->heap_start + si->heap_size - 8,
              "last word of the heap is read-write");

@@ -20,6 +20,7 @@
  *
  * Exit status 0 if the check passed, 1 if not, 2 for a bad argument.
  */
+#include "base.h"
 #include "nabla/abi.h"
 #include "say.h"
 
@@ -83,7 +84,7 @@ static void fill(uint8_t *p, size_t n, uint8_t v)
 static struct mft *boot_mft(void)
 {
     const struct spt_boot_info *bi =
-        (const struct spt_boot_info *)SPT_BOOT_INFO_BASE;
+        guest_boot_info();
     return (struct mft *)(uintptr_t)bi->mft;
 }
 

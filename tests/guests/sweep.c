@@ -20,6 +20,7 @@
  * numbers are tests/guests/arch/ARCH.h's (aarch64 has no arch_prctl: no
  * such cases there).
  */
+#include "base.h"
 #include "nabla/abi.h"
 #include "solo5.h"
 #include "arch.h"
@@ -192,7 +193,7 @@ struct devices {
 static int find_devices(struct devices *d)
 {
     const struct spt_boot_info *bi =
-        (const struct spt_boot_info *)SPT_BOOT_INFO_BASE;
+        guest_boot_info();
     const struct mft *mft = bi->mft;
     int have_blk = 0, have_net = 0;
 

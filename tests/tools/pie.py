@@ -9,6 +9,7 @@ Actions (applied in order):
                          RELR, JMPREL, TEXTREL, FLAGS_1, RELA, RELASZ,
                          RELAENT, NULL, or a number)
   dyn-set TAG VALUE      the value of the first dynamic entry tagged TAG
+  no-null                every DT_NULL of the dynamic segment made DT_DEBUG
   rela-set I FIELD VALUE field offset, info or addend of relocation I
   place-zero I           the 8 bytes relocation I writes, zeroed in the
                          file (as a linker that leaves places empty does)
@@ -126,8 +127,15 @@ def main():
         elif action == 'phdr-set':
             i = e.find_ph(PT[arg()])
             p = e.ph(i)
-            p[PH_FIELDS[arg()]] = number(arg())
+            field = PH_FIELDS[arg()]
+            p[field] = number(arg())
             PH.pack_into(e.d, e.phoff + i * PH.size, *p)
+        elif action == 'no-null':
+            p = e.ph(e.find_ph(PT['DYNAMIC']))
+            for off in range(p[2], p[2] + p[5], DYN.size):
+                t, v = DYN.unpack_from(e.d, off)
+                if t == 0:
+                    DYN.pack_into(e.d, off, DT['DEBUG'], v)
         elif action == 'e-type':
             struct.pack_into('<H', e.d, 16, number(arg()))
         else:
