@@ -468,7 +468,8 @@ format:
 clean:
 	rm -rf build/stub build/common build/usernet build/bindings build/tools build/linker build/examples \
 		build/tests build/sanitize build/host build/install build/bench \
-		build/fuzz build/fuzz-objs build/musl build/libc build/mutate
+		build/fuzz build/fuzz-objs build/musl build/libc build/mutate \
+		build/pie build/pie-view
 
 # The headers each object was built from (-MMD -MP), so that changing any
 # header rebuilds exactly what includes it. Not under build/deps,

@@ -439,6 +439,19 @@ damaged_pie() {
     assert_output --partial "exited normally"
 }
 
+@test "gdb attached to a PIE guest at a random address finds its frames with symbol-file -o BASE" {
+    needs_ptrace
+    pack_pie sleep
+    "$BATS_TEST_TMPDIR/sleep" --mem=32 --solo5:quiet 5000 >/dev/null 2>&1 3>&- &
+    APP_PID=$!
+    wait_until --pid "$APP_PID" 5 grep -q '^Seccomp:[[:space:]]*2' "/proc/$APP_PID/status"
+    local base
+    base=$(printf '0x%x' $((16#$(head -1 "/proc/$APP_PID/maps" | cut -d- -f1) - 0x10000)))
+    run "${GDB[@]}" -p "$APP_PID" -ex "symbol-file -o $base $BATS_TEST_TMPDIR/sleep" -ex bt
+    assert_success
+    assert_line --regexp '^#[0-9]+ +0x[0-9a-f]+ in solo5_app_main \(.*\) at [^ ]*tests/guests/sleep\.c:[0-9]+$'
+}
+
 @test "perf names the functions of a PIE guest running at a random address" {
     command -v perf >/dev/null || fail "no perf (scripts/install-deps installs linux-perf)"
     local data=$BATS_TEST_TMPDIR/perf.data out

@@ -41,6 +41,8 @@ setup() {
         [[ -f $INST/$f && -x $INST/$f ]] || fail "$f: missing or not executable"
     done
     for f in lib/nabla/nabla.o lib/nabla/libc.a lib/nabla/guest.ld lib/nabla/nabla.mk \
+        lib/nabla/pie/nabla.o lib/nabla/pie/libc.a lib/nabla/guest-pie.ld \
+        lib/pkgconfig/nabla-pie.pc \
         lib/pkgconfig/nabla.pc include/nabla/solo5.h include/nabla/nabla/abi.h \
         include/nabla/libc/stdio.h include/nabla/libc/string.h \
         include/nabla/libc/stdlib.h include/nabla/libc/limits.h \
@@ -337,4 +339,55 @@ runs_libc_guest() {
     assert_output ""
     [[ ! -e $root/opt/nabla/lib/nabla ]] || fail "lib/nabla is still there"
     [[ ! -e $root/opt/nabla/include/nabla ]] || fail "include/nabla is still there"
+}
+
+# A position-independent guest (docs/aslr.md), from the installed files, in
+# each of the four ways: it packs as a PIE and runs at a random address.
+# pie_runs SPT: SPT is ET_DYN; packed, hello runs at an address above 1 TiB.
+pie_runs() {
+    run -0 readelf -h "$1"
+    assert_output --regexp 'Type: +DYN'
+    run -0 "$INST/bin/nabla-pack" -q -o "$1.app" "$1"
+    run -0 "$INST/bin/nabla-pack" inspect "$1.app"
+    assert_line --regexp '^kind: +position-independent'
+    run -0 "$1.app" pie
+    assert_line "Hello, World"
+    assert_line pie
+    local start
+    start=$(sed -n 's/^nabla: text+data: \(0x[0-9a-f]*\) .*/\1/p' <<<"$output")
+    ((start >= 1 << 40)) || fail "text at $start, not at a random address above 1 TiB"
+}
+
+@test "a position-independent guest with nabla-cc -static-pie, x86_64-solo5-none-static-cc -z solo5-aslr, pkg-config nabla-pie and nabla.mk" {
+    cd "$PROJ"
+    run -0 "$INST/bin/nabla-cc" -static-pie --manifest=manifest.json -O2 hello.c -o cc.spt
+    pie_runs "$PWD/cc.spt"
+    run -0 "$INST/bin/nabla-pack" gen-manifest manifest.json manifest.c
+    local s=$INST/bin/x86_64-solo5-none-static-cc
+    run -0 "$s" -z solo5-aslr -O2 -c hello.c -o s-hello.o
+    run -0 "$s" -z solo5-aslr -c manifest.c -o s-manifest.o
+    run -0 "$s" -z solo5-aslr s-hello.o s-manifest.o -o solo5.spt
+    pie_runs "$PWD/solo5.spt"
+    run -0 "$INST/bin/x86_64-solo5-none-static-ld" -z solo5-aslr s-hello.o s-manifest.o -o ld.spt
+    pie_runs "$PWD/ld.spt"
+    gcc $("${PKGCONF[@]}" --cflags nabla-pie) -c hello.c -o p-hello.o
+    gcc $("${PKGCONF[@]}" --cflags nabla-pie) -c manifest.c -o p-manifest.o
+    gcc p-hello.o p-manifest.o $("${PKGCONF[@]}" --libs nabla-pie) -o pc.spt
+    $("${PKGCONF[@]}" --variable=finish nabla-pie) pc.spt
+    pie_runs "$PWD/pc.spt"
+    printf '%s\n' "include $INST/lib/nabla/nabla.mk" \
+        'mk.spt: hello.o manifest.o' \
+        $'\t$(CC) $(NABLA_PIE_LDFLAGS) $^ $(NABLA_PIE_LIBS) -o $@' \
+        $'\t$(NABLA_PIE_FINISH) $@' \
+        '%.o: %.c' \
+        $'\t$(CC) $(NABLA_PIE_CFLAGS) -c $< -o $@' >Makefile
+    rm -f hello.o manifest.o
+    run -0 make mk.spt
+    pie_runs "$PWD/mk.spt"
+    # Left ET_EXEC, as GNU ld marks it: nabla-pack says what to run.
+    gcc p-hello.o p-manifest.o $("${PKGCONF[@]}" --libs nabla-pie) -o exec.spt
+    run -1 --separate-stderr "$INST/bin/nabla-pack" -o exec exec.spt
+    assert_regex "$stderr" "a PIE marked ET_EXEC .*elfedit --output-type=dyn exec.spt"
+    run -1 --separate-stderr "$INST/bin/nabla-cc" --target=aarch64 -static-pie -c hello.c
+    assert_regex "$stderr" "position-independent guests are x86_64 only"
 }

@@ -115,8 +115,9 @@ int solo5_app_main(const struct solo5_start_info *si)
 
     /* The size: mem_size is the end of guest memory, base + the size. */
     say_dec("bootinfo: mem_size ", (int64_t)(bi->mem_size - base));
-    say_hex("bootinfo: kernel_end ", bi->kernel_end);
-    say_hex("bootinfo: end ", (uintptr_t)_end);
+    /* At the link addresses: what they are less the base. */
+    say_hex("bootinfo: kernel_end ", bi->kernel_end - base);
+    say_hex("bootinfo: end ", (uintptr_t)_end - base);
     say_hex("bootinfo: cmdline ", (uintptr_t)bi->cmdline);
     say_hex("bootinfo: mft ", (uintptr_t)bi->mft);
     say_dec("bootinfo: epollfd ", bi->epollfd);
