@@ -112,6 +112,7 @@ where() {
     local -a slides=()
     for f in "${functions[@]}"; do
         slides+=($((f - fn)))
+        assert_in_range "slide" "${slides[-1]}" "$ASLR_LOW" "$ASLR_HIGH"
     done
     for ((bit = 12; bit < 46; bit++)); do
         set=0
@@ -305,6 +306,11 @@ damaged_pie() {
     cp "$BATS_TEST_TMPDIR/orig" "$app"
     python3 "$PAYLOAD_PY" "$app" set pie_rela_count $((1 << 41))
     refuses_one_line "damaged executable: the guest's relocation table \\(0x[0-9a-f]+, 2199023255552 entries\\) lies outside its segments" \
+        "$app" --mem=32
+    # 2^64 / 24 + 1 entries: their size wraps around to 8 bytes.
+    cp "$BATS_TEST_TMPDIR/orig" "$app"
+    python3 "$PAYLOAD_PY" "$app" set pie_rela_count 768614336404564651
+    refuses_one_line "damaged executable: the guest's relocation table \\(0x[0-9a-f]+, 768614336404564651 entries\\) lies outside its segments" \
         "$app" --mem=32
     cp "$BATS_TEST_TMPDIR/orig" "$app"
     python3 "$PAYLOAD_PY" "$app" set pie_relro_vaddr 0x100000

@@ -189,3 +189,20 @@ hello_filter_length() {
     assert_line --regexp '^stub syscalls: '
     assert_line --regexp '^targets missed: [0-9]+; errors: 0$'
 }
+
+@test "bench/start-pie --quick: a PIE hello at a random address vs the fixed one, with --no-aslr and 65,536 relocations in its notes" {
+    run_bench start-pie
+    assert_row start-pie us
+    assert_output --regexp "--no-aslr: $NUM x; 65536 relocations: $NUM -> $NUM us \\(-?$NUM ns each\\)"
+}
+
+@test "bench/pie-cost --quick: guest code built as a PIE vs fixed, the same result" {
+    run_bench pie-cost
+    assert_row pie-cost us
+}
+
+@test "bench/pss-pie --quick: Pss of PIE instances at random addresses vs fixed ones, and what 65,536 relocated pointers cost" {
+    run_bench pss-pie
+    assert_row pss-pie kB
+    assert_output --regexp "relocs \\(65536 pointers\\): $NUM -> $NUM kB Pss, $NUM -> $NUM kB private dirty"
+}
