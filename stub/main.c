@@ -244,7 +244,7 @@ static int stub_main(int argc, char **argv)
 
     /* 5. Guest memory; a position-independent guest at a random address
      * (aslr.c). */
-    memory_map_guest(p, &gm, aslr_wanted(cfg.no_aslr));
+    memory_map_guest(p, &gm, cfg.no_aslr);
 
     /* 6. Event fds and boot information. */
     create_event_fds(&epollfd, &timerfd);

@@ -92,7 +92,7 @@ static void map_around_segments(const struct guest_segments *segs,
 }
 
 void memory_map_guest(const struct nabla_payload *p, struct guest_memory *gm,
-                      int randomize)
+                      int no_aslr)
 {
     uint64_t mem_size = gm->size;
     uint64_t kernel_end_page = page_up(p->kernel_end);
@@ -108,7 +108,7 @@ void memory_map_guest(const struct nabla_payload *p, struct guest_memory *gm,
     find_segments(&segs, mem_size);
     const struct nabla_pie *pie = payload_pie(p);
     gm->base = 0;
-    if (pie != NULL && randomize)
+    if (pie != NULL && aslr_wanted(no_aslr))
         gm->base = aslr_move_guest(pie, &segs, mem_size);
     else
         map_around_segments(&segs, mem_size);
@@ -131,6 +131,11 @@ void memory_map_guest(const struct nabla_payload *p, struct guest_memory *gm,
         if (data == 0 && (segs.ph[i]->p_flags & PF_W) != 0)
             data = start;
     }
+    /* A PIE's first writable page may be its relocated constants, read-only
+     * now: the guest's first write goes to the page after them. */
+    if (pie != NULL && pie->relro_memsz != 0 &&
+        data == base + page_down(pie->relro_vaddr))
+        data = base + page_down(pie->relro_vaddr + pie->relro_memsz);
     populate_for_write(base + SPT_BOOT_INFO_BASE,
                        base + SPT_BOOT_INFO_BASE + SPT_PAGE_SIZE);
     populate_for_write(base + mem_size - SPT_PAGE_SIZE, base + mem_size);

@@ -171,9 +171,10 @@ struct guest_segments {
 };
 
 /* memory.c: guest memory around the segments: sets gm->base (a
- * position-independent guest moved and relocated, if randomize). */
+ * position-independent guest moved and relocated, unless no_aslr or the
+ * personality says otherwise: aslr_wanted). */
 void memory_map_guest(const struct nabla_payload *p, struct guest_memory *gm,
-                      int randomize);
+                      int no_aslr);
 
 /*
  * aslr.c (docs/aslr.md). aslr_wanted: 0 with --no-aslr or under the
