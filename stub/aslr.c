@@ -30,8 +30,8 @@
  * where the kernel puts the stack, the vDSO and mmap's top-down area (from
  * the top of the 128 TiB user address space down by at most the stack
  * limit and 1 TiB of randomisation). Positions: (63 TiB - mem_size) /
- * align, 2^34 less a little for 4 KiB pages whatever --mem says (Linux
- * gives a PIE program 2^28, vm.mmap_rnd_bits).
+ * align + 1, 2^33.97 to 2^33.98 for 4 KiB pages whatever --mem says
+ * (Linux gives a PIE program 2^28, vm.mmap_rnd_bits).
  */
 #define ASLR_LOW (1ull << 40)
 #define ASLR_HIGH (1ull << 46)
@@ -68,7 +68,8 @@ static uint64_t random_bits(unsigned attempt)
     return r ^ (r >> 31);
 }
 
-uint64_t aslr_positions(uint64_t align, uint64_t mem_size)
+/* How many bases there are to choose from. */
+static uint64_t positions_for(uint64_t align, uint64_t mem_size)
 {
     return (ASLR_HIGH - ASLR_LOW - mem_size) / align + 1;
 }
@@ -77,7 +78,7 @@ uint64_t aslr_positions(uint64_t align, uint64_t mem_size)
  * anonymous, read-write, never replacing anything. Returns the base. */
 static uint64_t reserve(uint64_t align, uint64_t mem_size)
 {
-    uint64_t positions = aslr_positions(align, mem_size);
+    uint64_t positions = positions_for(align, mem_size);
     for (unsigned attempt = 0; attempt < ASLR_ATTEMPTS; attempt++) {
         /* The modulo's bias is below 2^-29 for 2^34 positions. */
         uint64_t base = ASLR_LOW + random_bits(attempt) % positions * align;

@@ -182,14 +182,12 @@ void memory_map_guest(const struct nabla_payload *p, struct guest_memory *gm,
  * reserves guest memory at a random base, moves the segments there and
  * returns the base. aslr_relocate applies the relocations for base and
  * makes PT_GNU_RELRO read-only; a damaged table is refused, not applied.
- * aslr_positions: how many bases there are to choose from.
  */
 int aslr_wanted(int no_aslr_option);
 uint64_t aslr_move_guest(const struct nabla_pie *pie,
                          const struct guest_segments *segs, uint64_t mem_size);
 void aslr_relocate(const struct nabla_pie *pie,
                    const struct guest_segments *segs, uint64_t base);
-uint64_t aslr_positions(uint64_t align, uint64_t mem_size);
 
 /* seccomp.c: the policy of docs/abi.md §4 for this guest's devices. */
 struct seccomp_policy {

@@ -58,8 +58,7 @@ static int allowed(const char *what)
 
 int solo5_app_main(const struct solo5_start_info *si)
 {
-    const struct spt_boot_info *bi =
-        guest_boot_info();
+    const struct spt_boot_info *bi = guest_boot_info();
     const struct mft *mft = bi->mft;
     struct solo5_block_info info;
     solo5_handle_t h;

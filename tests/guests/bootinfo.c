@@ -185,8 +185,7 @@ int solo5_app_main(const struct solo5_start_info *si)
 
     /* Memory that is not a segment is readable and writable. */
     check_rw(base + SPT_HOST_MEM_BASE, "memory at 0x10000 is read-write");
-    check_rw(base + SPT_BOOT_INFO_BASE - 8,
-             "memory at 0x10ff8 is read-write");
+    check_rw(base + SPT_BOOT_INFO_BASE - 8, "memory at 0x10ff8 is read-write");
     if (cl + cl_len + 1 <= base + 0xff000 && mend <= base + 0xff000)
         check_rw(base + 0xff000,
                  "memory at 0xff000 (below the text) is read-write");

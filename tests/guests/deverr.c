@@ -83,8 +83,7 @@ static void fill(uint8_t *p, size_t n, uint8_t v)
 /* The manifest the stub filled in: the guest's own memory. */
 static struct mft *boot_mft(void)
 {
-    const struct spt_boot_info *bi =
-        guest_boot_info();
+    const struct spt_boot_info *bi = guest_boot_info();
     return (struct mft *)(uintptr_t)bi->mft;
 }
 

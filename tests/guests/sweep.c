@@ -192,8 +192,7 @@ struct devices {
 
 static int find_devices(struct devices *d)
 {
-    const struct spt_boot_info *bi =
-        guest_boot_info();
+    const struct spt_boot_info *bi = guest_boot_info();
     const struct mft *mft = bi->mft;
     int have_blk = 0, have_net = 0;
 
