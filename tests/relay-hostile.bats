@@ -378,7 +378,12 @@ EOF
 
 # --- --net-forward -----------------------------------------------------------------
 
-@test "--net-forward: five fields and overlapping forwards are refused, port 65535 works" {
+@test "--net-forward: port 0, five fields and overlapping forwards are refused, port 65535 works" {
+    # Port 0 would be a port the kernel picks, which nobody knows.
+    pack_fails "port forward 'udp:0:7' is invalid" "$RAWFRAMES_SPT" \
+        --net:service=user --net-forward:service=udp:0:7
+    refuses_one_line "port forward 'udp:0:7' is invalid" in_ns \
+        "$APPS/rawframes" --net:service=user --net-forward:service=udp:0:7
     # Five fields: refused at pack time and at run time, with one line.
     pack_fails "port forward 'tcp:127.0.0.1:8080:80:1' is invalid" \
         "$RAWFRAMES_SPT" --net:service=user \
