@@ -158,6 +158,20 @@ rawframes() {
     assert_output "udp 9100 9: ping-last"
 }
 
+@test "an echo request in a frame longer than the MTU: no answer larger than a frame" {
+    observer_start 9100 ""
+    # 1472 bytes of data make a frame of 1514 bytes, the most a frame
+    # holds: the relay (lwIP) answers echo requests to the host address.
+    # 1494 bytes make one of 1536: the bindings refuse it, a guest that
+    # bypasses them writes it with write(2), the relay reads it (it reads
+    # up to 1536 bytes); its answer would not fit in a frame: none.
+    rawframes "$(frame arp-announce "$GUEST")" \
+        "$(frame icmp-echo "$GUEST" "$HOST" 1472)" wait=200 \
+        "$(frame icmp-echo "$GUEST" "$HOST" 1494)" wait=200
+    assert_line "rawframes: icmp $HOST > $GUEST type 0, 1514 bytes"
+    assert_equal "$(grep -c '^rawframes: icmp ' <<<"$output")" 1
+}
+
 # --- TCP -------------------------------------------------------------------------
 
 @test "TCP: a SYN with FIN or RST, or shorter than its header, opens no host connection" {
@@ -232,6 +246,15 @@ rawframes_resolv() {
         "$(frame arp-announce "$GUEST")" \
         "$(frame udp "$GUEST:5000" "$DNS:53" query)" wait=200
     observed_is "udp 9100 9: ping-last"
+}
+
+@test "UDP to the host's ports above the relay's sender ports (61000-61255) is carried" {
+    # Ports 61000 to 61255 of the host address stand for the senders of
+    # forwarded datagrams; 61256 is an ordinary port of the host.
+    observer_start 9100,61256 ""
+    rawframes "$(frame arp-announce "$GUEST")" \
+        "$(frame udp "$GUEST:5000" "$HOST:61256" ping-high)" await=pong-high
+    observed_is "udp 61256 9: ping-high" "udp 9100 9: ping-last"
 }
 
 @test "ARP: probes and cut-short requests are not answered; requests for other addresses are" {

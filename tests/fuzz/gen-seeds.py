@@ -310,6 +310,14 @@ def options_seeds():
         "user-forwards": "610--net:net0=user\0--net-forward:net0=tcp:8080:80,"
                          "udp:127.0.0.1:5353:53,tcp:10.1.2.3:1:65535\0"
                          "--net-forward:net1=tcp:80,tcp:8081:80,tcp:8081:81",
+        # Five and six fields; a port on every address and on one address;
+        # port 0 (tests/mutate/mutants: netforward-*).
+        "user-forwards-bad": "610--net:net0=user\0"
+                             "--net-forward:net0=tcp:127.0.0.1:8080:80:1\0"
+                             "--net-forward:net1=udp:1:2:3:4:5:6",
+        "user-forwards-clash": "610--net:net0=user\0"
+                               "--net-forward:net0=tcp:8081:80,tcp:127.0.0.1:8081:81\0"
+                               "--net-forward:net1=udp:0:7",
     }
     for name, text in seeds.items():
         write("options", name, text)

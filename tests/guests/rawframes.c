@@ -5,7 +5,10 @@
  * relay; tests/tools/frames.py makes the frames).
  *
  *   rawframes ARG...
- *     HEX          one frame (hex digits), written as it is
+ *     HEX          one frame (hex digits), written as it is; one longer
+ *                  than the device's MTU allows (1514 bytes, which the
+ *                  bindings refuse) is written with a raw write(2) on the
+ *                  device's fd, as a guest that bypasses the bindings can
  *     N*HEX        the frame N times, its bytes 34 and 35 (the UDP or TCP
  *                  source port behind a 20-byte IPv4 header) counting up
  *                  from their value: N flows
@@ -17,18 +20,24 @@
  *     rawframes: arp reply A.B.C.D is-at MAC
  *     rawframes: udp A.B.C.D:PORT > A.B.C.D:PORT: PAYLOAD
  *     rawframes: tcp A.B.C.D:PORT > A.B.C.D:PORT FLAGS
- *     rawframes: icmp A.B.C.D > A.B.C.D type N
+ *     rawframes: icmp A.B.C.D > A.B.C.D type N, N bytes
  *     rawframes: frame type 0xTTTT, N bytes     (anything else)
  * and "rawframes: done" at the end, status 0. A bad argument: status 1; a
- * frame the device does not take: status 2; an await that timed out: 3.
+ * frame the device does not take: status 2; an await that timed out: 3;
+ * the link closed (a read of 0 bytes: the relay is gone): 4.
  */
+#include "arch.h"
+#include "nabla/abi.h"
 #include "say.h"
 
 #define AWAIT_NS (10ull * 1000000000ull)
 
+/* The largest frame written or read (the relay reads at most 1536). */
+#define FRAME_BYTES 2048
+
 static solo5_handle_t handle;
 static struct solo5_net_info info;
-static uint8_t frame[1514];
+static uint8_t frame[FRAME_BYTES];
 
 static uint16_t get16(const uint8_t *p)
 {
@@ -135,6 +144,9 @@ static void report(const uint8_t *f, size_t n)
             put_ip(ip + 16);
             put(" type ");
             put_u(t[0]);
+            put(", ");
+            put_u(n);
+            put(" bytes");
         } else if (ip[9] == 17 && (data = udp_payload(f, n, &len)) != NULL) {
             put("udp ");
             put_endpoint(ip + 12, t);
@@ -178,13 +190,19 @@ static void report(const uint8_t *f, size_t n)
 }
 
 /* Reads and reports frames until the deadline, or until a UDP datagram
- * whose payload is word (if not NULL) arrived: returns 1 then, else 0. */
+ * whose payload is word (if not NULL) arrived: returns 1 then, 0 at the
+ * deadline, -1 if the link closed (the other end is gone: a read of 0
+ * bytes). */
 static int read_until(solo5_time_t deadline, const char *word)
 {
     for (;;) {
         size_t n;
         while (solo5_net_read(handle, frame, sizeof(frame), &n) ==
                SOLO5_R_OK) {
+            if (n == 0) {
+                say("rawframes: the link is closed\n");
+                return -1;
+            }
             report(frame, n);
             size_t len, wlen = 0;
             const uint8_t *data;
@@ -266,9 +284,23 @@ static int bad_argument(const char *s, size_t len)
     return 1;
 }
 
+/* A frame the bindings refuse (longer than the MTU allows) goes out with
+ * a raw write(2) on the device's host fd (the boot information's manifest
+ * entry; the handle is its index). */
 static int write_frame(const uint8_t *f, size_t n)
 {
-    if (solo5_net_write(handle, f, n) != SOLO5_R_OK) {
+    int ok;
+    if (n > (size_t)info.mtu + SOLO5_NET_HLEN) {
+        const struct spt_boot_info *bi =
+            (const struct spt_boot_info *)SPT_BOOT_INFO_BASE;
+        const struct mft *mft = bi->mft;
+        unsigned long fd = (unsigned long)mft->e[handle].b.hostfd;
+        ok = raw_syscall6(NR_WRITE, fd, (unsigned long)f, n, 0, 0, 0) ==
+             (long)n;
+    } else {
+        ok = solo5_net_write(handle, f, n) == SOLO5_R_OK;
+    }
+    if (!ok) {
         say_u64("rawframes: the device did not take a frame of ", n);
         return 2;
     }
@@ -278,13 +310,15 @@ static int write_frame(const uint8_t *f, size_t n)
 /* One argument (len characters at s); 0 when done, else the exit status. */
 static int run_argument(const char *s, size_t len)
 {
-    static uint8_t out[1514];
+    static uint8_t out[FRAME_BYTES];
     static char word[128];
     if (prefix(s, len, "wait=", 5)) {
         int64_t ms = parse_number(s + 5, len - 5);
         if (ms < 0)
             return bad_argument(s, len);
-        read_until(solo5_clock_monotonic() + (uint64_t)ms * 1000000u, NULL);
+        if (read_until(solo5_clock_monotonic() + (uint64_t)ms * 1000000u,
+                       NULL) < 0)
+            return 4;
         return 0;
     }
     if (prefix(s, len, "await=", 6)) {
@@ -293,13 +327,14 @@ static int run_argument(const char *s, size_t len)
         for (size_t i = 6; i < len; i++)
             word[i - 6] = s[i];
         word[len - 6] = '\0';
-        if (!read_until(solo5_clock_monotonic() + AWAIT_NS, word)) {
+        int got = read_until(solo5_clock_monotonic() + AWAIT_NS, word);
+        if (got == 0) {
             say("rawframes: timeout waiting for '");
             say(word);
             say("'\n");
             return 3;
         }
-        return 0;
+        return got < 0 ? 4 : 0;
     }
     size_t star = 0;
     while (star < len && s[star] != '*')

@@ -10,6 +10,7 @@ can be set to anything.
   frames.py udp SRC:PORT DST:PORT TEXT  a datagram with TEXT as payload
   frames.py tcp SRC:PORT DST:PORT FLAGS a bare TCP header, FLAGS letters
                                         of F S R P A U (e.g. S, SF, SR)
+  frames.py icmp-echo SRC DST BYTES     an echo request, BYTES of data
 Options (IPv4; each field otherwise right):
   --ihl WORDS          the header length field (the header stays 20 bytes)
   --total N            the total length field
@@ -75,7 +76,8 @@ def ipv4(src, dst, proto, payload, a):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('kind', choices=['arp-request', 'arp-probe',
-                                     'arp-announce', 'udp', 'tcp'])
+                                     'arp-announce', 'udp', 'tcp',
+                                     'icmp-echo'])
     ap.add_argument('args', nargs='+')
     for opt in ('--ihl', '--total', '--frag', '--ip-checksum', '--ulen',
                 '--cut'):
@@ -84,7 +86,7 @@ def main():
     a = ap.parse_args()
 
     want = {'arp-request': 2, 'arp-probe': 1, 'arp-announce': 1, 'udp': 3,
-            'tcp': 3}[a.kind]
+            'tcp': 3, 'icmp-echo': 3}[a.kind]
     if len(a.args) != want:
         ap.error('%s takes %d arguments' % (a.kind, want))
     if a.kind == 'arp-request':
@@ -93,6 +95,11 @@ def main():
         frame = arp(bytes(4), addr(a.args[0]), BROADCAST)
     elif a.kind == 'arp-announce':
         frame = arp(addr(a.args[0]), addr(a.args[0]), BROADCAST)
+    elif a.kind == 'icmp-echo':
+        data = bytes(i & 0xff for i in range(int(a.args[2])))
+        echo = struct.pack('!BBHHH', 8, 0, 0, 1, 1) + data
+        echo = echo[:2] + struct.pack('!H', checksum(echo)) + echo[4:]
+        frame = ipv4(addr(a.args[0]), addr(a.args[1]), 1, echo, a)
     else:
         (src, sport), (dst, dport) = endpoint(a.args[0]), endpoint(a.args[1])
         if a.kind == 'udp':
