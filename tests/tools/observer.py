@@ -35,6 +35,9 @@ def main():
         socks[s] = ('tcp', port)
     print('ready', flush=True)
     while True:
+        # Everything ready is logged before any answer goes out: what
+        # reached the host before a ping is in the log before its pong.
+        answers = []
         for s in select.select(list(socks), [], [])[0]:
             kind, port = socks[s]
             if kind == 'tcp':
@@ -47,7 +50,9 @@ def main():
                            for b in data[:40])
             log.write('udp %d %d: %s\n' % (port, len(data), text))
             if data.startswith(b'ping-'):
-                s.sendto(b'pong-' + data[5:], peer)
+                answers.append((s, b'pong-' + data[5:], peer))
+        for s, data, peer in answers:
+            s.sendto(data, peer)
 
 
 if __name__ == '__main__':
