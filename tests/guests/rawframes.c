@@ -154,9 +154,9 @@ static void report(const uint8_t *f, size_t n)
             put_endpoint(ip + 16, t + 2);
             put(": ");
             for (size_t i = 0; i < len && i < 64; i++) {
-                char c[2] = {(char)(data[i] >= 32 && data[i] < 127 ? data[i]
-                                                                   : '.'),
-                             '\0'};
+                char c[2] = {
+                    (char)(data[i] >= 32 && data[i] < 127 ? data[i] : '.'),
+                    '\0'};
                 put(c);
             }
         } else if (ip[9] == 6 && n >= 14 + ihl + 20) {
@@ -197,8 +197,7 @@ static int read_until(solo5_time_t deadline, const char *word)
 {
     for (;;) {
         size_t n;
-        while (solo5_net_read(handle, frame, sizeof(frame), &n) ==
-               SOLO5_R_OK) {
+        while (solo5_net_read(handle, frame, sizeof(frame), &n) == SOLO5_R_OK) {
             if (n == 0) {
                 say("rawframes: the link is closed\n");
                 return -1;
@@ -295,8 +294,8 @@ static int write_frame(const uint8_t *f, size_t n)
             (const struct spt_boot_info *)SPT_BOOT_INFO_BASE;
         const struct mft *mft = bi->mft;
         unsigned long fd = (unsigned long)mft->e[handle].b.hostfd;
-        ok = raw_syscall6(NR_WRITE, fd, (unsigned long)f, n, 0, 0, 0) ==
-             (long)n;
+        ok =
+            raw_syscall6(NR_WRITE, fd, (unsigned long)f, n, 0, 0, 0) == (long)n;
     } else {
         ok = solo5_net_write(handle, f, n) == SOLO5_R_OK;
     }
