@@ -67,9 +67,12 @@ stop_pid() {
     fi
 }
 
-# frame KIND ARGS... [OPTIONS]: one frame in hex (tests/tools/frames.py).
-frame() {
-    python3 "$FRAMES" "$@"
+# guest_args SPEC [/ SPEC]...: the rawframes guest's arguments for these
+# specs (frames, waits: tests/tools/frames.py), into the array ARGS.
+guest_args() {
+    local out
+    out=$(python3 "$FRAMES" "$@") || fail "frames.py $*: failed"
+    mapfile -t ARGS <<<"$out"
 }
 
 # observer_start UDPPORTS TCPPORTS: tests/tools/observer.py on the host's
@@ -91,15 +94,15 @@ observed_is() {
     assert_output "$(printf '%s\n' "$@" | sort)"
 }
 
-# rawframes ARGS...: the packed rawframes guest in user mode, as user 65534
-# in the namespace, with ARGS (frames, waits) and then an honest datagram
-# "ping-last" to the host's port 9100 and the wait for its answer; the app
-# must end with status 0 (the relay ends with the guest's status: it lived
-# to the end).
+# rawframes SPEC [/ SPEC]...: the packed rawframes guest in user mode, as
+# user 65534 in the namespace, with these frames and waits, then an honest
+# datagram "ping-last" to the host's port 9100 and the wait for its answer;
+# the app must end with status 0 (the relay ends with the guest's status:
+# it lived to the end).
 rawframes() {
+    guest_args "$@" / udp "$GUEST:5000" "$HOST:9100" ping-last / await=pong-last
     run --separate-stderr in_ns "${NOBODY[@]}" timeout 30 "$APPS/rawframes" \
-        --net:service=user --solo5:quiet "$@" \
-        "$(frame udp "$GUEST:5000" "$HOST:9100" "ping-last")" "await=pong-last"
+        --net:service=user --solo5:quiet "${ARGS[@]}"
     assert_equal "$stderr" ""
     assert_line "rawframes: udp $HOST:9100 > $GUEST:5000: pong-last"
     assert_line "rawframes: done"
@@ -112,11 +115,11 @@ rawframes() {
     observer_start 9100 9101
     # The guest's address is known (its announcement), then it sends as
     # 10.0.2.99: a datagram, and a SYN to a listening port.
-    rawframes "$(frame arp-announce "$GUEST")" \
-        "$(frame udp 10.0.2.99:5000 "$HOST:9100" spoofed)" \
-        "$(frame tcp 10.0.2.99:5001 "$HOST:9101" S)" \
-        "$(frame udp "$GUEST:5000" "$HOST:9100" 'ping-first')" \
-        "await=pong-first"
+    rawframes arp-announce "$GUEST" \
+        / udp 10.0.2.99:5000 "$HOST:9100" spoofed \
+        / tcp 10.0.2.99:5001 "$HOST:9101" S \
+        / udp "$GUEST:5000" "$HOST:9100" ping-first \
+        / await=pong-first
     observed_is "udp 9100 10: ping-first" "udp 9100 9: ping-last"
 }
 
@@ -127,10 +130,10 @@ rawframes() {
     # here) and its flags byte SYN (source port 5002 = 0x138a). A total
     # length beyond the frame (a datagram of 980 bytes in a frame of 47),
     # and a header checksum that is wrong.
-    rawframes "$(frame arp-announce "$GUEST")" \
-        "$(frame tcp "$GUEST:5002" "$HOST:9101" S --ihl 2 --ip-checksum 9101)" \
-        "$(frame udp "$GUEST:5000" "$HOST:9100" total --total 1000 --ulen 980)" \
-        "$(frame udp "$GUEST:5000" "$HOST:9100" checksum --ip-checksum-error)"
+    rawframes arp-announce "$GUEST" \
+        / tcp "$GUEST:5002" "$HOST:9101" S --ihl 2 --ip-checksum 9101 \
+        / udp "$GUEST:5000" "$HOST:9100" total --total 1000 --ulen 980 \
+        / udp "$GUEST:5000" "$HOST:9100" checksum --ip-checksum-error
     observed_is "udp 9100 9: ping-last"
 }
 
@@ -139,9 +142,9 @@ rawframes() {
     # A later fragment (offset 1480) whose data looks like a UDP header to
     # port 9100, and a first fragment (more fragments) whose UDP length
     # covers just itself: the relay does not reassemble, so neither goes on.
-    rawframes "$(frame arp-announce "$GUEST")" \
-        "$(frame udp "$GUEST:5000" "$HOST:9100" later --frag 0x00b9)" \
-        "$(frame udp "$GUEST:5000" "$HOST:9100" first --frag 0x2000)"
+    rawframes arp-announce "$GUEST" \
+        / udp "$GUEST:5000" "$HOST:9100" later --frag 0x00b9 \
+        / udp "$GUEST:5000" "$HOST:9100" first --frag 0x2000
     observed_is "udp 9100 9: ping-last"
 }
 
@@ -149,10 +152,12 @@ rawframes() {
     observer_start 9100 ""
     # A previous datagram leaves its bytes in the relay's frame buffer; a
     # UDP length of 200 in a packet of 32 would send them on.
-    rawframes "$(frame arp-announce "$GUEST")" \
-        "$(frame udp "$GUEST:5000" "$HOST:9100" "ping-$(printf 'secret%.0s' {1..15})")" \
-        "await=pong-$(printf 'secret%.0s' {1..15})" \
-        "$(frame udp "$GUEST:5000" "$HOST:9100" ulen --ulen 200)"
+    local secret
+    secret=$(printf 'secret%.0s' {1..15})
+    rawframes arp-announce "$GUEST" \
+        / udp "$GUEST:5000" "$HOST:9100" "ping-$secret" \
+        / "await=pong-$secret" \
+        / udp "$GUEST:5000" "$HOST:9100" ulen --ulen 200
     run -0 grep -c secret "$OBSERVED"
     assert_output 1
     run -0 grep -v secret "$OBSERVED"
@@ -166,9 +171,11 @@ rawframes() {
     # 1494 bytes make one of 1536: the bindings refuse it, a guest that
     # bypasses them writes it with write(2), the relay reads it (it reads
     # up to 1536 bytes); its answer would not fit in a frame: none.
-    rawframes "$(frame arp-announce "$GUEST")" \
-        "$(frame icmp-echo "$GUEST" "$HOST" 1472)" wait=200 \
-        "$(frame icmp-echo "$GUEST" "$HOST" 1494)" wait=200
+    rawframes arp-announce "$GUEST" \
+        / icmp-echo "$GUEST" "$HOST" 1472 \
+        / wait=200 \
+        / icmp-echo "$GUEST" "$HOST" 1494 \
+        / wait=200
     assert_line "rawframes: icmp $HOST > $GUEST type 0, 1514 bytes"
     assert_equal "$(grep -c '^rawframes: icmp ' <<<"$output")" 1
 }
@@ -180,16 +187,17 @@ rawframes() {
     # SYN+FIN and SYN+RST (scanner's segments); a SYN whose IPv4 total
     # length leaves only the ports of its TCP header (the rest of the
     # header follows in the frame, past the packet's end).
-    rawframes "$(frame arp-announce "$GUEST")" \
-        "$(frame tcp "$GUEST:5001" "$HOST:9101" SF)" \
-        "$(frame tcp "$GUEST:5002" "$HOST:9101" SR)" \
-        "$(frame tcp "$GUEST:5003" "$HOST:9101" S --total 24)" \
-        wait=200
+    rawframes arp-announce "$GUEST" \
+        / tcp "$GUEST:5001" "$HOST:9101" SF \
+        / tcp "$GUEST:5002" "$HOST:9101" SR \
+        / tcp "$GUEST:5003" "$HOST:9101" S --total 24 \
+        / wait=200
     observed_is "udp 9100 9: ping-last"
     # An honest SYN from the same guest does reach the host: the observer
     # saw the relay's connection.
-    rawframes "$(frame arp-announce "$GUEST")" \
-        "$(frame tcp "$GUEST:5004" "$HOST:9101" S)" wait=200
+    rawframes arp-announce "$GUEST" \
+        / tcp "$GUEST:5004" "$HOST:9101" S \
+        / wait=200
     observed_is "udp 9100 9: ping-last" "tcp 9101: connection" \
         "udp 9100 9: ping-last"
 }
@@ -205,14 +213,14 @@ in_resolv() {
         exec "$@"' sh "$conf" "$@"
 }
 
-# rawframes_resolv FILE ARGS...: rawframes ARGS... with FILE as
+# rawframes_resolv FILE SPEC [/ SPEC]...: rawframes SPEC... with FILE as
 # /etc/resolv.conf.
 rawframes_resolv() {
     local conf=$1
     shift
+    guest_args "$@" / udp "$GUEST:5000" "$HOST:9100" ping-last / await=pong-last
     run --separate-stderr in_resolv "$conf" "${NOBODY[@]}" timeout 30 \
-        "$APPS/rawframes" --net:service=user --solo5:quiet "$@" \
-        "$(frame udp "$GUEST:5000" "$HOST:9100" "ping-last")" "await=pong-last"
+        "$APPS/rawframes" --net:service=user --solo5:quiet "${ARGS[@]}"
     assert_equal "$stderr" ""
     assert_line "rawframes: done"
     assert_equal "$status" 0
@@ -223,8 +231,8 @@ rawframes_resolv() {
     # itself must not reach the host's port there.
     in_ns ip addr add "$GUEST/32" dev lo
     observer_start 9100,53 ""
-    rawframes "$(frame arp-announce "$GUEST")" \
-        "$(frame udp "$GUEST:5000" "$GUEST:9100" self)"
+    rawframes arp-announce "$GUEST" \
+        / udp "$GUEST:5000" "$GUEST:9100" self
     observed_is "udp 9100 9: ping-last"
 
     # The name server's address carries port 53 only, to the name server
@@ -233,19 +241,19 @@ rawframes_resolv() {
     printf 'nameserver 127.0.0.1\n' >"$BATS_TEST_TMPDIR/resolv.conf"
     chmod 0644 "$BATS_TEST_TMPDIR/resolv.conf"
     : >"$OBSERVED"
-    rawframes_resolv "$BATS_TEST_TMPDIR/resolv.conf" \
-        "$(frame arp-announce "$GUEST")" \
-        "$(frame udp "$GUEST:5000" "$DNS:9100" notdns)" \
-        "$(frame udp "$GUEST:5000" "$DNS:53" query)" wait=200
+    rawframes_resolv "$BATS_TEST_TMPDIR/resolv.conf" arp-announce "$GUEST" \
+        / udp "$GUEST:5000" "$DNS:9100" notdns \
+        / udp "$GUEST:5000" "$DNS:53" query \
+        / wait=200
     observed_is "udp 53 5: query" "udp 9100 9: ping-last"
 
     # No IPv4 name server in /etc/resolv.conf: DNS goes nowhere, not to
     # whatever listens on port 53 of the host.
     printf 'search example\nnameserver ::1\n' >"$BATS_TEST_TMPDIR/resolv.conf"
     : >"$OBSERVED"
-    rawframes_resolv "$BATS_TEST_TMPDIR/resolv.conf" \
-        "$(frame arp-announce "$GUEST")" \
-        "$(frame udp "$GUEST:5000" "$DNS:53" query)" wait=200
+    rawframes_resolv "$BATS_TEST_TMPDIR/resolv.conf" arp-announce "$GUEST" \
+        / udp "$GUEST:5000" "$DNS:53" query \
+        / wait=200
     observed_is "udp 9100 9: ping-last"
 }
 
@@ -253,8 +261,9 @@ rawframes_resolv() {
     # Ports 61000 to 61255 of the host address stand for the senders of
     # forwarded datagrams; 61256 is an ordinary port of the host.
     observer_start 9100,61256 ""
-    rawframes "$(frame arp-announce "$GUEST")" \
-        "$(frame udp "$GUEST:5000" "$HOST:61256" ping-high)" await=pong-high
+    rawframes arp-announce "$GUEST" \
+        / udp "$GUEST:5000" "$HOST:61256" ping-high \
+        / await=pong-high
     observed_is "udp 61256 9: ping-high" "udp 9100 9: ping-last"
 }
 
@@ -262,11 +271,14 @@ rawframes_resolv() {
     observer_start 9100 ""
     # A probe for the address the guest is about to take (RFC 5227, sender
     # 0.0.0.0) must get no answer, or the guest thinks the address taken.
-    # A request for the host is answered with the relay's MAC; the same
-    # request cut after the target's MAC (38 bytes) is not answered.
-    rawframes "$(frame arp-probe "$GUEST")" wait=200 \
-        "$(frame arp-request "$GUEST" "$HOST")" wait=200 \
-        "$(frame arp-request "$GUEST" 10.0.2.77 --cut 38)" wait=200
+    # A request for the host is answered with the relay's MAC; a request
+    # cut after the target's MAC (38 bytes) is not answered.
+    rawframes arp-probe "$GUEST" \
+        / wait=200 \
+        / arp-request "$GUEST" "$HOST" \
+        / wait=200 \
+        / arp-request "$GUEST" 10.0.2.77 --cut 38 \
+        / wait=200
     refute_line --partial "arp reply $GUEST "
     assert_line "rawframes: arp reply $HOST is-at 02:52:45:4c:41:59"
     assert_equal "$(grep -c '^rawframes: arp reply ' <<<"$output")" 1
@@ -277,8 +289,9 @@ rawframes_resolv() {
     # Nothing listens on the host's port 9001: the relay's connect fails,
     # and the guest must hear so at once, as from a real host, instead of
     # a connection that is accepted and then breaks.
-    rawframes "$(frame arp-announce "$GUEST")" \
-        "$(frame tcp "$GUEST:5005" "$HOST:9001" S)" wait=300
+    rawframes arp-announce "$GUEST" \
+        / tcp "$GUEST:5005" "$HOST:9001" S \
+        / wait=300
     assert_line "rawframes: tcp $HOST:9001 > $GUEST:5005 RST,ACK"
     refute_line --partial "SYN"
 }
@@ -320,11 +333,14 @@ print(s.recv(65536).decode())
     # With the usual limit of 1024 fds, 1100 flows the relay kept open
     # would use them all up: the last datagram, from a new port, could not
     # get a socket. The relay keeps 128 and closes the oldest.
+    guest_args arp-announce "$GUEST" \
+        / udp "$GUEST:20000" "$HOST:9100" flow --times 1100 \
+        / wait=300 \
+        / udp "$GUEST:5000" "$HOST:9100" ping-last \
+        / await=pong-last
     run --separate-stderr in_ns prlimit --nofile=1024:1024 "${NOBODY[@]}" \
         timeout 60 "$APPS/rawframes" --net:service=user --solo5:quiet \
-        "$(frame arp-announce "$GUEST")" \
-        "1100*$(frame udp "$GUEST:20000" "$HOST:9100" flow)" wait=300 \
-        "$(frame udp "$GUEST:5000" "$HOST:9100" ping-last)" await=pong-last
+        "${ARGS[@]}"
     assert_line "rawframes: udp $HOST:9100 > $GUEST:5000: pong-last"
     assert_equal "$status" 0
     run -0 tail -n 1 "$OBSERVED"
