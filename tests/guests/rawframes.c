@@ -27,6 +27,7 @@
  * the link closed (a read of 0 bytes: the relay is gone): 4.
  */
 #include "arch.h"
+#include "base.h"
 #include "nabla/abi.h"
 #include "say.h"
 
@@ -290,9 +291,7 @@ static int write_frame(const uint8_t *f, size_t n)
 {
     int ok;
     if (n > (size_t)info.mtu + SOLO5_NET_HLEN) {
-        const struct spt_boot_info *bi =
-            (const struct spt_boot_info *)SPT_BOOT_INFO_BASE;
-        const struct mft *mft = bi->mft;
+        const struct mft *mft = guest_boot_info()->mft;
         unsigned long fd = (unsigned long)mft->e[handle].b.hostfd;
         ok =
             raw_syscall6(NR_WRITE, fd, (unsigned long)f, n, 0, 0, 0) == (long)n;
