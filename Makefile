@@ -141,14 +141,17 @@ $(foreach t,$(H) $(SAN) $(FZ),\
 
 # --- stub: static musl executable at NABLA_STUB_BASE --------------------------
 # Its modules in the order of its layout, then any other stub/*.c (a device
-# type's module, which registers itself: stub.h's STUB_DEVICE).
+# type's module, which registers itself: stub.h's STUB_DEVICE). The same
+# sources for every architecture, but for stub/arch/ARCH/: the process
+# entry (start.S), the exit trampoline (trampoline.S) and stub_arch.h
+# (mk/aarch64.mk builds the aarch64 stub).
 STUB_FIRST_SRCS := stub/main.c stub/entry.c stub/verify.c stub/options.c \
 	stub/payload.c stub/memory.c stub/populate.c stub/block.c stub/net.c \
 	stub/seccomp.c stub/harden.c stub/leave.c
 STUB_SRCS := $(STUB_FIRST_SRCS) \
 	$(filter-out $(STUB_FIRST_SRCS),$(sort $(wildcard stub/*.c)))
 STUB_OBJS := $(patsubst %.c,$(M)/%.o,$(STUB_SRCS)) $(M)/libcommon.a \
-	$(M)/stub/start.o $(B)/stub/trampoline.o $(M)/stub/layout.o
+	$(M)/stub/arch/x86_64/start.o $(B)/stub/trampoline.o $(M)/stub/layout.o
 STUB := $(B)/stub/nabla-stub
 # NABLA_STUB_BASE (common/packed_layout.h).
 STUB_LDFLAGS := -static -no-pie -nostartfiles -Wl,--no-relax \
@@ -157,6 +160,9 @@ STUB_LDFLAGS := -static -no-pie -nostartfiles -Wl,--no-relax \
 	-Wl,-z,common-page-size=0x1000 \
 	-Wl,-z,noexecstack -Wl,--build-id=none \
 	-Wl,-z,noseparate-code -Wl,-z,norelro
+
+# The stub's own files see their architecture's stub_arch.h.
+$(patsubst %.c,$(M)/%.o,$(STUB_SRCS)): MUSL_CFLAGS += -Istub/arch/x86_64
 
 # entry.c runs before anything else and may call nothing outside its own
 # section: no loop turned into a call to memcpy or memset.
@@ -272,7 +278,7 @@ $(foreach t,$(H) $(SAN) $(FZ),\
 # the guest's text page, or the stub into a page of its own where that has
 # no room (see common/packed_layout.h).
 TRAMPOLINE := $(B)/stub/trampoline.bin
-$(B)/stub/trampoline.o: stub/trampoline.S
+$(B)/stub/trampoline.o: stub/arch/x86_64/trampoline.S
 	@mkdir -p $(@D)
 	gcc $(DEPFLAGS) -Iinclude -c $< -o $@
 $(TRAMPOLINE): $(B)/stub/trampoline.o

@@ -8,7 +8,9 @@
  *   2. find the payload nabla-pack baked into this file (program headers),
  *      or, given --verify alone, check the whole file against its checksums
  *      instead (verify.c);
- *   3. parse options: pack-time defaults, then the command line;
+ *   3. parse options: pack-time defaults, then the command line; refuse a
+ *      kernel that cannot confine the guest (aarch64: pages other than
+ *      4 KiB, no seccomp filters, as under qemu-user);
  *   4. close every fd that is not stdin/out/err or given for a device;
  *   5. map guest memory around the guest segments that execve already mapped
  *      (a position-independent guest: moved to a random address and
@@ -36,6 +38,7 @@
 
 #include "nabla/exit.h"
 #include "stub.h"
+#include "stub_arch.h"
 
 const char *stub_progname = "nabla";
 
@@ -238,6 +241,10 @@ static int stub_main(int argc, char **argv)
     }
     struct guest_memory gm = {.base = 0, .size = cfg.mem_mb << 20};
 
+    /* 3b. A kernel that can confine the guest as docs/abi.md assumes
+     * (stub/arch/ARCH/stub_arch.h), before any device is opened. */
+    arch_check_kernel();
+
     /* 4. Only the fds the guest was given. */
     size_t ngiven = given_fds(payload_mft(p), &cfg, fds, MFT_MAX_ENTRIES);
     harden_close_fds(fds, ngiven);
@@ -293,7 +300,7 @@ static int main_wrapper(int argc, char **argv, char **envp)
     return stub_main(argc, argv);
 }
 
-/* Called by _start (start.S) with the initial stack pointer: before the C
+/* Called by _start (stub/arch/ARCH/start.S) with the initial stack pointer: before the C
  * library starts (it touches pages all over the file), make sure that the
  * file holds them (entry.c). Both in the entry section. */
 void stub_start_c(long *sp) __attribute__((section(".text.nabla_entry")));
