@@ -151,7 +151,8 @@ STUB_FIRST_SRCS := stub/main.c stub/entry.c stub/verify.c stub/options.c \
 STUB_SRCS := $(STUB_FIRST_SRCS) \
 	$(filter-out $(STUB_FIRST_SRCS),$(sort $(wildcard stub/*.c)))
 STUB_OBJS := $(patsubst %.c,$(M)/%.o,$(STUB_SRCS)) $(M)/libcommon.a \
-	$(M)/stub/arch/x86_64/start.o $(B)/stub/trampoline.o $(M)/stub/layout.o
+	$(M)/stub/arch/x86_64/start.o $(B)/stub/arch/x86_64/trampoline.o \
+	$(M)/stub/layout.o
 STUB := $(B)/stub/nabla-stub
 # NABLA_STUB_BASE (common/packed_layout.h).
 STUB_LDFLAGS := -static -no-pie -nostartfiles -Wl,--no-relax \
@@ -278,10 +279,10 @@ $(foreach t,$(H) $(SAN) $(FZ),\
 # the guest's text page, or the stub into a page of its own where that has
 # no room (see common/packed_layout.h).
 TRAMPOLINE := $(B)/stub/trampoline.bin
-$(B)/stub/trampoline.o: stub/arch/x86_64/trampoline.S
+$(B)/stub/arch/x86_64/trampoline.o: stub/arch/x86_64/trampoline.S
 	@mkdir -p $(@D)
 	gcc $(DEPFLAGS) -Iinclude -c $< -o $@
-$(TRAMPOLINE): $(B)/stub/trampoline.o
+$(TRAMPOLINE): $(B)/stub/arch/x86_64/trampoline.o
 	objcopy -O binary --only-section=.text $< $@
 
 STUB_BLOB := $(B)/tools/nabla-pack/pack/stub_blob.o
