@@ -285,19 +285,51 @@ $(B)/stub/arch/x86_64/trampoline.o: stub/arch/x86_64/trampoline.S
 $(TRAMPOLINE): $(B)/stub/arch/x86_64/trampoline.o
 	objcopy -O binary --only-section=.text $< $@
 
+# Each architecture's stub and trampoline, embedded in nabla-pack
+# (tools/nabla-pack/pack/stub.c); mk/aarch64.mk adds the aarch64 ones.
+STUB_BLOB_FLAGS := -DNABLA_STUB_X86_64='"$(STUB)"' \
+	-DNABLA_TRAMPOLINE_X86_64='"$(TRAMPOLINE)"'
 STUB_BLOB := $(B)/tools/nabla-pack/pack/stub_blob.o
 $(STUB_BLOB): tools/nabla-pack/pack/stub_blob.S $(STUB) \
 		$(TRAMPOLINE)
 	@mkdir -p $(@D)
-	gcc -c -fPIE -DNABLA_STUB_PATH='"$(STUB)"' \
-		-DNABLA_TRAMPOLINE_PATH='"$(TRAMPOLINE)"' $< -o $@
+	gcc -c -fPIE $(STUB_BLOB_FLAGS) $< -o $@
+
+# nabla-pack describes the policy of an app for either architecture
+# (inspect): the policy, its compiler and the device types compiled for
+# the host once per architecture, with its numbers (-DNABLA_TARGET_ARCH:
+# nabla/syscalls.h), into one object each whose only global symbols are
+# ARCH_policy_add_base, ARCH_policy_add_devices and ARCH_policy_describe.
+# Its device types register in a section of their own,
+# nabla_device_types_ARCH, so that nabla-pack's own table (device.h) does
+# not list them again.
+POLICY_ARCH_SRCS := common/policy.c common/bpf.c $(DEVICE_SRCS)
+POLICY_ARCH_EXPORTS := policy_add_base policy_add_devices policy_describe
+define policy_arch_rules
+$(H)/policy-$(1)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $$(@D)
+	gcc $(HOST_CFLAGS) -DNABLA_TARGET_$(2) -c $$< -o $$@
+$(H)/policy-$(1).o: $(patsubst %.c,$(H)/policy-$(1)/%.o,$(POLICY_ARCH_SRCS))
+	ld -r $$^ -o $$@.tmp
+	objcopy $(foreach s,$(POLICY_ARCH_EXPORTS),\
+		--redefine-sym $(s)=$(1)_$(s) -G $(1)_$(s)) \
+		--rename-section nabla_device_types=nabla_device_types_$(1) \
+		$(foreach e,start stop,--redefine-sym \
+		__$(e)_nabla_device_types=__$(e)_nabla_device_types_$(1)) \
+		$$@.tmp $$@
+	@rm -f $$@.tmp
+endef
+$(eval $(call policy_arch_rules,x86_64,X86_64))
+$(eval $(call policy_arch_rules,aarch64,AARCH64))
+# What nabla-pack's code needs besides its archives, wherever it is linked.
+PACK_ARCH_OBJS := $(H)/policy-x86_64.o $(H)/policy-aarch64.o $(STUB_BLOB)
 
 $(PACK): $(H)/tools/nabla-pack/main.o $(H)/libpack.a $(H)/libcommon.a \
-		$(STUB_BLOB)
+		$(PACK_ARCH_OBJS)
 	gcc $^ $(PACK_LDLIBS) -o $@
 
 $(SAN_PACK): $(SAN)/tools/nabla-pack/main.o $(SAN)/libpack.a \
-		$(SAN)/libcommon.a $(STUB_BLOB)
+		$(SAN)/libcommon.a $(PACK_ARCH_OBJS)
 	@mkdir -p $(@D)
 	gcc -fsanitize=address,undefined $^ $(PACK_LDLIBS) -o $@
 
@@ -398,7 +430,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,\
 	$(wildcard tests/unit/*_test.c))
 
 $(B)/tests/unit/%_test: $(SAN)/tests/unit/%_test.o $(SAN)/libpack.a \
-		$(SAN)/libcommon.a $(STUB_BLOB)
+		$(SAN)/libcommon.a $(PACK_ARCH_OBJS)
 	@mkdir -p $(@D)
 	gcc -fsanitize=address,undefined $^ $(PACK_LDLIBS) -o $@
 

@@ -103,6 +103,77 @@ $(AB)/tests/unit/syscall_numbers.o: tests/unit/syscall_numbers.c | $(DEPS_STAMP)
 	$(AARCH64_CC) -std=c11 $(WARN) $(DEPFLAGS) -Iinclude -c $< -o $@
 EXTRA_ALL += $(SYSCALL_NUMBER_CHECKS)
 
+# --- the aarch64 stub: the same sources as the x86_64 one (Makefile), with
+# stub/arch/aarch64/, musl for arm64 (Debian's musl-dev:arm64 and its
+# aarch64-linux-musl-gcc) and the arm64 kernel headers
+# (linux-libc-dev-arm64-cross). Without the user-mode network relay
+# (stub/arch/aarch64/usernet.c: its numbers and policy are x86_64's alone
+# so far).
+AARCH64_MUSL_CC := aarch64-linux-musl-gcc
+AM := $(AB)/musl
+AARCH64_KERNEL_HEADERS := $(DEPS)/kernel-headers-aarch64/include/linux/seccomp.h
+$(AARCH64_KERNEL_HEADERS): | $(DEPS_STAMP)
+	rm -rf $(DEPS)/kernel-headers-aarch64.tmp
+	mkdir -p $(DEPS)/kernel-headers-aarch64.tmp/include
+	cp -r /usr/aarch64-linux-gnu/include/linux \
+		/usr/aarch64-linux-gnu/include/asm \
+		/usr/aarch64-linux-gnu/include/asm-generic \
+		$(DEPS)/kernel-headers-aarch64.tmp/include/
+	rm -rf $(DEPS)/kernel-headers-aarch64
+	mv $(DEPS)/kernel-headers-aarch64.tmp $(DEPS)/kernel-headers-aarch64
+
+# No outline atomics: they would call libgcc helpers that ask glibc's
+# getauxval at start.
+AARCH64_MUSL_CFLAGS := $(COMMON_CFLAGS) -Icommon -D_GNU_SOURCE -fPIE \
+	-fno-stack-protector -mno-outline-atomics \
+	-isystem $(DEPS)/kernel-headers-aarch64/include
+
+$(AM)/%.o: %.c $(AARCH64_MAKEFILES) | $(AARCH64_KERNEL_HEADERS)
+	@mkdir -p $(@D)
+	$(AARCH64_MUSL_CC) $(AARCH64_MUSL_CFLAGS) -c $< -o $@
+$(AM)/%.o: %.S $(AARCH64_MAKEFILES) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(AARCH64_MUSL_CC) $(DEPFLAGS) -Iinclude -c $< -o $@
+
+# common/ as the Makefile archives it for the x86_64 stub: the device types
+# in one object (devices.o: they register themselves), without the relay's
+# policy; with netforward.c, which the x86_64 stub takes from its relay
+# (the net device type checks --net-forward with it).
+AARCH64_COMMON_OBJS := $(patsubst %.c,$(AM)/%.o,\
+	$(filter-out common/relay_policy.c,$(COMMON_SRCS))) $(AM)/common/devices.o
+$(AM)/common/devices.o: $(patsubst %.c,$(AM)/%.o,$(DEVICE_SRCS))
+	$(AARCH64_LD) -r $^ -o $@
+$(AM)/libcommon.a: $(AARCH64_COMMON_OBJS)
+	@rm -f $@
+	$(AARCH64_AR) rcs $@ $^
+
+AARCH64_STUB_SRCS := $(STUB_SRCS) stub/arch/aarch64/usernet.c \
+	stub/arch/aarch64/kernel.c
+AARCH64_STUB_OBJS := $(patsubst %.c,$(AM)/%.o,$(AARCH64_STUB_SRCS)) \
+	$(AM)/libcommon.a $(AM)/stub/arch/aarch64/start.o \
+	$(AM)/stub/arch/aarch64/trampoline.o $(AM)/stub/layout.o
+$(patsubst %.c,$(AM)/%.o,$(AARCH64_STUB_SRCS)): \
+	AARCH64_MUSL_CFLAGS += -Istub -Istub/arch/aarch64
+$(AM)/stub/entry.o: AARCH64_MUSL_CFLAGS += -fno-tree-loop-distribute-patterns
+
+AARCH64_STUB := $(AB)/stub/nabla-stub
+$(AARCH64_STUB): $(AARCH64_STUB_OBJS) stub/entry.ld stub/arch/aarch64/cold.ld
+	@mkdir -p $(@D)
+	$(AARCH64_MUSL_CC) $(STUB_LDFLAGS) -Wl,-T,stub/arch/aarch64/cold.ld \
+		$(AARCH64_STUB_OBJS) -o $@
+
+AARCH64_TRAMPOLINE := $(AB)/stub/trampoline.bin
+$(AARCH64_TRAMPOLINE): $(AM)/stub/arch/aarch64/trampoline.o
+	@mkdir -p $(@D)
+	$(AARCH64_OBJCOPY) -O binary --only-section=.text $< $@
+
+EXTRA_ALL += $(AARCH64_STUB) $(AARCH64_TRAMPOLINE)
+
+# Embedded in nabla-pack beside the x86_64 one (tools/nabla-pack/pack/stub.c).
+$(STUB_BLOB): $(AARCH64_STUB) $(AARCH64_TRAMPOLINE)
+STUB_BLOB_FLAGS += -DNABLA_STUB_AARCH64='"$(AARCH64_STUB)"' \
+	-DNABLA_TRAMPOLINE_AARCH64='"$(AARCH64_TRAMPOLINE)"'
+
 # --- test programs run inside the arm64 VM and under qemu-user -------------
 # Static (glibc) programs: they only ask the kernel what it offers.
 AARCH64_PROBES := $(AB)/tests/probes/kernel_facts

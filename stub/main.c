@@ -8,9 +8,9 @@
  *   2. find the payload nabla-pack baked into this file (program headers),
  *      or, given --verify alone, check the whole file against its checksums
  *      instead (verify.c);
- *   3. parse options: pack-time defaults, then the command line; refuse a
- *      kernel that cannot confine the guest (aarch64: pages other than
- *      4 KiB, no seccomp filters, as under qemu-user);
+ *   2b. refuse a kernel that cannot confine the guest (aarch64: pages
+ *      other than 4 KiB, no seccomp filters, as under qemu-user);
+ *   3. parse options: pack-time defaults, then the command line;
  *   4. close every fd that is not stdin/out/err or given for a device;
  *   5. map guest memory around the guest segments that execve already mapped
  *      (a position-independent guest: moved to a random address and
@@ -225,6 +225,11 @@ static int stub_main(int argc, char **argv)
      * checked first, before anything in it is trusted. */
     if (argc == 2 && strcmp(argv[1], "--verify") == 0)
         return verify_self();
+    /* A kernel that can confine the guest as docs/abi.md assumes
+     * (stub/arch/ARCH/stub_arch.h): aarch64 refuses pages other than
+     * 4 KiB, and qemu-user, which has no seccomp (and whose auxiliary
+     * vector would not even lead to the payload). */
+    arch_check_kernel();
     const struct nabla_payload *p = payload_find();
 
     /* 3. Options. Room for this manifest's devices only, not for 64: a
@@ -240,10 +245,6 @@ static int stub_main(int argc, char **argv)
         return 0;
     }
     struct guest_memory gm = {.base = 0, .size = cfg.mem_mb << 20};
-
-    /* 3b. A kernel that can confine the guest as docs/abi.md assumes
-     * (stub/arch/ARCH/stub_arch.h), before any device is opened. */
-    arch_check_kernel();
 
     /* 4. Only the fds the guest was given. */
     size_t ngiven = given_fds(payload_mft(p), &cfg, fds, MFT_MAX_ENTRIES);

@@ -55,13 +55,15 @@ FUZZ_REPLAY_BINS := $(foreach h,$(FUZZ_HARNESSES),$(FUZZ_BIN)/replay_$(h))
 
 define fuzz_rules
 $(FUZZ_BIN)/fuzz_$(1): $(FZ)/tests/fuzz/fuzz_$(1).o \
-		$(addprefix $(FZ)/,$(FUZZ_OBJS_$(1)) $(FUZZ_ARCHIVES))
+		$(addprefix $(FZ)/,$(FUZZ_OBJS_$(1)) $(FUZZ_ARCHIVES)) \
+		$(PACK_ARCH_OBJS)
 	@mkdir -p $$(@D)
 	$(FUZZ_CC) $(FUZZ_SANITIZE) $$^ $(FUZZ_LIBS_$(1)) -o $$@
 
 $(FUZZ_BIN)/replay_$(1): $(SAN)/tests/fuzz/fuzz_$(1).o \
 		$(SAN)/tests/fuzz/replay.o \
-		$(addprefix $(SAN)/,$(FUZZ_OBJS_$(1)) $(FUZZ_ARCHIVES))
+		$(addprefix $(SAN)/,$(FUZZ_OBJS_$(1)) $(FUZZ_ARCHIVES)) \
+		$(PACK_ARCH_OBJS)
 	@mkdir -p $$(@D)
 	gcc $(REPLAY_SANITIZE) $$^ $(FUZZ_LIBS_$(1)) -o $$@
 

@@ -42,6 +42,7 @@
 
 #include "devopts.h"
 #include "oci/oci_layer.h"
+#include "read/arch.h"
 #include "read/packed.h"
 #include "sha256.h"
 #include "util/cli.h"
@@ -355,14 +356,8 @@ struct oci_request {
 
 static const char *oci_arch(const struct packed *pk)
 {
-    switch (pk->img.ehdr->e_machine) {
-    case EM_X86_64:
-        return "amd64";
-    case EM_AARCH64:
-        return "arm64";
-    default:
-        return NULL;
-    }
+    const struct pack_arch *a = pack_arch_of(pk->img.ehdr->e_machine);
+    return a != NULL ? a->oci_name : NULL;
 }
 
 static int collect(const struct oci_request *r, const struct packed *pk,
