@@ -383,6 +383,10 @@ guest_manifest = $(firstword $(wildcard tests/guests/$(1).json) \
 # TEST_GUEST_TAIL_NAME: an object linked last (after the libc), whose text
 # therefore ends the guest's.
 TEST_GUEST_TAIL_fulltext := $(B)/tests/guests/fulltext-tail.o
+# TEST_GUEST_LDFLAGS_NAME: its own link flags. entryregs' entry point is its
+# own (tests/guests/arch/ARCH-entry.S), which records the registers.
+TEST_GUEST_TAIL_entryregs := $(B)/tests/guests/arch/x86_64-entry.o
+TEST_GUEST_LDFLAGS_entryregs := -Wl,-e,entry_probe
 
 define test_guest_rules
 $(B)/tests/guests/$(1).mft.c: $(call guest_manifest,$(1)) $(PACK)
@@ -391,7 +395,8 @@ $(B)/tests/guests/$(1).mft.c: $(call guest_manifest,$(1)) $(PACK)
 $(B)/tests/guests/$(1).spt: $(B)/tests/guests/$(1).o \
 		$(B)/tests/guests/$(1).mft.o $(BINDINGS) $(GUEST_LIBC) \
 		$(TEST_GUEST_TAIL_$(1)) linker/guest.ld
-	gcc $(GUEST_LDFLAGS) $$(filter %.o %.a,$$^) -o $$@
+	gcc $(GUEST_LDFLAGS) $(TEST_GUEST_LDFLAGS_$(1)) $$(filter %.o %.a,$$^) \
+		-o $$@
 endef
 $(foreach g,$(TEST_GUESTS),$(eval $(call test_guest_rules,$(g))))
 
@@ -399,6 +404,9 @@ $(B)/tests/guests/%.mft.o: $(B)/tests/guests/%.mft.c
 	gcc $(GUEST_CFLAGS) -c $< -o $@
 
 $(B)/tests/guests/%-tail.o: tests/guests/%-tail.S
+	@mkdir -p $(@D)
+	gcc -c $< -o $@
+$(B)/tests/guests/arch/%-entry.o: tests/guests/arch/%-entry.S
 	@mkdir -p $(@D)
 	gcc -c $< -o $@
 
