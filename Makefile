@@ -54,8 +54,10 @@ LWIP_STAMP := $(LWIP_DIR)/.fetched
 $(LWIP_STAMP): scripts/fetch-lwip | $(DEPS_STAMP)
 	scripts/fetch-lwip build
 
-# Its sources appear with the stamp.
-$(LWIP_DIR)/src/%.c: $(LWIP_STAMP) ;
+# Its sources appear with the stamp (order-only: the stamp, written last, is
+# newer than they are, which must not make them, and all that is built from
+# them, out of date at every make).
+$(LWIP_DIR)/src/%.c: | $(LWIP_STAMP) ;
 
 # --- toolchains: one compile rule each, PATH.c -> DIR/PATH.o ------------------
 # Each object gets a .d file of the headers it includes (DEPFLAGS, read at
