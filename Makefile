@@ -470,6 +470,35 @@ $(B)/tests/unit/filter_oracle_test: $(M)/tests/unit/filter_oracle_test.o \
 	musl-gcc -static $^ -o $@
 $(M)/tests/unit/filter_oracle_test.o: | $(LIBSECCOMP)
 
+# The same oracle for aarch64, on this host: the test, the policy, its
+# compiler and the device modules compiled with aarch64's numbers
+# (-DNABLA_TARGET_AARCH64), libseccomp making aarch64 filters.
+ORACLE_A64 := $(M)/oracle-aarch64
+ORACLE_A64_OBJS := $(patsubst %.c,$(ORACLE_A64)/%.o,\
+	tests/unit/filter_oracle_test.c $(POLICY_ARCH_SRCS))
+$(ORACLE_A64)/%.o: %.c | $(KERNEL_HEADERS) $(LIBSECCOMP)
+	@mkdir -p $(@D)
+	musl-gcc $(MUSL_CFLAGS) -isystem $(DEPS)/libseccomp/include \
+		-DNABLA_TARGET_AARCH64 -c $< -o $@
+$(B)/tests/unit/filter_oracle_aarch64_test: $(ORACLE_A64_OBJS) \
+		$(M)/libcommon.a $(LIBSECCOMP)
+	@mkdir -p $(@D)
+	musl-gcc -static $^ -o $@
+UNIT_TESTS += $(B)/tests/unit/filter_oracle_aarch64_test
+
+# nabla-pack's code with the stubs of a build without the aarch64 one
+# (make NABLA_AARCH64=0): tests/unit/noaarch64_test.c.
+$(B)/tools/nabla-pack/stub_blob_x86_64.o: tools/nabla-pack/stub_blob.S \
+		$(STUB) $(TRAMPOLINE)
+	@mkdir -p $(@D)
+	gcc -c -fPIE -DNABLA_STUB_X86_64='"$(STUB)"' \
+		-DNABLA_TRAMPOLINE_X86_64='"$(TRAMPOLINE)"' $< -o $@
+$(B)/tests/unit/noaarch64_test: $(SAN)/tests/unit/noaarch64_test.o \
+		$(SAN)/libpack.a $(SAN)/libcommon.a $(H)/policy-x86_64.o \
+		$(H)/policy-aarch64.o $(B)/tools/nabla-pack/stub_blob_x86_64.o
+	@mkdir -p $(@D)
+	gcc -fsanitize=address,undefined $^ $(PACK_LDLIBS) -o $@
+
 # The relay's filter loaded by the kernel, one call at a time
 # (tests/usernet.bats): the relay's policy and compiler, static musl.
 RELAY_SWEEP := $(B)/tests/probes/relay_sweep
