@@ -101,6 +101,16 @@ $(AB)/tests/guests/entryregs.spt: $(AB)/tests/guests/entryregs.o \
 	$(AARCH64_CC) $(GUEST_LDFLAGS) $(TEST_GUEST_LDFLAGS_entryregs) \
 		$(filter %.o %.a,$^) -o $@
 
+# fulltext's last object fills its text page (Makefile:
+# TEST_GUEST_TAIL_fulltext): the exit trampoline gets a page of its own.
+$(AB)/tests/guests/%-tail.o: tests/guests/%-tail.S | $(AARCH64_TOOLCHAIN)
+	@mkdir -p $(@D)
+	$(AARCH64_CC) -c $< -o $@
+$(AB)/tests/guests/fulltext.spt: $(AB)/tests/guests/fulltext.o \
+		$(AB)/tests/guests/fulltext.mft.o $(AARCH64_BINDINGS) \
+		$(AARCH64_LIBC) $(AB)/tests/guests/fulltext-tail.o linker/guest.ld
+	$(AARCH64_GUEST_LINK)
+
 # int80 is x86_64's alone (the 32-bit system call entry).
 AARCH64_TEST_GUESTS := $(filter-out int80,$(TEST_GUESTS))
 AARCH64_EXAMPLES := hello blkcount
@@ -204,13 +214,36 @@ STUB_BLOB_FLAGS += -DNABLA_STUB_AARCH64='"$(AARCH64_STUB)"' \
 
 # --- test programs run inside the arm64 VM and under qemu-user -------------
 # Static (glibc) programs: they only ask the kernel what it offers.
-AARCH64_PROBES := $(AB)/tests/probes/kernel_facts
+AARCH64_PROBES := $(AB)/tests/probes/kernel_facts $(AB)/tests/probes/auxv_poke
 
 $(AB)/tests/probes/%: tests/probes/%.c | $(AARCH64_TOOLCHAIN)
 	@mkdir -p $(@D)
 	$(AARCH64_CC) -std=c11 -O2 -g $(WARN) -static $< -o $@
 
 EXTRA_ALL += $(AARCH64_PROBES)
+
+# --- benchmarks in the arm64 VM (bench/arm64-start, bench/arm64-spt) -------
+# abtime times two programs side by side there (busybox has no hyperfine);
+# the floor of start-up is bench/baseline/sandboxed.c for aarch64, loading
+# the program an aarch64 app without devices loads: gen-filter built on this
+# host with aarch64's numbers (ORACLE_A64, the Makefile's) writes it.
+AARCH64_BENCH := $(AB)/bench
+$(AARCH64_BENCH)/vm/abtime: bench/vm/abtime.c | $(AARCH64_TOOLCHAIN)
+	@mkdir -p $(@D)
+	$(AARCH64_CC) -std=c11 -O2 $(WARN) -static $< -o $@
+$(B)/bench/baseline/gen-filter-aarch64: $(ORACLE_A64)/bench/baseline/gen-filter.o \
+		$(patsubst %.c,$(ORACLE_A64)/%.o,$(POLICY_ARCH_SRCS)) $(M)/libcommon.a
+	@mkdir -p $(@D)
+	musl-gcc -static $^ -o $@
+$(AARCH64_BENCH)/baseline/app_filter.h: $(B)/bench/baseline/gen-filter-aarch64
+	@mkdir -p $(@D)
+	$< 3 4 >$@.tmp && mv $@.tmp $@
+$(AARCH64_BENCH)/baseline/sandboxed: bench/baseline/sandboxed.c \
+		$(AARCH64_BENCH)/baseline/app_filter.h | $(AARCH64_KERNEL_HEADERS)
+	$(AARCH64_MUSL_CC) -std=c11 -O2 $(WARN) -D_GNU_SOURCE -static \
+		-isystem $(DEPS)/kernel-headers-aarch64/include \
+		-I$(AARCH64_BENCH)/baseline $< -o $@
+bench-build: $(AARCH64_BENCH)/vm/abtime $(AARCH64_BENCH)/baseline/sandboxed
 
 # --- the arm64 VM: Debian's arm64 kernel and busybox, downloaded once ------
 # When they cannot be had (no arm64 in apt, no mirror), `make check` goes on:
