@@ -157,11 +157,11 @@ static void value_text(const struct policy_rule *r, const struct policy_cond *c,
 /* The last line of a policy in words. */
 #ifdef NABLA_X32_SYSCALL_BIT
 #define POLICY_KILL_OTHERS                                                     \
-    "kill the process on any other system call, on any other architecture "  \
+    "kill the process on any other system call, on any other architecture "    \
     "and on x32 calls\n"
 #else
 #define POLICY_KILL_OTHERS                                                     \
-    "kill the process on any other system call and on any other "            \
+    "kill the process on any other system call and on any other "              \
     "architecture\n"
 #endif
 

@@ -26,9 +26,9 @@
  * and writes there would then fault twice (a read, then a copy on write),
  * so the page is populated for writing first, as the kernel's zeroing did.
  *
- * This code, _start (stub/arch/ARCH/start.S) and stub_start_c (main.c) are in the section
- * .text.nabla_entry, which stub/entry.ld puts first in the stub's text, and
- * nabla-pack puts the stub's text right after the payload
+ * This code, _start (stub/arch/ARCH/start.S) and stub_start_c (main.c) are in
+ * the section .text.nabla_entry, which stub/entry.ld puts first in the stub's
+ * text, and nabla-pack puts the stub's text right after the payload
  * (tools/nabla-pack/merge.c): only a cut before the end of this code goes
  * unreported (the process then dies of SIGBUS, or exec fails). So nothing
  * here may reach outside that section: no C library (its code lies
@@ -145,15 +145,13 @@ ENTRY_TEXT void entry_check_complete(long *sp)
         return;
     uint64_t want = packed_complete_size(eh, ph, phnum);
     struct stat st;
-    if (execfn != NULL &&
-        entry_stat(execfn, &st) == 0 &&
+    if (execfn != NULL && entry_stat(execfn, &st) == 0 &&
         (uint64_t)st.st_size >= want)
         return;
     /* Short, or no such path: ask /proc. With neither, nothing can be
      * told. */
     if (entry_stat(proc_self_exe, &st) != 0 &&
-        (execfn == NULL ||
-         entry_stat(execfn, &st) != 0))
+        (execfn == NULL || entry_stat(execfn, &st) != 0))
         return;
     if ((uint64_t)st.st_size < want)
         refuse_incomplete(argc > 0 ? argv[0] : NULL, (uint64_t)st.st_size,

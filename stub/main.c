@@ -301,9 +301,9 @@ static int main_wrapper(int argc, char **argv, char **envp)
     return stub_main(argc, argv);
 }
 
-/* Called by _start (stub/arch/ARCH/start.S) with the initial stack pointer: before the C
- * library starts (it touches pages all over the file), make sure that the
- * file holds them (entry.c). Both in the entry section. */
+/* Called by _start (stub/arch/ARCH/start.S) with the initial stack pointer:
+ * before the C library starts (it touches pages all over the file), make sure
+ * that the file holds them (entry.c). Both in the entry section. */
 void stub_start_c(long *sp) __attribute__((section(".text.nabla_entry")));
 
 void stub_start_c(long *sp)

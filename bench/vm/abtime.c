@@ -68,8 +68,7 @@ int main(int argc, char **argv)
             argv[i] = NULL;
             break;
         }
-    if (n < 1 || argc < 6 || strcmp(argv[2], "--") != 0 || b < 0 ||
-        b >= argc) {
+    if (n < 1 || argc < 6 || strcmp(argv[2], "--") != 0 || b < 0 || b >= argc) {
         fprintf(stderr, "usage: abtime N -- A [ARGS...] -- B [ARGS...]\n");
         return 2;
     }

@@ -117,15 +117,13 @@ int main(int argc, char **argv)
     if (waitpid(pid, &status, 0) != pid)
         return fail("waitpid");
     if (!WIFSTOPPED(status) || WSTOPSIG(status) != SIGTRAP) {
-        fprintf(stderr, "auxv_poke: %s did not stop at its execve\n",
-                argv[3]);
+        fprintf(stderr, "auxv_poke: %s did not stop at its execve\n", argv[3]);
         return 2;
     }
     int rc = poke_auxv(pid, type, value);
     if (rc != 0) {
         if (rc == 3)
-            fprintf(stderr, "auxv_poke: no auxiliary vector entry %lu\n",
-                    type);
+            fprintf(stderr, "auxv_poke: no auxiliary vector entry %lu\n", type);
         kill(pid, SIGKILL);
         waitpid(pid, &status, 0);
         return rc;

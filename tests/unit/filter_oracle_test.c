@@ -336,8 +336,7 @@ static struct prog libseccomp_compile(const struct policy *pol)
     if (seccomp_arch_native() != OWN_ARCH &&
         (seccomp_arch_add(ctx, OWN_ARCH) != 0 ||
          seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE) != 0))
-        die("libseccomp: cannot make a filter for architecture %#x",
-            OWN_ARCH);
+        die("libseccomp: cannot make a filter for architecture %#x", OWN_ARCH);
     for (size_t i = 0; i < pol->nrules; i++) {
         const struct policy_rule *r = &pol->rules[i];
         /* libseccomp's own number for the call, on the architecture under

@@ -14,8 +14,7 @@
 #include "pack.h"
 #include "tap.h"
 
-static int pack_one(const char *guest, const char *out, char *err,
-                    size_t errsz)
+static int pack_one(const char *guest, const char *out, char *err, size_t errsz)
 {
     struct pack_request req = {
         .guest_path = guest, .out_path = out, .quiet = 1};
@@ -44,8 +43,8 @@ int main(int argc, char **argv)
                pack_arch_has_stub(pack_arch_of(62)),
            "this build carries the x86_64 stub and not the aarch64 one");
     int rc = pack_one(argv[1], out, err, sizeof(err));
-    report(rc == 0 && access(out, F_OK) == 0,
-           "an x86_64 guest packs (%s)", err);
+    report(rc == 0 && access(out, F_OK) == 0, "an x86_64 guest packs (%s)",
+           err);
     unlink(out);
     rc = pack_one(argv[2], out, err, sizeof(err));
     snprintf(want, sizeof(want),

@@ -569,8 +569,7 @@ static int write_image(const struct oci_request *r, const struct packed *pk,
                 goto out;
             }
         }
-        if (collect(r->apps[i], &pk[i], &es[i], &appname[i], err, errsz) !=
-            0)
+        if (collect(r->apps[i], &pk[i], &es[i], &appname[i], err, errsz) != 0)
             goto out;
     }
     if ((layout = prepare_dir(r->dir, err, errsz)) < 0)
@@ -595,8 +594,8 @@ static int write_image(const struct oci_request *r, const struct packed *pk,
             goto out;
         top = &multi_d;
     }
-    index_json(&index, (const char *)kept.data, arch[0], r->tag,
-               &manifest_d[0], r->napps > 1 ? &multi_d : NULL);
+    index_json(&index, (const char *)kept.data, arch[0], r->tag, &manifest_d[0],
+               r->napps > 1 ? &multi_d : NULL);
     if (index.oom) {
         fail(err, errsz, "out of memory");
         goto out;
