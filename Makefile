@@ -488,14 +488,14 @@ UNIT_TESTS += $(B)/tests/unit/filter_oracle_aarch64_test
 
 # nabla-pack's code with the stubs of a build without the aarch64 one
 # (make NABLA_AARCH64=0): tests/unit/noaarch64_test.c.
-$(B)/tools/nabla-pack/stub_blob_x86_64.o: tools/nabla-pack/stub_blob.S \
+$(B)/tools/nabla-pack/pack/stub_blob_x86_64.o: tools/nabla-pack/pack/stub_blob.S \
 		$(STUB) $(TRAMPOLINE)
 	@mkdir -p $(@D)
 	gcc -c -fPIE -DNABLA_STUB_X86_64='"$(STUB)"' \
 		-DNABLA_TRAMPOLINE_X86_64='"$(TRAMPOLINE)"' $< -o $@
 $(B)/tests/unit/noaarch64_test: $(SAN)/tests/unit/noaarch64_test.o \
 		$(SAN)/libpack.a $(SAN)/libcommon.a $(H)/policy-x86_64.o \
-		$(H)/policy-aarch64.o $(B)/tools/nabla-pack/stub_blob_x86_64.o
+		$(H)/policy-aarch64.o $(B)/tools/nabla-pack/pack/stub_blob_x86_64.o
 	@mkdir -p $(@D)
 	gcc -fsanitize=address,undefined $^ $(PACK_LDLIBS) -o $@
 
