@@ -27,6 +27,7 @@ hello ./hello
 hello_args ./hello from arm64
 hello_mem2 ./hello --mem=2 small
 entryregs ./entryregs --mem=64 --solo5:quiet
+entryregs2 ./entryregs --mem=64 --solo5:quiet
 exitcode ./exitcode --solo5:quiet 42
 abort ./abort
 stacksmash ./stacksmash
@@ -144,6 +145,17 @@ vm_result() {
     assert_line "entryregs: link register 0x0000000000000000"
     assert_line "entryregs: thread pointer 0x0000000000000000"
     assert_line "entryregs ok"
+}
+
+@test "arm64: the stack guard is seeded from the kernel's AT_RANDOM bytes, another at each start" {
+    vm_result entryregs
+    assert_line "entryregs ok"
+    local g1 g2
+    g1=$(sed -n 's/^entryregs: stack guard //p' <<<"$output")
+    vm_result entryregs2
+    assert_line "entryregs ok"
+    g2=$(sed -n 's/^entryregs: stack guard //p' <<<"$output")
+    [[ $g1 =~ ^0x[0-9a-f]{14}00$ && $g1 != "$g2" ]] || fail "guards $g1 and $g2"
 }
 
 @test "arm64: solo5_exit(42) is status 42; solo5_abort() and the stack protector 255" {

@@ -8,8 +8,12 @@
  * return from the entry point faults) and the thread pointer (nothing of
  * the unmapped stub's) are 0.
  *
- * Prints each register, then "entryregs ok" (exit 0), or a line per failed
- * check and "entryregs FAILED" (exit 1).
+ * And the stack guard: the stub handed over the kernel's AT_RANDOM bytes in
+ * nabla's boot extension (docs/abi.md §3.3), and the guard is made of them
+ * (its low byte zero), so that it differs from start to start.
+ *
+ * Prints each register and the guard, then "entryregs ok" (exit 0), or a
+ * line per failed check and "entryregs FAILED" (exit 1).
  */
 #include "nabla/abi.h"
 #include "solo5.h"
@@ -20,6 +24,8 @@
 /* sp, argument, frame pointer, link register, thread pointer (the last
  * two 0 where the architecture has none). */
 extern uint64_t entry_regs[5];
+/* The bindings' stack guard (bindings/ssp.c). */
+extern uintptr_t __stack_chk_guard;
 
 int solo5_app_main(const struct solo5_start_info *si)
 {
@@ -39,6 +45,17 @@ int solo5_app_main(const struct solo5_start_info *si)
     check(entry_regs[2] == 0, "the frame pointer is 0");
     check(entry_regs[3] == 0, "the link register is 0");
     check(entry_regs[4] == 0, "the thread pointer is 0");
+
+    const struct nabla_boot_ext *ext =
+        (const struct nabla_boot_ext *)NABLA_BOOT_EXT_BASE;
+    uint64_t random = 0;
+    for (int i = 0; i < 8; i++)
+        random |= (uint64_t)ext->random[i] << (8 * i);
+    say_hex("entryregs: stack guard ", __stack_chk_guard);
+    check(ext->magic == NABLA_BOOT_EXT_MAGIC,
+          "the stub handed over its AT_RANDOM bytes");
+    check(__stack_chk_guard == (random & ~0xffull) && __stack_chk_guard != 0,
+          "the stack guard is made of them, its low byte zero");
     say(failures ? "entryregs FAILED\n" : "entryregs ok\n");
     return failures ? 1 : 0;
 }
