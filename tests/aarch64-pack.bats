@@ -176,3 +176,51 @@ EOF
     run -0 qemu-aarch64 ./hello --verify
     assert_output --regexp '^hello: OK \(sha256 [0-9a-f]{64}\)$'
 }
+
+@test "the aarch64 stub's entry code calls and reads nothing outside its own section" {
+    # As tests/selfcheck.bats checks x86_64's: what runs before the file is
+    # known to be complete (_start, entry_check_complete and all they
+    # inline) names only addresses inside .text.entry: branch targets, and
+    # constants reached by adrp + add; entry_check_complete calls nothing.
+    local od=aarch64-linux-gnu-objdump
+    command -v $od >/dev/null || skip "no $od (binutils-aarch64-linux-gnu)"
+    run -0 $od -h "$AARCH64_STUB"
+    local start len
+    read -r start len < <(awk '$2 == ".text.entry" { print $4, $3 }' <<<"$output")
+    [[ -n $start ]] || fail "no .text.entry section in $AARCH64_STUB"
+    local fn
+    for fn in _start entry_check_complete; do
+        $od -d --no-show-raw-insn --disassemble="$fn" "$AARCH64_STUB" >"$fn.dis"
+        run -0 python3 - "$fn.dis" "$start" "$len" "$fn" <<'PY'
+import re, sys
+dis, start, length, fn = sys.argv[1], int(sys.argv[2], 16), int(sys.argv[3], 16), sys.argv[4]
+page, seen, bad, calls = {}, 0, [], 0
+for line in open(dis):
+    m = re.match(r'\s*([0-9a-f]+):\s+(\S+)\s*(.*)', line)
+    if not m:
+        continue
+    op, args = m.group(2), m.group(3)
+    addr = None
+    if op == 'adrp':
+        reg, target = re.match(r'(\w+), ([0-9a-f]+)', args).groups()
+        page[reg] = int(target, 16)
+    elif op == 'add':
+        a = re.match(r'(\w+), (\w+), #0x([0-9a-f]+)$', args)
+        if a and a.group(2) in page:
+            addr = page.pop(a.group(2)) + int(a.group(3), 16)
+    elif op in ('b', 'bl', 'cbz', 'cbnz', 'tbz', 'tbnz') or op.startswith('b.'):
+        t = re.search(r'([0-9a-f]+) <', args)
+        if t:
+            addr = int(t.group(1), 16)
+        calls += op == 'bl'
+    if addr is not None:
+        seen += 1
+        if not start <= addr < start + length:
+            bad.append('%s: %#x' % (line.strip(), addr))
+if fn == 'entry_check_complete' and calls:
+    bad.append('%d calls' % calls)
+print('addresses %d, outside: %s' % (seen, bad or 'none'))
+PY
+        assert_output --regexp '^addresses [1-9][0-9]*, outside: none$'
+    done
+}
