@@ -55,6 +55,7 @@ blkcount sh arm64-suite.sh blkcount
 blkbad sh arm64-suite.sh blkbad
 blk63 sh arm64-suite.sh blk63
 net sh arm64-suite.sh net
+usernet ./netecho2 --net:service=user --net:service2=user -- 10.0.0.2 10.0.1.2
 sweep_policy sh arm64-suite.sh sweep_policy
 sweep_good sh arm64-suite.sh sweep_good
 sweep_bad sh arm64-suite.sh sweep_bad
@@ -312,6 +313,13 @@ other-fd 159"
     assert_line "ping 0 0"
     assert_line --regexp '^netecho: service mac [0-9a-f:]{17} mtu 1500 ip 10\.0\.0\.2$'
     assert_line --regexp '^netecho: service2 mac [0-9a-f:]{17} mtu 9000 ip 10\.0\.1\.2$'
+}
+
+@test "arm64: a net device in user mode is refused with one line, status 125 (no relay in the aarch64 stub yet)" {
+    vm_result usernet
+    assert_equal "$status" 125
+    assert_equal "$output" ""
+    assert_equal "$stderr" "netecho2: error: net device 'service': user mode (--net:service=user) is not available on this architecture yet: give a tap (--net:service=TAP) or an open fd (--net:service=@FD)"
 }
 
 @test "arm64: --print-policy: aarch64's calls, no TLS rule, no x32" {
