@@ -166,7 +166,7 @@ hello_filter_length() {
 
 @test "bench/arm64-start --quick: the packed aarch64 hello vs the sandboxed floor, in the arm64 VM" {
     run_bench arm64-start
-    assert_row arm64-start us
+    assert_row arm64-start us INFO
     assert_output --regexp "hello's own [0-9]+-instruction seccomp program"
 }
 
