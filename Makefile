@@ -481,7 +481,7 @@ $(ORACLE_A64)/%.o: %.c | $(KERNEL_HEADERS) $(LIBSECCOMP)
 	musl-gcc $(MUSL_CFLAGS) -isystem $(DEPS)/libseccomp/include \
 		-DNABLA_TARGET_AARCH64 -c $< -o $@
 $(B)/tests/unit/filter_oracle_aarch64_test: $(ORACLE_A64_OBJS) \
-		$(M)/libcommon.a $(LIBSECCOMP)
+		$(B)/usernet/common/netforward.o $(M)/libcommon.a $(LIBSECCOMP)
 	@mkdir -p $(@D)
 	musl-gcc -static $^ -o $@
 UNIT_TESTS += $(B)/tests/unit/filter_oracle_aarch64_test

@@ -232,7 +232,8 @@ $(AARCH64_BENCH)/vm/abtime: bench/vm/abtime.c | $(AARCH64_TOOLCHAIN)
 	@mkdir -p $(@D)
 	$(AARCH64_CC) -std=c11 -O2 $(WARN) -static $< -o $@
 $(B)/bench/baseline/gen-filter-aarch64: $(ORACLE_A64)/bench/baseline/gen-filter.o \
-		$(patsubst %.c,$(ORACLE_A64)/%.o,$(POLICY_ARCH_SRCS)) $(M)/libcommon.a
+		$(patsubst %.c,$(ORACLE_A64)/%.o,$(POLICY_ARCH_SRCS)) \
+		$(B)/usernet/common/netforward.o $(M)/libcommon.a
 	@mkdir -p $(@D)
 	musl-gcc -static $^ -o $@
 $(AARCH64_BENCH)/baseline/app_filter.h: $(B)/bench/baseline/gen-filter-aarch64
