@@ -323,15 +323,16 @@ $(H)/policy-$(1).o: $(patsubst %.c,$(H)/policy-$(1)/%.o,$(POLICY_ARCH_SRCS))
 endef
 $(eval $(call policy_arch_rules,x86_64,X86_64))
 $(eval $(call policy_arch_rules,aarch64,AARCH64))
-# What nabla-pack's code needs besides its archives, wherever it is linked.
+# What nabla-pack's code needs besides its archives, wherever it is linked:
+# before them, so that what these objects need comes from the archives too.
 PACK_ARCH_OBJS := $(H)/policy-x86_64.o $(H)/policy-aarch64.o $(STUB_BLOB)
 
-$(PACK): $(H)/tools/nabla-pack/main.o $(H)/libpack.a $(H)/libcommon.a \
-		$(PACK_ARCH_OBJS)
+$(PACK): $(H)/tools/nabla-pack/main.o $(PACK_ARCH_OBJS) $(H)/libpack.a \
+		$(H)/libcommon.a
 	gcc $^ $(PACK_LDLIBS) -o $@
 
-$(SAN_PACK): $(SAN)/tools/nabla-pack/main.o $(SAN)/libpack.a \
-		$(SAN)/libcommon.a $(PACK_ARCH_OBJS)
+$(SAN_PACK): $(SAN)/tools/nabla-pack/main.o $(PACK_ARCH_OBJS) \
+		$(SAN)/libpack.a $(SAN)/libcommon.a
 	@mkdir -p $(@D)
 	gcc -fsanitize=address,undefined $^ $(PACK_LDLIBS) -o $@
 
@@ -439,8 +440,8 @@ $(B)/tests/solo5-style/%.spt: $(B)/tests/solo5-style/%.o $(BINDINGS) \
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,\
 	$(wildcard tests/unit/*_test.c))
 
-$(B)/tests/unit/%_test: $(SAN)/tests/unit/%_test.o $(SAN)/libpack.a \
-		$(SAN)/libcommon.a $(PACK_ARCH_OBJS)
+$(B)/tests/unit/%_test: $(SAN)/tests/unit/%_test.o $(PACK_ARCH_OBJS) \
+		$(SAN)/libpack.a $(SAN)/libcommon.a
 	@mkdir -p $(@D)
 	gcc -fsanitize=address,undefined $^ $(PACK_LDLIBS) -o $@
 
@@ -494,8 +495,9 @@ $(B)/tools/nabla-pack/pack/stub_blob_x86_64.o: tools/nabla-pack/pack/stub_blob.S
 	gcc -c -fPIE -DNABLA_STUB_X86_64='"$(STUB)"' \
 		-DNABLA_TRAMPOLINE_X86_64='"$(TRAMPOLINE)"' $< -o $@
 $(B)/tests/unit/noaarch64_test: $(SAN)/tests/unit/noaarch64_test.o \
-		$(SAN)/libpack.a $(SAN)/libcommon.a $(H)/policy-x86_64.o \
-		$(H)/policy-aarch64.o $(B)/tools/nabla-pack/pack/stub_blob_x86_64.o
+		$(H)/policy-x86_64.o $(H)/policy-aarch64.o \
+		$(B)/tools/nabla-pack/pack/stub_blob_x86_64.o $(SAN)/libpack.a \
+		$(SAN)/libcommon.a
 	@mkdir -p $(@D)
 	gcc -fsanitize=address,undefined $^ $(PACK_LDLIBS) -o $@
 
