@@ -155,6 +155,14 @@ EOF
     done
 }
 
+@test "a position-independent aarch64 guest is refused with one line (guest ASLR is x86_64's only so far)" {
+    cp "$A64_HELLO_SPT" dyn.spt
+    printf '\003\000' | dd of=dyn.spt bs=1 seek=16 conv=notrunc status=none
+    run -1 "$PACK" -o dyn dyn.spt
+    assert_output "nabla-pack: error: dyn.spt: a position-independent guest for aarch64: guest ASLR is x86_64's only so far (link it at a fixed address)"
+    [[ ! -e dyn ]] || fail "an output was written"
+}
+
 @test "--stub= must be for the guest's architecture" {
     run -1 "$PACK" -o hello --stub="$NABLA_BUILD/stub/nabla-stub" "$A64_HELLO_SPT"
     assert_output "nabla-pack: error: $NABLA_BUILD/stub/nabla-stub: a stub for x86_64, but the guest is for aarch64"

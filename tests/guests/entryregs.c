@@ -18,6 +18,7 @@
 #include "nabla/abi.h"
 #include "solo5.h"
 #include "arch.h"
+#include "base.h"
 #define GUEST_NAME "entryregs"
 #include "say.h"
 
@@ -30,8 +31,7 @@ extern uintptr_t __stack_chk_guard;
 int solo5_app_main(const struct solo5_start_info *si)
 {
     (void)si;
-    const struct spt_boot_info *bi =
-        (const struct spt_boot_info *)SPT_BOOT_INFO_BASE;
+    const struct spt_boot_info *bi = guest_boot_info();
 
     say_hex("entryregs: sp ", entry_regs[0]);
     say_hex("entryregs: argument ", entry_regs[1]);
@@ -40,14 +40,14 @@ int solo5_app_main(const struct solo5_start_info *si)
     say_hex("entryregs: thread pointer ", entry_regs[4]);
     check(entry_regs[0] == bi->mem_size - ARCH_ENTRY_SP_OFFSET,
           "the stack pointer is mem_size - " ARCH_ENTRY_SP_OFFSET_TEXT);
-    check(entry_regs[1] == SPT_BOOT_INFO_BASE,
+    check(entry_regs[1] == guest_base() + SPT_BOOT_INFO_BASE,
           "the argument is the boot information");
     check(entry_regs[2] == 0, "the frame pointer is 0");
     check(entry_regs[3] == 0, "the link register is 0");
     check(entry_regs[4] == 0, "the thread pointer is 0");
 
     const struct nabla_boot_ext *ext =
-        (const struct nabla_boot_ext *)NABLA_BOOT_EXT_BASE;
+        (const struct nabla_boot_ext *)(guest_base() + NABLA_BOOT_EXT_BASE);
     uint64_t random = 0;
     for (int i = 0; i < 8; i++)
         random |= (uint64_t)ext->random[i] << (8 * i);

@@ -60,4 +60,8 @@ uint64_t arch_user_space_end(void);
  * offers no seccomp filters (qemu-user): kernel.c. */
 void arch_check_kernel(void);
 
+/* A position-independent guest is refused (memory.c): aslr.c relocates
+ * R_X86_64_RELATIVE only, and nabla-pack packs no aarch64 PIE guest. */
+#define ARCH_GUEST_PIE 0
+
 #endif

@@ -18,9 +18,9 @@ int usernet_open(const struct mft_entry *e, uint32_t index,
              e->name, e->name, e->name, e->name);
 }
 
-void usernet_start(uint64_t mem_size)
+void usernet_start(const struct guest_memory *gm)
 {
-    (void)mem_size;
+    (void)gm;
 }
 
 void usernet_print_policy(void)

@@ -60,4 +60,8 @@ static inline void arch_check_kernel(void)
 {
 }
 
+/* It moves and relocates a position-independent guest (aslr.c:
+ * R_X86_64_RELATIVE). */
+#define ARCH_GUEST_PIE 1
+
 #endif

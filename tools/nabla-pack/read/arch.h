@@ -21,6 +21,9 @@ struct pack_arch {
     const char *oci_name; /* "amd64", "arm64": OCI's architecture */
     /* Its stub has the user-mode network relay (--net:NAME=user). */
     int user_mode_net;
+    /* Its stub moves and relocates a position-independent guest (guest
+     * ASLR: R_X86_64_RELATIVE, stub/aslr.c). */
+    int pie;
     /* The policy the stub of this architecture builds (policy.h). */
     enum result (*policy_add_base)(struct policy *p, int epollfd,
                                    int timerfd, struct result_msg *msg);
