@@ -54,8 +54,10 @@ LWIP_STAMP := $(LWIP_DIR)/.fetched
 $(LWIP_STAMP): scripts/fetch-lwip | $(DEPS_STAMP)
 	scripts/fetch-lwip build
 
-# Its sources appear with the stamp.
-$(LWIP_DIR)/src/%.c: $(LWIP_STAMP) ;
+# Its sources appear with the stamp (order-only: the stamp, written last, is
+# newer than they are, which must not make them, and all that is built from
+# them, out of date at every make).
+$(LWIP_DIR)/src/%.c: | $(LWIP_STAMP) ;
 
 # --- toolchains: one compile rule each, PATH.c -> DIR/PATH.o ------------------
 # Each object gets a .d file of the headers it includes (DEPFLAGS, read at
@@ -141,14 +143,18 @@ $(foreach t,$(H) $(SAN) $(FZ),\
 
 # --- stub: static musl executable at NABLA_STUB_BASE --------------------------
 # Its modules in the order of its layout, then any other stub/*.c (a device
-# type's module, which registers itself: stub.h's STUB_DEVICE).
+# type's module, which registers itself: stub.h's STUB_DEVICE). The same
+# sources for every architecture, but for stub/arch/ARCH/: the process
+# entry (start.S), the exit trampoline (trampoline.S) and stub_arch.h
+# (mk/aarch64.mk builds the aarch64 stub).
 STUB_FIRST_SRCS := stub/main.c stub/entry.c stub/verify.c stub/options.c \
 	stub/payload.c stub/memory.c stub/populate.c stub/block.c stub/net.c \
 	stub/seccomp.c stub/harden.c stub/leave.c
 STUB_SRCS := $(STUB_FIRST_SRCS) \
 	$(filter-out $(STUB_FIRST_SRCS),$(sort $(wildcard stub/*.c)))
 STUB_OBJS := $(patsubst %.c,$(M)/%.o,$(STUB_SRCS)) $(M)/libcommon.a \
-	$(M)/stub/start.o $(B)/stub/trampoline.o $(M)/stub/layout.o
+	$(M)/stub/arch/x86_64/start.o $(B)/stub/arch/x86_64/trampoline.o \
+	$(M)/stub/layout.o
 STUB := $(B)/stub/nabla-stub
 # NABLA_STUB_BASE (common/packed_layout.h).
 STUB_LDFLAGS := -static -no-pie -nostartfiles -Wl,--no-relax \
@@ -157,6 +163,9 @@ STUB_LDFLAGS := -static -no-pie -nostartfiles -Wl,--no-relax \
 	-Wl,-z,common-page-size=0x1000 \
 	-Wl,-z,noexecstack -Wl,--build-id=none \
 	-Wl,-z,noseparate-code -Wl,-z,norelro
+
+# The stub's own files see their architecture's stub_arch.h.
+$(patsubst %.c,$(M)/%.o,$(STUB_SRCS)): MUSL_CFLAGS += -Istub/arch/x86_64
 
 # entry.c runs before anything else and may call nothing outside its own
 # section: no loop turned into a call to memcpy or memset.
@@ -272,25 +281,58 @@ $(foreach t,$(H) $(SAN) $(FZ),\
 # the guest's text page, or the stub into a page of its own where that has
 # no room (see common/packed_layout.h).
 TRAMPOLINE := $(B)/stub/trampoline.bin
-$(B)/stub/trampoline.o: stub/trampoline.S
+$(B)/stub/arch/x86_64/trampoline.o: stub/arch/x86_64/trampoline.S
 	@mkdir -p $(@D)
 	gcc $(DEPFLAGS) -Iinclude -c $< -o $@
-$(TRAMPOLINE): $(B)/stub/trampoline.o
+$(TRAMPOLINE): $(B)/stub/arch/x86_64/trampoline.o
 	objcopy -O binary --only-section=.text $< $@
 
+# Each architecture's stub and trampoline, embedded in nabla-pack
+# (tools/nabla-pack/pack/stub.c); mk/aarch64.mk adds the aarch64 ones.
+STUB_BLOB_FLAGS := -DNABLA_STUB_X86_64='"$(STUB)"' \
+	-DNABLA_TRAMPOLINE_X86_64='"$(TRAMPOLINE)"'
 STUB_BLOB := $(B)/tools/nabla-pack/pack/stub_blob.o
 $(STUB_BLOB): tools/nabla-pack/pack/stub_blob.S $(STUB) \
 		$(TRAMPOLINE)
 	@mkdir -p $(@D)
-	gcc -c -fPIE -DNABLA_STUB_PATH='"$(STUB)"' \
-		-DNABLA_TRAMPOLINE_PATH='"$(TRAMPOLINE)"' $< -o $@
+	gcc -c -fPIE $(STUB_BLOB_FLAGS) $< -o $@
 
-$(PACK): $(H)/tools/nabla-pack/main.o $(H)/libpack.a $(H)/libcommon.a \
-		$(STUB_BLOB)
+# nabla-pack describes the policy of an app for either architecture
+# (inspect): the policy, its compiler and the device types compiled for
+# the host once per architecture, with its numbers (-DNABLA_TARGET_ARCH:
+# nabla/syscalls.h), into one object each whose only global symbols are
+# ARCH_policy_add_base, ARCH_policy_add_devices and ARCH_policy_describe.
+# Its device types register in a section of their own,
+# nabla_device_types_ARCH, so that nabla-pack's own table (device.h) does
+# not list them again.
+POLICY_ARCH_SRCS := common/policy.c common/bpf.c $(DEVICE_SRCS)
+POLICY_ARCH_EXPORTS := policy_add_base policy_add_devices policy_describe
+define policy_arch_rules
+$(H)/policy-$(1)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $$(@D)
+	gcc $(HOST_CFLAGS) -DNABLA_TARGET_$(2) -c $$< -o $$@
+$(H)/policy-$(1).o: $(patsubst %.c,$(H)/policy-$(1)/%.o,$(POLICY_ARCH_SRCS))
+	ld -r $$^ -o $$@.tmp
+	objcopy $(foreach s,$(POLICY_ARCH_EXPORTS),\
+		--redefine-sym $(s)=$(1)_$(s) -G $(1)_$(s)) \
+		--rename-section nabla_device_types=nabla_device_types_$(1) \
+		$(foreach e,start stop,--redefine-sym \
+		__$(e)_nabla_device_types=__$(e)_nabla_device_types_$(1)) \
+		$$@.tmp $$@
+	@rm -f $$@.tmp
+endef
+$(eval $(call policy_arch_rules,x86_64,X86_64))
+$(eval $(call policy_arch_rules,aarch64,AARCH64))
+# What nabla-pack's code needs besides its archives, wherever it is linked:
+# before them, so that what these objects need comes from the archives too.
+PACK_ARCH_OBJS := $(H)/policy-x86_64.o $(H)/policy-aarch64.o $(STUB_BLOB)
+
+$(PACK): $(H)/tools/nabla-pack/main.o $(PACK_ARCH_OBJS) $(H)/libpack.a \
+		$(H)/libcommon.a
 	gcc $^ $(PACK_LDLIBS) -o $@
 
-$(SAN_PACK): $(SAN)/tools/nabla-pack/main.o $(SAN)/libpack.a \
-		$(SAN)/libcommon.a $(STUB_BLOB)
+$(SAN_PACK): $(SAN)/tools/nabla-pack/main.o $(PACK_ARCH_OBJS) \
+		$(SAN)/libpack.a $(SAN)/libcommon.a
 	@mkdir -p $(@D)
 	gcc -fsanitize=address,undefined $^ $(PACK_LDLIBS) -o $@
 
@@ -344,6 +386,10 @@ guest_manifest = $(firstword $(wildcard tests/guests/$(1).json) \
 # TEST_GUEST_TAIL_NAME: an object linked last (after the libc), whose text
 # therefore ends the guest's.
 TEST_GUEST_TAIL_fulltext := $(B)/tests/guests/fulltext-tail.o
+# TEST_GUEST_LDFLAGS_NAME: its own link flags. entryregs' entry point is its
+# own (tests/guests/arch/ARCH-entry.S), which records the registers.
+TEST_GUEST_TAIL_entryregs := $(B)/tests/guests/arch/x86_64-entry.o
+TEST_GUEST_LDFLAGS_entryregs := -Wl,-e,entry_probe
 
 define test_guest_rules
 $(B)/tests/guests/$(1).mft.c: $(call guest_manifest,$(1)) $(PACK)
@@ -352,7 +398,8 @@ $(B)/tests/guests/$(1).mft.c: $(call guest_manifest,$(1)) $(PACK)
 $(B)/tests/guests/$(1).spt: $(B)/tests/guests/$(1).o \
 		$(B)/tests/guests/$(1).mft.o $(BINDINGS) $(GUEST_LIBC) \
 		$(TEST_GUEST_TAIL_$(1)) linker/guest.ld
-	gcc $(GUEST_LDFLAGS) $$(filter %.o %.a,$$^) -o $$@
+	gcc $(GUEST_LDFLAGS) $(TEST_GUEST_LDFLAGS_$(1)) $$(filter %.o %.a,$$^) \
+		-o $$@
 endef
 $(foreach g,$(TEST_GUESTS),$(eval $(call test_guest_rules,$(g))))
 
@@ -360,6 +407,9 @@ $(B)/tests/guests/%.mft.o: $(B)/tests/guests/%.mft.c
 	gcc $(GUEST_CFLAGS) -c $< -o $@
 
 $(B)/tests/guests/%-tail.o: tests/guests/%-tail.S
+	@mkdir -p $(@D)
+	gcc -c $< -o $@
+$(B)/tests/guests/arch/%-entry.o: tests/guests/arch/%-entry.S
 	@mkdir -p $(@D)
 	gcc -c $< -o $@
 
@@ -390,8 +440,8 @@ $(B)/tests/solo5-style/%.spt: $(B)/tests/solo5-style/%.o $(BINDINGS) \
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,\
 	$(wildcard tests/unit/*_test.c))
 
-$(B)/tests/unit/%_test: $(SAN)/tests/unit/%_test.o $(SAN)/libpack.a \
-		$(SAN)/libcommon.a $(STUB_BLOB)
+$(B)/tests/unit/%_test: $(SAN)/tests/unit/%_test.o $(PACK_ARCH_OBJS) \
+		$(SAN)/libpack.a $(SAN)/libcommon.a
 	@mkdir -p $(@D)
 	gcc -fsanitize=address,undefined $^ $(PACK_LDLIBS) -o $@
 
@@ -420,6 +470,36 @@ $(B)/tests/unit/filter_oracle_test: $(M)/tests/unit/filter_oracle_test.o \
 	@mkdir -p $(@D)
 	musl-gcc -static $^ -o $@
 $(M)/tests/unit/filter_oracle_test.o: | $(LIBSECCOMP)
+
+# The same oracle for aarch64, on this host: the test, the policy, its
+# compiler and the device modules compiled with aarch64's numbers
+# (-DNABLA_TARGET_AARCH64), libseccomp making aarch64 filters.
+ORACLE_A64 := $(M)/oracle-aarch64
+ORACLE_A64_OBJS := $(patsubst %.c,$(ORACLE_A64)/%.o,\
+	tests/unit/filter_oracle_test.c $(POLICY_ARCH_SRCS))
+$(ORACLE_A64)/%.o: %.c | $(KERNEL_HEADERS) $(LIBSECCOMP)
+	@mkdir -p $(@D)
+	musl-gcc $(MUSL_CFLAGS) -isystem $(DEPS)/libseccomp/include \
+		-DNABLA_TARGET_AARCH64 -c $< -o $@
+$(B)/tests/unit/filter_oracle_aarch64_test: $(ORACLE_A64_OBJS) \
+		$(B)/usernet/common/netforward.o $(M)/libcommon.a $(LIBSECCOMP)
+	@mkdir -p $(@D)
+	musl-gcc -static $^ -o $@
+UNIT_TESTS += $(B)/tests/unit/filter_oracle_aarch64_test
+
+# nabla-pack's code with the stubs of a build without the aarch64 one
+# (make NABLA_AARCH64=0): tests/unit/noaarch64_test.c.
+$(B)/tools/nabla-pack/pack/stub_blob_x86_64.o: tools/nabla-pack/pack/stub_blob.S \
+		$(STUB) $(TRAMPOLINE)
+	@mkdir -p $(@D)
+	gcc -c -fPIE -DNABLA_STUB_X86_64='"$(STUB)"' \
+		-DNABLA_TRAMPOLINE_X86_64='"$(TRAMPOLINE)"' $< -o $@
+$(B)/tests/unit/noaarch64_test: $(SAN)/tests/unit/noaarch64_test.o \
+		$(H)/policy-x86_64.o $(H)/policy-aarch64.o \
+		$(B)/tools/nabla-pack/pack/stub_blob_x86_64.o $(SAN)/libpack.a \
+		$(SAN)/libcommon.a
+	@mkdir -p $(@D)
+	gcc -fsanitize=address,undefined $^ $(PACK_LDLIBS) -o $@
 
 # The relay's filter loaded by the kernel, one call at a time
 # (tests/usernet.bats): the relay's policy and compiler, static musl.

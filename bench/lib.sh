@@ -170,3 +170,39 @@ print("%.1f %.1f %.2f" % (statistics.median(m1) * 1e6,
 PY
     rm -rf "$dir"
 }
+
+# need_vm: skips the benchmark (its row, status 77) without the arm64 VM
+# (scripts/arm64-vm) or what bench-build makes for it.
+need_vm() {
+    local why
+    if ! why=$("$REPO_ROOT/scripts/arm64-vm" status 2>&1); then
+        row "$BENCH_NAME" - - - - SKIP "no arm64 VM: $why"
+        exit 77
+    fi
+    if [[ ! -x $NABLA_BUILD/aarch64/bench/vm/abtime ]]; then
+        row "$BENCH_NAME" - - - - SKIP "nothing built for aarch64 (make NABLA_AARCH64=0?)"
+        exit 77
+    fi
+}
+
+# vm_abtime FILES RUNS A... -- B...: in the arm64 VM (scripts/arm64-vm),
+# with FILES (a directory) at /work, bench/vm/abtime times A and B side by
+# side RUNS times each (paths relative to /work); prints abtime's line
+# "A MEDIAN_US B MEDIAN_US RATIO". need_vm first.
+vm_abtime() {
+    local files=$1 runs=$2
+    shift 2
+    local vm=$REPO_ROOT/scripts/arm64-vm
+    local out
+    out=$(mktemp -d "${TMPDIR:-/tmp}/$BENCH_NAME.XXXXXX")
+    cp "$NABLA_BUILD/aarch64/bench/vm/abtime" "$files/"
+    printf 'abtime ./abtime %s -- %s\n' "$runs" "$*" >"$out/commands"
+    "$vm" run --timeout 1800 --cmd-timeout 1700 "$files" "$out/commands" \
+        "$out/vm" >&2 || die "the arm64 VM failed"
+    local status
+    status=$(cat "$out/vm/abtime.status")
+    [[ $status == 0 ]] ||
+        die "abtime in the VM: status $status: $(cat "$out/vm/abtime.err")"
+    cat "$out/vm/abtime.out"
+    rm -rf "$out"
+}

@@ -1,7 +1,6 @@
 /* A small, direct compiler from struct policy to seccomp BPF. */
 #include "bpf.h"
 
-#include <linux/audit.h>
 #include <linux/seccomp.h>
 
 /* Offsets in struct seccomp_data. */
@@ -379,10 +378,10 @@ size_t bpf_compile(const struct policy *pol, struct sock_filter *out,
     size_t n = distinct_numbers(pol, nrs, &nhot);
 
     emit_load(&p, DATA_ARCH);
-    emit(&p, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, AUDIT_ARCH_X86_64);
+    emit(&p, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, NABLA_AUDIT_ARCH);
     emit_ret(&p, SECCOMP_RET_KILL_PROCESS);
     emit_load(&p, DATA_NR);
-    /* Exact numbers: an x32 call (bit 30 set) never matches one. */
+    /* Exact numbers: an x32 call (x86_64's bit 30 set) never matches one. */
     for (size_t i = 0; i < nhot && !p.overflow; i++)
         emit_hot(&p, pol, nrs[i]);
     const int *cold = nrs + nhot;
@@ -391,7 +390,7 @@ size_t bpf_compile(const struct policy *pol, struct sock_filter *out,
         emit_ret(&p, SECCOMP_RET_KILL_PROCESS);
         return p.overflow ? 0 : p.n;
     }
-    /* Above the highest of them: x32 calls, everything else. */
+    /* Above the highest of them: x32 calls (x86_64), everything else. */
     emit(&p, BPF_JMP | BPF_JGT | BPF_K, 0, 1, (unsigned)cold[ncold - 1]);
     emit_ret(&p, SECCOMP_RET_KILL_PROCESS);
     emit_tree(&p, cold, 0, ncold, leaf_ja);

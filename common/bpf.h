@@ -12,10 +12,11 @@
  * number of instructions, or 0 if it does not fit or p is not valid
  * (policy_valid: a rule or a condition of it did not fit).
  *
- * Layout: check the architecture (x86_64 only); then the numbers of the
+ * Layout: check the architecture (NABLA_AUDIT_ARCH, nabla/syscalls.h: the
+ * one compiled for, and nothing else); then the numbers of the
  * devices' calls (block and net I/O, the hot path), compared one by one,
  * each followed by its rules; then the other numbers, found by a binary
- * search that kills x32 and out-of-range numbers, their rules after it. A
+ * search that kills out-of-range numbers (and x32's), their rules after it. A
  * number's rules: the devices' first, then the base rules, each a run of
  * argument checks ending in "allow" (rules that compare the same argument
  * first share the check of its high word); a call whose number matched but

@@ -52,7 +52,7 @@ struct policy_cond {
 };
 
 struct policy_rule {
-    int nr;           /* x86_64 system call number */
+    int nr;           /* system call number (nabla/syscalls.h) */
     const char *name; /* system call name */
     const char *what; /* what it is for: "console", or the device's name */
     uint32_t device;  /* manifest index of the device, 0 for the base rules */

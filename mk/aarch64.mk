@@ -1,8 +1,26 @@
 # aarch64: what is built for 64-bit Arm on this (x86_64) machine, into
-# $(B)/aarch64/, with Debian's cross toolchain (gcc-aarch64-linux-gnu), and
-# the arm64 test VM (scripts/arm64-vm) that tests/aarch64.bats boots.
+# $(B)/aarch64/, with Debian's cross toolchain (gcc-aarch64-linux-gnu,
+# musl-dev:arm64: scripts/install-deps installs them), and the arm64 test
+# VM (scripts/arm64-vm) that tests/aarch64*.bats boot.
+#
+# make NABLA_AARCH64=0 builds nothing for aarch64 and needs no cross
+# toolchain: nabla-pack then carries the x86_64 stub alone and refuses an
+# aarch64 guest, saying so; the aarch64 tests skip, saying why.
+NABLA_AARCH64 ?= 1
+ifeq ($(NABLA_AARCH64),1)
 
 AARCH64_PREFIX := aarch64-linux-gnu-
+# The cross toolchain, asked once, after scripts/install-deps: one line
+# saying what is missing instead of a compiler's "not found".
+AARCH64_TOOLCHAIN := $(B)/aarch64/.toolchain
+$(AARCH64_TOOLCHAIN): | $(DEPS_STAMP)
+	@for t in aarch64-linux-gnu-gcc aarch64-linux-musl-gcc; do \
+		command -v $$t >/dev/null || { echo "make: no $$t (the aarch64 cross \
+toolchain: scripts/install-deps installs it as root; make NABLA_AARCH64=0 \
+builds for x86_64 alone)" >&2; exit 1; }; done
+	@mkdir -p $(@D)
+	@touch $@
+
 AARCH64_CC := $(AARCH64_PREFIX)gcc
 AB := $(B)/aarch64
 # A change of flags rebuilds what they compiled.
@@ -30,10 +48,10 @@ AARCH64_BINDINGS_OBJS := $(patsubst %.c,$(AB)/%.o,$(AARCH64_BINDINGS_SRCS)) \
 	$(AB)/bindings/mem.o
 AARCH64_BINDINGS := $(AB)/bindings/nabla.o
 
-$(AB)/bindings/%.o: bindings/%.c $(AARCH64_MAKEFILES) | $(DEPS_STAMP)
+$(AB)/bindings/%.o: bindings/%.c $(AARCH64_MAKEFILES) | $(AARCH64_TOOLCHAIN)
 	@mkdir -p $(@D)
 	$(AARCH64_CC) $(AARCH64_BINDINGS_CFLAGS) -c $< -o $@
-$(AB)/bindings/mem.o: libc/mem.c $(AARCH64_MAKEFILES) | $(DEPS_STAMP)
+$(AB)/bindings/mem.o: libc/mem.c $(AARCH64_MAKEFILES) | $(AARCH64_TOOLCHAIN)
 	@mkdir -p $(@D)
 	$(AARCH64_CC) $(AARCH64_BINDINGS_CFLAGS) -c $< -o $@
 $(AARCH64_BINDINGS): $(AARCH64_BINDINGS_OBJS)
@@ -43,7 +61,7 @@ $(AARCH64_BINDINGS): $(AARCH64_BINDINGS_OBJS)
 
 AARCH64_LIBC := $(AB)/libc/libc.a
 AARCH64_LIBC_OBJS := $(patsubst %.c,$(AB)/%.o,$(GUEST_LIBC_SRCS))
-$(AARCH64_LIBC_OBJS): $(AB)/libc/%.o: libc/%.c $(AARCH64_MAKEFILES) | $(DEPS_STAMP)
+$(AARCH64_LIBC_OBJS): $(AB)/libc/%.o: libc/%.c $(AARCH64_MAKEFILES) | $(AARCH64_TOOLCHAIN)
 	@mkdir -p $(@D)
 	$(AARCH64_CC) $(AARCH64_APP_CFLAGS) -nostdinc \
 		-isystem $(AARCH64_GCC_INCLUDE) -Ilibc/include -c $< -o $@
@@ -56,22 +74,42 @@ $(AARCH64_LIBC): $(AARCH64_LIBC_OBJS)
 # bindings and the libc, linked with linker/guest.ld.
 AARCH64_GUEST_LINK = $(AARCH64_CC) $(GUEST_LDFLAGS) $(filter %.o %.a,$^) -o $@
 
-$(AB)/tests/guests/%.o: tests/guests/%.c $(AARCH64_MAKEFILES) | $(DEPS_STAMP)
+$(AB)/tests/guests/%.o: tests/guests/%.c $(AARCH64_MAKEFILES) | $(AARCH64_TOOLCHAIN)
 	@mkdir -p $(@D)
 	$(AARCH64_CC) $(AARCH64_APP_CFLAGS) -c $< -o $@
-$(AB)/tests/guests/%.mft.o: $(B)/tests/guests/%.mft.c $(AARCH64_MAKEFILES) | $(DEPS_STAMP)
+$(AB)/tests/guests/%.mft.o: $(B)/tests/guests/%.mft.c $(AARCH64_MAKEFILES) | $(AARCH64_TOOLCHAIN)
 	@mkdir -p $(@D)
 	$(AARCH64_CC) $(AARCH64_GUEST_CFLAGS) -c $< -o $@
 $(AB)/tests/guests/%.spt: $(AB)/tests/guests/%.o $(AB)/tests/guests/%.mft.o \
 		$(AARCH64_BINDINGS) $(AARCH64_LIBC) linker/guest.ld
 	$(AARCH64_GUEST_LINK)
 
-$(AB)/examples/%.o: examples/%.c $(AARCH64_MAKEFILES) | $(DEPS_STAMP)
+$(AB)/examples/%.o: examples/%.c $(AARCH64_MAKEFILES) | $(AARCH64_TOOLCHAIN)
 	@mkdir -p $(@D)
 	$(AARCH64_CC) $(AARCH64_APP_CFLAGS) -c $< -o $@
-$(AB)/examples/%/manifest.o: $(B)/examples/%/manifest.c $(AARCH64_MAKEFILES) | $(DEPS_STAMP)
+$(AB)/examples/%/manifest.o: $(B)/examples/%/manifest.c $(AARCH64_MAKEFILES) | $(AARCH64_TOOLCHAIN)
 	@mkdir -p $(@D)
 	$(AARCH64_CC) $(AARCH64_GUEST_CFLAGS) -c $< -o $@
+
+# entryregs' own entry point (Makefile: TEST_GUEST_LDFLAGS_entryregs).
+$(AB)/tests/guests/arch/aarch64-entry.o: tests/guests/arch/aarch64-entry.S | $(AARCH64_TOOLCHAIN)
+	@mkdir -p $(@D)
+	$(AARCH64_CC) -c $< -o $@
+$(AB)/tests/guests/entryregs.spt: $(AB)/tests/guests/entryregs.o \
+		$(AB)/tests/guests/entryregs.mft.o $(AARCH64_BINDINGS) \
+		$(AARCH64_LIBC) $(AB)/tests/guests/arch/aarch64-entry.o linker/guest.ld
+	$(AARCH64_CC) $(GUEST_LDFLAGS) $(TEST_GUEST_LDFLAGS_entryregs) \
+		$(filter %.o %.a,$^) -o $@
+
+# fulltext's last object fills its text page (Makefile:
+# TEST_GUEST_TAIL_fulltext): the exit trampoline gets a page of its own.
+$(AB)/tests/guests/%-tail.o: tests/guests/%-tail.S | $(AARCH64_TOOLCHAIN)
+	@mkdir -p $(@D)
+	$(AARCH64_CC) -c $< -o $@
+$(AB)/tests/guests/fulltext.spt: $(AB)/tests/guests/fulltext.o \
+		$(AB)/tests/guests/fulltext.mft.o $(AARCH64_BINDINGS) \
+		$(AARCH64_LIBC) $(AB)/tests/guests/fulltext-tail.o linker/guest.ld
+	$(AARCH64_GUEST_LINK)
 
 # int80 is x86_64's alone (the 32-bit system call entry).
 AARCH64_TEST_GUESTS := $(filter-out int80,$(TEST_GUESTS))
@@ -98,20 +136,115 @@ SYSCALL_NUMBER_CHECKS := $(B)/tests/unit/syscall_numbers.x86_64.o \
 $(B)/tests/unit/syscall_numbers.x86_64.o: tests/unit/syscall_numbers.c
 	@mkdir -p $(@D)
 	gcc -std=c11 $(WARN) $(DEPFLAGS) -Iinclude -c $< -o $@
-$(AB)/tests/unit/syscall_numbers.o: tests/unit/syscall_numbers.c | $(DEPS_STAMP)
+$(AB)/tests/unit/syscall_numbers.o: tests/unit/syscall_numbers.c | $(AARCH64_TOOLCHAIN)
 	@mkdir -p $(@D)
 	$(AARCH64_CC) -std=c11 $(WARN) $(DEPFLAGS) -Iinclude -c $< -o $@
 EXTRA_ALL += $(SYSCALL_NUMBER_CHECKS)
 
+# --- the aarch64 stub: the same sources as the x86_64 one (Makefile), with
+# stub/arch/aarch64/, musl for arm64 (Debian's musl-dev:arm64 and its
+# aarch64-linux-musl-gcc) and the arm64 kernel headers
+# (linux-libc-dev-arm64-cross). Without the user-mode network relay
+# (stub/arch/aarch64/usernet.c: its numbers and policy are x86_64's alone
+# so far).
+AARCH64_MUSL_CC := aarch64-linux-musl-gcc
+AM := $(AB)/musl
+AARCH64_KERNEL_HEADERS := $(DEPS)/kernel-headers-aarch64/include/linux/seccomp.h
+$(AARCH64_KERNEL_HEADERS): | $(AARCH64_TOOLCHAIN)
+	rm -rf $(DEPS)/kernel-headers-aarch64.tmp
+	mkdir -p $(DEPS)/kernel-headers-aarch64.tmp/include
+	cp -r /usr/aarch64-linux-gnu/include/linux \
+		/usr/aarch64-linux-gnu/include/asm \
+		/usr/aarch64-linux-gnu/include/asm-generic \
+		$(DEPS)/kernel-headers-aarch64.tmp/include/
+	rm -rf $(DEPS)/kernel-headers-aarch64
+	mv $(DEPS)/kernel-headers-aarch64.tmp $(DEPS)/kernel-headers-aarch64
+
+# No outline atomics: they would call libgcc helpers that ask glibc's
+# getauxval at start.
+AARCH64_MUSL_CFLAGS := $(COMMON_CFLAGS) -Icommon -D_GNU_SOURCE -fPIE \
+	-fno-stack-protector -mno-outline-atomics \
+	-isystem $(DEPS)/kernel-headers-aarch64/include
+
+$(AM)/%.o: %.c $(AARCH64_MAKEFILES) | $(AARCH64_KERNEL_HEADERS)
+	@mkdir -p $(@D)
+	$(AARCH64_MUSL_CC) $(AARCH64_MUSL_CFLAGS) -c $< -o $@
+$(AM)/%.o: %.S $(AARCH64_MAKEFILES) | $(AARCH64_TOOLCHAIN)
+	@mkdir -p $(@D)
+	$(AARCH64_MUSL_CC) $(DEPFLAGS) -Iinclude -c $< -o $@
+
+# common/ as the Makefile archives it for the x86_64 stub: the device types
+# in one object (devices.o: they register themselves), without the relay's
+# policy; with netforward.c, which the x86_64 stub takes from its relay
+# (the net device type checks --net-forward with it).
+AARCH64_COMMON_OBJS := $(patsubst %.c,$(AM)/%.o,\
+	$(filter-out common/relay_policy.c,$(COMMON_SRCS))) $(AM)/common/devices.o
+$(AM)/common/devices.o: $(patsubst %.c,$(AM)/%.o,$(DEVICE_SRCS))
+	$(AARCH64_LD) -r $^ -o $@
+$(AM)/libcommon.a: $(AARCH64_COMMON_OBJS)
+	@rm -f $@
+	$(AARCH64_AR) rcs $@ $^
+
+AARCH64_STUB_SRCS := $(STUB_SRCS) stub/arch/aarch64/usernet.c \
+	stub/arch/aarch64/kernel.c
+AARCH64_STUB_OBJS := $(patsubst %.c,$(AM)/%.o,$(AARCH64_STUB_SRCS)) \
+	$(AM)/libcommon.a $(AM)/stub/arch/aarch64/start.o \
+	$(AM)/stub/arch/aarch64/trampoline.o $(AM)/stub/layout.o
+$(patsubst %.c,$(AM)/%.o,$(AARCH64_STUB_SRCS)): \
+	AARCH64_MUSL_CFLAGS += -Istub -Istub/arch/aarch64
+$(AM)/stub/entry.o: AARCH64_MUSL_CFLAGS += -fno-tree-loop-distribute-patterns
+
+AARCH64_STUB := $(AB)/stub/nabla-stub
+$(AARCH64_STUB): $(AARCH64_STUB_OBJS) stub/entry.ld stub/arch/aarch64/cold.ld
+	@mkdir -p $(@D)
+	$(AARCH64_MUSL_CC) $(STUB_LDFLAGS) -Wl,-T,stub/arch/aarch64/cold.ld \
+		$(AARCH64_STUB_OBJS) -o $@
+
+AARCH64_TRAMPOLINE := $(AB)/stub/trampoline.bin
+$(AARCH64_TRAMPOLINE): $(AM)/stub/arch/aarch64/trampoline.o
+	@mkdir -p $(@D)
+	$(AARCH64_OBJCOPY) -O binary --only-section=.text $< $@
+
+EXTRA_ALL += $(AARCH64_STUB) $(AARCH64_TRAMPOLINE)
+
+# Embedded in nabla-pack beside the x86_64 one (tools/nabla-pack/pack/stub.c).
+$(STUB_BLOB): $(AARCH64_STUB) $(AARCH64_TRAMPOLINE)
+STUB_BLOB_FLAGS += -DNABLA_STUB_AARCH64='"$(AARCH64_STUB)"' \
+	-DNABLA_TRAMPOLINE_AARCH64='"$(AARCH64_TRAMPOLINE)"'
+
 # --- test programs run inside the arm64 VM and under qemu-user -------------
 # Static (glibc) programs: they only ask the kernel what it offers.
-AARCH64_PROBES := $(AB)/tests/probes/kernel_facts
+AARCH64_PROBES := $(AB)/tests/probes/kernel_facts $(AB)/tests/probes/auxv_poke
 
-$(AB)/tests/probes/%: tests/probes/%.c | $(DEPS_STAMP)
+$(AB)/tests/probes/%: tests/probes/%.c | $(AARCH64_TOOLCHAIN)
 	@mkdir -p $(@D)
 	$(AARCH64_CC) -std=c11 -O2 -g $(WARN) -static $< -o $@
 
 EXTRA_ALL += $(AARCH64_PROBES)
+
+# --- benchmarks in the arm64 VM (bench/arm64-start, bench/arm64-spt) -------
+# abtime times two programs side by side there (busybox has no hyperfine);
+# the floor of start-up is bench/baseline/sandboxed.c for aarch64, loading
+# the program an aarch64 app without devices loads: gen-filter built on this
+# host with aarch64's numbers (ORACLE_A64, the Makefile's) writes it.
+AARCH64_BENCH := $(AB)/bench
+$(AARCH64_BENCH)/vm/abtime: bench/vm/abtime.c | $(AARCH64_TOOLCHAIN)
+	@mkdir -p $(@D)
+	$(AARCH64_CC) -std=c11 -O2 $(WARN) -static $< -o $@
+$(B)/bench/baseline/gen-filter-aarch64: $(ORACLE_A64)/bench/baseline/gen-filter.o \
+		$(patsubst %.c,$(ORACLE_A64)/%.o,$(POLICY_ARCH_SRCS)) \
+		$(B)/usernet/common/netforward.o $(M)/libcommon.a
+	@mkdir -p $(@D)
+	musl-gcc -static $^ -o $@
+$(AARCH64_BENCH)/baseline/app_filter.h: $(B)/bench/baseline/gen-filter-aarch64
+	@mkdir -p $(@D)
+	$< 3 4 >$@.tmp && mv $@.tmp $@
+$(AARCH64_BENCH)/baseline/sandboxed: bench/baseline/sandboxed.c \
+		$(AARCH64_BENCH)/baseline/app_filter.h | $(AARCH64_KERNEL_HEADERS)
+	$(AARCH64_MUSL_CC) -std=c11 -O2 $(WARN) -D_GNU_SOURCE -static \
+		-isystem $(DEPS)/kernel-headers-aarch64/include \
+		-I$(AARCH64_BENCH)/baseline $< -o $@
+bench-build: $(AARCH64_BENCH)/vm/abtime $(AARCH64_BENCH)/baseline/sandboxed
 
 # --- the arm64 VM: Debian's arm64 kernel and busybox, downloaded once ------
 # When they cannot be had (no arm64 in apt, no mirror), `make check` goes on:
@@ -127,3 +260,5 @@ check: $(ARM64_VM_READY)
 clean: clean-aarch64
 clean-aarch64:
 	rm -rf build/aarch64
+
+endif # NABLA_AARCH64

@@ -88,12 +88,18 @@ $(PB)/tests/guests/%-tail.o: tests/guests/%-tail.S
 	@mkdir -p $(@D)
 	gcc -c $< -o $@
 
+$(PB)/tests/guests/arch/%-entry.o: tests/guests/arch/%-entry.S
+	@mkdir -p $(@D)
+	gcc -c $< -o $@
+
 define pie_test_guest_rules
 $(PB)/tests/guests/$(1).spt: $(PB)/tests/guests/$(1).o \
 		$(PB)/tests/guests/$(1).mft.o $(PIE_BINDINGS) $(PIE_LIBC) \
 		$(patsubst $(B)/%,$(PB)/%,$(TEST_GUEST_TAIL_$(1))) \
 		linker/guest-pie.ld
-	$$(pie_link)
+	gcc $(PIE_LDFLAGS) $(TEST_GUEST_LDFLAGS_$(1)) $$(filter %.o %.a,$$^) -o $$@.tmp
+	$(NABLA_PIE_FINISH) $$@.tmp
+	mv $$@.tmp $$@
 endef
 $(foreach g,$(TEST_GUESTS),$(eval $(call pie_test_guest_rules,$(g))))
 PIE_TEST_GUEST_BINS := $(foreach g,$(TEST_GUESTS),$(PB)/tests/guests/$(g).spt)

@@ -11,6 +11,8 @@
 #   bin/aarch64-solo5-none-static-{cc,ld,objcopy}  (the same for aarch64)
 #   lib/nabla/{nabla.o,libc.a,guest.ld,nabla.mk,nabla-stub}
 #   lib/nabla/aarch64/{nabla.o,libc.a}   (mk/aarch64.mk; nabla-cc --target=aarch64)
+#   lib/nabla/aarch64/nabla-stub         (the aarch64 stub, for --stub=; nabla-pack
+#                                         carries its own copy)
 #   lib/nabla/pie/{nabla.o,libc.a}, lib/nabla/guest-pie.ld
 #                   (mk/pie.mk: position-independent guests, docs/aslr.md)
 #   lib/pkgconfig/nabla.pc  lib/pkgconfig/nabla-pie.pc
@@ -188,8 +190,8 @@ FORCE_INSTALL_GEN:
 
 install: $(PACK) $(STUB) $(BINDINGS) $(GUEST_LIBC) linker/guest.ld include/solo5.h \
 		$(INST_HEADERS) $(INST_LIBC_HEADERS) $(INST_MAN1) $(INST_MAN7) \
-		install-gen $(AARCH64_BINDINGS) $(AARCH64_LIBC) $(PIE_BINDINGS) \
-		$(PIE_LIBC) linker/guest-pie.ld
+		install-gen $(AARCH64_BINDINGS) $(AARCH64_LIBC) $(AARCH64_STUB) \
+		$(PIE_BINDINGS) $(PIE_LIBC) linker/guest-pie.ld
 	$(INSTALL) -d '$(DESTDIR)$(bindir)' '$(DESTDIR)$(nabladir)' \
 		'$(DESTDIR)$(nabladir)/aarch64' '$(DESTDIR)$(nabladir)/pie' \
 		'$(DESTDIR)$(pkgconfigdir)' '$(DESTDIR)$(nablaincludedir)/nabla' \
@@ -203,8 +205,12 @@ install: $(PACK) $(STUB) $(BINDINGS) $(GUEST_LIBC) linker/guest.ld include/solo5
 	$(INSTALL) -m 755 $(STUB) '$(DESTDIR)$(nabladir)/nabla-stub'
 	$(INSTALL) -m 644 $(BINDINGS) '$(DESTDIR)$(nabladir)/nabla.o'
 	$(INSTALL) -m 644 $(GUEST_LIBC) '$(DESTDIR)$(nabladir)/libc.a'
-	$(INSTALL) -m 644 $(AARCH64_BINDINGS) '$(DESTDIR)$(nabladir)/aarch64/nabla.o'
-	$(INSTALL) -m 644 $(AARCH64_LIBC) '$(DESTDIR)$(nabladir)/aarch64/libc.a'
+	$(if $(AARCH64_STUB),$(INSTALL) -m 644 $(AARCH64_BINDINGS) \
+		'$(DESTDIR)$(nabladir)/aarch64/nabla.o')
+	$(if $(AARCH64_STUB),$(INSTALL) -m 644 $(AARCH64_LIBC) \
+		'$(DESTDIR)$(nabladir)/aarch64/libc.a')
+	$(if $(AARCH64_STUB),$(INSTALL) -m 755 $(AARCH64_STUB) \
+		'$(DESTDIR)$(nabladir)/aarch64/nabla-stub')
 	$(INSTALL) -m 644 $(PIE_BINDINGS) '$(DESTDIR)$(nabladir)/pie/nabla.o'
 	$(INSTALL) -m 644 $(PIE_LIBC) '$(DESTDIR)$(nabladir)/pie/libc.a'
 	$(INSTALL) -m 644 linker/guest.ld '$(DESTDIR)$(nabladir)/guest.ld'
@@ -228,6 +234,7 @@ uninstall:
 		'$(DESTDIR)$(nabladir)/libc.a' \
 		'$(DESTDIR)$(nabladir)/aarch64/nabla.o' \
 		'$(DESTDIR)$(nabladir)/aarch64/libc.a' \
+		'$(DESTDIR)$(nabladir)/aarch64/nabla-stub' \
 		'$(DESTDIR)$(nabladir)/pie/nabla.o' \
 		'$(DESTDIR)$(nabladir)/pie/libc.a' \
 		'$(DESTDIR)$(nabladir)/guest-pie.ld' \

@@ -26,9 +26,9 @@
  * and writes there would then fault twice (a read, then a copy on write),
  * so the page is populated for writing first, as the kernel's zeroing did.
  *
- * This code, _start (start.S) and stub_start_c (main.c) are in the section
- * .text.nabla_entry, which stub/entry.ld puts first in the stub's text, and
- * nabla-pack puts the stub's text right after the payload
+ * This code, _start (stub/arch/ARCH/start.S) and stub_start_c (main.c) are in
+ * the section .text.nabla_entry, which stub/entry.ld puts first in the stub's
+ * text, and nabla-pack puts the stub's text right after the payload
  * (tools/nabla-pack/merge.c): only a cut before the end of this code goes
  * unreported (the process then dies of SIGBUS, or exec fails). So nothing
  * here may reach outside that section: no C library (its code lies
@@ -45,6 +45,7 @@
 
 #include "packed_file.h"
 #include "stub.h"
+#include "stub_arch.h" /* entry_syscall3, entry_stat */
 
 #define ENTRY_TEXT __attribute__((section(".text.nabla_entry")))
 #define ENTRY_DATA __attribute__((section(".rodata.nabla_entry")))
@@ -61,16 +62,6 @@ static const char msg_of[] ENTRY_DATA = " of ";
 static const char msg_bytes[] ENTRY_DATA =
     " bytes (the file was cut short, as by an interrupted copy: copy it "
     "again)\n";
-
-ENTRY_INLINE long entry_syscall3(long nr, long a0, long a1, long a2)
-{
-    long ret;
-    __asm__ volatile("syscall"
-                     : "=a"(ret)
-                     : "a"(nr), "D"(a0), "S"(a1), "d"(a2)
-                     : "rcx", "r11", "memory");
-    return ret;
-}
 
 /* Appends the NUL-terminated s to buf[*n], within size. */
 ENTRY_INLINE void put_string(char *buf, size_t size, size_t *n, const char *s)
@@ -154,15 +145,13 @@ ENTRY_TEXT void entry_check_complete(long *sp)
         return;
     uint64_t want = packed_complete_size(eh, ph, phnum);
     struct stat st;
-    if (execfn != NULL &&
-        entry_syscall3(SYS_stat, (long)execfn, (long)&st, 0) == 0 &&
+    if (execfn != NULL && entry_stat(execfn, &st) == 0 &&
         (uint64_t)st.st_size >= want)
         return;
     /* Short, or no such path: ask /proc. With neither, nothing can be
      * told. */
-    if (entry_syscall3(SYS_stat, (long)proc_self_exe, (long)&st, 0) != 0 &&
-        (execfn == NULL ||
-         entry_syscall3(SYS_stat, (long)execfn, (long)&st, 0) != 0))
+    if (entry_stat(proc_self_exe, &st) != 0 &&
+        (execfn == NULL || entry_stat(execfn, &st) != 0))
         return;
     if ((uint64_t)st.st_size < want)
         refuse_incomplete(argc > 0 ? argv[0] : NULL, (uint64_t)st.st_size,

@@ -14,11 +14,12 @@
 #include <unistd.h>
 
 #include "stub.h"
+#include "stub_arch.h"
 
 static const char exit_errmsg[] =
     "nabla: error: cannot unmap the stub or load the seccomp filter\n";
 
-/* stub/trampoline.S, linked into the stub as well. */
+/* stub/arch/ARCH/trampoline.S, linked into the stub as well. */
 extern const unsigned char nabla_trampoline[], nabla_trampoline_end[];
 
 /* The filter's room at NABLA_EXIT_FILTER_BASE ends where the trampoline's
@@ -41,23 +42,15 @@ static uint64_t install_trampoline(uint64_t base)
     size_t size = (size_t)(nabla_trampoline_end - nabla_trampoline);
 
     memcpy(page, nabla_trampoline, size);
+    /* Written as data, run as code: where the caches are not coherent
+     * (aarch64), the new instructions must reach the instruction cache. */
+    __builtin___clear_cache((char *)page, (char *)page + size);
     if (mprotect(page, SPT_PAGE_SIZE, PROT_READ | PROT_EXEC) != 0)
         stub_die_errno("cannot make the exit trampoline's page at %#llx "
                        "executable",
                        (unsigned long long)(base + NABLA_EXIT_TRAMPOLINE_BASE));
     return base + NABLA_EXIT_TRAMPOLINE_BASE;
 }
-
-/*
- * Everything the process has outside guest memory is the stub's: its code,
- * data, payload, heap and stack, and the vDSO. Nothing of the guest lies
- * above its end, so one munmap covers all of it, up to the end of the user
- * address space; munmap skips the holes. [vsyscall] lies above the user
- * address space and stays (the kernel pins it). Guest memory moved by a
- * slide (aslr.c) has the stub below it, and a second munmap takes
- * everything from address 0 up to it.
- */
-#define USER_SPACE_END 0x7ffffffff000ull
 
 static void plan_call(struct nabla_exit_plan *plan, uint64_t nr, uint64_t a0,
                       uint64_t a1, uint64_t a2)
@@ -118,7 +111,7 @@ void leave_stub(const struct nabla_payload *p, const struct guest_memory *gm,
     struct sock_filter *filter;
     size_t n = place_exit(gm->base, bi, seccomp_rules(policy), &plan, &filter);
     uint64_t mem_end = gm->base + gm->size;
-    uint64_t stack = mem_end - 8;
+    uint64_t stack = arch_guest_stack(mem_end);
 
     uint64_t trampoline = p->trampoline != 0 ? gm->base + p->trampoline
                                              : install_trampoline(gm->base);
@@ -127,7 +120,13 @@ void leave_stub(const struct nabla_payload *p, const struct guest_memory *gm,
      * paths that end before this one (--help, --version, --print-policy),
      * and stderr is unbuffered. */
     plan->ncalls = 0;
-    plan_call(plan, SYS_munmap, mem_end, USER_SPACE_END - mem_end, 0);
+    /* Everything the process has outside guest memory is the stub's: its
+     * code, data, payload, heap and stack, and the vDSO. Nothing of the
+     * guest lies above its end, so one munmap covers all of it, up to the
+     * end of the user address space (stub_arch.h); munmap skips the holes.
+     * Guest memory moved by a slide (aslr.c) has the stub below it, and a
+     * second munmap takes everything from address 0 up to it. */
+    plan_call(plan, SYS_munmap, mem_end, arch_user_space_end() - mem_end, 0);
     if (gm->base != 0)
         plan_call(plan, SYS_munmap, 0, gm->base + SPT_HOST_MEM_BASE, 0);
     plan_call(plan, SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0,

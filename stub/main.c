@@ -8,6 +8,8 @@
  *   2. find the payload nabla-pack baked into this file (program headers),
  *      or, given --verify alone, check the whole file against its checksums
  *      instead (verify.c);
+ *   2b. refuse a kernel that cannot confine the guest (aarch64: pages
+ *      other than 4 KiB, no seccomp filters, as under qemu-user);
  *   3. parse options: pack-time defaults, then the command line;
  *   4. close every fd that is not stdin/out/err or given for a device;
  *   5. map guest memory around the guest segments that execve already mapped
@@ -36,6 +38,7 @@
 
 #include "nabla/exit.h"
 #include "stub.h"
+#include "stub_arch.h"
 
 const char *stub_progname = "nabla";
 
@@ -222,6 +225,11 @@ static int stub_main(int argc, char **argv)
      * checked first, before anything in it is trusted. */
     if (argc == 2 && strcmp(argv[1], "--verify") == 0)
         return verify_self();
+    /* A kernel that can confine the guest as docs/abi.md assumes
+     * (stub/arch/ARCH/stub_arch.h): aarch64 refuses pages other than
+     * 4 KiB, and qemu-user, which has no seccomp (and whose auxiliary
+     * vector would not even lead to the payload). */
+    arch_check_kernel();
     const struct nabla_payload *p = payload_find();
 
     /* 3. Options. Room for this manifest's devices only, not for 64: a
@@ -293,9 +301,9 @@ static int main_wrapper(int argc, char **argv, char **envp)
     return stub_main(argc, argv);
 }
 
-/* Called by _start (start.S) with the initial stack pointer: before the C
- * library starts (it touches pages all over the file), make sure that the
- * file holds them (entry.c). Both in the entry section. */
+/* Called by _start (stub/arch/ARCH/start.S) with the initial stack pointer:
+ * before the C library starts (it touches pages all over the file), make sure
+ * that the file holds them (entry.c). Both in the entry section. */
 void stub_start_c(long *sp) __attribute__((section(".text.nabla_entry")));
 
 void stub_start_c(long *sp)

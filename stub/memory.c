@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 
 #include "stub.h"
+#include "stub_arch.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -107,6 +108,12 @@ void memory_map_guest(const struct nabla_payload *p, struct guest_memory *gm,
     struct guest_segments segs;
     find_segments(&segs, mem_size);
     const struct nabla_pie *pie = payload_pie(p);
+#if !ARCH_GUEST_PIE
+    if (pie != NULL)
+        stub_die("damaged executable: a position-independent guest, which "
+                 "this architecture's stub does not relocate (guest ASLR "
+                 "is x86_64's only so far)");
+#endif
     gm->base = 0;
     if (pie != NULL && aslr_wanted(no_aslr))
         gm->base = aslr_move_guest(pie, &segs, mem_size);

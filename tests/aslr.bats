@@ -383,6 +383,15 @@ damaged_pie() {
     refute_output --partial survived
 }
 
+@test "entry registers of a PIE guest: rsp = mem_size - 8, rdi = the boot information, both moved by the slide; rbp = 0" {
+    pack_pie entryregs
+    run "$BATS_TEST_TMPDIR/entryregs" --mem=64 --solo5:quiet
+    assert_success
+    assert_line "entryregs ok"
+    refute_line "entryregs: argument 0x0000000000011000"
+    assert_line --regexp '^entryregs: argument 0x0000[0-9a-f]{9}000$'
+}
+
 @test "block device: the PIE blkcount counts its starts on its disk image" {
     cp "$PIE_EXAMPLES/blkcount/blkcount" "$BATS_TEST_TMPDIR/blkcount"
     truncate -s 1M "$BATS_TEST_TMPDIR/blkcount.img"

@@ -164,6 +164,18 @@ hello_filter_length() {
     assert_row httpd-user req/s
 }
 
+@test "bench/arm64-start --quick: the packed aarch64 hello vs the sandboxed floor, in the arm64 VM" {
+    run_bench arm64-start
+    assert_row arm64-start us INFO
+    assert_output --regexp "hello's own [0-9]+-instruction seccomp program"
+}
+
+@test "bench/arm64-spt: skips without upstream Solo5's aarch64 solo5-spt, saying why" {
+    run --separate-stderr env -u SOLO5_SPT -u SOLO5_GUEST "$REPO_ROOT/bench/arm64-spt" --quick
+    assert_equal "$status" 77
+    assert_output --regexp '^arm64-spt \| - \| - \| - \| - \| SKIP \| .*needs SOLO5_SPT and SOLO5_GUEST'
+}
+
 @test "bench/stub-info: stub size and system calls before the jump" {
     run --separate-stderr "$REPO_ROOT/bench/stub-info" --quick
     assert_success

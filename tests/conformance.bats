@@ -56,6 +56,22 @@ bootinfo_ok() {
     assert_line "bootinfo: mem_size $((mb << 20))"
 }
 
+@test "entry registers: rsp = mem_size - 8, rdi = the boot information, rbp = 0 (docs/abi.md §3); the stack guard from AT_RANDOM" {
+    pack_guest entryregs
+    run "$BATS_TEST_TMPDIR/entryregs" --mem=64 --solo5:quiet
+    assert_success
+    assert_line "entryregs: sp 0x0000000003fffff8"
+    assert_line "entryregs: argument 0x0000000000011000"
+    assert_line "entryregs ok"
+    # The stack guard, from the stub's AT_RANDOM bytes: another each time.
+    local g1
+    g1=$(sed -n 's/^entryregs: stack guard //p' <<<"$output")
+    run "$BATS_TEST_TMPDIR/entryregs" --solo5:quiet
+    assert_line "entryregs ok"
+    [[ $g1 =~ ^0x[0-9a-f]{14}00$ ]] || fail "guard $g1"
+    refute_line "entryregs: stack guard $g1"
+}
+
 @test "boot information with --mem=32" {
     pack_guest bootinfo
     bootinfo_ok 32 --mem=32 -- 32

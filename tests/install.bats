@@ -36,6 +36,7 @@ setup() {
 @test "make install puts every file in place under DESTDIR/PREFIX" {
     local f
     for f in bin/nabla-pack bin/nabla-cc lib/nabla/nabla-stub \
+        lib/nabla/aarch64/nabla-stub \
         bin/x86_64-solo5-none-static-cc bin/x86_64-solo5-none-static-ld \
         bin/x86_64-solo5-none-static-objcopy; do
         [[ -f $INST/$f && -x $INST/$f ]] || fail "$f: missing or not executable"

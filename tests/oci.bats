@@ -409,6 +409,86 @@ public_dir() {
     assert_output hello
 }
 
+# --- aarch64, and both architectures under one tag ---------------------------
+
+A64_HELLO_SPT=$NABLA_BUILD/aarch64/examples/hello/hello.spt
+
+# need_aarch64: skips without the aarch64 build; packs A64_HELLO (hello for
+# aarch64, named hello too, in arm64/).
+need_aarch64() {
+    [[ -f $A64_HELLO_SPT && -f $NABLA_BUILD/aarch64/stub/nabla-stub ]] ||
+        skip "nothing built for aarch64 (make NABLA_AARCH64=0, or no cross toolchain)"
+    mkdir -p arm64
+    A64_HELLO=$PWD/arm64/hello
+    pack_file "$A64_HELLO_SPT" "$A64_HELLO" -q
+}
+
+@test "oci: an aarch64 app is an arm64 image (config and index)" {
+    need_aarch64
+    oci "$A64_HELLO" out
+    run json out/index.json "d['manifests'][0]['platform']"
+    assert_output "{'architecture': 'arm64', 'os': 'linux'}"
+    image out
+    run json "$CONFIG" "(d['architecture'], d['config'])"
+    assert_output "('arm64', {'Entrypoint': ['/hello'], 'WorkingDir': '/'})"
+    tar -xzf "$LAYER" hello
+    cmp hello "$A64_HELLO"
+}
+
+# multi_image DIR TAG: sets INDEX (the blob of the image index tagged TAG)
+# and MANIFEST_amd64, MANIFEST_arm64 (the blobs it names).
+multi_image() {
+    local digest
+    digest=$(json "$1/index.json" "[m['digest'] for m in d['manifests']
+        if m['annotations']['org.opencontainers.image.ref.name'] == '$2'][0]")
+    INDEX=$(blob "$1" "$digest")
+    MANIFEST_amd64=$(blob "$1" "$(json "$INDEX" "[m['digest'] for m in d['manifests'] if m['platform']['architecture'] == 'amd64'][0]")")
+    MANIFEST_arm64=$(blob "$1" "$(json "$INDEX" "[m['digest'] for m in d['manifests'] if m['platform']['architecture'] == 'arm64'][0]")")
+}
+
+@test "oci: two apps, one per architecture: an image index of both under one tag, reproducible" {
+    need_aarch64
+    oci "$HELLO" out "$A64_HELLO" -t multi
+    run json out/index.json "[(m['mediaType'], m['annotations']) for m in d['manifests']]"
+    assert_output "[('application/vnd.oci.image.index.v1+json', {'org.opencontainers.image.ref.name': 'multi'})]"
+    multi_image out multi
+    local digest
+    digest=$(sha256sum <"$INDEX" | cut -d' ' -f1)
+    assert_equal "$(json out/index.json "d['manifests'][0]['size']")" "$(stat -c %s "$INDEX")"
+    assert_equal "${INDEX##*/}" "$digest"
+    run json "$INDEX" "(d['schemaVersion'], d['mediaType'], [(m['mediaType'], m['platform']) for m in d['manifests']])"
+    assert_output "(2, 'application/vnd.oci.image.index.v1+json', \
+[('application/vnd.oci.image.manifest.v1+json', {'architecture': 'amd64', 'os': 'linux'}), \
+('application/vnd.oci.image.manifest.v1+json', {'architecture': 'arm64', 'os': 'linux'})])"
+    # Each architecture's image holds its own executable.
+    local a
+    for a in amd64 arm64; do
+        local m=MANIFEST_$a
+        local config layer
+        config=$(blob out "$(json "${!m}" "d['config']['digest']")")
+        layer=$(blob out "$(json "${!m}" "d['layers'][0]['digest']")")
+        assert_equal "$(json "$config" "d['architecture']")" "$a"
+        mkdir -p "x-$a"
+        tar -xzf "$layer" -C "x-$a" hello
+    done
+    cmp x-amd64/hello "$HELLO"
+    cmp x-arm64/hello "$A64_HELLO"
+    # The same apps in the other order: the same bytes.
+    oci "$A64_HELLO" again "$HELLO" -t multi
+    diff -r out again
+}
+
+@test "oci errors: two apps for one architecture, or more than two" {
+    need_aarch64
+    cp "$HELLO" hello2
+    oci_fails "^nabla-pack: error: oci: $HELLO and hello2 are both for x86_64: an image holds one app per architecture\$" \
+        "$HELLO" out hello2
+    run -1 --separate-stderr "$PACK" oci "$HELLO" "$A64_HELLO" hello2 -o out
+    assert_one_stderr_line
+    assert_equal "$stderr" "nabla-pack: error: oci: unexpected argument hello2 (usage: nabla-pack oci APP [APP] -o DIR [-t TAG])"
+    [[ ! -e out ]] || fail "out was created"
+}
+
 # --- errors ------------------------------------------------------------------
 
 # oci_fails REGEX APP DIR [ARGS...]: exit status 1, one line matching REGEX
@@ -477,12 +557,12 @@ oci_fails() {
 @test "oci errors: usage, tag, SOURCE_DATE_EPOCH" {
     run -1 --separate-stderr "$PACK" oci "$HELLO"
     assert_one_stderr_line
-    assert_equal "$stderr" "nabla-pack: error: oci: no output directory (usage: nabla-pack oci APP -o DIR [-t TAG])"
+    assert_equal "$stderr" "nabla-pack: error: oci: no output directory (usage: nabla-pack oci APP [APP] -o DIR [-t TAG])"
     run -1 --separate-stderr "$PACK" oci "$HELLO" -o
     assert_one_stderr_line
     run -1 --separate-stderr "$PACK" oci "$HELLO" -o out --json
     assert_one_stderr_line
-    assert_equal "$stderr" "nabla-pack: error: oci: unexpected argument --json (usage: nabla-pack oci APP -o DIR [-t TAG])"
+    assert_equal "$stderr" "nabla-pack: error: oci: unexpected argument --json (usage: nabla-pack oci APP [APP] -o DIR [-t TAG])"
     oci_fails "^nabla-pack: error: oci: invalid tag 'a:b'" "$HELLO" out -t a:b
     oci_fails "^nabla-pack: error: oci: invalid tag ''" "$HELLO" out -t ''
     SOURCE_DATE_EPOCH=yesterday oci_fails \
@@ -503,6 +583,28 @@ oci_fails() {
     run skopeo inspect --config oci:out:latest
     assert_success
     assert_output --partial '"/hello"'
+}
+
+@test "skopeo: a multi-architecture image gives amd64 here, arm64 when asked, each with its own executable" {
+    need_container_tools
+    need_aarch64
+    oci "$HELLO" out "$A64_HELLO"
+    multi_image out latest
+    run skopeo inspect oci:out:latest
+    assert_success
+    run json <(echo "$output") "d['Architecture']"
+    assert_output amd64
+    run skopeo inspect --override-arch arm64 oci:out:latest
+    assert_success
+    run json <(echo "$output") "d['Architecture']"
+    assert_output arm64
+    # Copied out for arm64: the arm64 manifest, byte for byte.
+    run skopeo copy -q --override-arch arm64 oci:out:latest oci:arm:latest
+    assert_success
+    image arm
+    cmp "$MANIFEST" "$MANIFEST_arm64"
+    tar -xzf "$LAYER" hello
+    cmp hello "$A64_HELLO"
 }
 
 @test "umoci stat: reads the image" {
@@ -533,6 +635,20 @@ oci_fails() {
     assert_success
     refute_output --partial "nabla: solo5 bindings"
     assert_output --partial "Hello, World"
+}
+
+@test "podman run of a multi-architecture image runs this machine's app" {
+    need_container_tools
+    need_aarch64
+    oci "$HELLO" "$OCI_HOME/multi" "$A64_HELLO"
+    multi_image "$OCI_HOME/multi" latest
+    local layer
+    layer=$(json "$MANIFEST_amd64" "d['layers'][0]['digest']")
+    run pm_run "oci:$OCI_HOME/multi:latest" --solo5:quiet
+    assert_success
+    assert_line "Hello, World"
+    # The amd64 image's layer is the one podman took.
+    assert_output --partial "Copying blob $layer"
 }
 
 @test "podman run: blkcount counts on its volume, or on the disk in its image" {

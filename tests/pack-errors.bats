@@ -27,14 +27,14 @@ write_json() {
     pack_fails 'text\.spt: not an ELF' "$BATS_TEST_TMPDIR/text.spt"
 }
 
-@test "guest ELF for another machine (aarch64)" {
+@test "guest ELF for another machine (32-bit Arm)" {
     local arm=$BATS_TEST_TMPDIR/arm.spt
     cp "$HELLO_SPT" "$arm"
-    # e_machine (2 bytes, little-endian, at offset 18) = 183 = EM_AARCH64.
-    printf '\267\000' | dd of="$arm" bs=1 seek=18 conv=notrunc status=none
+    # e_machine (2 bytes, little-endian, at offset 18) = 40 = EM_ARM.
+    printf '\050\000' | dd of="$arm" bs=1 seek=18 conv=notrunc status=none
     run od -An -tu2 -j18 -N2 "$arm"
-    assert_output --regexp '^ *183$'
-    pack_fails 'arm\.spt: .*(aarch64|machine)' "$arm"
+    assert_output --regexp '^ *40$'
+    pack_fails 'arm\.spt: ELF for machine arm \(e_machine 40\): nabla is for x86_64 and aarch64' "$arm"
 }
 
 @test "dynamically linked executable (/bin/true)" {

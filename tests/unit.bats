@@ -9,6 +9,10 @@
 #                       copies of hello.spt, one test per part (ASan/UBSan)
 #   libc_test           the guest C library (libc/) against glibc
 #   filter_oracle_test  our seccomp policy and BPF compiler against libseccomp
+#   filter_oracle_aarch64_test  the same for aarch64 (the same source with
+#                       -DNABLA_TARGET_AARCH64: aarch64's policy and
+#                       libseccomp's SCMP_ARCH_AARCH64 filter, on this host)
+#   noaarch64_test      nabla-pack built without the aarch64 stub (ASan/UBSan)
 #   util_test           nabla-pack's utility layer (ASan/UBSan)
 #   payload_test        the payload check of common/: every bound, with its
 #                       exact reason (ASan/UBSan)
@@ -85,6 +89,17 @@ elf_test() {
     unit_test filter_oracle_test
     # The instruction counts, for the log.
     echo "$output" | grep -E '^#' | head -40 >&3
+}
+
+@test "aarch64: our BPF compiler and policy agree with libseccomp's aarch64 filter and numbers (filter_oracle_aarch64)" {
+    unit_test filter_oracle_aarch64_test
+    assert_output --partial "# architecture 0xc00000b7: "
+}
+
+@test "a nabla-pack built without the aarch64 stub refuses an aarch64 guest with one line (noaarch64_test, ASan/UBSan)" {
+    [[ -f $NABLA_BUILD/aarch64/examples/hello/hello.spt ]] ||
+        skip "no aarch64 guest (make NABLA_AARCH64=0, or no cross toolchain)"
+    unit_test noaarch64_test "$HELLO_SPT" "$NABLA_BUILD/aarch64/examples/hello/hello.spt"
 }
 
 @test "nabla-pack utility layer (util_test, ASan/UBSan)" {

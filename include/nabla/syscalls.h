@@ -13,7 +13,15 @@
 #ifndef NABLA_SYSCALLS_H
 #define NABLA_SYSCALLS_H
 
-#if defined(__x86_64__)
+/* Host tools that build another architecture's policy (nabla-pack's
+ * inspect of an app for it, the filter oracle) name that architecture
+ * with -DNABLA_TARGET_AARCH64 or -DNABLA_TARGET_X86_64; everything else
+ * gets the architecture it is compiled for. */
+#if defined(NABLA_TARGET_AARCH64)
+#include "nabla/arch/aarch64/syscalls.h"
+#elif defined(NABLA_TARGET_X86_64)
+#include "nabla/arch/x86_64/syscalls.h"
+#elif defined(__x86_64__)
 #include "nabla/arch/x86_64/syscalls.h"
 #elif defined(__aarch64__)
 #include "nabla/arch/aarch64/syscalls.h"

@@ -54,13 +54,13 @@ FUZZ_BINS := $(foreach h,$(FUZZ_HARNESSES),$(FUZZ_BIN)/fuzz_$(h))
 FUZZ_REPLAY_BINS := $(foreach h,$(FUZZ_HARNESSES),$(FUZZ_BIN)/replay_$(h))
 
 define fuzz_rules
-$(FUZZ_BIN)/fuzz_$(1): $(FZ)/tests/fuzz/fuzz_$(1).o \
+$(FUZZ_BIN)/fuzz_$(1): $(FZ)/tests/fuzz/fuzz_$(1).o $(PACK_ARCH_OBJS) \
 		$(addprefix $(FZ)/,$(FUZZ_OBJS_$(1)) $(FUZZ_ARCHIVES))
 	@mkdir -p $$(@D)
 	$(FUZZ_CC) $(FUZZ_SANITIZE) $$^ $(FUZZ_LIBS_$(1)) -o $$@
 
 $(FUZZ_BIN)/replay_$(1): $(SAN)/tests/fuzz/fuzz_$(1).o \
-		$(SAN)/tests/fuzz/replay.o \
+		$(SAN)/tests/fuzz/replay.o $(PACK_ARCH_OBJS) \
 		$(addprefix $(SAN)/,$(FUZZ_OBJS_$(1)) $(FUZZ_ARCHIVES))
 	@mkdir -p $$(@D)
 	gcc $(REPLAY_SANITIZE) $$^ $(FUZZ_LIBS_$(1)) -o $$@

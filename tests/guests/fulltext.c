@@ -20,8 +20,8 @@
 #include "solo5.h"
 #include "say.h"
 
-/* fulltext-tail.S, linked last by the Makefile where the stub's tests need
- * it (x86_64); weak, so that the guest builds without it too. */
+/* fulltext-tail.S, linked last by the Makefile and mk/aarch64.mk; weak, so
+ * that the guest builds without it too. */
 extern const char fulltext_tail[] __attribute__((weak));
 extern const char _etext[]; /* linker/guest.ld */
 

@@ -1,10 +1,12 @@
 /*
  * The system call numbers of nabla/syscalls.h against the kernel's own
- * <asm/unistd.h>, for the architecture this file is compiled for: a wrong
- * number fails the build. mk/aarch64.mk compiles it for x86_64 and for
+ * <asm/unistd.h>, and its audit architecture against <linux/audit.h>, for
+ * the architecture this file is compiled for: a wrong number fails the
+ * build. mk/aarch64.mk compiles it for x86_64 and for
  * aarch64 (Debian's linux-libc-dev and linux-libc-dev-arm64-cross).
  */
 #include <asm/unistd.h>
+#include <linux/audit.h>
 
 #include "nabla/syscalls.h"
 
@@ -18,10 +20,17 @@ _Static_assert(NABLA_NR_EPOLL_PWAIT == __NR_epoll_pwait, "epoll_pwait");
 _Static_assert(NABLA_NR_TIMERFD_SETTIME == __NR_timerfd_settime,
                "timerfd_settime");
 #if defined(__x86_64__)
+_Static_assert(NABLA_AUDIT_ARCH == AUDIT_ARCH_X86_64, "audit arch");
 _Static_assert(NABLA_NR_ARCH_PRCTL == __NR_arch_prctl, "arch_prctl");
+_Static_assert(NABLA_X32_SYSCALL_BIT == __X32_SYSCALL_BIT, "x32 bit");
+#elif defined(__aarch64__)
+_Static_assert(NABLA_AUDIT_ARCH == AUDIT_ARCH_AARCH64, "audit arch");
 #else
+#error "syscall_numbers.c: no checks for this architecture"
+#endif
+#if !defined(__x86_64__)
 /* Only x86_64 sets its thread pointer through a system call. */
-#if defined(NABLA_NR_ARCH_PRCTL)
-#error "NABLA_NR_ARCH_PRCTL is x86_64's alone"
+#if defined(NABLA_NR_ARCH_PRCTL) || defined(NABLA_X32_SYSCALL_BIT)
+#error "NABLA_NR_ARCH_PRCTL and NABLA_X32_SYSCALL_BIT are x86_64's alone"
 #endif
 #endif

@@ -66,10 +66,13 @@ static const struct command commands[] = {
      "\n"
      "options:\n"
      "  -o DIR, --output=DIR  the directory (made if it does not exist)\n"},
-    {"oci", cmd_oci, "APP -o DIR [-t TAG]",
+    {"oci", cmd_oci, "APP [APP] -o DIR [-t TAG]",
      "Writes a reproducible OCI image layout into DIR: one layer with APP as\n"
      "/NAME and the disk images its relative --block: defaults name, and\n"
-     "/NAME as the entrypoint. Adds to an image layout already in DIR.\n"
+     "/NAME as the entrypoint, for APP's architecture (amd64 or arm64).\n"
+     "Given two APPs, one for each architecture, a multi-architecture\n"
+     "image: an image index of the two, under one tag; a container runtime\n"
+     "picks its machine's. Adds to an image layout already in DIR.\n"
      "\n"
      "options:\n"
      "  -o DIR, --output=DIR  the image layout directory\n"

@@ -19,6 +19,9 @@
 #define NR_OPENAT 56
 
 #define ARCH_SP_NAME "sp"
+/* The stack pointer at the guest's entry point: mem_size - this. */
+#define ARCH_ENTRY_SP_OFFSET 16
+#define ARCH_ENTRY_SP_OFFSET_TEXT "16"
 
 static inline long raw_syscall6(unsigned long nr, unsigned long a1,
                                 unsigned long a2, unsigned long a3,

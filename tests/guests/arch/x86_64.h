@@ -20,6 +20,9 @@
 
 /* What the stack pointer is called in the guests' messages. */
 #define ARCH_SP_NAME "rsp"
+/* The stack pointer at the guest's entry point: mem_size - this. */
+#define ARCH_ENTRY_SP_OFFSET 8
+#define ARCH_ENTRY_SP_OFFSET_TEXT "8"
 
 static inline long raw_syscall6(unsigned long nr, unsigned long a1,
                                 unsigned long a2, unsigned long a3,

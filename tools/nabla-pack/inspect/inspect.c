@@ -15,6 +15,7 @@
 #include "devopts.h"
 #include "nabla/version.h"
 #include "policy.h"
+#include "read/arch.h"
 #include "read/manifest.h"
 #include "read/packed.h"
 #include "relay_policy.h"
@@ -65,12 +66,14 @@ static void describe_policy(const struct packed *pk, int symbolic, char *buf,
         m->e[i].u.block_basic.block_size = 512;
         m->e[i].u.block_basic.capacity = 512;
     }
-    /* Every device: the stub refuses to start without all of them. */
-    if (policy_add_base(&pol, -1, -1, &msg) != RESULT_OK ||
-        policy_add_devices(&pol, m, ~(uint64_t)0, &msg) != RESULT_OK)
+    /* The policy of the stub of the app's architecture; every device:
+     * the stub refuses to start without all of them. */
+    const struct pack_arch *a = pack_arch_of(pk->img.ehdr->e_machine);
+    if (a->policy_add_base(&pol, -1, -1, &msg) != RESULT_OK ||
+        a->policy_add_devices(&pol, m, ~(uint64_t)0, &msg) != RESULT_OK)
         snprintf(buf, size, "(%s)\n", msg.text);
     else
-        policy_describe(&pol, symbolic, buf, size);
+        a->policy_describe(&pol, symbolic, buf, size);
     free(m);
 }
 
@@ -83,7 +86,7 @@ static int has_net_device(const struct packed *pk)
 }
 
 /* The policy of the relay a net device in user mode gets, in words, or ""
- * for an app without net devices. */
+ * for an app without net devices or whose stub has no relay. */
 static void describe_relay_policy(const struct packed *pk, char *buf,
                                   size_t size)
 {
@@ -92,7 +95,8 @@ static void describe_relay_policy(const struct packed *pk, char *buf,
     struct result_msg msg;
 
     buf[0] = '\0';
-    if (!has_net_device(pk))
+    if (!has_net_device(pk) ||
+        !pack_arch_of(pk->img.ehdr->e_machine)->user_mode_net)
         return;
     pol.nrules = 0;
     if (policy_add_relay(&pol, &fds, &msg) != RESULT_OK)
@@ -184,6 +188,7 @@ static void print_text(const struct packed *pk, const char *policy,
                p->entry_code_end);
     printf("stub:        nabla %s, Solo5 spt ABI version %u (target %u)\n",
            NABLA_VERSION, p->abi_version, p->abi_target);
+    printf("architecture: %s\n", pack_machine_name(pk->img.ehdr->e_machine));
     const struct nabla_pie *pie = payload_pie(p);
     if (pie == NULL)
         printf("kind:        fixed (ET_EXEC): at the addresses below at every "
@@ -263,6 +268,8 @@ static void print_json(struct buf *o, const struct packed *pk,
     buf_json_string(o, payload_app_name(p));
     buf_printf(o, ", \"build_id\": \"%s\", \"entry_code_end\": %u",
                packed_build_id_hex(pk, hex), p->entry_code_end);
+    buf_printf(o, ", \"architecture\": \"%s\"",
+               pack_machine_name(pk->img.ehdr->e_machine));
     const struct nabla_pie *pie = payload_pie(p);
     buf_printf(o, ", \"kind\": \"%s\"", pie ? "pie" : "fixed");
     if (pie != NULL)

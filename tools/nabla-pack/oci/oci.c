@@ -23,6 +23,14 @@
  * The tar and gzip writer is oci_layer.c; this file is the rest: what goes
  * into the layer, the JSON documents and the directory.
  *
+ * The image is for APP's architecture (the config's "architecture" and the
+ * platform of its descriptor: amd64 or arm64, from its e_machine). Given
+ * two APPs, one per architecture, each gets its image (layer, config,
+ * manifest) and the tag names an image index of their manifests, each
+ * with its platform, in the order of the architectures' names: a
+ * multi-architecture image, from which a container runtime takes its
+ * machine's.
+ *
  * DIR is created if needed. If it already is an OCI image layout, the image
  * is added to it: an image with the same tag is dropped from index.json (its
  * blobs stay), others are kept. Any other non-empty DIR is refused.
@@ -42,6 +50,7 @@
 
 #include "devopts.h"
 #include "oci/oci_layer.h"
+#include "read/arch.h"
 #include "read/packed.h"
 #include "sha256.h"
 #include "util/cli.h"
@@ -348,36 +357,34 @@ static int kept_manifests(const char *dir, const char *tag, struct buf *out,
 
 /* --- the image ------------------------------------------------------------ */
 
+/* At most one app per architecture (arch.h). */
+#define OCI_MAX_APPS 2
+
 struct oci_request {
-    const char *app, *dir, *tag;
+    const char *apps[OCI_MAX_APPS];
+    size_t napps;
+    const char *dir, *tag;
     const char *created; /* RFC 3339, or NULL */
 };
 
 static const char *oci_arch(const struct packed *pk)
 {
-    switch (pk->img.ehdr->e_machine) {
-    case EM_X86_64:
-        return "amd64";
-    case EM_AARCH64:
-        return "arm64";
-    default:
-        return NULL;
-    }
+    const struct pack_arch *a = pack_arch_of(pk->img.ehdr->e_machine);
+    return a != NULL ? a->oci_name : NULL;
 }
 
-static int collect(const struct oci_request *r, const struct packed *pk,
-                   struct buf *es, const char **appname, char *err,
-                   size_t errsz)
+static int collect(const char *app, const struct packed *pk, struct buf *es,
+                   const char **appname, char *err, size_t errsz)
 {
-    const char *base = strrchr(r->app, '/');
-    base = base ? base + 1 : r->app;
+    const char *base = strrchr(app, '/');
+    base = base ? base + 1 : app;
     if (base[0] == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
-        return fail(err, errsz, "%s: not a file name", r->app);
+        return fail(err, errsz, "%s: not a file name", app);
     *appname = base;
     if (entry_add(es, base, strlen(base)) == NULL)
         return fail(err, errsz, "out of memory");
 
-    char *app_dir = strndup(r->app, (size_t)(base - r->app));
+    char *app_dir = strndup(app, (size_t)(base - app));
     if (app_dir == NULL)
         return fail(err, errsz, "out of memory");
     if (app_dir[0] == '\0') {
@@ -394,14 +401,14 @@ static int collect(const struct oci_request *r, const struct packed *pk,
         struct devopt d;
         struct result_msg why;
         if (devopt_split(opt, &d, &why) != RESULT_OK)
-            rc = fail(err, errsz, "%s: damaged default option: %s", r->app,
+            rc = fail(err, errsz, "%s: damaged default option: %s", app,
                       why.text);
         else if (d.type != NULL && d.option->is_path &&
                  devopt_path_rule(d.value) == DEVOPT_PATH_NEXT_TO_EXE)
-            rc = add_disk(es, app_dir, r->app, opt, d.value, err, errsz);
+            rc = add_disk(es, app_dir, app, opt, d.value, err, errsz);
     }
     free(app_dir);
-    return rc != 0 ? rc : entries_check(es, r->app, err, errsz);
+    return rc != 0 ? rc : entries_check(es, app, err, errsz);
 }
 
 /* The image config: no Cmd, no shell, no time unless SOURCE_DATE_EPOCH. */
@@ -442,61 +449,153 @@ static void manifest_json(struct buf *s, const struct digest *config,
                (unsigned long long)layer->size);
 }
 
-/* kept: the other images' entries, each followed by a comma. */
-static void index_json(struct buf *s, const char *kept, const char *arch,
-                       const char *tag, const struct digest *manifest)
+/* The descriptor of one architecture's image manifest, without its
+ * closing brace (the tag's annotation may follow). */
+static void manifest_descriptor(struct buf *s, const struct digest *manifest,
+                                const char *arch)
 {
     buf_printf(s,
-               "{\"schemaVersion\":2,\"mediaType\":\"" MT_INDEX "\","
-               "\"manifests\":[%s{\"mediaType\":\"" MT_MANIFEST "\","
-               "\"digest\":\"sha256:%s\",\"size\":%llu,\"platform\":"
-               "{\"architecture\":\"%s\",\"os\":\"linux\"},\"annotations\":"
-               "{\"" REF_NAME "\":\"%s\"}}]}",
-               kept ? kept : "", manifest->hex,
-               (unsigned long long)manifest->size, arch, tag);
+               "{\"mediaType\":\"" MT_MANIFEST "\",\"digest\":\"sha256:%s\","
+               "\"size\":%llu,\"platform\":{\"architecture\":\"%s\","
+               "\"os\":\"linux\"}",
+               manifest->hex, (unsigned long long)manifest->size, arch);
 }
 
 /*
- * Blobs first, index.json last (renamed into place): a failure never leaves
- * an index that names a missing blob.
+ * index.json: kept, the other images' entries (each followed by a comma),
+ * then the tagged image: one architecture's manifest, or (several apps)
+ * the image index `multi` that lists each architecture's.
  */
-static int write_image(const struct oci_request *r, const struct packed *pk,
-                       char *err, size_t errsz)
+static void index_json(struct buf *s, const char *kept, const char *arch,
+                       const char *tag, const struct digest *manifest,
+                       const struct digest *multi)
 {
-    struct buf es = {0};
-    struct buf kept = {0}, config = {0}, manifest = {0}, index = {0};
-    struct digest layer_d, diff_d, config_d, manifest_d;
-    const char *appname = NULL, *arch = oci_arch(pk);
-    char *blobs = NULL, *sha = NULL, *entrypoint = NULL;
-    int layout, rc = -1;
+    buf_printf(s,
+               "{\"schemaVersion\":2,\"mediaType\":\"" MT_INDEX "\","
+               "\"manifests\":[%s",
+               kept ? kept : "");
+    if (multi != NULL)
+        buf_printf(s,
+                   "{\"mediaType\":\"" MT_INDEX "\",\"digest\":\"sha256:%s\","
+                   "\"size\":%llu",
+                   multi->hex, (unsigned long long)multi->size);
+    else
+        manifest_descriptor(s, manifest, arch);
+    buf_printf(s, ",\"annotations\":{\"" REF_NAME "\":\"%s\"}}]}", tag);
+}
 
-    if (arch == NULL) {
-        fail(err, errsz, "%s: unknown ELF machine %u", r->app,
-             pk->img.ehdr->e_machine);
-        goto out;
+/* A multi-architecture image: an image index of the apps' manifests, in
+ * the order of their architectures' names (not of the command line). */
+static void multi_index_json(struct buf *s, size_t n, const char *const *arch,
+                             const struct digest *manifest)
+{
+    size_t order[OCI_MAX_APPS];
+    for (size_t i = 0; i < n; i++) {
+        size_t k = i;
+        while (k > 0 && strcmp(arch[order[k - 1]], arch[i]) > 0) {
+            order[k] = order[k - 1];
+            k--;
+        }
+        order[k] = i;
     }
-    /* Everything is checked before DIR is touched. */
-    if (collect(r, pk, &es, &appname, err, errsz) != 0 ||
-        (layout = prepare_dir(r->dir, err, errsz)) < 0)
-        goto out;
-    blobs = path_join(r->dir, "blobs");
-    sha = blobs ? path_join(blobs, "sha256") : NULL;
-    entrypoint = path_join("", appname);
-    if (sha == NULL || entrypoint == NULL) {
+    buf_printf(s, "{\"schemaVersion\":2,\"mediaType\":\"" MT_INDEX "\","
+                  "\"manifests\":[");
+    for (size_t i = 0; i < n; i++) {
+        buf_printf(s, "%s", i ? "," : "");
+        manifest_descriptor(s, &manifest[order[i]], arch[order[i]]);
+        buf_printf(s, "}");
+    }
+    buf_printf(s, "]}");
+}
+
+/* One app's image: its layer, config and manifest blobs in sha. */
+static int write_app_image(const struct oci_request *r, const struct buf *es,
+                           const struct packed *pk, const char *appname,
+                           const char *arch, const char *sha,
+                           struct digest *manifest_d, char *err, size_t errsz)
+{
+    struct buf config = {0}, manifest = {0};
+    struct digest layer_d, diff_d, config_d;
+    char *entrypoint = path_join("", appname);
+    int rc = -1;
+
+    if (entrypoint == NULL) {
         fail(err, errsz, "out of memory");
         goto out;
     }
-    if (make_dir(blobs, err, errsz) != 0 || make_dir(sha, err, errsz) != 0 ||
-        (layout && kept_manifests(r->dir, r->tag, &kept, err, errsz) != 0) ||
-        write_layer(sha, &es, pk, &layer_d, &diff_d, err, errsz) != 0)
+    if (write_layer(sha, es, pk, &layer_d, &diff_d, err, errsz) != 0)
         goto out;
     config_json(&config, r, arch, entrypoint, &diff_d);
     if (write_blob(sha, &config, &config_d, err, errsz) != 0)
         goto out;
     manifest_json(&manifest, &config_d, &layer_d);
-    if (write_blob(sha, &manifest, &manifest_d, err, errsz) != 0)
+    rc = write_blob(sha, &manifest, manifest_d, err, errsz);
+out:
+    free(config.data);
+    free(manifest.data);
+    free(entrypoint);
+    return rc;
+}
+
+/*
+ * Blobs first, index.json last (renamed into place): a failure never leaves
+ * an index that names a missing blob. pk[i] is r->apps[i], opened.
+ */
+static int write_image(const struct oci_request *r, const struct packed *pk,
+                       char *err, size_t errsz)
+{
+    struct buf es[OCI_MAX_APPS] = {{0}};
+    struct buf kept = {0}, multi = {0}, index = {0};
+    struct digest manifest_d[OCI_MAX_APPS], multi_d;
+    const char *appname[OCI_MAX_APPS], *arch[OCI_MAX_APPS];
+    char *blobs = NULL, *sha = NULL;
+    int layout, rc = -1;
+
+    /* Everything is checked before DIR is touched. */
+    for (size_t i = 0; i < r->napps; i++) {
+        arch[i] = oci_arch(&pk[i]);
+        if (arch[i] == NULL) {
+            fail(err, errsz, "%s: unknown ELF machine %u", r->apps[i],
+                 pk[i].img.ehdr->e_machine);
+            goto out;
+        }
+        for (size_t k = 0; k < i; k++) {
+            if (strcmp(arch[k], arch[i]) == 0) {
+                fail(err, errsz,
+                     "%s and %s are both for %s: an image holds one app "
+                     "per architecture",
+                     r->apps[k], r->apps[i],
+                     pack_machine_name(pk[i].img.ehdr->e_machine));
+                goto out;
+            }
+        }
+        if (collect(r->apps[i], &pk[i], &es[i], &appname[i], err, errsz) != 0)
+            goto out;
+    }
+    if ((layout = prepare_dir(r->dir, err, errsz)) < 0)
         goto out;
-    index_json(&index, (const char *)kept.data, arch, r->tag, &manifest_d);
+    blobs = path_join(r->dir, "blobs");
+    sha = blobs ? path_join(blobs, "sha256") : NULL;
+    if (sha == NULL) {
+        fail(err, errsz, "out of memory");
+        goto out;
+    }
+    if (make_dir(blobs, err, errsz) != 0 || make_dir(sha, err, errsz) != 0 ||
+        (layout && kept_manifests(r->dir, r->tag, &kept, err, errsz) != 0))
+        goto out;
+    for (size_t i = 0; i < r->napps; i++)
+        if (write_app_image(r, &es[i], &pk[i], appname[i], arch[i], sha,
+                            &manifest_d[i], err, errsz) != 0)
+            goto out;
+    const struct digest *top = &manifest_d[0];
+    if (r->napps > 1) {
+        multi_index_json(&multi, r->napps, arch, manifest_d);
+        if (write_blob(sha, &multi, &multi_d, err, errsz) != 0)
+            goto out;
+        top = &multi_d;
+    }
+    index_json(&index, (const char *)kept.data, arch[0], r->tag, &manifest_d[0],
+               r->napps > 1 ? &multi_d : NULL);
     if (index.oom) {
         fail(err, errsz, "out of memory");
         goto out;
@@ -507,17 +606,16 @@ static int write_image(const struct oci_request *r, const struct packed *pk,
         atomic_write_file_in(r->dir, "index.json", 0644, index.data, index.len,
                              err, errsz) != 0)
         goto out;
-    printf("oci:%s:%s sha256:%s\n", r->dir, r->tag, manifest_d.hex);
+    printf("oci:%s:%s sha256:%s\n", r->dir, r->tag, top->hex);
     rc = 0;
 out:
-    entries_free(&es);
+    for (size_t i = 0; i < r->napps; i++)
+        entries_free(&es[i]);
     free(kept.data);
-    free(config.data);
-    free(manifest.data);
+    free(multi.data);
     free(index.data);
     free(blobs);
     free(sha);
-    free(entrypoint);
     return rc;
 }
 
@@ -566,14 +664,14 @@ static int source_date(char *buf, size_t size, const char **out, char *err,
 
 static int usage_error(const char *what, const char *arg)
 {
-    return die("oci: %s%s%s (usage: nabla-pack oci APP -o DIR [-t TAG])", what,
-               arg ? " " : "", arg ? arg : "");
+    return die("oci: %s%s%s (usage: nabla-pack oci APP [APP] -o DIR [-t TAG])",
+               what, arg ? " " : "", arg ? arg : "");
 }
 
 int cmd_oci(int argc, char **argv)
 {
     struct oci_request r = {.tag = "latest"};
-    struct packed pk;
+    struct packed pk[OCI_MAX_APPS];
     uint8_t sum[SHA256_DIGEST_SIZE];
     char err[1024], created[32];
 
@@ -588,15 +686,16 @@ int cmd_oci(int argc, char **argv)
             return usage_error("missing value after", a);
         if (strcmp(a, "-t") == 0)
             r.tag = argv[++i];
-        else if (a[0] == '-' || r.app != NULL)
+        else if (a[0] == '-' || r.napps == OCI_MAX_APPS)
             return usage_error("unexpected argument", a);
         else
-            r.app = a;
+            r.apps[r.napps++] = a;
     }
-    if (r.app == NULL || r.dir == NULL || r.dir[0] == '\0')
-        return usage_error(r.app ? "no output directory" : "no APP", NULL);
-    if (cli_refuse_overwrite(r.dir, r.app, "executable") != 0)
-        return 1;
+    if (r.napps == 0 || r.dir == NULL || r.dir[0] == '\0')
+        return usage_error(r.napps ? "no output directory" : "no APP", NULL);
+    for (size_t i = 0; i < r.napps; i++)
+        if (cli_refuse_overwrite(r.dir, r.apps[i], "executable") != 0)
+            return 1;
     if (!valid_tag(r.tag))
         return die("oci: invalid tag '%s' (letters, digits, '_', '.', '-'; at "
                    "most %d)",
@@ -604,13 +703,21 @@ int cmd_oci(int argc, char **argv)
     if (source_date(created, sizeof(created), &r.created, err, sizeof(err)) !=
         0)
         return die("oci: %s", err);
-    if (packed_open(&pk, r.app, err, sizeof(err)) != 0)
-        return die("%s", err);
+    size_t opened = 0;
     int rc = 0;
-    if (packed_verify_image(&pk.img, sum, err, sizeof(err)) != 0)
-        rc = die("%s", err);
-    else if (write_image(&r, &pk, err, sizeof(err)) != 0)
+    while (rc == 0 && opened < r.napps) {
+        struct packed *p = &pk[opened];
+        if (packed_open(p, r.apps[opened], err, sizeof(err)) != 0) {
+            rc = die("%s", err);
+            break;
+        }
+        opened++;
+        if (packed_verify_image(&p->img, sum, err, sizeof(err)) != 0)
+            rc = die("%s", err);
+    }
+    if (rc == 0 && write_image(&r, pk, err, sizeof(err)) != 0)
         rc = die("oci: %s", err);
-    packed_close(&pk);
+    for (size_t i = 0; i < opened; i++)
+        packed_close(&pk[i]);
     return rc;
 }

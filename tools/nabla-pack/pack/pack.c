@@ -21,28 +21,27 @@
 #include "pack/payload.h"
 #include "pack/stub.h"
 #include "packed_file.h"
+#include "read/arch.h"
 #include "read/guest.h"
 #include "read/manifest.h"
 #include "read/packed.h"
 #include "util/util.h"
 
-#define TRAMPOLINE_ALIGN 1
-
 /*
- * The exit trampoline goes into the unused tail of the last page of an
- * executable guest segment without bss. Returns the segment's index and
- * sets *at to the trampoline's address, or returns -1 if no segment has
- * room (the stub then puts it in a page of its own in guest memory,
- * NABLA_EXIT_TRAMPOLINE_BASE: one more page to fill at start).
+ * The exit trampoline (size bytes, aligned to align) goes into the unused
+ * tail of the last page of an executable guest segment without bss.
+ * Returns the segment's index and sets *at to the trampoline's address, or
+ * returns -1 if no segment has room (the stub then puts it in a page of
+ * its own in guest memory, NABLA_EXIT_TRAMPOLINE_BASE: one more page to
+ * fill at start).
  */
 static int find_trampoline_room(const struct guest *g, size_t size,
-                                uint64_t *at)
+                                uint64_t align, uint64_t *at)
 {
     for (size_t i = 0; i < g->nloads; i++) {
         const Elf64_Phdr *ph = g->loads[i];
         uint64_t end = ph->p_vaddr + ph->p_filesz;
-        uint64_t start =
-            (end + TRAMPOLINE_ALIGN - 1) & ~(uint64_t)(TRAMPOLINE_ALIGN - 1);
+        uint64_t start = (end + align - 1) & ~(align - 1);
         uint64_t page_end = (end + SPT_PAGE_SIZE - 1) & ~(SPT_PAGE_SIZE - 1);
         if ((ph->p_flags & PF_X) && ph->p_memsz == ph->p_filesz &&
             end % SPT_PAGE_SIZE != 0 && start + size <= page_end) {
@@ -281,13 +280,24 @@ int pack(const struct pack_request *req, char *err, size_t errsz)
     if (check_default_options(req, mft, err, errsz) != 0 ||
         check_app_name(req, err, errsz) != 0)
         goto out_guest;
-    if (stub_load(&stub, req->stub_path, err, errsz) != 0)
+    /* The guest's machine picks the stub (read/elfimage.c knows it). */
+    unsigned machine = g.img.ehdr->e_machine;
+    if (!stub_built_in(machine)) {
+        fail(err, errsz,
+             "%s: a guest for %s, but this nabla-pack was built without the "
+             "%s stub (make NABLA_AARCH64=0, or no cross compiler)",
+             req->guest_path, pack_machine_name(machine),
+             pack_machine_name(machine));
+        goto out_guest;
+    }
+    if (stub_load(&stub, req->stub_path, machine, err, errsz) != 0)
         goto out_guest;
     qsort(g.loads, g.nloads, sizeof(g.loads[0]), cmp_phdr_vaddr);
     uint64_t trampoline = 0;
     for (size_t i = 0; i < g.nloads; i++)
         g.orig_filesz[i] = g.loads[i]->p_filesz;
-    int tseg = find_trampoline_room(&g, stub.trampoline_size, &trampoline);
+    int tseg = find_trampoline_room(&g, stub.trampoline_size,
+                                    stub.trampoline_align, &trampoline);
     if (tseg >= 0) {
         if (append_trampoline(&g, (size_t)tseg, trampoline, stub.trampoline,
                               stub.trampoline_size, &tramp_phdr,

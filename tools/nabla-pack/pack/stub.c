@@ -4,11 +4,49 @@
 #include <string.h>
 
 #include "packed_layout.h"
+#include "read/arch.h"
 #include "util/util.h"
 
-/* stub_blob.S: the stub and the trampoline built with nabla-pack. */
-extern const unsigned char nabla_stub_blob[], nabla_stub_blob_end[];
-extern const unsigned char nabla_trampoline_blob[], nabla_trampoline_blob_end[];
+/* stub_blob.S: each architecture's stub and trampoline, built with
+ * nabla-pack (empty where the build had no cross toolchain). */
+extern const unsigned char nabla_stub_x86_64[], nabla_stub_x86_64_end[];
+extern const unsigned char nabla_trampoline_x86_64[],
+    nabla_trampoline_x86_64_end[];
+extern const unsigned char nabla_stub_aarch64[], nabla_stub_aarch64_end[];
+extern const unsigned char nabla_trampoline_aarch64[],
+    nabla_trampoline_aarch64_end[];
+
+struct built_in {
+    uint16_t e_machine;
+    const unsigned char *stub, *stub_end, *trampoline, *trampoline_end;
+    unsigned trampoline_align;
+};
+
+static const struct built_in built_in[] = {
+    {EM_X86_64, nabla_stub_x86_64, nabla_stub_x86_64_end,
+     nabla_trampoline_x86_64, nabla_trampoline_x86_64_end, 1},
+    {EM_AARCH64, nabla_stub_aarch64, nabla_stub_aarch64_end,
+     nabla_trampoline_aarch64, nabla_trampoline_aarch64_end, 4},
+};
+
+/* The built-in pair for e_machine, or NULL (no such architecture, or none
+ * built). */
+static const struct built_in *built_in_for(unsigned e_machine)
+{
+    for (size_t i = 0; i < sizeof(built_in) / sizeof(built_in[0]); i++) {
+        const struct built_in *b = &built_in[i];
+        if (b->e_machine == e_machine)
+            return b->stub_end > b->stub && b->trampoline_end > b->trampoline
+                       ? b
+                       : NULL;
+    }
+    return NULL;
+}
+
+int stub_built_in(unsigned e_machine)
+{
+    return built_in_for(e_machine) != NULL;
+}
 
 static void find_entry_end(void *ctx, const char *name, const Elf64_Sym *sym)
 {
@@ -33,23 +71,38 @@ static int check_stub(const struct elf_image *img, char *err, size_t errsz)
     return 0;
 }
 
-int stub_load(struct stub *s, const char *path, char *err, size_t errsz)
+int stub_load(struct stub *s, const char *path, unsigned e_machine, char *err,
+              size_t errsz)
 {
+    const struct built_in *b = built_in_for(e_machine);
+    const char *arch = pack_machine_name(e_machine);
+
     memset(s, 0, sizeof(*s));
-    int rc =
-        path ? elf_image_load(&s->img, path, err, errsz)
-             : elf_image_from_memory(
-                   &s->img, "embedded stub", nabla_stub_blob,
-                   (size_t)(nabla_stub_blob_end - nabla_stub_blob), err, errsz);
+    /* The trampoline is always the built-in one, --stub= or not. */
+    if (b == NULL)
+        return fail(err, errsz,
+                    "a guest for %s, but this nabla-pack was built without "
+                    "the %s stub (make NABLA_AARCH64=0, or no cross compiler)",
+                    arch, arch);
+    int rc = path ? elf_image_load(&s->img, path, err, errsz)
+                  : elf_image_from_memory(&s->img, "embedded stub", b->stub,
+                                          (size_t)(b->stub_end - b->stub), err,
+                                          errsz);
     if (rc != 0)
         return -1;
+    if (s->img.ehdr->e_machine != e_machine) {
+        fail(err, errsz, "%s: a stub for %s, but the guest is for %s",
+             s->img.path, pack_machine_name(s->img.ehdr->e_machine), arch);
+        stub_free(s);
+        return -1;
+    }
     if (check_stub(&s->img, err, errsz) != 0) {
         stub_free(s);
         return -1;
     }
-    s->trampoline = nabla_trampoline_blob;
-    s->trampoline_size =
-        (size_t)(nabla_trampoline_blob_end - nabla_trampoline_blob);
+    s->trampoline = b->trampoline;
+    s->trampoline_size = (size_t)(b->trampoline_end - b->trampoline);
+    s->trampoline_align = b->trampoline_align;
     elf_image_symbols(&s->img, find_entry_end, &s->entry_end);
     return 0;
 }

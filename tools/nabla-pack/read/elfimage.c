@@ -5,27 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "read/arch.h"
 #include "util/util.h"
 
 #define ELF_IMAGE_MAX_SIZE (4ull << 30)
-
-static const char *machine_name(unsigned m)
-{
-    switch (m) {
-    case EM_X86_64:
-        return "x86_64";
-    case EM_AARCH64:
-        return "aarch64";
-    case EM_386:
-        return "i386";
-    case EM_ARM:
-        return "arm";
-    case EM_RISCV:
-        return "riscv";
-    default:
-        return "unknown";
-    }
-}
 
 static int check_headers(struct elf_image *img, char *err, size_t errsz)
 {
@@ -42,11 +25,11 @@ static int check_headers(struct elf_image *img, char *err, size_t errsz)
         return fail(err, errsz, "%s: truncated ELF header (%zu bytes)", path,
                     img->size);
     const Elf64_Ehdr *eh = (const Elf64_Ehdr *)d;
-    if (eh->e_machine != EM_X86_64)
-        return fail(
-            err, errsz,
-            "%s: ELF for machine %s (e_machine %u), this host is x86_64", path,
-            machine_name(eh->e_machine), eh->e_machine);
+    if (pack_arch_of(eh->e_machine) == NULL)
+        return fail(err, errsz,
+                    "%s: ELF for machine %s (e_machine %u): nabla is for %s",
+                    path, pack_machine_name(eh->e_machine), eh->e_machine,
+                    pack_arch_names);
     if (eh->e_phnum == 0 || eh->e_phentsize != sizeof(Elf64_Phdr))
         return fail(err, errsz, "%s: no valid program header table", path);
     if (eh->e_phoff > img->size ||

@@ -20,8 +20,8 @@ struct elf_image {
 
 /*
  * Reads path and checks the ELF identification, header and program header
- * table (64-bit, little-endian, this host's machine, program headers inside
- * the file). Returns 0, or -1 with one line in err.
+ * table (64-bit, little-endian, a machine nabla is for (read/arch.h), program
+ * headers inside the file). Returns 0, or -1 with one line in err.
  */
 int elf_image_load(struct elf_image *img, const char *path, char *err,
                    size_t errsz);

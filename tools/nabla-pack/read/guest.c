@@ -1,6 +1,8 @@
 /* Validation of a unikernel ELF against the spt ABI v2 (docs/abi.md §1). */
 #include "read/guest.h"
 
+#include "read/arch.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,6 +267,13 @@ int guest_load(struct guest *g, const char *path, uint64_t mem_limit, char *err,
         goto bad;
     }
     g->is_pie = eh->e_type == ET_DYN;
+    if (g->is_pie && !pack_arch_of(eh->e_machine)->pie) {
+        fail(err, errsz,
+             "%s: a position-independent guest for %s: guest ASLR is "
+             "x86_64's only so far (link it at a fixed address)",
+             path, pack_machine_name(eh->e_machine));
+        goto bad;
+    }
     for (size_t i = 0; i < g->img.phnum; i++) {
         const Elf64_Phdr *ph = &g->img.phdr[i];
         int rc = 0;

@@ -26,4 +26,9 @@
 #define NABLA_CLOCK_REALTIME 0
 #define NABLA_CLOCK_MONOTONIC 1
 
+/* The filter's architecture check: AUDIT_ARCH_AARCH64 (linux/audit.h).
+ * 32-bit Arm (AArch32) calls carry another one, AUDIT_ARCH_ARM, and are
+ * killed by it. */
+#define NABLA_AUDIT_ARCH 0xc00000b7u
+
 #endif

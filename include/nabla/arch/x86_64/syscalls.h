@@ -23,4 +23,10 @@
 #define NABLA_CLOCK_MONOTONIC 1
 #define NABLA_ARCH_SET_FS 0x1002
 
+/* The filter's architecture check: AUDIT_ARCH_X86_64 (linux/audit.h). */
+#define NABLA_AUDIT_ARCH 0xc000003eu
+/* An x32 system call is an x86_64 one with this bit set in its number: the
+ * filter matches exact numbers, so it kills every x32 call. */
+#define NABLA_X32_SYSCALL_BIT 0x40000000u
+
 #endif
