@@ -10,6 +10,7 @@
 # (make NABLA_AARCH64=0, no cross toolchain).
 
 load helpers
+load arm64-vm
 
 AB=$NABLA_BUILD/aarch64
 VM=$REPO_ROOT/scripts/arm64-vm
@@ -90,34 +91,9 @@ setup_file() {
 # needs_vm: skips unless the VM could be booted here and the aarch64 stub
 # was built; fails if the VM was booted but did not run to the end.
 needs_vm() {
-    local dir=$BATS_FILE_TMPDIR
-    if ! grep -q '^ready ' "$dir/vm-status"; then
-        skip "no arm64 VM: $(cat "$dir/vm-status")"
-    fi
     [[ -f $AARCH64_STUB ]] ||
         skip "no aarch64 stub ($AARCH64_STUB: make NABLA_AARCH64=0, or no cross toolchain)"
-    if [[ ! -f $dir/vm/done ]]; then
-        {
-            echo "the arm64 VM did not run to the end:"
-            cat "$dir/vm-run.log"
-            tail -n 20 "$dir/vm/console" 2>/dev/null
-        } | fail
-    fi
-}
-
-# vm_result NAME: $status, $output and $stderr of command NAME in the VM.
-vm_result() {
-    needs_vm
-    local r=$BATS_FILE_TMPDIR/vm/$1
-    [[ -f $r.status ]] || fail "no result for VM command '$1'"
-    status=$(cat "$r.status")
-    output=$(cat "$r.out")
-    stderr=$(cat "$r.err")
-    lines=()
-    local line
-    while IFS= read -r line; do
-        lines+=("$line")
-    done <"$r.out"
+    vm_ran
 }
 
 @test "arm64: hello, packed on x86_64, runs under the aarch64 stub" {

@@ -9,6 +9,7 @@
 # were not built (no cross compiler).
 
 load helpers
+load arm64-vm
 
 AB=$NABLA_BUILD/aarch64
 VM=$REPO_ROOT/scripts/arm64-vm
@@ -43,28 +44,8 @@ setup_file() {
 # needs_vm: skips unless the VM could be booted here; fails if it was
 # booted but did not run to the end.
 needs_vm() {
-    local dir=$BATS_FILE_TMPDIR
-    if ! grep -q '^ready ' "$dir/vm-status"; then
-        skip "no arm64 VM: $(cat "$dir/vm-status")"
-    fi
     [[ -x $KERNEL_FACTS ]] || skip "$KERNEL_FACTS not built (make all; needs gcc-aarch64-linux-gnu)"
-    if [[ ! -f $dir/vm/done ]]; then
-        {
-            echo "the arm64 VM did not run to the end:"
-            cat "$dir/vm-run.log"
-            tail -n 20 "$dir/vm/console" 2>/dev/null
-        } | fail
-    fi
-}
-
-# vm_result NAME: $status, $output and $stderr of command NAME in the VM.
-vm_result() {
-    needs_vm
-    local r=$BATS_FILE_TMPDIR/vm/$1
-    [[ -f $r.status ]] || fail "no result for VM command '$1'"
-    status=$(cat "$r.status")
-    output=$(cat "$r.out")
-    stderr=$(cat "$r.err")
+    vm_ran
 }
 
 @test "arm64 VM: an aarch64 kernel with 4 KiB pages, as Solo5's spt assumes" {

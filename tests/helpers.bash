@@ -157,6 +157,14 @@ runs_hello() {
 
 # --- waiting for a background process -------------------------------------------
 
+# stop_pid PID: kills PID (if set) with SIGKILL and reaps it.
+stop_pid() {
+    if [[ -n $1 ]]; then
+        kill -KILL "$1" 2>/dev/null || true
+        wait "$1" 2>/dev/null || true
+    fi
+}
+
 # wait_until [--pid PID] SECONDS COMMAND [ARGS...]: runs COMMAND every 20 ms
 # until it succeeds; returns 0 then, 1 when SECONDS (a whole number) have
 # passed first, 2 at once when process PID has exited (it will not happen).

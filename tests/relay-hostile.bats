@@ -60,13 +60,6 @@ teardown() {
     [[ -z ${APPS-} ]] || rm -rf "$APPS"
 }
 
-stop_pid() {
-    if [[ -n $1 ]]; then
-        kill -KILL "$1" 2>/dev/null || true
-        wait "$1" 2>/dev/null || true
-    fi
-}
-
 # guest_args SPEC [/ SPEC]...: the rawframes guest's arguments for these
 # specs (frames, waits: tests/tools/frames.py), into the array ARGS.
 guest_args() {

@@ -61,13 +61,6 @@ teardown() {
     [[ -z ${APPS-} ]] || rm -rf "$APPS"
 }
 
-stop_pid() {
-    if [[ -n $1 ]]; then
-        kill -KILL "$1" 2>/dev/null || true
-        wait "$1" 2>/dev/null || true
-    fi
-}
-
 # app_start COMMAND [ARGS...]: COMMAND as user 65534 in the namespace, in
 # the background (ip netns exec and setpriv exec it: APP_PID is the app,
 # that is the relay once the guest runs), stdout and stderr into $LOG.
