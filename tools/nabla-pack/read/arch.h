@@ -25,8 +25,8 @@ struct pack_arch {
      * ASLR: R_X86_64_RELATIVE, stub/aslr.c). */
     int pie;
     /* The policy the stub of this architecture builds (policy.h). */
-    enum result (*policy_add_base)(struct policy *p, int epollfd,
-                                   int timerfd, struct result_msg *msg);
+    enum result (*policy_add_base)(struct policy *p, int epollfd, int timerfd,
+                                   struct result_msg *msg);
     enum result (*policy_add_devices)(struct policy *p, const struct mft *mft,
                                       uint64_t in_use, struct result_msg *msg);
     size_t (*policy_describe)(const struct policy *p, int symbolic, char *buf,
