@@ -209,7 +209,8 @@ $(STUB): $(STUB_OBJS) stub/entry.ld $(USERNET) stub/relay/usernet-place.ld
 
 # --- bindings: one relocatable object for guests ------------------------------
 # bindings/*.c, and what differs between architectures in bindings/arch/ARCH/
-# (mk/aarch64.mk builds the aarch64 bindings).
+# (mk/aarch64.mk builds the aarch64 bindings). With the guest libc below,
+# the input of the SDK (mk/sdk.mk) that the guests are built with.
 BINDINGS_SRCS := $(wildcard bindings/*.c bindings/arch/x86_64/*.c)
 BINDINGS_OBJS := $(patsubst %.c,$(B)/%.o,$(BINDINGS_SRCS)) $(B)/bindings/mem.o
 BINDINGS := $(B)/bindings/nabla.o
@@ -221,9 +222,10 @@ GUEST_CFLAGS := -std=c11 -O2 -g $(WARN) $(DEPFLAGS) -Iinclude \
 	$(filter-out -fstack-protector-strong -mstack-protector-guard=%,\
 	$(NABLA_GUEST_CFLAGS))
 BINDINGS_CFLAGS := $(GUEST_CFLAGS) -fno-stack-protector -Ilibc/include -Ibindings
+# The guest libc's objects, and bench's baseline of netecho (bench/bench.mk):
+# the code of a guest, compiled as nabla-cc compiles it.
 APP_CFLAGS := -std=c11 -O2 -g $(WARN) $(DEPFLAGS) -Iinclude \
 	$(NABLA_GUEST_CFLAGS)
-GUEST_LDFLAGS := $(NABLA_GUEST_LDFLAGS) -Wl,-T,linker/guest.ld
 
 $(B)/bindings/%.o: bindings/%.c
 	@mkdir -p $(@D)
@@ -245,8 +247,8 @@ $(BINDINGS): $(BINDINGS_OBJS)
 	objcopy -w $(BINDINGS_EXPORTS) $@.tmp $@
 	@rm -f $@.tmp
 
-# --- libc: nabla's small freestanding C library for its own guests ---------
-# (examples and test guests; a unikernel brings its own). Only the
+# --- libc: nabla's small freestanding C library for guests ---------------------
+# (nabla-cc links it last: a unikernel may bring its own). Only the
 # compiler's own headers (stddef.h, stdint.h, stdarg.h, limits.h) and ours.
 # gcc is asked when a recipe runs (the shell's $(...)), not when make reads
 # this file: on a fresh machine, there is no gcc before scripts/install-deps.
@@ -336,23 +338,62 @@ $(SAN_PACK): $(SAN)/tools/nabla-pack/main.o $(PACK_ARCH_OBJS) \
 	@mkdir -p $(@D)
 	gcc -fsanitize=address,undefined $^ $(PACK_LDLIBS) -o $@
 
-# --- guests: build-guest DIR NAME -> $(B)/guests/NAME.spt -----------------------
-# A guest = its C files + the manifest note generated from its manifest.json
-# + the bindings, linked with linker/guest.ld.
+# --- guests: built with the SDK staged in $(SDK) (mk/sdk.mk) ----------------
+# Every guest of the tree (examples, test guests, bench guests, httpd, for
+# x86_64, aarch64 and as PIEs) is compiled and linked by the staged nabla-cc,
+# the Solo5-style programs by the staged x86_64-solo5-none-static-cc: the
+# same drivers, flags, bindings, libc and linker scripts `make install`
+# installs. The bindings and the libc above are the SDK's inputs.
+# SDK_GUEST_TOOLS[_pie,_aarch64]: what a guest's link reads from $(SDK).
+SDK := $(B)/sdk
+NABLA_CC := $(SDK)/bin/nabla-cc
+SOLO5_CC := $(SDK)/bin/x86_64-solo5-none-static-cc
+SDK_GUEST_TOOLS := $(NABLA_CC) $(addprefix $(SDK)/lib/nabla/,nabla.o libc.a guest.ld)
+SDK_GUEST_TOOLS_pie := $(NABLA_CC) \
+	$(addprefix $(SDK)/lib/nabla/,pie/nabla.o pie/libc.a guest-pie.ld)
+SDK_GUEST_TOOLS_aarch64 := $(NABLA_CC) \
+	$(addprefix $(SDK)/lib/nabla/,aarch64/nabla.o aarch64/libc.a guest.ld)
+# What a guest's compilation needs: nabla-cc, and before it runs, the staged
+# headers and the bindings of its architecture (nabla-cc checks they are
+# there); SDK_COMPILE[_pie,_aarch64].
+SDK_COMPILE := $(NABLA_CC) | sdk-headers $(SDK)/lib/nabla/nabla.o
+SDK_COMPILE_pie := $(NABLA_CC) | sdk-headers $(SDK)/lib/nabla/pie/nabla.o
+SDK_COMPILE_aarch64 := $(NABLA_CC) | sdk-headers \
+	$(SDK)/lib/nabla/aarch64/nabla.o
+# The tree's own additions to nabla-cc's flags: -g, its warnings, the .d
+# files of the headers each object includes.
+GUEST_OWN_CFLAGS := -std=c11 -O2 -g $(WARN) $(DEPFLAGS)
+
+# guest_compile OPTIONS: $< -> $@ with the staged nabla-cc, the tree's own
+# flags and OPTIONS (--target=aarch64, -static-pie, -I...).
+define guest_compile
+@mkdir -p $(@D)
+$(NABLA_CC) $(GUEST_OWN_CFLAGS) $(1) -c $< -o $@
+endef
+
+# guest_link DRIVER: links the objects and archives among the prerequisites
+# (not those of $(SDK), which DRIVER adds itself) into $@, with DRIVER
+# (nabla-cc or a Solo5 name, and its options); nothing is left behind if it
+# fails. The one link rule of every guest the tree builds.
+define guest_link
+$(1) $(filter-out $(SDK)/%,$(filter %.o %.a,$^)) -o $@.tmp
+mv $@.tmp $@
+endef
+
+# A guest = its C files + the manifest note generated from its manifest.json;
+# nabla-cc adds the bindings and the libc.
 $(B)/%/manifest.c: %/manifest.json $(PACK)
 	@mkdir -p $(@D)
 	$(PACK) gen-manifest $< -o $@
 
-$(B)/%/manifest.o: $(B)/%/manifest.c
-	gcc $(GUEST_CFLAGS) -c $< -o $@
+$(B)/%/manifest.o: $(B)/%/manifest.c $(SDK_COMPILE)
+	$(guest_compile)
 
-$(B)/examples/%.o: examples/%.c
-	@mkdir -p $(@D)
-	gcc $(APP_CFLAGS) -c $< -o $@
+$(B)/examples/%.o: examples/%.c $(SDK_COMPILE)
+	$(guest_compile)
 
-$(B)/tests/guests/%.o: tests/guests/%.c
-	@mkdir -p $(@D)
-	gcc $(APP_CFLAGS) -c $< -o $@
+$(B)/tests/guests/%.o: tests/guests/%.c $(SDK_COMPILE)
+	$(guest_compile)
 
 # --- examples ------------------------------------------------------------------
 EXAMPLES := hello blkcount netecho
@@ -368,9 +409,8 @@ $(B)/examples/blkcount/blkcount.img:
 
 define example_rules
 $(B)/examples/$(1)/$(1).spt: $(patsubst %.c,$(B)/%.o,$(wildcard examples/$(1)/*.c)) \
-		$(B)/examples/$(1)/manifest.o $(BINDINGS) $(GUEST_LIBC) \
-		linker/guest.ld
-	gcc $(GUEST_LDFLAGS) $$(filter %.o %.a,$$^) -o $$@
+		$(B)/examples/$(1)/manifest.o $(SDK_GUEST_TOOLS)
+	$$(call guest_link,$(NABLA_CC))
 $(B)/examples/$(1)/$(1): $(B)/examples/$(1)/$(1).spt $(PACK)
 	$(PACK) -o $$@ $$< $(PACK_FLAGS_$(1))
 endef
@@ -383,54 +423,62 @@ TEST_GUEST_BINS := $(foreach g,$(TEST_GUESTS),$(B)/tests/guests/$(g).spt)
 guest_manifest = $(firstword $(wildcard tests/guests/$(1).json) \
 	tests/guests/manifest.json)
 
-# TEST_GUEST_TAIL_NAME: an object linked last (after the libc), whose text
-# therefore ends the guest's.
-TEST_GUEST_TAIL_fulltext := $(B)/tests/guests/fulltext-tail.o
-# TEST_GUEST_LDFLAGS_NAME: its own link flags. entryregs' entry point is its
-# own (tests/guests/arch/ARCH-entry.S), which records the registers.
-TEST_GUEST_TAIL_entryregs := $(B)/tests/guests/arch/x86_64-entry.o
+# TEST_GUEST_OBJS_NAME: objects of its own, made from tests/guests/*.S, a
+# function of the architecture; TEST_GUEST_SCRIPT_NAME: a linker script
+# added to linker/guest.ld; TEST_GUEST_LDFLAGS_NAME: its own link options.
+# fulltext's tail fills its last text page: its section goes after all the
+# text of the guest, the bindings' and the libc's included.
+TEST_GUEST_OBJS_fulltext = fulltext-tail.o
+TEST_GUEST_SCRIPT_fulltext := tests/guests/fulltext-tail.ld
+# entryregs' entry point is its own (tests/guests/arch/ARCH-entry.S), which
+# records the registers.
+TEST_GUEST_OBJS_entryregs = arch/$(1)-entry.o
 TEST_GUEST_LDFLAGS_entryregs := -Wl,-e,entry_probe
 
+# test_guest_rules NAME DIR DRIVER TOOLS ARCH: DIR/NAME.spt from DIR/NAME.o,
+# DIR/NAME.mft.o and its own objects for ARCH, linked by DRIVER (with the
+# SDK's files TOOLS); mk/aslr.mk and mk/aarch64.mk use it too.
 define test_guest_rules
+$(2)/$(1).spt: $(2)/$(1).o $(2)/$(1).mft.o \
+		$(addprefix $(2)/,$(call TEST_GUEST_OBJS_$(1),$(5))) \
+		$(TEST_GUEST_SCRIPT_$(1)) $(4)
+	$$(call guest_link,$(3) $$(TEST_GUEST_LDFLAGS_$(1)) \
+		$$(addprefix -Wl$$(comma)-T$$(comma),$$(TEST_GUEST_SCRIPT_$(1))))
+endef
+comma := ,
+$(foreach g,$(TEST_GUESTS),$(eval $(call test_guest_rules,$(g),\
+	$(B)/tests/guests,$(NABLA_CC),$(SDK_GUEST_TOOLS),x86_64)))
+
+define test_guest_manifest_rule
 $(B)/tests/guests/$(1).mft.c: $(call guest_manifest,$(1)) $(PACK)
 	@mkdir -p $$(@D)
 	$(PACK) gen-manifest $$< -o $$@
-$(B)/tests/guests/$(1).spt: $(B)/tests/guests/$(1).o \
-		$(B)/tests/guests/$(1).mft.o $(BINDINGS) $(GUEST_LIBC) \
-		$(TEST_GUEST_TAIL_$(1)) linker/guest.ld
-	gcc $(GUEST_LDFLAGS) $(TEST_GUEST_LDFLAGS_$(1)) $$(filter %.o %.a,$$^) \
-		-o $$@
 endef
-$(foreach g,$(TEST_GUESTS),$(eval $(call test_guest_rules,$(g))))
+$(foreach g,$(TEST_GUESTS),$(eval $(call test_guest_manifest_rule,$(g))))
 
-$(B)/tests/guests/%.mft.o: $(B)/tests/guests/%.mft.c
-	gcc $(GUEST_CFLAGS) -c $< -o $@
+$(B)/tests/guests/%.mft.o: $(B)/tests/guests/%.mft.c $(SDK_COMPILE)
+	$(guest_compile)
 
-$(B)/tests/guests/%-tail.o: tests/guests/%-tail.S
-	@mkdir -p $(@D)
-	gcc -c $< -o $@
-$(B)/tests/guests/arch/%-entry.o: tests/guests/arch/%-entry.S
-	@mkdir -p $(@D)
-	gcc -c $< -o $@
+$(B)/tests/guests/%.o: tests/guests/%.S $(SDK_COMPILE)
+	$(guest_compile)
 
-# --- Solo5-style programs: tests/solo5-style/NAME.c, compiled as Solo5's
-# toolchain compiles (only the compiler's headers and solo5.h), each with its
-# own C library functions and its own MFT1 note, linked with the bindings
-# and nothing else ----------------------------------------------------------
+# --- Solo5-style programs: tests/solo5-style/NAME.c, compiled and linked by
+# Solo5's toolchain name for x86_64 (only the compiler's headers, the libc's
+# and solo5.h), each with its own C library functions and its own MFT1 note
+# (nothing is taken from nabla's libc) ---------------------------------------
 SOLO5_STYLE_BINS := $(patsubst tests/%.c,$(B)/tests/%.spt,\
 	$(wildcard tests/solo5-style/*.c))
 # Solo5's own warnings for its test programs.
 SOLO5_STYLE_CFLAGS := -std=c11 -O2 -g -Wall -Wshadow -Wpointer-arith \
-	-Wcast-qual -Wsign-compare -Wwrite-strings -Wextra -Werror -nostdinc \
-	-isystem $(GCC_INCLUDE) -Iinclude -ffreestanding \
-	-fstack-protector-strong -mstack-protector-guard=global
+	-Wcast-qual -Wsign-compare -Wwrite-strings -Wextra -Werror $(DEPFLAGS)
 
-$(B)/tests/solo5-style/%.o: tests/solo5-style/%.c
+$(B)/tests/solo5-style/%.o: tests/solo5-style/%.c \
+		$(subst $(NABLA_CC),$(SOLO5_CC),$(SDK_COMPILE))
 	@mkdir -p $(@D)
-	gcc $(SOLO5_STYLE_CFLAGS) -c $< -o $@
-$(B)/tests/solo5-style/%.spt: $(B)/tests/solo5-style/%.o $(BINDINGS) \
-		linker/guest.ld
-	gcc $(GUEST_LDFLAGS) $< $(BINDINGS) -o $@
+	$(SOLO5_CC) $(SOLO5_STYLE_CFLAGS) -c $< -o $@
+$(B)/tests/solo5-style/%.spt: $(B)/tests/solo5-style/%.o $(SOLO5_CC) \
+		$(filter-out $(NABLA_CC),$(SDK_GUEST_TOOLS))
+	$(call guest_link,$(SOLO5_CC))
 
 # --- unit tests: every tests/unit/NAME_test.c is a program $(B)/tests/unit/
 # NAME_test that prints TAP through tests/unit/tap.h and is run by
@@ -549,7 +597,7 @@ clean:
 	rm -rf build/stub build/common build/usernet build/bindings build/tools build/linker build/examples \
 		build/tests build/sanitize build/host build/install build/bench \
 		build/fuzz build/fuzz-objs build/musl build/libc build/mutate \
-		build/pie build/pie-view
+		build/pie build/pie-view build/sdk
 
 # The headers each object was built from (-MMD -MP), so that changing any
 # header rebuilds exactly what includes it. Not under build/deps,

@@ -23,20 +23,21 @@ BENCH_PACK_FLAGS_big64 := --mem=256
 bench_manifest = $(firstword $(wildcard bench/guests/$(1).json) \
 	bench/guests/manifest.json)
 
-$(B)/bench/guests/%.o: bench/guests/%.c
-	@mkdir -p $(@D)
-	gcc $(APP_CFLAGS) -c $< -o $@
+# The guests: compiled and linked by the staged nabla-cc (Makefile:
+# guest_compile, guest_link).
+$(B)/bench/guests/%.o: bench/guests/%.c $(SDK_COMPILE)
+	$(guest_compile)
 
-$(B)/bench/guests/%.mft.o: $(B)/bench/guests/%.mft.c
-	gcc $(GUEST_CFLAGS) -c $< -o $@
+$(B)/bench/guests/%.mft.o: $(B)/bench/guests/%.mft.c $(SDK_COMPILE)
+	$(guest_compile)
 
 define bench_guest_rules
 $(B)/bench/guests/$(1).mft.c: $(call bench_manifest,$(1)) $(PACK)
 	@mkdir -p $$(@D)
 	$(PACK) gen-manifest $$< -o $$@
 $(B)/bench/guests/$(1).spt: $(B)/bench/guests/$(1).o \
-		$(B)/bench/guests/$(1).mft.o $(BINDINGS) linker/guest.ld
-	gcc $(GUEST_LDFLAGS) $$(filter %.o,$$^) -o $$@
+		$(B)/bench/guests/$(1).mft.o $(SDK_GUEST_TOOLS)
+	$$(call guest_link,$(NABLA_CC))
 $(B)/bench/$(1): $(B)/bench/guests/$(1).spt $(PACK)
 	$(PACK) -o $$@ $$< $(BENCH_PACK_FLAGS_$(1))
 endef
@@ -96,21 +97,19 @@ $(B)/bench/baseline/netecho: $(B)/bench/baseline/netecho.o \
 
 # Position-independent builds of the guests that bench/start-pie,
 # bench/pie-cost and bench/pss-pie compare with their fixed builds above
-# (mk/aslr.mk's flags): $(B)/bench/pie/NAME.
+# (nabla-cc -static-pie): $(B)/bench/pie/NAME.
 BENCH_PIE_GUESTS := compute relocs sleep4m
 BENCH_PIE_BINS := $(foreach g,$(BENCH_PIE_GUESTS),$(B)/bench/pie/$(g))
 
-$(B)/bench/pie/guests/%.o: bench/guests/%.c
-	@mkdir -p $(@D)
-	gcc $(PIE_APP_CFLAGS) -c $< -o $@
+$(B)/bench/pie/guests/%.o: bench/guests/%.c $(SDK_COMPILE_pie)
+	$(call guest_compile,-static-pie)
 
-$(B)/bench/pie/guests/%.mft.o: $(B)/bench/guests/%.mft.c
-	@mkdir -p $(@D)
-	gcc $(PIE_GUEST_CFLAGS) -c $< -o $@
+$(B)/bench/pie/guests/%.mft.o: $(B)/bench/guests/%.mft.c $(SDK_COMPILE_pie)
+	$(call guest_compile,-static-pie)
 
 $(B)/bench/pie/guests/%.spt: $(B)/bench/pie/guests/%.o \
-		$(B)/bench/pie/guests/%.mft.o $(PIE_BINDINGS) linker/guest-pie.ld
-	$(pie_link)
+		$(B)/bench/pie/guests/%.mft.o $(SDK_GUEST_TOOLS_pie)
+	$(call guest_link,$(NABLA_CC) -static-pie)
 
 $(B)/bench/pie/%: $(B)/bench/pie/guests/%.spt $(PACK)
 	$(PACK) -o $@ $< $(BENCH_PACK_FLAGS_$*)

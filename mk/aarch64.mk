@@ -35,12 +35,14 @@ AARCH64_GCC_INCLUDE := "$$($(AARCH64_CC) -print-file-name=include)"
 
 # --- guest side: bindings, libc, the tree's own guests ---------------------
 # The same sources as for x86_64 (Makefile), with bindings/arch/aarch64/ in
-# place of bindings/arch/x86_64/, and linker/guest-flags.mk's aarch64 flags.
+# place of bindings/arch/x86_64/, and linker/guest-flags.mk's aarch64 flags;
+# staged in $(SDK)/lib/nabla/aarch64/ (mk/sdk.mk).
 AARCH64_GUEST_CFLAGS := -std=c11 -O2 -g $(WARN) $(DEPFLAGS) -Iinclude \
 	$(filter-out -fstack-protector-strong,$(NABLA_GUEST_CFLAGS_aarch64))
 AARCH64_BINDINGS_CFLAGS := $(AARCH64_GUEST_CFLAGS) -fno-stack-protector \
 	-Ilibc/include -Ibindings
-AARCH64_APP_CFLAGS := -std=c11 -O2 -g $(WARN) $(DEPFLAGS) -Iinclude \
+# The libc's (the guests' own: Makefile, guest_compile).
+AARCH64_LIBC_CFLAGS := -std=c11 -O2 -g $(WARN) $(DEPFLAGS) -Iinclude \
 	$(NABLA_GUEST_CFLAGS_aarch64)
 
 AARCH64_BINDINGS_SRCS := $(wildcard bindings/*.c bindings/arch/aarch64/*.c)
@@ -63,53 +65,27 @@ AARCH64_LIBC := $(AB)/libc/libc.a
 AARCH64_LIBC_OBJS := $(patsubst %.c,$(AB)/%.o,$(GUEST_LIBC_SRCS))
 $(AARCH64_LIBC_OBJS): $(AB)/libc/%.o: libc/%.c $(AARCH64_MAKEFILES) | $(AARCH64_TOOLCHAIN)
 	@mkdir -p $(@D)
-	$(AARCH64_CC) $(AARCH64_APP_CFLAGS) -nostdinc \
+	$(AARCH64_CC) $(AARCH64_LIBC_CFLAGS) -nostdinc \
 		-isystem $(AARCH64_GCC_INCLUDE) -Ilibc/include -c $< -o $@
 $(AARCH64_LIBC): $(AARCH64_LIBC_OBJS)
 	@rm -f $@
 	$(AARCH64_AR) rcs $@ $^
 
-# A guest: its objects, its manifest note (the C file nabla-pack
-# gen-manifest wrote for the x86_64 build: the layout is the same), the
-# bindings and the libc, linked with linker/guest.ld.
-AARCH64_GUEST_LINK = $(AARCH64_CC) $(GUEST_LDFLAGS) $(filter %.o %.a,$^) -o $@
-
-$(AB)/tests/guests/%.o: tests/guests/%.c $(AARCH64_MAKEFILES) | $(AARCH64_TOOLCHAIN)
-	@mkdir -p $(@D)
-	$(AARCH64_CC) $(AARCH64_APP_CFLAGS) -c $< -o $@
-$(AB)/tests/guests/%.mft.o: $(B)/tests/guests/%.mft.c $(AARCH64_MAKEFILES) | $(AARCH64_TOOLCHAIN)
-	@mkdir -p $(@D)
-	$(AARCH64_CC) $(AARCH64_GUEST_CFLAGS) -c $< -o $@
-$(AB)/tests/guests/%.spt: $(AB)/tests/guests/%.o $(AB)/tests/guests/%.mft.o \
-		$(AARCH64_BINDINGS) $(AARCH64_LIBC) linker/guest.ld
-	$(AARCH64_GUEST_LINK)
-
-$(AB)/examples/%.o: examples/%.c $(AARCH64_MAKEFILES) | $(AARCH64_TOOLCHAIN)
-	@mkdir -p $(@D)
-	$(AARCH64_CC) $(AARCH64_APP_CFLAGS) -c $< -o $@
-$(AB)/examples/%/manifest.o: $(B)/examples/%/manifest.c $(AARCH64_MAKEFILES) | $(AARCH64_TOOLCHAIN)
-	@mkdir -p $(@D)
-	$(AARCH64_CC) $(AARCH64_GUEST_CFLAGS) -c $< -o $@
-
-# entryregs' own entry point (Makefile: TEST_GUEST_LDFLAGS_entryregs).
-$(AB)/tests/guests/arch/aarch64-entry.o: tests/guests/arch/aarch64-entry.S | $(AARCH64_TOOLCHAIN)
-	@mkdir -p $(@D)
-	$(AARCH64_CC) -c $< -o $@
-$(AB)/tests/guests/entryregs.spt: $(AB)/tests/guests/entryregs.o \
-		$(AB)/tests/guests/entryregs.mft.o $(AARCH64_BINDINGS) \
-		$(AARCH64_LIBC) $(AB)/tests/guests/arch/aarch64-entry.o linker/guest.ld
-	$(AARCH64_CC) $(GUEST_LDFLAGS) $(TEST_GUEST_LDFLAGS_entryregs) \
-		$(filter %.o %.a,$^) -o $@
-
-# fulltext's last object fills its text page (Makefile:
-# TEST_GUEST_TAIL_fulltext): the exit trampoline gets a page of its own.
-$(AB)/tests/guests/%-tail.o: tests/guests/%-tail.S | $(AARCH64_TOOLCHAIN)
-	@mkdir -p $(@D)
-	$(AARCH64_CC) -c $< -o $@
-$(AB)/tests/guests/fulltext.spt: $(AB)/tests/guests/fulltext.o \
-		$(AB)/tests/guests/fulltext.mft.o $(AARCH64_BINDINGS) \
-		$(AARCH64_LIBC) $(AB)/tests/guests/fulltext-tail.o linker/guest.ld
-	$(AARCH64_GUEST_LINK)
+# The guests: compiled and linked by the staged nabla-cc --target=aarch64
+# (Makefile: guest_compile, guest_link), with the manifest notes' C files
+# that nabla-pack gen-manifest wrote for the x86_64 build (the layout is
+# the same).
+AARCH64_GUEST_DEPS := $(SDK_COMPILE_aarch64) $(AARCH64_TOOLCHAIN)
+$(AB)/tests/guests/%.o: tests/guests/%.c $(AARCH64_GUEST_DEPS)
+	$(call guest_compile,--target=aarch64)
+$(AB)/tests/guests/%.o: tests/guests/%.S $(AARCH64_GUEST_DEPS)
+	$(call guest_compile,--target=aarch64)
+$(AB)/tests/guests/%.mft.o: $(B)/tests/guests/%.mft.c $(AARCH64_GUEST_DEPS)
+	$(call guest_compile,--target=aarch64)
+$(AB)/examples/%.o: examples/%.c $(AARCH64_GUEST_DEPS)
+	$(call guest_compile,--target=aarch64)
+$(AB)/examples/%/manifest.o: $(B)/examples/%/manifest.c $(AARCH64_GUEST_DEPS)
+	$(call guest_compile,--target=aarch64)
 
 # int80 is x86_64's alone (the 32-bit system call entry).
 AARCH64_TEST_GUESTS := $(filter-out int80,$(TEST_GUESTS))
@@ -118,12 +94,15 @@ AARCH64_GUEST_BINS := \
 	$(foreach g,$(AARCH64_TEST_GUESTS),$(AB)/tests/guests/$(g).spt) \
 	$(foreach e,$(AARCH64_EXAMPLES),$(AB)/examples/$(e)/$(e).spt)
 
+$(foreach g,$(AARCH64_TEST_GUESTS),$(eval $(call test_guest_rules,$(g),\
+	$(AB)/tests/guests,$(NABLA_CC) --target=aarch64,\
+	$(SDK_GUEST_TOOLS_aarch64),aarch64)))
+
 define aarch64_example_rule
 $(AB)/examples/$(1)/$(1).spt: \
 		$(patsubst %.c,$(AB)/%.o,$(wildcard examples/$(1)/*.c)) \
-		$(AB)/examples/$(1)/manifest.o $(AARCH64_BINDINGS) $(AARCH64_LIBC) \
-		linker/guest.ld
-	$$(AARCH64_GUEST_LINK)
+		$(AB)/examples/$(1)/manifest.o $(SDK_GUEST_TOOLS_aarch64)
+	$$(call guest_link,$(NABLA_CC) --target=aarch64)
 endef
 $(foreach e,$(AARCH64_EXAMPLES),$(eval $(call aarch64_example_rule,$(e))))
 

@@ -4,13 +4,15 @@
 # pie/tests/guests/NAME.spt), for tests/aslr.bats, bench/start-pie and a
 # run of the tests with NABLA_GUESTS=pie (tests/helpers.bash). Included by
 # the top Makefile before mk/httpd.mk, which builds the PIE httpd with
-# these variables, and mk/install.mk, which installs them.
+# these variables, and mk/sdk.mk, which stages and installs the bindings
+# and libc. The guests are compiled and linked by the staged nabla-cc
+# -static-pie (Makefile: guest_compile, guest_link).
 
 PB := $(B)/pie
 PIE_BINDINGS := $(PB)/bindings/nabla.o
 PIE_LIBC := $(PB)/libc/libc.a
 # The flags of the Makefile's GUEST_CFLAGS, BINDINGS_CFLAGS and APP_CFLAGS
-# with linker/guest-flags.mk's PIE flags.
+# (the libc's) with linker/guest-flags.mk's PIE flags.
 PIE_GUEST_CFLAGS := -std=c11 -O2 -g $(WARN) $(DEPFLAGS) -Iinclude \
 	$(filter-out -fstack-protector-strong -mstack-protector-guard=%,\
 	$(NABLA_GUEST_PIE_CFLAGS))
@@ -18,16 +20,6 @@ PIE_BINDINGS_CFLAGS := $(PIE_GUEST_CFLAGS) -fno-stack-protector \
 	-Ilibc/include -Ibindings
 PIE_APP_CFLAGS := -std=c11 -O2 -g $(WARN) $(DEPFLAGS) -Iinclude \
 	$(NABLA_GUEST_PIE_CFLAGS)
-PIE_LDFLAGS := $(NABLA_GUEST_PIE_LDFLAGS) -Wl,-T,linker/guest-pie.ld
-
-# pie_link: links the objects and archives among the prerequisites into $@,
-# marked ET_DYN; nothing is left behind if either step fails.
-define pie_link
-gcc $(PIE_LDFLAGS) $(filter %.o %.a,$^) -o $@.tmp
-$(NABLA_PIE_FINISH) $@.tmp
-mv $@.tmp $@
-endef
-
 $(PB)/bindings/%.o: bindings/%.c
 	@mkdir -p $(@D)
 	gcc $(PIE_BINDINGS_CFLAGS) -c $< -o $@
@@ -51,20 +43,17 @@ $(PIE_LIBC): $(PIE_LIBC_OBJS)
 	ar rcs $@ $^
 
 # --- examples: the same sources and manifests as $(B)/examples/ -------------
-$(PB)/examples/%.o: examples/%.c
-	@mkdir -p $(@D)
-	gcc $(PIE_APP_CFLAGS) -c $< -o $@
+$(PB)/examples/%.o: examples/%.c $(SDK_COMPILE_pie)
+	$(call guest_compile,-static-pie)
 
-$(PB)/examples/%/manifest.o: $(B)/examples/%/manifest.c
-	@mkdir -p $(@D)
-	gcc $(PIE_GUEST_CFLAGS) -c $< -o $@
+$(PB)/examples/%/manifest.o: $(B)/examples/%/manifest.c $(SDK_COMPILE_pie)
+	$(call guest_compile,-static-pie)
 
 define pie_example_rules
 $(PB)/examples/$(1)/$(1).spt: \
 		$(patsubst %.c,$(PB)/%.o,$(wildcard examples/$(1)/*.c)) \
-		$(PB)/examples/$(1)/manifest.o $(PIE_BINDINGS) $(PIE_LIBC) \
-		linker/guest-pie.ld
-	$$(pie_link)
+		$(PB)/examples/$(1)/manifest.o $(SDK_GUEST_TOOLS_pie)
+	$$(call guest_link,$(NABLA_CC) -static-pie)
 $(PB)/examples/$(1)/$(1): $(PB)/examples/$(1)/$(1).spt $(PACK)
 	$(PACK) -o $$@ $$< $(PACK_FLAGS_$(1))
 endef
@@ -76,41 +65,26 @@ $(PB)/examples/blkcount/blkcount.img:
 	truncate -s 1M $@
 
 # --- test guests: every tests/guests/NAME.c, with its manifest ----------------
-$(PB)/tests/guests/%.o: tests/guests/%.c
-	@mkdir -p $(@D)
-	gcc $(PIE_APP_CFLAGS) -c $< -o $@
+$(PB)/tests/guests/%.o: tests/guests/%.c $(SDK_COMPILE_pie)
+	$(call guest_compile,-static-pie)
 
-$(PB)/tests/guests/%.mft.o: $(B)/tests/guests/%.mft.c
-	@mkdir -p $(@D)
-	gcc $(PIE_GUEST_CFLAGS) -c $< -o $@
+$(PB)/tests/guests/%.o: tests/guests/%.S $(SDK_COMPILE_pie)
+	$(call guest_compile,-static-pie)
 
-$(PB)/tests/guests/%-tail.o: tests/guests/%-tail.S
-	@mkdir -p $(@D)
-	gcc -c $< -o $@
+$(PB)/tests/guests/%.mft.o: $(B)/tests/guests/%.mft.c $(SDK_COMPILE_pie)
+	$(call guest_compile,-static-pie)
 
-$(PB)/tests/guests/arch/%-entry.o: tests/guests/arch/%-entry.S
-	@mkdir -p $(@D)
-	gcc -c $< -o $@
-
-define pie_test_guest_rules
-$(PB)/tests/guests/$(1).spt: $(PB)/tests/guests/$(1).o \
-		$(PB)/tests/guests/$(1).mft.o $(PIE_BINDINGS) $(PIE_LIBC) \
-		$(patsubst $(B)/%,$(PB)/%,$(TEST_GUEST_TAIL_$(1))) \
-		linker/guest-pie.ld
-	gcc $(PIE_LDFLAGS) $(TEST_GUEST_LDFLAGS_$(1)) $$(filter %.o %.a,$$^) -o $$@.tmp
-	$(NABLA_PIE_FINISH) $$@.tmp
-	mv $$@.tmp $$@
-endef
-$(foreach g,$(TEST_GUESTS),$(eval $(call pie_test_guest_rules,$(g))))
+$(foreach g,$(TEST_GUESTS),$(eval $(call test_guest_rules,$(g),\
+	$(PB)/tests/guests,$(NABLA_CC) -static-pie,$(SDK_GUEST_TOOLS_pie),x86_64)))
 PIE_TEST_GUEST_BINS := $(foreach g,$(TEST_GUESTS),$(PB)/tests/guests/$(g).spt)
 
 # The Solo5-style programs (their own C library; compiled as Solo5's
-# toolchain compiles, which on Debian is -fPIE already) with the PIE
-# bindings.
-$(PB)/tests/solo5-style/%.spt: $(B)/tests/solo5-style/%.o $(PIE_BINDINGS) \
-		linker/guest-pie.ld
+# toolchain compiles, which on Debian is -fPIE already), linked by Solo5's
+# toolchain name with -z solo5-aslr.
+$(PB)/tests/solo5-style/%.spt: $(B)/tests/solo5-style/%.o $(SOLO5_CC) \
+		$(filter-out $(NABLA_CC),$(SDK_GUEST_TOOLS_pie))
 	@mkdir -p $(@D)
-	$(pie_link)
+	$(call guest_link,$(SOLO5_CC) -z solo5-aslr)
 PIE_SOLO5_STYLE_BINS := $(patsubst $(B)/%,$(PB)/%,$(SOLO5_STYLE_BINS))
 
 EXTRA_ALL += $(PIE_BINDINGS) $(PIE_LIBC) $(PIE_EXAMPLE_BINS) \

@@ -22,22 +22,23 @@ LWIP_SRCS := core/init.c core/def.c core/inet_chksum.c core/ip.c core/mem.c \
 
 
 HTTPD_B := $(B)/examples/httpd
-HTTPD_INC := $(GUEST_LIBC_INC) -Iexamples/httpd/lwip -I$(LWIP_DIR)/src/include
+# Compiled and linked by the staged nabla-cc (Makefile: guest_compile,
+# guest_link), which adds the guest libc's headers.
+HTTPD_INC := -Iexamples/httpd/lwip -I$(LWIP_DIR)/src/include
 LWIP_OBJS := $(patsubst %.c,$(HTTPD_B)/lwip/%.o,$(LWIP_SRCS))
 
-$(LWIP_OBJS): $(HTTPD_B)/lwip/%.o: $(LWIP_DIR)/src/%.c $(LWIP_STAMP)
-	@mkdir -p $(@D)
-	gcc $(filter-out -Wall -Wextra -Werror,$(APP_CFLAGS)) -w $(HTTPD_INC) \
-		-c $< -o $@
+$(LWIP_OBJS): $(HTTPD_B)/lwip/%.o: $(LWIP_DIR)/src/%.c $(LWIP_STAMP) \
+		$(SDK_COMPILE)
+	$(call guest_compile,-w $(HTTPD_INC))
 
 # --- the example -------------------------------------------------------------------
 HTTPD_SRCS := $(wildcard examples/httpd/*.c)
 HTTPD_GUEST_SRCS := $(filter-out examples/httpd/gen-random.c,$(HTTPD_SRCS))
 HTTPD_OBJS := $(patsubst examples/httpd/%.c,$(HTTPD_B)/%.o,$(HTTPD_GUEST_SRCS))
 
-$(HTTPD_OBJS): $(HTTPD_B)/%.o: examples/httpd/%.c $(LWIP_STAMP)
-	@mkdir -p $(@D)
-	gcc $(APP_CFLAGS) $(HTTPD_INC) -c $< -o $@
+$(HTTPD_OBJS): $(HTTPD_B)/%.o: examples/httpd/%.c $(LWIP_STAMP) \
+		$(SDK_COMPILE)
+	$(call guest_compile,$(HTTPD_INC))
 
 # The site: index.html as it is, random.bin made by a host program.
 $(HTTPD_B)/gen-random: examples/httpd/gen-random.c
@@ -53,14 +54,13 @@ $(HTTPD_B)/site/index.html: examples/httpd/site/index.html
 	cp $< $@
 
 $(HTTPD_B)/site.o: examples/httpd/site.S $(HTTPD_B)/site/index.html \
-		$(HTTPD_B)/site/random.bin
-	gcc -c -DSITE_INDEX_HTML='"$(HTTPD_B)/site/index.html"' \
-		-DSITE_RANDOM_BIN='"$(HTTPD_B)/site/random.bin"' $< -o $@
+		$(HTTPD_B)/site/random.bin $(SDK_COMPILE)
+	$(call guest_compile,-DSITE_INDEX_HTML='"$(HTTPD_B)/site/index.html"' \
+		-DSITE_RANDOM_BIN='"$(HTTPD_B)/site/random.bin"')
 
 $(HTTPD_B)/httpd.spt: $(HTTPD_OBJS) $(HTTPD_B)/site.o $(LWIP_OBJS) \
-		$(HTTPD_B)/manifest.o $(BINDINGS) $(GUEST_LIBC) linker/guest.ld
-	gcc $(GUEST_LDFLAGS) $(HTTPD_OBJS) $(HTTPD_B)/site.o $(LWIP_OBJS) \
-		$(HTTPD_B)/manifest.o $(BINDINGS) $(GUEST_LIBC) -o $@
+		$(HTTPD_B)/manifest.o $(SDK_GUEST_TOOLS)
+	$(call guest_link,$(NABLA_CC))
 
 $(HTTPD_B)/httpd: $(HTTPD_B)/httpd.spt $(PACK)
 	$(PACK) -o $@ $< --net:service=tap0 -- --ipv4=10.0.0.2/24
@@ -73,19 +73,17 @@ PIE_HTTPD_B := $(PB)/examples/httpd
 PIE_LWIP_OBJS := $(patsubst $(HTTPD_B)/%,$(PIE_HTTPD_B)/%,$(LWIP_OBJS))
 PIE_HTTPD_OBJS := $(patsubst $(HTTPD_B)/%,$(PIE_HTTPD_B)/%,$(HTTPD_OBJS))
 
-$(PIE_LWIP_OBJS): $(PIE_HTTPD_B)/lwip/%.o: $(LWIP_DIR)/src/%.c $(LWIP_STAMP)
-	@mkdir -p $(@D)
-	gcc $(filter-out -Wall -Wextra -Werror,$(PIE_APP_CFLAGS)) -w \
-		$(HTTPD_INC) -c $< -o $@
+$(PIE_LWIP_OBJS): $(PIE_HTTPD_B)/lwip/%.o: $(LWIP_DIR)/src/%.c $(LWIP_STAMP) \
+		$(SDK_COMPILE_pie)
+	$(call guest_compile,-static-pie -w $(HTTPD_INC))
 
-$(PIE_HTTPD_OBJS): $(PIE_HTTPD_B)/%.o: examples/httpd/%.c $(LWIP_STAMP)
-	@mkdir -p $(@D)
-	gcc $(PIE_APP_CFLAGS) $(HTTPD_INC) -c $< -o $@
+$(PIE_HTTPD_OBJS): $(PIE_HTTPD_B)/%.o: examples/httpd/%.c $(LWIP_STAMP) \
+		$(SDK_COMPILE_pie)
+	$(call guest_compile,-static-pie $(HTTPD_INC))
 
 $(PIE_HTTPD_B)/httpd.spt: $(PIE_HTTPD_OBJS) $(HTTPD_B)/site.o \
-		$(PIE_LWIP_OBJS) $(PIE_HTTPD_B)/manifest.o $(PIE_BINDINGS) \
-		$(PIE_LIBC) linker/guest-pie.ld
-	$(pie_link)
+		$(PIE_LWIP_OBJS) $(PIE_HTTPD_B)/manifest.o $(SDK_GUEST_TOOLS_pie)
+	$(call guest_link,$(NABLA_CC) -static-pie)
 
 $(PIE_HTTPD_B)/httpd: $(PIE_HTTPD_B)/httpd.spt $(PACK)
 	$(PACK) -o $@ $< --net:service=tap0 -- --ipv4=10.0.0.2/24

@@ -12,32 +12,26 @@ NETCLIENT_LWIP_SRCS := core/init.c core/def.c core/inet_chksum.c core/ip.c \
 	core/ipv4/ip4_addr.c netif/ethernet.c
 NETCLIENT_HDRS := tests/guests/netclient/lwip/lwipopts.h \
 	tests/guests/netclient/lwip/arch/cc.h
-NETCLIENT_INC := $(GUEST_LIBC_INC) -Itests/guests/netclient/lwip \
-	-I$(LWIP_DIR)/src/include
+# Compiled and linked by the staged nabla-cc (Makefile: guest_compile,
+# guest_link), which adds the guest libc's headers.
+NETCLIENT_INC := -Itests/guests/netclient/lwip -I$(LWIP_DIR)/src/include
 NETCLIENT_LWIP_OBJS := $(patsubst %.c,$(NETCLIENT_B)/lwip/%.o,\
 	$(NETCLIENT_LWIP_SRCS))
 
 $(NETCLIENT_LWIP_OBJS): $(NETCLIENT_B)/lwip/%.o: $(LWIP_DIR)/src/%.c \
-		$(LWIP_STAMP) $(NETCLIENT_HDRS) libc/include/*.h
-	@mkdir -p $(@D)
-	gcc $(filter-out -Wall -Wextra -Werror,$(APP_CFLAGS)) -w \
-		$(NETCLIENT_INC) -c $< -o $@
+		$(LWIP_STAMP) $(NETCLIENT_HDRS) $(SDK_COMPILE)
+	$(call guest_compile,-w $(NETCLIENT_INC))
 
 $(NETCLIENT_B)/main.o: tests/guests/netclient/main.c $(NETCLIENT_HDRS) \
-		libc/include/*.h include/solo5.h $(LWIP_STAMP)
-	@mkdir -p $(@D)
-	gcc $(APP_CFLAGS) $(NETCLIENT_INC) -c $< -o $@
+		$(LWIP_STAMP) $(SDK_COMPILE)
+	$(call guest_compile,$(NETCLIENT_INC))
 
 $(NETCLIENT_B)/manifest.c: tests/guests/netclient/manifest.json $(PACK)
 	@mkdir -p $(@D)
 	$(PACK) gen-manifest $< -o $@
 
-$(NETCLIENT_B)/manifest.o: $(NETCLIENT_B)/manifest.c
-	gcc $(GUEST_CFLAGS) -c $< -o $@
-
 $(B)/tests/guests/netclient.spt: $(NETCLIENT_B)/main.o $(NETCLIENT_LWIP_OBJS) \
-		$(NETCLIENT_B)/manifest.o $(BINDINGS) $(GUEST_LIBC) linker/guest.ld
-	gcc $(GUEST_LDFLAGS) $(NETCLIENT_B)/main.o $(NETCLIENT_LWIP_OBJS) \
-		$(NETCLIENT_B)/manifest.o $(BINDINGS) $(GUEST_LIBC) -o $@
+		$(NETCLIENT_B)/manifest.o $(SDK_GUEST_TOOLS)
+	$(call guest_link,$(NABLA_CC))
 
 EXTRA_ALL += $(B)/tests/guests/netclient.spt

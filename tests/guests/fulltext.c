@@ -1,6 +1,6 @@
 /*
  * fulltext: a guest whose text leaves no room for nabla's exit trampoline
- * (its last object, fulltext-tail.S, fills its text to 16 bytes short of a
+ * (its tail, fulltext-tail.S, placed last, fills its text to 16 bytes short of a
  * page boundary), and a probe of what else its address space holds.
  *
  *   room             prints "room N": the bytes left after its text in its
@@ -20,7 +20,7 @@
 #include "solo5.h"
 #include "say.h"
 
-/* fulltext-tail.S, linked last by the Makefile and mk/aarch64.mk; weak, so
+/* fulltext-tail.S, placed last by fulltext-tail.ld; weak, so
  * that the guest builds without it too. */
 extern const char fulltext_tail[] __attribute__((weak));
 extern const char _etext[]; /* linker/guest.ld */
