@@ -251,7 +251,7 @@ runs_libc_guest() {
     runs_libc_guest "$PWD/sum.spt"
 }
 
-@test "the source tree's linker/nabla.mk builds the libc guest with the tree's libc headers" {
+@test "the source tree's linker/nabla.mk builds the libc guest with the tree's libc headers, staged in build/sdk" {
     libc_guest "$BATS_TEST_TMPDIR/tree"
     printf '%s\n' \
         "NABLA_BUILD = $NABLA_BUILD" \
@@ -263,8 +263,56 @@ runs_libc_guest() {
         'manifest.c: manifest.json' \
         $'\t$(NABLA_PACK) gen-manifest $< -o $@' >Makefile
     run -0 make
-    assert_output --partial "-nostdinc -isystem $REPO_ROOT/libc/include"
+    local staged=$NABLA_BUILD/sdk/include/nabla
+    assert_output --partial "-nostdinc -isystem $staged/libc"
+    assert_output --partial "$NABLA_BUILD/sdk/lib/nabla/nabla.o"
+    local h
+    for h in "$REPO_ROOT"/libc/include/*.h; do
+        cmp "$h" "$staged/libc/${h##*/}" || fail "$staged/libc/${h##*/} is not $h"
+    done
     runs_libc_guest "$PWD/sum.spt"
+}
+
+@test "the source tree's linker/nabla.mk without a build says to run make first, in one line" {
+    printf '%s\n' "NABLA_BUILD = $BATS_TEST_TMPDIR/nobuild" \
+        "include $REPO_ROOT/linker/nabla.mk" 'all: ; @echo built' >"$BATS_TEST_TMPDIR/Makefile"
+    run -2 make -C "$BATS_TEST_TMPDIR"
+    assert_line --partial "nabla: no $BATS_TEST_TMPDIR/nobuild/sdk/lib/nabla/nabla.mk: run make in $REPO_ROOT first.  Stop."
+    refute_output --partial built
+}
+
+# The tree's own guests are built with the SDK staged in build/sdk/, the
+# files make install installs (mk/sdk.mk). (The bindings and the libc in
+# them are compiled from the tree: they are the SDK's inputs.)
+@test "the tree's guests are compiled against the staged SDK's headers, for x86_64, as PIEs, for aarch64 and Solo5-style" {
+    local spt dirs
+    for spt in examples/hello/hello.spt tests/guests/exitcode.spt \
+        examples/httpd/httpd.spt pie/examples/hello/hello.spt \
+        tests/solo5-style/ownlibc.spt aarch64/examples/hello/hello.spt; do
+        [[ $spt != aarch64/* || -e $NABLA_BUILD/$spt ]] || continue
+        dirs=$(readelf --debug-dump=line "$NABLA_BUILD/$spt" 2>/dev/null)
+        [[ $dirs == *"$NABLA_BUILD/sdk/include/nabla"* ]] ||
+            fail "$spt: not compiled against $NABLA_BUILD/sdk/include/nabla"
+    done
+}
+
+@test "make install installs the staged SDK: the same files, the same bytes, but where a file names its prefix" {
+    local f n=0
+    while read -r f; do
+        n=$((n + 1))
+        [[ -e $INST/$f ]] || fail "$f: staged in $NABLA_BUILD/sdk, not installed"
+        case $f in
+        lib/pkgconfig/*.pc) ;; # prefix=
+        lib/nabla/nabla.mk)
+            diff <(grep -v '^#   include ' "$NABLA_BUILD/sdk/$f") \
+                <(grep -v '^#   include ' "$INST/$f") ;;
+        *) cmp "$NABLA_BUILD/sdk/$f" "$INST/$f" ;;
+        esac
+    done < <(cd "$NABLA_BUILD/sdk" && find . -type f -printf '%P\n')
+    ((n > 30)) || fail "only $n files staged"
+    # And nothing more is installed.
+    run bash -c "cd '$INST' && find . -type f | wc -l"
+    assert_output "$n"
 }
 
 # Solo5's toolchain conventions, as its tests build their programs.
