@@ -345,7 +345,8 @@ $(SAN_PACK): $(SAN)/tools/nabla-pack/main.o $(PACK_ARCH_OBJS) \
 # same drivers, flags, bindings, libc and linker scripts `make install`
 # installs. The bindings and the libc above are the SDK's inputs.
 # SDK_GUEST_TOOLS[_pie,_aarch64]: what a guest's link reads from $(SDK).
-SDK := $(B)/sdk
+# An absolute path: nabla-cc names its headers so, and the .d files too.
+SDK := $(abspath $(B))/sdk
 NABLA_CC := $(SDK)/bin/nabla-cc
 SOLO5_CC := $(SDK)/bin/x86_64-solo5-none-static-cc
 SDK_GUEST_TOOLS := $(NABLA_CC) $(addprefix $(SDK)/lib/nabla/,nabla.o libc.a guest.ld)
