@@ -300,15 +300,18 @@ $(STUB_BLOB): tools/nabla-pack/pack/stub_blob.S $(STUB) \
 	gcc -c -fPIE $(STUB_BLOB_FLAGS) $< -o $@
 
 # nabla-pack describes the policy of an app for either architecture
-# (inspect): the policy, its compiler and the device types compiled for
-# the host once per architecture, with its numbers (-DNABLA_TARGET_ARCH:
-# nabla/syscalls.h), into one object each whose only global symbols are
-# ARCH_policy_add_base, ARCH_policy_add_devices and ARCH_policy_describe.
+# (inspect): the policy, the relay's, their compiler and the device types
+# compiled for the host once per architecture, with its numbers
+# (-DNABLA_TARGET_ARCH: nabla/syscalls.h, nabla/relay_syscalls.h), into
+# one object each whose only global symbols are ARCH_policy_add_base,
+# ARCH_policy_add_devices, ARCH_policy_add_relay and ARCH_policy_describe.
 # Its device types register in a section of their own,
 # nabla_device_types_ARCH, so that nabla-pack's own table (device.h) does
 # not list them again.
-POLICY_ARCH_SRCS := common/policy.c common/bpf.c $(DEVICE_SRCS)
-POLICY_ARCH_EXPORTS := policy_add_base policy_add_devices policy_describe
+POLICY_ARCH_SRCS := common/policy.c common/bpf.c common/relay_policy.c \
+	$(DEVICE_SRCS)
+POLICY_ARCH_EXPORTS := policy_add_base policy_add_devices policy_add_relay \
+	policy_describe
 define policy_arch_rules
 $(H)/policy-$(1)/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $$(@D)

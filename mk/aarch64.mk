@@ -123,9 +123,8 @@ EXTRA_ALL += $(SYSCALL_NUMBER_CHECKS)
 # --- the aarch64 stub: the same sources as the x86_64 one (Makefile), with
 # stub/arch/aarch64/, musl for arm64 (Debian's musl-dev:arm64 and its
 # aarch64-linux-musl-gcc) and the arm64 kernel headers
-# (linux-libc-dev-arm64-cross). Without the user-mode network relay
-# (stub/arch/aarch64/usernet.c: its numbers and policy are x86_64's alone
-# so far).
+# (linux-libc-dev-arm64-cross), and the user-mode network relay built as
+# the Makefile builds it (USERNET).
 AARCH64_MUSL_CC := aarch64-linux-musl-gcc
 AM := $(AB)/musl
 AARCH64_KERNEL_HEADERS := $(DEPS)/kernel-headers-aarch64/include/linux/seccomp.h
@@ -154,18 +153,16 @@ $(AM)/%.o: %.S $(AARCH64_MAKEFILES) | $(AARCH64_TOOLCHAIN)
 
 # common/ as the Makefile archives it for the x86_64 stub: the device types
 # in one object (devices.o: they register themselves), without the relay's
-# policy; with netforward.c, which the x86_64 stub takes from its relay
-# (the net device type checks --net-forward with it).
+# two files (RELAY_COMMON_SRCS), which the relay's object brings.
 AARCH64_COMMON_OBJS := $(patsubst %.c,$(AM)/%.o,\
-	$(filter-out common/relay_policy.c,$(COMMON_SRCS))) $(AM)/common/devices.o
+	$(filter-out $(RELAY_COMMON_SRCS),$(COMMON_SRCS))) $(AM)/common/devices.o
 $(AM)/common/devices.o: $(patsubst %.c,$(AM)/%.o,$(DEVICE_SRCS))
 	$(AARCH64_LD) -r $^ -o $@
 $(AM)/libcommon.a: $(AARCH64_COMMON_OBJS)
 	@rm -f $@
 	$(AARCH64_AR) rcs $@ $^
 
-AARCH64_STUB_SRCS := $(STUB_SRCS) stub/arch/aarch64/usernet.c \
-	stub/arch/aarch64/kernel.c
+AARCH64_STUB_SRCS := $(STUB_SRCS) stub/arch/aarch64/kernel.c
 AARCH64_STUB_OBJS := $(patsubst %.c,$(AM)/%.o,$(AARCH64_STUB_SRCS)) \
 	$(AM)/libcommon.a $(AM)/stub/arch/aarch64/start.o \
 	$(AM)/stub/arch/aarch64/trampoline.o $(AM)/stub/layout.o
@@ -173,11 +170,38 @@ $(patsubst %.c,$(AM)/%.o,$(AARCH64_STUB_SRCS)): \
 	AARCH64_MUSL_CFLAGS += -Istub -Istub/arch/aarch64
 $(AM)/stub/entry.o: AARCH64_MUSL_CFLAGS += -fno-tree-loop-distribute-patterns
 
+# The user-mode network relay (Makefile: USERNET; docs/usernet.md): the
+# same sources, lwIP and link scripts, compiled with aarch64's musl into
+# $(AB)/usernet/. gcc makes unwind tables on aarch64 unless told twice.
+AARCH64_USERNET_OBJS := $(patsubst %.c,$(AB)/usernet/%.o,$(USERNET_SRCS)) \
+	$(patsubst %.c,$(AB)/usernet/lwip/%.o,$(USERNET_LWIP_SRCS))
+AARCH64_USERNET := $(AB)/stub/usernet.o
+AARCH64_USERNET_CFLAGS := $(AARCH64_MUSL_CFLAGS) $(USERNET_INC) \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables
+
+$(filter $(AB)/usernet/stub/% $(AB)/usernet/common/%,$(AARCH64_USERNET_OBJS)): \
+		$(AB)/usernet/%.o: %.c $(LWIP_STAMP) $(AARCH64_MAKEFILES) | \
+		$(AARCH64_KERNEL_HEADERS)
+	@mkdir -p $(@D)
+	$(AARCH64_MUSL_CC) $(AARCH64_USERNET_CFLAGS) -c $< -o $@
+
+$(filter $(AB)/usernet/lwip/%,$(AARCH64_USERNET_OBJS)): $(AB)/usernet/lwip/%.o: \
+		$(LWIP_DIR)/src/%.c $(AARCH64_MAKEFILES) | $(AARCH64_KERNEL_HEADERS)
+	@mkdir -p $(@D)
+	$(AARCH64_MUSL_CC) $(filter-out -Wall -Wextra -Werror,\
+		$(AARCH64_USERNET_CFLAGS)) -w -c $< -o $@
+
+$(AARCH64_USERNET): $(AARCH64_USERNET_OBJS) stub/relay/usernet-r.ld
+	@mkdir -p $(@D)
+	$(AARCH64_LD) -r -T stub/relay/usernet-r.ld $(AARCH64_USERNET_OBJS) -o $@
+
 AARCH64_STUB := $(AB)/stub/nabla-stub
-$(AARCH64_STUB): $(AARCH64_STUB_OBJS) stub/entry.ld stub/arch/aarch64/cold.ld
+$(AARCH64_STUB): $(AARCH64_STUB_OBJS) stub/entry.ld stub/arch/aarch64/cold.ld \
+		$(AARCH64_USERNET) stub/relay/usernet-place.ld
 	@mkdir -p $(@D)
 	$(AARCH64_MUSL_CC) $(STUB_LDFLAGS) -Wl,-T,stub/arch/aarch64/cold.ld \
-		$(AARCH64_STUB_OBJS) -o $@
+		-Wl,-T,stub/relay/usernet-place.ld $(AARCH64_STUB_OBJS) \
+		$(AARCH64_USERNET) -o $@
 
 AARCH64_TRAMPOLINE := $(AB)/stub/trampoline.bin
 $(AARCH64_TRAMPOLINE): $(AM)/stub/arch/aarch64/trampoline.o

@@ -1,5 +1,5 @@
 /*
- * The x86_64 Linux system calls of the user-mode network relay (see
+ * The Linux system calls of the user-mode network relay (see
  * common/relay_policy.c) and the constant arguments its seccomp policy
  * pins. One list for the policy, the relay and the tests. The guest's own
  * calls are in nabla/syscalls.h.
@@ -10,28 +10,21 @@
 #ifndef NABLA_RELAY_SYSCALLS_H
 #define NABLA_RELAY_SYSCALLS_H
 
-#if !defined(__x86_64__)
-#error "nabla: only x86_64 system call numbers are defined for now"
+/* The numbers, one list per architecture (nabla/arch/ARCH/), picked as
+ * nabla/syscalls.h picks the guest's: -DNABLA_TARGET_ARCH for a host tool
+ * that builds another architecture's policy, else the architecture being
+ * compiled for. The constants below are the same on both. */
+#if defined(NABLA_TARGET_AARCH64)
+#include "nabla/arch/aarch64/relay_syscalls.h"
+#elif defined(NABLA_TARGET_X86_64)
+#include "nabla/arch/x86_64/relay_syscalls.h"
+#elif defined(__x86_64__)
+#include "nabla/arch/x86_64/relay_syscalls.h"
+#elif defined(__aarch64__)
+#include "nabla/arch/aarch64/relay_syscalls.h"
+#else
+#error "nabla: no relay system call numbers for this architecture"
 #endif
-
-#define RELAY_NR_READ 0
-#define RELAY_NR_WRITE 1
-#define RELAY_NR_CLOSE 3
-#define RELAY_NR_RT_SIGPROCMASK 14
-#define RELAY_NR_SOCKET 41
-#define RELAY_NR_CONNECT 42
-#define RELAY_NR_SENDTO 44
-#define RELAY_NR_RECVFROM 45
-#define RELAY_NR_SHUTDOWN 48
-#define RELAY_NR_SETSOCKOPT 54
-#define RELAY_NR_GETSOCKOPT 55
-#define RELAY_NR_CLOCK_GETTIME 228
-#define RELAY_NR_EXIT_GROUP 231
-#define RELAY_NR_EPOLL_CTL 233
-#define RELAY_NR_WAITID 247
-#define RELAY_NR_EPOLL_PWAIT 281
-#define RELAY_NR_ACCEPT4 288
-#define RELAY_NR_PIDFD_SEND_SIGNAL 424
 
 #define RELAY_AF_INET 2
 #define RELAY_SOCK_STREAM 1

@@ -26,8 +26,8 @@
  * filter_oracle_aarch64_test, whose policy, compiler and libseccomp filter
  * are aarch64's (SCMP_ARCH_AARCH64 in place of the native architecture).
  * libseccomp numbers each call from its own tables, by name: every number
- * of the policy must be the one libseccomp has for that name there. The
- * relay exists on x86_64 only.
+ * of the policy, the relay's too, must be the one libseccomp has for that
+ * name there.
  *
  * Then the limits: a rule that does not fit is refused with a message,
  * leaving the policy as it was, and bpf_compile refuses a policy made by
@@ -59,12 +59,10 @@
 
 /* The architecture under test (nabla/syscalls.h: the host's, or the one
  * -DNABLA_TARGET_ARCH names); libseccomp's SCMP_ARCH_* are these AUDIT_ARCH_*
- * values. The relay's policy is x86_64's only. */
+ * values. */
 #define OWN_ARCH NABLA_AUDIT_ARCH
-#if OWN_ARCH == AUDIT_ARCH_X86_64
-#define CHECK_RELAY 1
-#else
-#define CHECK_RELAY 0
+#if OWN_ARCH != AUDIT_ARCH_X86_64 && OWN_ARCH != AUDIT_ARCH_AARCH64
+#error "filter_oracle: no reading of the relay's policy for this architecture"
 #endif
 
 /* ---- test output --------------------------------------------------------- */
@@ -433,54 +431,100 @@ static void add_net(struct mft *m, int fd)
 
 /* ---- docs/abi.md §4, read directly --------------------------------------- */
 
-/* Allowed by docs/usernet.md's table of the relay's policy? The x86_64
- * numbers and constants are written out here, not taken from
- * nabla/relay_syscalls.h, so that a wrong number there is caught. */
+/* The relay's calls, numbered for the architecture under test: written
+ * out here from the kernel's tables (x86_64's own, aarch64's generic one),
+ * not taken from nabla/relay_syscalls.h, so that a wrong number there is
+ * caught. */
+#if OWN_ARCH == AUDIT_ARCH_X86_64
+enum relay_nr {
+    R_READ = 0,
+    R_WRITE = 1,
+    R_CLOSE = 3,
+    R_RT_SIGPROCMASK = 14,
+    R_SOCKET = 41,
+    R_CONNECT = 42,
+    R_SENDTO = 44,
+    R_RECVFROM = 45,
+    R_SHUTDOWN = 48,
+    R_SETSOCKOPT = 54,
+    R_GETSOCKOPT = 55,
+    R_CLOCK_GETTIME = 228,
+    R_EXIT_GROUP = 231,
+    R_EPOLL_CTL = 233,
+    R_WAITID = 247,
+    R_EPOLL_PWAIT = 281,
+    R_ACCEPT4 = 288,
+    R_PIDFD_SEND_SIGNAL = 424,
+};
+#else
+enum relay_nr {
+    R_EPOLL_CTL = 21,
+    R_EPOLL_PWAIT = 22,
+    R_CLOSE = 57,
+    R_READ = 63,
+    R_WRITE = 64,
+    R_EXIT_GROUP = 94,
+    R_WAITID = 95,
+    R_CLOCK_GETTIME = 113,
+    R_RT_SIGPROCMASK = 135,
+    R_SOCKET = 198,
+    R_CONNECT = 203,
+    R_SENDTO = 206,
+    R_RECVFROM = 207,
+    R_SETSOCKOPT = 208,
+    R_GETSOCKOPT = 209,
+    R_SHUTDOWN = 210,
+    R_ACCEPT4 = 242,
+    R_PIDFD_SEND_SIGNAL = 424,
+};
+#endif
+
+/* Allowed by docs/usernet.md's table of the relay's policy? */
 static int relay_allows(const struct relay_policy_fds *f,
                         const struct seccomp_data *d)
 {
     const __u64 *a = d->args;
     const uint64_t nonblock_cloexec = 04000 | 02000000;
-    if (d->arch != AUDIT_ARCH_X86_64)
+    if (d->arch != OWN_ARCH)
         return 0;
     switch ((uint32_t)d->nr) {
-    case 0:   /* read */
-    case 1:   /* write */
-    case 3:   /* close */
-    case 231: /* exit_group */
+    case R_READ:
+    case R_WRITE:
+    case R_CLOSE:
+    case R_EXIT_GROUP:
         return 1;
-    case 281: /* epoll_pwait: its epoll fd, no signal mask */
+    case R_EPOLL_PWAIT: /* its epoll fd, no signal mask */
         return a[0] == (uint64_t)f->epollfd && a[4] == 0;
-    case 233: /* epoll_ctl */
+    case R_EPOLL_CTL:
         return a[0] == (uint64_t)f->epollfd;
-    case 228: /* clock_gettime: CLOCK_MONOTONIC */
+    case R_CLOCK_GETTIME: /* CLOCK_MONOTONIC */
         return a[0] == 1;
-    case 288: /* accept4 */
+    case R_ACCEPT4:
         return a[3] == nonblock_cloexec;
-    case 41: /* socket: AF_INET, SOCK_STREAM or SOCK_DGRAM, protocol 0 */
+    case R_SOCKET: /* AF_INET, SOCK_STREAM or SOCK_DGRAM, protocol 0 */
         return a[0] == 2 &&
                (a[1] == (1 | nonblock_cloexec) ||
                 a[1] == (2 | nonblock_cloexec)) &&
                a[2] == 0;
-    case 42: /* connect: a struct sockaddr_in */
+    case R_CONNECT: /* a struct sockaddr_in */
         return a[2] == 16;
-    case 55: /* getsockopt: SOL_SOCKET, SO_ERROR */
+    case R_GETSOCKOPT: /* SOL_SOCKET, SO_ERROR */
         return a[1] == 1 && a[2] == 4;
-    case 54: /* setsockopt: IPPROTO_TCP TCP_NODELAY, SOL_SOCKET SO_LINGER */
+    case R_SETSOCKOPT: /* IPPROTO_TCP TCP_NODELAY, SOL_SOCKET SO_LINGER */
         return (a[1] == 6 && a[2] == 1) || (a[1] == 1 && a[2] == 13);
-    case 48: /* shutdown: SHUT_WR */
+    case R_SHUTDOWN: /* SHUT_WR */
         return a[1] == 1;
-    case 45: /* recvfrom: no flags */
+    case R_RECVFROM: /* no flags */
         return a[3] == 0;
-    case 44: /* sendto: no flags, a struct sockaddr_in */
+    case R_SENDTO: /* no flags, a struct sockaddr_in */
         return a[3] == 0 && a[5] == 16;
-    case 424: /* pidfd_send_signal: the guest or itself, no info, no flags */
+    case R_PIDFD_SEND_SIGNAL: /* the guest or itself, no info, no flags */
         return (a[0] == (uint64_t)f->guest_pidfd ||
                 a[0] == (uint64_t)f->self_pidfd) &&
                a[2] == 0 && a[3] == 0;
-    case 247: /* waitid: P_PIDFD, the guest, WEXITED|WNOHANG */
+    case R_WAITID: /* P_PIDFD, the guest, WEXITED|WNOHANG */
         return a[0] == 3 && a[1] == (uint64_t)f->guest_pidfd && a[3] == 5;
-    case 14: /* rt_sigprocmask: SIG_UNBLOCK */
+    case R_RT_SIGPROCMASK: /* SIG_UNBLOCK */
         return a[0] == 1;
     }
     return 0;
@@ -1075,9 +1119,7 @@ static void check_config(const struct config *c)
     enum result base = RESULT_OK, devices = RESULT_OK;
     struct result_msg msg = {""};
     if (c->relay != NULL) {
-#if CHECK_RELAY
         base = policy_add_relay(&pol, c->relay, &msg);
-#endif
     } else {
         base = policy_add_base(&pol, c->epollfd, c->timerfd, &msg);
         devices = policy_add_devices(&pol, c->mft, attached(c->mft), &msg);
@@ -1222,13 +1264,10 @@ static void check_limits(void)
     pol.nrules = POLICY_MAX_RULES - 1;
     enum result devices = policy_add_devices(&pol, m, attached(m), &msg);
     free(m);
-    enum result relay = RESULT_ERROR;
-#if CHECK_RELAY
     struct relay_policy_fds fds = {EPOLLFD, 5, 6};
     memset(&pol, 0, sizeof(pol));
     pol.nrules = POLICY_MAX_RULES - 1;
-    relay = policy_add_relay(&pol, &fds, &msg);
-#endif
+    enum result relay = policy_add_relay(&pol, &fds, &msg);
     report(base == RESULT_ERROR && devices == RESULT_ERROR &&
                relay == RESULT_ERROR,
            "limits: policy_add_base, policy_add_devices and policy_add_relay "
@@ -1346,7 +1385,6 @@ int main(void)
     configs[nc++] = (struct config){"base(epoll 1023, timer 77)+block+net",
                                     1023, 77, m, NULL};
 
-#if CHECK_RELAY
     /* The relay: the fds it gets after its fork, and odd ones. */
     static const struct relay_policy_fds relay_fds = {3, 8, 9};
     static const struct relay_policy_fds relay_odd = {1023, 70000, 5};
@@ -1354,7 +1392,6 @@ int main(void)
                                     new_mft(), &relay_fds};
     configs[nc++] = (struct config){"relay (epoll 1023, pidfds 70000 and 5)",
                                     -1, -1, new_mft(), &relay_odd};
-#endif
 
     for (size_t i = 0; i < nc; i++) {
         check_config(&configs[i]);

@@ -1,5 +1,6 @@
 /*
- * The system call numbers of nabla/syscalls.h against the kernel's own
+ * The system call numbers of nabla/syscalls.h and of the user-mode relay
+ * (nabla/relay_syscalls.h) against the kernel's own
  * <asm/unistd.h>, and its audit architecture against <linux/audit.h>, for
  * the architecture this file is compiled for: a wrong number fails the
  * build. mk/aarch64.mk compiles it for x86_64 and for
@@ -8,6 +9,7 @@
 #include <asm/unistd.h>
 #include <linux/audit.h>
 
+#include "nabla/relay_syscalls.h"
 #include "nabla/syscalls.h"
 
 _Static_assert(NABLA_NR_READ == __NR_read, "read");
@@ -19,6 +21,27 @@ _Static_assert(NABLA_NR_EXIT_GROUP == __NR_exit_group, "exit_group");
 _Static_assert(NABLA_NR_EPOLL_PWAIT == __NR_epoll_pwait, "epoll_pwait");
 _Static_assert(NABLA_NR_TIMERFD_SETTIME == __NR_timerfd_settime,
                "timerfd_settime");
+
+#define RELAY_SAME(name, nr) _Static_assert(RELAY_NR_##name == nr, #nr)
+RELAY_SAME(READ, __NR_read);
+RELAY_SAME(WRITE, __NR_write);
+RELAY_SAME(CLOSE, __NR_close);
+RELAY_SAME(RT_SIGPROCMASK, __NR_rt_sigprocmask);
+RELAY_SAME(SOCKET, __NR_socket);
+RELAY_SAME(CONNECT, __NR_connect);
+RELAY_SAME(SENDTO, __NR_sendto);
+RELAY_SAME(RECVFROM, __NR_recvfrom);
+RELAY_SAME(SHUTDOWN, __NR_shutdown);
+RELAY_SAME(SETSOCKOPT, __NR_setsockopt);
+RELAY_SAME(GETSOCKOPT, __NR_getsockopt);
+RELAY_SAME(CLOCK_GETTIME, __NR_clock_gettime);
+RELAY_SAME(EXIT_GROUP, __NR_exit_group);
+RELAY_SAME(EPOLL_CTL, __NR_epoll_ctl);
+RELAY_SAME(WAITID, __NR_waitid);
+RELAY_SAME(EPOLL_PWAIT, __NR_epoll_pwait);
+RELAY_SAME(ACCEPT4, __NR_accept4);
+RELAY_SAME(PIDFD_SEND_SIGNAL, __NR_pidfd_send_signal);
+
 #if defined(__x86_64__)
 _Static_assert(NABLA_AUDIT_ARCH == AUDIT_ARCH_X86_64, "audit arch");
 _Static_assert(NABLA_NR_ARCH_PRCTL == __NR_arch_prctl, "arch_prctl");

@@ -85,8 +85,9 @@ static int has_net_device(const struct packed *pk)
     return 0;
 }
 
-/* The policy of the relay a net device in user mode gets, in words, or ""
- * for an app without net devices or whose stub has no relay. */
+/* The policy of the relay a net device in user mode gets, in words, with
+ * the numbers of the app's architecture, or "" for an app without net
+ * devices. */
 static void describe_relay_policy(const struct packed *pk, char *buf,
                                   size_t size)
 {
@@ -95,14 +96,14 @@ static void describe_relay_policy(const struct packed *pk, char *buf,
     struct result_msg msg;
 
     buf[0] = '\0';
-    if (!has_net_device(pk) ||
-        !pack_arch_of(pk->img.ehdr->e_machine)->user_mode_net)
+    if (!has_net_device(pk))
         return;
+    const struct pack_arch *arch = pack_arch_of(pk->img.ehdr->e_machine);
     pol.nrules = 0;
-    if (policy_add_relay(&pol, &fds, &msg) != RESULT_OK)
+    if (arch->policy_add_relay(&pol, &fds, &msg) != RESULT_OK)
         snprintf(buf, size, "(%s)\n", msg.text);
     else
-        policy_describe(&pol, 1, buf, size);
+        arch->policy_describe(&pol, 1, buf, size);
 }
 
 /* A JSON array of the lines of text. */

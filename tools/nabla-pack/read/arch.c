@@ -3,40 +3,47 @@
 
 #include <elf.h>
 
-/* The Makefile's policy-ARCH.o: common/policy.c for that architecture. */
+/* The Makefile's policy-ARCH.o: common/policy.c and common/relay_policy.c
+ * for that architecture. */
 enum result x86_64_policy_add_base(struct policy *p, int epollfd, int timerfd,
                                    struct result_msg *msg);
 enum result x86_64_policy_add_devices(struct policy *p, const struct mft *mft,
                                       uint64_t in_use, struct result_msg *msg);
 size_t x86_64_policy_describe(const struct policy *p, int symbolic, char *buf,
                               size_t size);
+enum result x86_64_policy_add_relay(struct policy *p,
+                                    const struct relay_policy_fds *fds,
+                                    struct result_msg *msg);
 enum result aarch64_policy_add_base(struct policy *p, int epollfd, int timerfd,
                                     struct result_msg *msg);
 enum result aarch64_policy_add_devices(struct policy *p, const struct mft *mft,
                                        uint64_t in_use, struct result_msg *msg);
 size_t aarch64_policy_describe(const struct policy *p, int symbolic, char *buf,
                                size_t size);
+enum result aarch64_policy_add_relay(struct policy *p,
+                                     const struct relay_policy_fds *fds,
+                                     struct result_msg *msg);
 
 static const struct pack_arch arches[] = {
     {
         .name = "x86_64",
         .e_machine = EM_X86_64,
         .oci_name = "amd64",
-        .user_mode_net = 1,
         .pie = 1,
         .policy_add_base = x86_64_policy_add_base,
         .policy_add_devices = x86_64_policy_add_devices,
         .policy_describe = x86_64_policy_describe,
+        .policy_add_relay = x86_64_policy_add_relay,
     },
     {
         .name = "aarch64",
         .e_machine = EM_AARCH64,
         .oci_name = "arm64",
-        .user_mode_net = 0, /* stub/arch/aarch64/usernet.c */
-        .pie = 0,           /* no R_AARCH64_RELATIVE in stub/aslr.c yet */
+        .pie = 0, /* no R_AARCH64_RELATIVE in stub/aslr.c yet */
         .policy_add_base = aarch64_policy_add_base,
         .policy_add_devices = aarch64_policy_add_devices,
         .policy_describe = aarch64_policy_describe,
+        .policy_add_relay = aarch64_policy_add_relay,
     },
 };
 
