@@ -217,11 +217,19 @@ STUB_BLOB_FLAGS += -DNABLA_STUB_AARCH64='"$(AARCH64_STUB)"' \
 
 # --- test programs run inside the arm64 VM and under qemu-user -------------
 # Static (glibc) programs: they only ask the kernel what it offers.
-AARCH64_PROBES := $(AB)/tests/probes/kernel_facts $(AB)/tests/probes/auxv_poke
+AARCH64_PROBES := $(AB)/tests/probes/kernel_facts $(AB)/tests/probes/auxv_poke \
+	$(AB)/tests/probes/udpping $(AB)/tests/probes/relay_sweep
 
 $(AB)/tests/probes/%: tests/probes/%.c | $(AARCH64_TOOLCHAIN)
 	@mkdir -p $(@D)
 	$(AARCH64_CC) -std=c11 -O2 -g $(WARN) -static $< -o $@
+
+# The relay's filter loaded by the kernel one call at a time (Makefile:
+# RELAY_SWEEP): the aarch64 relay's policy and compiler, static musl.
+$(AB)/tests/probes/relay_sweep: $(AM)/tests/probes/relay_sweep.o \
+		$(patsubst %.c,$(AB)/usernet/%.o,$(RELAY_COMMON_SRCS)) $(AM)/libcommon.a
+	@mkdir -p $(@D)
+	$(AARCH64_MUSL_CC) -static $^ -o $@
 
 EXTRA_ALL += $(AARCH64_PROBES)
 

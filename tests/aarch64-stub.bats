@@ -19,7 +19,7 @@ AARCH64_STUB=$AB/stub/nabla-stub
 # The packed test guests (tests/guests/NAME.c), packed without defaults.
 GUESTS_PACKED="entryregs exitcode abort stacksmash nullderef writetext
 execdata fsread badsyscall globals tls notls fpu wallclock sleep bootinfo
-sweep blkbad blk63 netecho2 fulltext"
+sweep blkbad blk63 netecho2 fulltext netclient"
 
 # The commands run in the VM, one boot for all: NAME COMMAND.
 vm_commands() {
@@ -57,6 +57,11 @@ blkbad sh arm64-suite.sh blkbad
 blk63 sh arm64-suite.sh blk63
 net sh arm64-suite.sh net
 usernet ./netecho2 --net:service=user --net:service2=user -- 10.0.0.2 10.0.1.2
+usernet_out sh arm64-suite.sh usernet_out
+usernet_in sh arm64-suite.sh usernet_in
+usernet_in_use sh arm64-suite.sh usernet_in_use
+usernet_policy ./netclient --net:service=user --print-policy
+relay_sweep ./relay_sweep sweep
 sweep_policy sh arm64-suite.sh sweep_policy
 sweep_good sh arm64-suite.sh sweep_good
 sweep_bad sh arm64-suite.sh sweep_bad
@@ -80,7 +85,9 @@ setup_file() {
     for g in $GUESTS_PACKED; do
         "$PACK" -q -o "$f/$g" "$AB/tests/guests/$g.spt" || return 1
     done
-    cp "$AB/tests/probes/auxv_poke" "$REPO_ROOT/tests/tools/arm64-suite.sh" "$f/"
+    cp "$AB/tests/probes/auxv_poke" "$AB/tests/probes/udpping" \
+        "$AB/tests/probes/relay_sweep" "$REPO_ROOT/tests/tools/arm64-suite.sh" \
+        "$f/"
     vm_commands >"$dir/commands"
     local start=$SECONDS
     "$VM" run --timeout 900 --cmd-timeout 600 "$f" "$dir/commands" "$dir/vm" \
@@ -291,11 +298,79 @@ other-fd 159"
     assert_line --regexp '^netecho: service2 mac [0-9a-f:]{17} mtu 9000 ip 10\.0\.1\.2$'
 }
 
-@test "arm64: a net device in user mode is refused with one line, status 125 (no relay in the aarch64 stub yet)" {
+# --- user mode (--net:NAME=user, docs/usernet.md): the relay in the aarch64
+# stub, as tests/usernet.bats runs it on x86_64 (here as root in the VM,
+# whose busybox setpriv cannot change users; the relay holds no
+# capabilities whoever starts it).
+
+@test "arm64 user mode: netclient connects to a TCP server on the VM's loopback through the host address; a closed port is refused at once" {
+    vm_result usernet_out
+    assert_equal "$status" 0
+    assert_equal "$output" "netclient: connected
+netclient: received: from the VM's loopback: hello
+netclient: closed
+status 0
+netclient: refused
+status 2"
+}
+
+@test "arm64 user mode: UDP through --net-forward, 50 datagrams echoed byte for byte; SIGTERM to the app ends both (143); the relay killed, the guest dies (137)" {
+    vm_result usernet_in
+    assert_equal "$status" 0
+    assert_line "udpping: 50 of 50 echoed byte for byte"
+    assert_line "udpping 0"
+    assert_line "app 143"
+    assert_line "relay killed: app 137"
+    refute_output --partial "still runs"
+    refute_output --partial "no guest"
+    assert_line --regexp '^netecho: service mac [0-9a-f:]{17} mtu 1500 ip 10\.0\.0\.2$'
+}
+
+@test "arm64 user mode: a forwarded port in use and a second user-mode device are refused with x86_64's lines, status 125" {
+    vm_result usernet_in_use
+    assert_equal "$output" "status 125"
+    assert_equal "$stderr" "netclient: error: net device 'service': host tcp port 7100 (0.0.0.0) is already in use: cannot forward it"
     vm_result usernet
     assert_equal "$status" 125
     assert_equal "$output" ""
-    assert_equal "$stderr" "netecho2: error: net device 'service': user mode (--net:service=user) is not available on this architecture yet: give a tap (--net:service=TAP) or an open fd (--net:service=@FD)"
+    local arm64_line=$stderr
+    # The same refusal from the x86_64 build of the same guest, here.
+    pack_guest netecho2 -q
+    run --separate-stderr "$BATS_TEST_TMPDIR/netecho2" --net:service=user \
+        --net:service2=user -- 10.0.0.2 10.0.1.2
+    assert_equal "$status" 125
+    assert_equal "$arm64_line" "$stderr"
+    assert_equal "$arm64_line" "netecho2: error: net device 'service2': only 1 net device can be in user mode (--net:service=user already)"
+}
+
+@test "arm64 user mode: --print-policy shows the relay's policy" {
+    vm_result usernet_policy
+    assert_equal "$status" 0
+    assert_line "relay of the user-mode net device 'service' (this process, once the guest runs in its child):"
+    assert_line "allow accept4 (forwarded connections) if flags == SOCK_NONBLOCK|SOCK_CLOEXEC"
+    assert_line "allow waitid (the guest's end) if idtype == P_PIDFD and id == the guest's pidfd and options == WEXITED|WNOHANG"
+    assert_line "kill the process on any other system call and on any other architecture"
+    refute_output --partial "x32"
+}
+
+# The aarch64 numbers docs/usernet.md allows the relay (the generic table):
+# epoll_ctl epoll_pwait close read write exit_group waitid clock_gettime
+# rt_sigprocmask socket connect sendto recvfrom setsockopt getsockopt
+# shutdown accept4 pidfd_send_signal.
+RELAY_NRS_AARCH64="21 22 57 63 64 94 95 113 135 198 203 206 207 208 209 210 242 424"
+
+@test "arm64 relay sweep: under the relay's filter every other call, and every allowed one with other arguments, dies with SIGSYS" {
+    vm_result relay_sweep
+    assert_equal "$status" 0
+    refute_output --partial ESCAPED
+    refute_output --partial BLOCKED
+    assert_line --regexp '^relay_sweep: [0-9]+ tried, [0-9]+ killed, 21 allowed, 0 exempt$'
+    local tried killed
+    read -r tried killed < <(awk '/^relay_sweep: [0-9]+ tried/ { print $2, $4 }' <<<"$output")
+    assert_equal "$((killed + 21))" "$tried"
+    ((killed > 600)) || fail "only $killed calls killed"
+    assert_line "relay_sweep: numbers with a rule: $RELAY_NRS_AARCH64"
+    echo "# arm64 $(tail -n 1 <<<"$output")" >&3
 }
 
 @test "arm64: --print-policy: aarch64's calls, no TLS rule, no x32" {

@@ -172,9 +172,116 @@ cut_copy() {
     echo "status $?"
 }
 
+# --- user mode (--net:NAME=user): the relay in the aarch64 stub -------------
+
+# The TCP server of usernet_out on the VM's loopback, port 9000 (busybox nc
+# runs this for each connection): reads netclient's two lines (TEXT, then
+# the empty one: all of it, so that the close is a FIN, not a reset),
+# answers one line (TEXT without its CR) and closes.
+write_reply() {
+    cat >reply.sh <<'REPLY'
+read -r text
+read -r empty
+echo "from the VM's loopback: $(printf '%s' "$text" | tr -d '\r')"
+REPLY
+}
+
+# Outbound TCP: netclient (10.0.2.15) connects to the host address
+# 10.0.2.2 port 9000, which the relay connects to 127.0.0.1:9000; "status
+# N" after each run. Then port 9001, where nothing listens: refused.
+usernet_out() {
+    write_reply
+    nc -l -p 9000 -e sh reply.sh &
+    server=$!
+    i=0
+    while ! netstat -ltn | grep -q ':9000 ' && [ $i -lt 50 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    timeout 20 ./netclient --net:service=user --solo5:quiet \
+        --ipv4=10.0.2.15/24 tcp 10.0.2.2 9000 hello
+    echo "status $?"
+    timeout 20 ./netclient --net:service=user --solo5:quiet \
+        --ipv4=10.0.2.15/24 tcp 10.0.2.2 9001 hello
+    echo "status $?"
+    kill $server 2>/dev/null
+    wait $server 2>/dev/null
+    return 0
+}
+
+# guest_of PID: the relay's child, the guest (waits up to 5 s).
+guest_of() {
+    i=0
+    while [ $i -lt 50 ]; do
+        g=$(cat /proc/$1/task/$1/children 2>/dev/null)
+        if [ -n "$g" ]; then
+            echo $g
+            return 0
+        fi
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+
+# Inbound UDP through --net-forward: netecho2 ("service" in user mode, its
+# port 7 forwarded from the VM's port 7007; "service2" a FIFO) echoes
+# udpping's datagrams. Then the lives: SIGTERM to the app is passed on to
+# the guest ("app N" is the app's status); a second app's relay killed
+# (SIGKILL): its status, and whether its guest is gone.
+usernet_in() {
+    rm -f in.fifo
+    mkfifo in.fifo
+    ./netecho2 --net:service=user --net-forward:service=udp:7007:7 \
+        --net:service2=@3 -- 10.0.0.2 10.0.1.2 \
+        3<>in.fifo >/tmp/netecho.out 2>&1 &
+    app=$!
+    ./udpping 7007 50
+    echo "udpping $?"
+    guest=$(guest_of $app) || echo "no guest"
+    kill -TERM $app
+    wait $app
+    echo "app $?"
+    [ -d /proc/$guest ] && echo "guest $guest still runs"
+    ./netecho2 --net:service=user --net:service2=@3 -- \
+        10.0.0.2 10.0.1.2 3<>in.fifo >/dev/null 2>&1 &
+    app=$!
+    guest=$(guest_of $app) || echo "no guest"
+    kill -KILL $app
+    wait $app
+    echo "relay killed: app $?"
+    i=0
+    while [ -d /proc/$guest ] && [ $i -lt 50 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    [ -d /proc/$guest ] && echo "guest $guest still runs"
+    echo "== netecho"
+    cat /tmp/netecho.out
+}
+
+# A forwarded port in use (nc listens on 7100): the app's one line and
+# status.
+usernet_in_use() {
+    nc -l -p 7100 >/dev/null &
+    server=$!
+    i=0
+    while ! netstat -ltn | grep -q ':7100 ' && [ $i -lt 50 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    ./netclient --net:service=user --net-forward:service=tcp:7100:80 \
+        --solo5:quiet --ipv4=10.0.2.15/24 tcp 10.0.2.2 9000 hello
+    echo "status $?"
+    kill $server 2>/dev/null
+    wait $server 2>/dev/null
+    return 0
+}
+
 case "${1:-}" in
 sweep_nr | sweep_bad | sweep_good | sweep_policy | running | blkcount | \
-    blkbad | blk63 | net | cut_copy | starts)
+    blkbad | blk63 | net | cut_copy | starts | usernet_out | usernet_in | \
+    usernet_in_use)
     "$@"
     ;;
 *)
