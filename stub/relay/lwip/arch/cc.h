@@ -1,6 +1,6 @@
 /*
  * lwIP's architecture header for the user-mode network relay: the stub's
- * musl, x86_64 (little-endian), gcc. A failed assertion ends the relay
+ * musl, x86_64 or aarch64 (both little-endian), gcc. A failed assertion ends the relay
  * with a message (relay.c); lwIP's diagnostics are not compiled in.
  */
 #ifndef RELAY_ARCH_CC_H
