@@ -61,6 +61,7 @@ usernet_out sh arm64-suite.sh usernet_out
 usernet_in sh arm64-suite.sh usernet_in
 usernet_in_use sh arm64-suite.sh usernet_in_use
 usernet_policy ./netclient --net:service=user --print-policy
+fd_policy mkfifo pol.fifo && ./netclient --net:service=@5 --print-policy 5<>pol.fifo
 relay_sweep ./relay_sweep sweep
 sweep_policy sh arm64-suite.sh sweep_policy
 sweep_good sh arm64-suite.sh sweep_good
@@ -343,14 +344,22 @@ status 2"
     assert_equal "$arm64_line" "netecho2: error: net device 'service2': only 1 net device can be in user mode (--net:service=user already)"
 }
 
-@test "arm64 user mode: --print-policy shows the relay's policy" {
+@test "arm64 user mode: --print-policy shows the relay's policy; the guest's is an @FD app's" {
     vm_result usernet_policy
     assert_equal "$status" 0
+    local guest_part=${output%%$'\n\nrelay of the user-mode net device'*}
+    [[ $guest_part != "$output" ]] || fail "no relay part: $output"
     assert_line "relay of the user-mode net device 'service' (this process, once the guest runs in its child):"
     assert_line "allow accept4 (forwarded connections) if flags == SOCK_NONBLOCK|SOCK_CLOEXEC"
     assert_line "allow waitid (the guest's end) if idtype == P_PIDFD and id == the guest's pidfd and options == WEXITED|WNOHANG"
     assert_line "kill the process on any other system call and on any other architecture"
     refute_output --partial "x32"
+    # The guest's policy, word for word and fd for fd (its epoll set, timer
+    # and net device are fds 3, 4 and 5 either way), an @FD app's.
+    vm_result fd_policy
+    assert_equal "$status" 0
+    assert_equal "$guest_part" "$output"
+    assert_line "allow read (service) if fd == 5"
 }
 
 # The aarch64 numbers docs/usernet.md allows the relay (the generic table):
