@@ -1,7 +1,8 @@
 /*
  * lwIP's architecture header for the user-mode network relay: the stub's
- * musl, x86_64 or aarch64 (both little-endian), gcc. A failed assertion ends the relay
- * with a message (relay.c); lwIP's diagnostics are not compiled in.
+ * musl, x86_64 or aarch64 (both little-endian), gcc. A failed assertion
+ * ends the relay with a message (relay.c); lwIP's diagnostics are not
+ * compiled in.
  */
 #ifndef RELAY_ARCH_CC_H
 #define RELAY_ARCH_CC_H
