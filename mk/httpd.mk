@@ -6,6 +6,7 @@
 #   $(B)/examples/httpd/httpd         packed: --net:service=tap0, and
 #                                     --ipv4=10.0.0.2/24 as its arguments
 #   $(B)/examples/httpd/site/         the served files as built (random.bin)
+#   $(B)/aarch64/examples/httpd/httpd.spt  the unikernel for aarch64
 #   $(B)/bench/baseline/httpd         bench/httpd's baseline (make bench-build)
 #
 # lwIP itself (Debian's source package, pinned) is fetched once into
@@ -66,6 +67,41 @@ $(HTTPD_B)/httpd: $(HTTPD_B)/httpd.spt $(PACK)
 	$(PACK) -o $@ $< --net:service=tap0 -- --ipv4=10.0.0.2/24
 
 EXTRA_ALL += $(HTTPD_B)/httpd $(GUEST_LIBC)
+
+# --- the example for aarch64 (mk/aarch64.mk's toolchain, bindings and libc,
+# its manifest note and site as for x86_64), for the user-mode network
+# cases of tests/aarch64-stub.bats ------------------------------------------
+ifeq ($(NABLA_AARCH64),1)
+AARCH64_HTTPD_B := $(AB)/examples/httpd
+AARCH64_HTTPD_INC := -nostdinc -isystem $(AARCH64_GCC_INCLUDE) -Ilibc/include \
+	-Iexamples/httpd/lwip -I$(LWIP_DIR)/src/include
+AARCH64_LWIP_OBJS := $(patsubst %.c,$(AARCH64_HTTPD_B)/lwip/%.o,$(LWIP_SRCS))
+AARCH64_HTTPD_OBJS := $(patsubst examples/httpd/%.c,$(AARCH64_HTTPD_B)/%.o,\
+	$(HTTPD_GUEST_SRCS))
+
+$(AARCH64_LWIP_OBJS): $(AARCH64_HTTPD_B)/lwip/%.o: $(LWIP_DIR)/src/%.c \
+		$(LWIP_STAMP) $(AARCH64_MAKEFILES) | $(AARCH64_TOOLCHAIN)
+	@mkdir -p $(@D)
+	$(AARCH64_CC) $(filter-out -Wall -Wextra -Werror,$(AARCH64_APP_CFLAGS)) \
+		-w $(AARCH64_HTTPD_INC) -c $< -o $@
+$(AARCH64_HTTPD_OBJS): $(AARCH64_HTTPD_B)/%.o: examples/httpd/%.c \
+		$(LWIP_STAMP) $(AARCH64_MAKEFILES) | $(AARCH64_TOOLCHAIN)
+	@mkdir -p $(@D)
+	$(AARCH64_CC) $(AARCH64_APP_CFLAGS) $(AARCH64_HTTPD_INC) -c $< -o $@
+$(AARCH64_HTTPD_B)/site.o: examples/httpd/site.S $(HTTPD_B)/site/index.html \
+		$(HTTPD_B)/site/random.bin | $(AARCH64_TOOLCHAIN)
+	@mkdir -p $(@D)
+	$(AARCH64_CC) -c -DSITE_INDEX_HTML='"$(HTTPD_B)/site/index.html"' \
+		-DSITE_RANDOM_BIN='"$(HTTPD_B)/site/random.bin"' $< -o $@
+$(AARCH64_HTTPD_B)/httpd.spt: $(AARCH64_HTTPD_OBJS) $(AARCH64_HTTPD_B)/site.o \
+		$(AARCH64_LWIP_OBJS) $(AARCH64_HTTPD_B)/manifest.o \
+		$(AARCH64_BINDINGS) $(AARCH64_LIBC) linker/guest.ld
+	$(AARCH64_CC) $(GUEST_LDFLAGS) $(AARCH64_HTTPD_OBJS) \
+		$(AARCH64_HTTPD_B)/site.o $(AARCH64_LWIP_OBJS) \
+		$(AARCH64_HTTPD_B)/manifest.o $(AARCH64_BINDINGS) $(AARCH64_LIBC) -o $@
+
+EXTRA_ALL += $(AARCH64_HTTPD_B)/httpd.spt
+endif
 
 # --- the example as a position-independent guest (mk/aslr.mk): lwIP and
 # the example compiled -fPIE, the same site ---------------------------------

@@ -59,6 +59,7 @@ net sh arm64-suite.sh net
 usernet ./netecho2 --net:service=user --net:service2=user -- 10.0.0.2 10.0.1.2
 usernet_out sh arm64-suite.sh usernet_out
 usernet_in sh arm64-suite.sh usernet_in
+usernet_http sh arm64-suite.sh usernet_http
 usernet_in_use sh arm64-suite.sh usernet_in_use
 usernet_policy ./netclient --net:service=user --print-policy
 fd_policy mkfifo pol.fifo && ./netclient --net:service=@5 --print-policy 5<>pol.fifo
@@ -83,6 +84,7 @@ setup_file() {
     # stub.
     "$PACK" -q -o "$f/hello" "$AB/examples/hello/hello.spt" || return 1
     "$PACK" -q -o "$f/blkcount" "$AB/examples/blkcount/blkcount.spt" || return 1
+    "$PACK" -q -o "$f/httpd" "$AB/examples/httpd/httpd.spt" || return 1
     for g in $GUESTS_PACKED; do
         "$PACK" -q -o "$f/$g" "$AB/tests/guests/$g.spt" || return 1
     done
@@ -325,6 +327,16 @@ status 2"
     refute_output --partial "still runs"
     refute_output --partial "no guest"
     assert_line --regexp '^netecho: service mac [0-9a-f:]{17} mtu 1500 ip 10\.0\.0\.2$'
+}
+
+@test "arm64 user mode: httpd serves wget through --net-forward (inbound TCP), byte for byte" {
+    vm_result usernet_http
+    assert_equal "$status" 0
+    assert_line --regexp '^httpd: serving http://10\.0\.0\.2/ on service \(mac [0-9a-f:]{17}, mtu 1500, 10\.0\.0\.2/24, gateway none\)$'
+    local site=$NABLA_BUILD/examples/httpd/site
+    assert_line "md5 / $(md5sum <"$site/index.html" | cut -d ' ' -f 1)"
+    assert_line "md5 /random.bin $(md5sum <"$site/random.bin" | cut -d ' ' -f 1)"
+    assert_line "app 143"
 }
 
 @test "arm64 user mode: a forwarded port in use and a second user-mode device are refused with x86_64's lines, status 125" {

@@ -260,6 +260,29 @@ usernet_in() {
     cat /tmp/netecho.out
 }
 
+# Inbound TCP through --net-forward: the httpd example (10.0.0.2, the
+# host 10.0.0.1) serves the VM's port 8080 from its port 80; busybox wget
+# fetches / and /random.bin (64 KiB): "md5 PATH SUM" for each. Then
+# SIGTERM: "app N".
+usernet_http() {
+    ./httpd --net:service=user --net-forward:service=tcp:8080:80 \
+        --solo5:quiet --ipv4=10.0.0.2/24 >/tmp/httpd.out 2>&1 &
+    app=$!
+    i=0
+    while ! grep -q '^httpd: serving' /tmp/httpd.out && [ $i -lt 100 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    cat /tmp/httpd.out
+    for path in / /random.bin; do
+        set -- $(wget -q -O - "http://127.0.0.1:8080$path" | md5sum)
+        echo "md5 $path $1"
+    done
+    kill -TERM $app
+    wait $app
+    echo "app $?"
+}
+
 # A forwarded port in use (nc listens on 7100): the app's one line and
 # status.
 usernet_in_use() {
@@ -281,7 +304,7 @@ usernet_in_use() {
 case "${1:-}" in
 sweep_nr | sweep_bad | sweep_good | sweep_policy | running | blkcount | \
     blkbad | blk63 | net | cut_copy | starts | usernet_out | usernet_in | \
-    usernet_in_use)
+    usernet_http | usernet_in_use)
     "$@"
     ;;
 *)
