@@ -317,13 +317,14 @@ netclient: refused
 status 2"
 }
 
-@test "arm64 user mode: UDP through --net-forward, 50 datagrams echoed byte for byte; SIGTERM to the app ends both (143); the relay killed, the guest dies (137)" {
+@test "arm64 user mode: UDP through --net-forward, 50 datagrams echoed byte for byte; SIGTERM to the app ends both (143); the relay killed, the guest dies (137); the guest killed, the app ends with its signal (139)" {
     vm_result usernet_in
     assert_equal "$status" 0
     assert_line "udpping: 50 of 50 echoed byte for byte"
     assert_line "udpping 0"
     assert_line "app 143"
     assert_line "relay killed: app 137"
+    assert_line "guest killed: app 139"
     refute_output --partial "still runs"
     refute_output --partial "no guest"
     assert_line --regexp '^netecho: service mac [0-9a-f:]{17} mtu 1500 ip 10\.0\.0\.2$'

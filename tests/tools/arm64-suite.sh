@@ -228,7 +228,8 @@ guest_of() {
 # port 7 forwarded from the VM's port 7007; "service2" a FIFO) echoes
 # udpping's datagrams. Then the lives: SIGTERM to the app is passed on to
 # the guest ("app N" is the app's status); a second app's relay killed
-# (SIGKILL): its status, and whether its guest is gone.
+# (SIGKILL): its status, and whether its guest is gone; a third app's
+# guest killed (SIGSEGV): the app's status.
 usernet_in() {
     rm -f in.fifo
     mkfifo in.fifo
@@ -256,6 +257,13 @@ usernet_in() {
         i=$((i + 1))
     done
     [ -d /proc/$guest ] && echo "guest $guest still runs"
+    ./netecho2 --net:service=user --net:service2=@3 -- \
+        10.0.0.2 10.0.1.2 3<>in.fifo >/dev/null 2>&1 &
+    app=$!
+    guest=$(guest_of $app) || echo "no guest"
+    kill -SEGV $guest
+    wait $app
+    echo "guest killed: app $?"
     echo "== netecho"
     cat /tmp/netecho.out
 }
