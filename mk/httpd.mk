@@ -68,37 +68,30 @@ $(HTTPD_B)/httpd: $(HTTPD_B)/httpd.spt $(PACK)
 
 EXTRA_ALL += $(HTTPD_B)/httpd $(GUEST_LIBC)
 
-# --- the example for aarch64 (mk/aarch64.mk's toolchain, bindings and libc,
-# its manifest note and site as for x86_64), for the user-mode network
-# cases of tests/aarch64-stub.bats ------------------------------------------
+# --- the example for aarch64 (the staged nabla-cc --target=aarch64, as
+# mk/aarch64.mk builds the others; its manifest note and site as for
+# x86_64), for the user-mode network cases of tests/aarch64-stub.bats ------
 ifeq ($(NABLA_AARCH64),1)
 AARCH64_HTTPD_B := $(AB)/examples/httpd
-AARCH64_HTTPD_INC := -nostdinc -isystem $(AARCH64_GCC_INCLUDE) -Ilibc/include \
-	-Iexamples/httpd/lwip -I$(LWIP_DIR)/src/include
 AARCH64_LWIP_OBJS := $(patsubst %.c,$(AARCH64_HTTPD_B)/lwip/%.o,$(LWIP_SRCS))
 AARCH64_HTTPD_OBJS := $(patsubst examples/httpd/%.c,$(AARCH64_HTTPD_B)/%.o,\
 	$(HTTPD_GUEST_SRCS))
 
 $(AARCH64_LWIP_OBJS): $(AARCH64_HTTPD_B)/lwip/%.o: $(LWIP_DIR)/src/%.c \
-		$(LWIP_STAMP) $(AARCH64_MAKEFILES) | $(AARCH64_TOOLCHAIN)
-	@mkdir -p $(@D)
-	$(AARCH64_CC) $(filter-out -Wall -Wextra -Werror,$(AARCH64_APP_CFLAGS)) \
-		-w $(AARCH64_HTTPD_INC) -c $< -o $@
+		$(LWIP_STAMP) $(AARCH64_GUEST_DEPS)
+	$(call guest_compile,--target=aarch64 -w $(HTTPD_INC))
 $(AARCH64_HTTPD_OBJS): $(AARCH64_HTTPD_B)/%.o: examples/httpd/%.c \
-		$(LWIP_STAMP) $(AARCH64_MAKEFILES) | $(AARCH64_TOOLCHAIN)
-	@mkdir -p $(@D)
-	$(AARCH64_CC) $(AARCH64_APP_CFLAGS) $(AARCH64_HTTPD_INC) -c $< -o $@
+		$(LWIP_STAMP) $(AARCH64_GUEST_DEPS)
+	$(call guest_compile,--target=aarch64 $(HTTPD_INC))
 $(AARCH64_HTTPD_B)/site.o: examples/httpd/site.S $(HTTPD_B)/site/index.html \
-		$(HTTPD_B)/site/random.bin | $(AARCH64_TOOLCHAIN)
-	@mkdir -p $(@D)
-	$(AARCH64_CC) -c -DSITE_INDEX_HTML='"$(HTTPD_B)/site/index.html"' \
-		-DSITE_RANDOM_BIN='"$(HTTPD_B)/site/random.bin"' $< -o $@
+		$(HTTPD_B)/site/random.bin $(AARCH64_GUEST_DEPS)
+	$(call guest_compile,--target=aarch64 \
+		-DSITE_INDEX_HTML='"$(HTTPD_B)/site/index.html"' \
+		-DSITE_RANDOM_BIN='"$(HTTPD_B)/site/random.bin"')
 $(AARCH64_HTTPD_B)/httpd.spt: $(AARCH64_HTTPD_OBJS) $(AARCH64_HTTPD_B)/site.o \
 		$(AARCH64_LWIP_OBJS) $(AARCH64_HTTPD_B)/manifest.o \
-		$(AARCH64_BINDINGS) $(AARCH64_LIBC) linker/guest.ld
-	$(AARCH64_CC) $(GUEST_LDFLAGS) $(AARCH64_HTTPD_OBJS) \
-		$(AARCH64_HTTPD_B)/site.o $(AARCH64_LWIP_OBJS) \
-		$(AARCH64_HTTPD_B)/manifest.o $(AARCH64_BINDINGS) $(AARCH64_LIBC) -o $@
+		$(SDK_GUEST_TOOLS_aarch64)
+	$(call guest_link,$(NABLA_CC) --target=aarch64)
 
 EXTRA_ALL += $(AARCH64_HTTPD_B)/httpd.spt
 endif

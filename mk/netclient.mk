@@ -37,35 +37,29 @@ $(B)/tests/guests/netclient.spt: $(NETCLIENT_B)/main.o $(NETCLIENT_LWIP_OBJS) \
 
 EXTRA_ALL += $(B)/tests/guests/netclient.spt
 
-# The same guest for aarch64 (mk/aarch64.mk's toolchain, bindings and
-# libc; the manifest note from the x86_64 build: the layout is the same),
-# for the user-mode network cases of tests/aarch64-stub.bats.
+# The same guest for aarch64 (the staged nabla-cc --target=aarch64, as
+# mk/aarch64.mk builds the others; the manifest note from the x86_64 build:
+# the layout is the same), for the user-mode network cases of
+# tests/aarch64-stub.bats.
 ifeq ($(NABLA_AARCH64),1)
 AARCH64_NETCLIENT_B := $(AB)/tests/guests/netclient
-AARCH64_NETCLIENT_INC := -nostdinc -isystem $(AARCH64_GCC_INCLUDE) \
-	-Ilibc/include -Itests/guests/netclient/lwip -I$(LWIP_DIR)/src/include
-AARCH64_NETCLIENT_OBJS := $(AARCH64_NETCLIENT_B)/main.o \
-	$(patsubst %.c,$(AARCH64_NETCLIENT_B)/lwip/%.o,$(NETCLIENT_LWIP_SRCS)) \
-	$(AARCH64_NETCLIENT_B)/manifest.o
+AARCH64_NETCLIENT_LWIP_OBJS := $(patsubst %.c,$(AARCH64_NETCLIENT_B)/lwip/%.o,\
+	$(NETCLIENT_LWIP_SRCS))
 
-$(filter $(AARCH64_NETCLIENT_B)/lwip/%,$(AARCH64_NETCLIENT_OBJS)): \
-		$(AARCH64_NETCLIENT_B)/lwip/%.o: $(LWIP_DIR)/src/%.c $(LWIP_STAMP) \
-		$(NETCLIENT_HDRS) $(AARCH64_MAKEFILES) | $(AARCH64_TOOLCHAIN)
-	@mkdir -p $(@D)
-	$(AARCH64_CC) $(filter-out -Wall -Wextra -Werror,$(AARCH64_APP_CFLAGS)) \
-		-w $(AARCH64_NETCLIENT_INC) -c $< -o $@
-$(AARCH64_NETCLIENT_B)/main.o: tests/guests/netclient/main.c $(LWIP_STAMP) \
-		$(AARCH64_MAKEFILES) | $(AARCH64_TOOLCHAIN)
-	@mkdir -p $(@D)
-	$(AARCH64_CC) $(AARCH64_APP_CFLAGS) $(AARCH64_NETCLIENT_INC) -c $< -o $@
+$(AARCH64_NETCLIENT_LWIP_OBJS): $(AARCH64_NETCLIENT_B)/lwip/%.o: \
+		$(LWIP_DIR)/src/%.c $(LWIP_STAMP) $(NETCLIENT_HDRS) \
+		$(AARCH64_GUEST_DEPS)
+	$(call guest_compile,--target=aarch64 -w $(NETCLIENT_INC))
+$(AARCH64_NETCLIENT_B)/main.o: tests/guests/netclient/main.c \
+		$(NETCLIENT_HDRS) $(LWIP_STAMP) $(AARCH64_GUEST_DEPS)
+	$(call guest_compile,--target=aarch64 $(NETCLIENT_INC))
 $(AARCH64_NETCLIENT_B)/manifest.o: $(NETCLIENT_B)/manifest.c \
-		$(AARCH64_MAKEFILES) | $(AARCH64_TOOLCHAIN)
-	@mkdir -p $(@D)
-	$(AARCH64_CC) $(AARCH64_GUEST_CFLAGS) -c $< -o $@
-$(AB)/tests/guests/netclient.spt: $(AARCH64_NETCLIENT_OBJS) \
-		$(AARCH64_BINDINGS) $(AARCH64_LIBC) linker/guest.ld
-	$(AARCH64_CC) $(GUEST_LDFLAGS) $(AARCH64_NETCLIENT_OBJS) \
-		$(AARCH64_BINDINGS) $(AARCH64_LIBC) -o $@
+		$(AARCH64_GUEST_DEPS)
+	$(call guest_compile,--target=aarch64)
+$(AB)/tests/guests/netclient.spt: $(AARCH64_NETCLIENT_B)/main.o \
+		$(AARCH64_NETCLIENT_LWIP_OBJS) $(AARCH64_NETCLIENT_B)/manifest.o \
+		$(SDK_GUEST_TOOLS_aarch64)
+	$(call guest_link,$(NABLA_CC) --target=aarch64)
 
 EXTRA_ALL += $(AB)/tests/guests/netclient.spt
 endif
