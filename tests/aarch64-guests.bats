@@ -59,14 +59,15 @@ aarch64_guests() {
         run echo "${bad[*]}"
         assert_output ""
     done
-    # every test guest but int80 (x86_64's 32-bit entry), hello, blkcount
-    local want=$(($(ls "$REPO_ROOT"/tests/guests/*.c | wc -l) - 1 + 2))
+    # every test guest but int80 (x86_64's 32-bit entry), netclient (lwIP's,
+    # for the user-mode network tests), hello, blkcount, httpd
+    local want=$(($(ls "$REPO_ROOT"/tests/guests/*.c | wc -l) - 1 + 1 + 3))
     assert_equal "$n" "$want"
 }
 
 @test "aarch64 guests carry the x86_64 guests' ABI1 and MFT1 notes, byte for byte" {
     local g x86 sec
-    for g in hello blkcount; do
+    for g in hello blkcount httpd; do
         x86=$NABLA_BUILD/examples/$g/$g.spt
         for sec in .note.solo5.abi .note.solo5.manifest; do
             objcopy -O binary --only-section=$sec "$x86" "$BATS_TEST_TMPDIR/x86"
