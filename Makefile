@@ -585,7 +585,7 @@ demo: all
 CHECK_SANITIZE_TESTS := tests/pack-errors.bats tests/cli.bats \
 	tests/hello.bats tests/selfcheck.bats tests/elf.bats \
 	tests/solo5-compat.bats tests/mft-notes.bats tests/damaged.bats \
-	tests/tools.bats
+	tests/tools.bats tests/output-paths.bats
 check: all $(UNIT_TESTS) fuzz-replay fuzz-build $(SAN_PACK)
 	NABLA_BUILD=$(B) $(if $(filter 1,$(SANITIZE)),NABLA_PACK=$(abspath $(SAN_PACK))) \
 		scripts/run-tests "nabla tests" tests/

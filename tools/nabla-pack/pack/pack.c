@@ -200,7 +200,7 @@ static int seal(struct elf_image *img, uint64_t entry_end, char *err,
  * into place). */
 static int write_output(const struct pack_request *req,
                         const struct merge_input *in, uint64_t entry_end,
-                        char *err, size_t errsz)
+                        size_t *size, char *err, size_t errsz)
 {
     struct buf file = {0};
     struct elf_image img;
@@ -216,38 +216,41 @@ static int write_output(const struct pack_request *req,
         atomic_write_file(req->out_path, 0755, img.data, img.size, err,
                           errsz) != 0)
         rc = -1;
+    *size = img.size;
     elf_image_free(&img);
     return rc;
 }
 
-/* One line saying what was packed, for people. */
+/* One line saying what was packed, for people: on stdout, or on stderr when
+ * the executable itself went to stdout (-o /dev/stdout), a pipe or a
+ * device. */
 static void print_summary(const struct pack_request *req, const struct guest *g,
-                          const struct mft *mft, int in_text)
+                          const struct mft *mft, int in_text, size_t size)
 {
-    struct stat st;
+    FILE *out = written_in_place(req->out_path) ? stderr : stdout;
     uint64_t image = 0;
 
     for (size_t i = 0; i < g->nloads; i++)
         image += g->loads[i]->p_memsz;
-    if (stat(req->out_path, &st) != 0)
-        st.st_size = 0;
-    printf("nabla-pack: %s: %zu segments, %llu KiB guest memory image, "
-           "%u devices, %zu default options, %zu default arguments -> %s "
-           "(%lld KiB, %sstub unmapped before the guest runs; exit "
-           "trampoline ",
-           req->guest_path, g->nloads,
-           (unsigned long long)((image + 1023) / 1024), mft->entries - 1,
-           req->noptions, req->nargs, req->out_path,
-           (long long)((st.st_size + 1023) / 1024),
-           g->is_pie ? "position-independent: a random address at every "
-                       "start, "
-                     : "");
+    fprintf(out,
+            "nabla-pack: %s: %zu segments, %llu KiB guest memory image, "
+            "%u devices, %zu default options, %zu default arguments -> %s "
+            "(%lld KiB, %sstub unmapped before the guest runs; exit "
+            "trampoline ",
+            req->guest_path, g->nloads,
+            (unsigned long long)((image + 1023) / 1024), mft->entries - 1,
+            req->noptions, req->nargs, req->out_path,
+            (long long)((size + 1023) / 1024),
+            g->is_pie ? "position-independent: a random address at every "
+                        "start, "
+                      : "");
     if (in_text)
-        printf("in the guest's text)\n");
+        fprintf(out, "in the guest's text)\n");
     else
-        printf("in a page of its own at %#llx: no room in the guest's "
-               "text)\n",
-               (unsigned long long)NABLA_EXIT_TRAMPOLINE_BASE);
+        fprintf(out,
+                "in a page of its own at %#llx: no room in the guest's "
+                "text)\n",
+                (unsigned long long)NABLA_EXIT_TRAMPOLINE_BASE);
 }
 
 int pack(const struct pack_request *req, char *err, size_t errsz)
@@ -322,9 +325,10 @@ int pack(const struct pack_request *req, char *err, size_t errsz)
     }
     in.payload = payload.data;
     in.payload_size = payload.len;
-    rc = write_output(req, &in, stub.entry_end, err, errsz);
+    size_t size = 0;
+    rc = write_output(req, &in, stub.entry_end, &size, err, errsz);
     if (rc == 0 && !req->quiet)
-        print_summary(req, &g, mft, trampoline != 0);
+        print_summary(req, &g, mft, trampoline != 0, size);
 out_stub:
     stub_free(&stub);
 out_guest:

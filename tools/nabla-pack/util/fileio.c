@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "util/util.h"
@@ -161,11 +164,65 @@ void atomic_discard(struct atomic_file *f)
     f->tmp = NULL;
 }
 
+/* /dev/stdout, /dev/fd/N, /proc/self/fd/N: names of a file already open,
+ * which the process must write, not replace. */
+static int names_open_file(const char *path)
+{
+    char dir[PATH_MAX], link[64];
+    struct statfs fs;
+
+    snprintf(dir, sizeof(dir), "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL)
+        snprintf(dir, sizeof(dir), ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    if (statfs(dir, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC)
+        return 1;
+    ssize_t n = readlink(path, link, sizeof(link) - 1);
+    if (n <= 0)
+        return 0;
+    link[n] = '\0';
+    return strncmp(link, "/proc/", 6) == 0 || strncmp(link, "/dev/fd/", 8) == 0;
+}
+
+int written_in_place(const char *path)
+{
+    struct stat st;
+
+    return names_open_file(path) ||
+           (stat(path, &st) == 0 && !S_ISREG(st.st_mode));
+}
+
+/* Those, a device or a pipe (/dev/null, a FIFO) are written where they are:
+ * a file renamed over one would replace the name itself (as root, -o
+ * /dev/null or -o /dev/stdout would leave a regular file in /dev). */
+static int write_in_place(const char *path, const void *data, size_t len,
+                          char *err, size_t errsz)
+{
+    int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+    if (fd < 0)
+        return fail(err, errsz, "%s: cannot open: %s", path, strerror(errno));
+    int rc = 0;
+    if (write_full(fd, data, len) != 0)
+        rc = fail(err, errsz, "%s: cannot write: %s", path, strerror(errno));
+    if (close(fd) != 0 && rc == 0)
+        rc = fail(err, errsz, "%s: cannot write: %s", path, strerror(errno));
+    return rc;
+}
+
 int atomic_write_file(const char *path, mode_t mode, const void *data,
                       size_t len, char *err, size_t errsz)
 {
     struct atomic_file f;
+    struct stat st;
 
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return fail(err, errsz, "%s: is a directory", path);
+    if (written_in_place(path))
+        return write_in_place(path, data, len, err, errsz);
     if (atomic_open(&f, path, mode, err, errsz) != 0)
         return -1;
     if (atomic_write(&f, data, len, err, errsz) != 0) {

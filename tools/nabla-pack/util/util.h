@@ -103,7 +103,11 @@ int atomic_commit(struct atomic_file *f, const char *path, char *err,
                   size_t errsz);
 /* Closes and removes the temporary file; does nothing after a commit. */
 void atomic_discard(struct atomic_file *f);
-/* All of a file at once, the same way. */
+/* Whether atomic_write_file writes path in place: a name of a file already
+ * open (/dev/stdout, /dev/fd/N, /proc/self/fd/N), a device or a pipe. */
+int written_in_place(const char *path);
+/* All of a file at once, the same way; but a path written_in_place is
+ * written where it is, not replaced. */
 int atomic_write_file(const char *path, mode_t mode, const void *data,
                       size_t len, char *err, size_t errsz);
 /* The same for dir/name. */
