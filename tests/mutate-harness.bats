@@ -1,7 +1,9 @@
 #!/usr/bin/env bats
 # The mutation harness itself (tests/mutate/run-mutants, `make mutate`):
-# how it reads a list of mutants and what it calls an error of the list.
-# Only --check here: nothing is built or run (`make mutate` does that).
+# how it reads a list of mutants and what it calls an error of the list
+# (--check: nothing built or run), and, on a fake project of two files, that
+# no process a test leaves behind outlives it and that a hung test fails
+# alone (a real `make mutate` is not run here).
 
 load helpers
 
@@ -66,4 +68,94 @@ find: arg0_is(1, "fd", NULL, NULL)
 why: no test named.'
     assert_failure 2
     assert_equal "$stderr" 'run-mutants: list:1: mutant without "test:"'
+}
+
+# --- runs: no process outlives them, no test hangs them ------------------------
+
+# fake_project DIR: a project of two files that run-mutants runs on in
+# seconds: its own copy of run-mutants and scripts/contain, a Makefile with
+# nothing to build, src.txt ("good"; its mutants: "bad" and "slow"), and
+# tests/leak.bats, whose tests leave a process behind in a session of its
+# own, named $LEAK (as a guest that escaped its PR_SET_PDEATHSIG would), and
+# fail or hang on a mutant.
+fake_project() {
+    local p=$1
+    mkdir -p "$p/tests/mutate" "$p/scripts" "$p/build/deps"
+    cp "$RUN_MUTANTS" "$p/tests/mutate/"
+    cp "$REPO_ROOT/scripts/contain" "$REPO_ROOT/scripts/contain-init" "$p/scripts/"
+    printf 'all:\n\t@true\n' >"$p/Makefile"
+    echo good >"$p/src.txt"
+    # (Not a here-document: bats would rewrite its @test lines as this
+    # file's.)
+    printf '%s\n' 'leave_one_behind() {' \
+        "    (setsid bash -c 'exec -a $LEAK sleep 600' </dev/null >/dev/null 2>&1 3>&- &)" \
+        '}' \
+        '@test "leaves a process behind, fails on a bad src.txt" {' \
+        '    leave_one_behind' \
+        '    ! grep -qx bad "$BATS_TEST_DIRNAME/../src.txt"' \
+        '}' \
+        '@test "leaves a process behind, hangs on a slow src.txt" {' \
+        '    leave_one_behind' \
+        '    if grep -qx slow "$BATS_TEST_DIRNAME/../src.txt"; then sleep 600; fi' \
+        '}' >"$p/tests/leak.bats"
+    printf '%s\n' 'name: bad' 'file: src.txt' 'find: good' 'replace: bad' \
+        'why: fails.' 'test: leak.bats' '' 'name: slow' 'file: src.txt' \
+        'find: good' 'replace: slow' 'why: hangs.' 'test: leak.bats | hangs' \
+        >"$p/tests/mutate/mutants"
+    git -C "$p" init -q
+}
+
+# left_running: the processes named $LEAK still running (none: status 1).
+left_running() {
+    pgrep -a -f "^$LEAK" | grep -v ' <defunct>$'
+}
+
+teardown() {
+    # What a failed test left behind (its name is this test's own).
+    [[ -z ${LEAK-} ]] || pkill -KILL -f "^$LEAK" || true
+    [[ -z ${PROJECT-} ]] || rm -rf "$PROJECT"
+}
+
+@test "run-mutants: no process that a test leaves behind outlives the harness; a hung test fails alone" {
+    LEAK=nabla-leak-$$-$BATS_TEST_NUMBER
+    local p=$BATS_TEST_TMPDIR/project
+    fake_project "$p"
+    run --separate-stderr "$p/tests/mutate/run-mutants" --no-full --test-timeout 3
+    assert_success
+    assert_line "| bad | src.txt | killed by leak.bats: leaves a process behind, fails on a bad src.txt |"
+    assert_line "| slow | src.txt | killed by leak.bats: leaves a process behind, hangs on a slow src.txt # timeout after 3s |"
+    ! left_running || fail "left running after run-mutants: $(left_running)"
+    # Each run named what it left behind, in its log: the control (the
+    # whole file, then the test named for "slow"), then each mutant.
+    run -0 grep -c "^contain: leak.bats left [12] process.* running (killed now): [0-9]* root $LEAK" \
+        "$p/build/mutate/logs/control.log" "$p/build/mutate/logs/bad.log" \
+        "$p/build/mutate/logs/slow.log"
+    assert_output "$p/build/mutate/logs/control.log:2
+$p/build/mutate/logs/bad.log:1
+$p/build/mutate/logs/slow.log:1"
+}
+
+@test "run-mutants where no PID namespace can be made (not root): one warning, still no process outlives it" {
+    command -v setpriv >/dev/null || skip "no setpriv (util-linux)"
+    LEAK=nabla-leak-$$-$BATS_TEST_NUMBER
+    # Somewhere user 65534 may write.
+    PROJECT=$(mktemp -d /tmp/nabla-mutate-harness.XXXXXX)
+    fake_project "$PROJECT"
+    chown -R 65534:65534 "$PROJECT"
+    run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups \
+        env HOME="$PROJECT" "$PROJECT/tests/mutate/run-mutants" --no-full \
+        --test-timeout 3
+    assert_success
+    assert_line "| bad | src.txt | killed by leak.bats: leaves a process behind, fails on a bad src.txt |"
+    assert_line "| slow | src.txt | killed by leak.bats: leaves a process behind, hangs on a slow src.txt # timeout after 3s |"
+    ! left_running || fail "left running after run-mutants: $(left_running)"
+    run -0 grep -c "warning" <<<"$stderr"
+    assert_output 1
+    assert_regex "$stderr" "run-mutants: warning: contain: no PID namespace here: unshare: .*: stray processes are looked for among each run's descendants only"
+    run -0 grep -c "^contain: leak.bats left [12] process.* running (killed now): [0-9]* nobody $LEAK" \
+        "$PROJECT/build/mutate/logs/control.log" "$PROJECT/build/mutate/logs/bad.log" \
+        "$PROJECT/build/mutate/logs/slow.log"
+    assert_output "$PROJECT/build/mutate/logs/control.log:2
+$PROJECT/build/mutate/logs/bad.log:1
+$PROJECT/build/mutate/logs/slow.log:1"
 }
