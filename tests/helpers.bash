@@ -155,6 +155,11 @@ runs_hello() {
     assert_line "$2"
 }
 
+# NOBODY: the command prefix that runs a command as user and group 65534,
+# with every capability set empty, the bounding set too (setpriv execs it).
+NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all
+    --ambient-caps=-all --bounding-set=-all)
+
 # BOUNDED: the command prefix for a packed app that must end by itself (a
 # refusal, a bad argument, a client), e.g. `run in_ns "${BOUNDED[@]}" APP`:
 # if the check under test were missing, a server would serve on and a client

@@ -110,6 +110,22 @@ left_running() {
     pgrep -a -f "^$LEAK" | grep -v ' <defunct>$'
 }
 
+# killed_and_contained DIR USER: after run-mutants on fake_project DIR as
+# USER: both mutants killed, the hang by its test's timeout; nothing named
+# $LEAK left running; each run's log named what it left behind: the control
+# (the whole file, then the test named for "slow"), then each mutant.
+killed_and_contained() {
+    local logs=$1/build/mutate/logs
+    assert_line "| bad | src.txt | killed by leak.bats: leaves a process behind, fails on a bad src.txt |"
+    assert_line "| slow | src.txt | killed by leak.bats: leaves a process behind, hangs on a slow src.txt # timeout after 3s |"
+    ! left_running || fail "left running after run-mutants: $(left_running)"
+    run -0 grep -c "^contain: leak.bats left [12] process.* running (killed now): [0-9]* $2 $LEAK" \
+        "$logs/control.log" "$logs/bad.log" "$logs/slow.log"
+    assert_output "$logs/control.log:2
+$logs/bad.log:1
+$logs/slow.log:1"
+}
+
 teardown() {
     # What a failed test left behind (its name is this test's own).
     [[ -z ${LEAK-} ]] || pkill -KILL -f "^$LEAK" || true
@@ -122,17 +138,8 @@ teardown() {
     fake_project "$p"
     run --separate-stderr "$p/tests/mutate/run-mutants" --no-full --test-timeout 3
     assert_success
-    assert_line "| bad | src.txt | killed by leak.bats: leaves a process behind, fails on a bad src.txt |"
-    assert_line "| slow | src.txt | killed by leak.bats: leaves a process behind, hangs on a slow src.txt # timeout after 3s |"
-    ! left_running || fail "left running after run-mutants: $(left_running)"
-    # Each run named what it left behind, in its log: the control (the
-    # whole file, then the test named for "slow"), then each mutant.
-    run -0 grep -c "^contain: leak.bats left [12] process.* running (killed now): [0-9]* root $LEAK" \
-        "$p/build/mutate/logs/control.log" "$p/build/mutate/logs/bad.log" \
-        "$p/build/mutate/logs/slow.log"
-    assert_output "$p/build/mutate/logs/control.log:2
-$p/build/mutate/logs/bad.log:1
-$p/build/mutate/logs/slow.log:1"
+    assert_equal "$(grep -c warning <<<"$stderr")" 0
+    killed_and_contained "$p" root
 }
 
 @test "run-mutants where no PID namespace can be made (not root): one warning, still no process outlives it" {
@@ -146,16 +153,7 @@ $p/build/mutate/logs/slow.log:1"
         env HOME="$PROJECT" "$PROJECT/tests/mutate/run-mutants" --no-full \
         --test-timeout 3
     assert_success
-    assert_line "| bad | src.txt | killed by leak.bats: leaves a process behind, fails on a bad src.txt |"
-    assert_line "| slow | src.txt | killed by leak.bats: leaves a process behind, hangs on a slow src.txt # timeout after 3s |"
-    ! left_running || fail "left running after run-mutants: $(left_running)"
-    run -0 grep -c "warning" <<<"$stderr"
-    assert_output 1
+    assert_equal "$(grep -c warning <<<"$stderr")" 1
     assert_regex "$stderr" "run-mutants: warning: contain: no PID namespace here: unshare: .*: stray processes are looked for among each run's descendants only"
-    run -0 grep -c "^contain: leak.bats left [12] process.* running (killed now): [0-9]* nobody $LEAK" \
-        "$PROJECT/build/mutate/logs/control.log" "$PROJECT/build/mutate/logs/bad.log" \
-        "$PROJECT/build/mutate/logs/slow.log"
-    assert_output "$PROJECT/build/mutate/logs/control.log:2
-$PROJECT/build/mutate/logs/bad.log:1
-$PROJECT/build/mutate/logs/slow.log:1"
+    killed_and_contained "$PROJECT" nobody
 }

@@ -27,10 +27,6 @@ NETCLIENT_SPT=$NABLA_BUILD/tests/guests/netclient.spt
 SITE=$NABLA_BUILD/examples/httpd/site
 RELAY_SWEEP=$NABLA_BUILD/tests/probes/relay_sweep
 
-# Every capability set empty, the bounding set too; user and group 65534.
-NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all
-    --ambient-caps=-all --bounding-set=-all)
-
 setup() {
     NS=
     APP_PID=
@@ -119,6 +115,17 @@ exited() {
 # gone PID: PID has exited (it may be a zombie) within 2 s.
 gone() {
     wait_until 2 exited "$1"
+}
+
+# kill_relay: kills the app (the relay) with SIGKILL: its status is 137 and
+# its guest dies with it.
+kill_relay() {
+    local guest
+    guest=$(guest_of "$APP_PID")
+    kill -KILL "$APP_PID"
+    app_status
+    assert_equal "$STATUS" 137
+    gone "$guest" || fail "the guest $guest still runs"
 }
 
 # app_status: waits for the app; sets STATUS to its exit status.
@@ -311,12 +318,7 @@ while True:
 
 @test "the relay killed: the guest dies with it, the app's status is 137" {
     httpd_start
-    local guest
-    guest=$(guest_of "$APP_PID")
-    kill -KILL "$APP_PID"
-    app_status
-    assert_equal "$STATUS" 137
-    gone "$guest" || fail "the guest $guest still runs"
+    kill_relay
 }
 
 @test "the guest killed: the relay ends too, with the guest's signal" {
@@ -465,12 +467,7 @@ chroot_start() {
         --net-forward:service=tcp:8080:80 --solo5:quiet
     assert_equal "$status" "$refused"
     assert_equal "$stderr" "httpd: error: net device 'service': host tcp port 8080 (0.0.0.0) is already in use: cannot forward it"
-    local guest
-    guest=$(guest_of "$APP_PID")
-    kill -KILL "$APP_PID"
-    app_status
-    assert_equal "$STATUS" 137
-    gone "$guest" || fail "the guest $guest still runs"
+    kill_relay
 
     chroot_start /netecho --net:service=user \
         --net-forward:service=udp:7007:7 --solo5:quiet
@@ -478,6 +475,7 @@ chroot_start() {
     run -0 in_ns python3 "$REPO_ROOT/tests/tools/udpecho.py" 127.0.0.1:7007 \
         200 8 1472 r
     assert_output "200 datagrams echoed byte-exact"
+    local guest
     guest=$(guest_of "$APP_PID")
     kill -KILL "$guest"
     app_status
