@@ -157,3 +157,48 @@ teardown() {
     assert_regex "$stderr" "run-mutants: warning: contain: no PID namespace here: unshare: .*: stray processes are looked for among each run's descendants only"
     killed_and_contained "$PROJECT" nobody
 }
+
+# --- scripts/run-tests (make check) -----------------------------------------------
+
+@test "run-tests: a file that leaves a process running fails the run, named; a hung test fails alone; one TAP stream" {
+    LEAK=nabla-leak-$$-$BATS_TEST_NUMBER
+    local d=$BATS_TEST_TMPDIR/suite
+    mkdir "$d"
+    # (Not here-documents: bats would rewrite their @test lines as this
+    # file's.)
+    printf '%s\n' '@test "passes" {' '    true' '}' >"$d/a.bats"
+    printf '%s\n' '@test "leaves a process behind" {' \
+        "    (setsid bash -c 'exec -a $LEAK sleep 600' </dev/null >/dev/null 2>&1 3>&- &)" \
+        '}' '@test "hangs" {' '    sleep 600' '}' >"$d/b.bats"
+    BATS_TEST_TIMEOUT=2 run --separate-stderr "$REPO_ROOT/scripts/run-tests" suite "$d"
+    assert_failure 1
+    # One plan, first; the tests numbered on across the files.
+    assert_line --index 0 "1..3"
+    assert_equal "$(grep -c '^1\.\.' <<<"$output")" 1
+    assert_line "ok 1 passes"
+    assert_line "ok 2 leaves a process behind"
+    assert_line "not ok 3 hangs # timeout after 2s"
+    assert_line "suite: processes left running (killed) by: $d/b.bats"
+    assert_line --index $((${#lines[@]} - 1)) "suite: 3 tests, 1 failures, 0 skipped"
+    assert_regex "$stderr" "(^|"$'\n'")contain: $d/b\.bats left 1 process running \(killed now\): [0-9]+ root $LEAK 600($|"$'\n'")"
+    ! left_running || fail "left running after run-tests: $(left_running)"
+    # A process left behind alone fails the run too.
+    printf '%s\n' '@test "leaves a process behind" {' \
+        "    (setsid bash -c 'exec -a $LEAK sleep 600' </dev/null >/dev/null 2>&1 3>&- &)" \
+        '}' >"$d/b.bats"
+    run -1 --separate-stderr "$REPO_ROOT/scripts/run-tests" suite "$d"
+    assert_line "suite: processes left running (killed) by: $d/b.bats"
+    assert_line "suite: 2 tests, 0 failures, 0 skipped"
+    ! left_running || fail "left running after run-tests: $(left_running)"
+    # Nothing left behind: status 0. Each test has 300 s by default.
+    rm "$d/b.bats"
+    printf '%s\n' '@test "passes" {' \
+        '    echo "$BATS_TEST_TIMEOUT" >"$BATS_TEST_DIRNAME/timeout"' '}' \
+        >"$d/a.bats"
+    run -0 --separate-stderr env -u BATS_TEST_TIMEOUT \
+        "$REPO_ROOT/scripts/run-tests" suite "$d"
+    assert_equal "$output" "1..1
+ok 1 passes
+suite: 1 tests, 0 failures, 0 skipped"
+    assert_equal "$(cat "$d/timeout")" 300
+}
