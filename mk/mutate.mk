@@ -2,7 +2,10 @@
 # tests/mutate/mutants, a small realistic bug, is applied alone to a scratch
 # copy of the tree (build/mutate/tree), built, and run against the tests
 # named for it, then the whole suite if they do not kill it; prints a table
-# and the score. See tests/mutate/README.md, also for adding a mutant.
+# and the score. Every build and test run is contained (scripts/contain: a
+# PID namespace of its own), so that nothing a mutant's run leaves behind
+# outlives it; each bats test has 120 s (--test-timeout). See
+# tests/mutate/README.md, also for adding a mutant.
 #
 #   make mutate                      every mutant
 #   make mutate MUTANTS='block-*'    the mutants whose name matches

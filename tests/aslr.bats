@@ -468,18 +468,9 @@ damaged_pie() {
 }
 
 @test "perf names the functions of a PIE guest running at a random address" {
-    command -v perf >/dev/null || fail "no perf (scripts/install-deps installs linux-perf)"
-    local data=$BATS_TEST_TMPDIR/perf.data out
-    if ! out=$(perf record -q -N -e cpu-clock:u -o "$data.probe" -- /bin/true 2>&1); then
-        skip "perf record does not work here: ${out//$'\n'/ }"
-    fi
+    needs_perf
     pack_pie sleep
-    run perf record -q -N -e cpu-clock:u -c 50000 -o "$data" -- \
-        "$BATS_TEST_TMPDIR/sleep" --solo5:quiet 0
-    assert_success
-    assert_line "monotonic ok"
-    run perf report -i "$data" --stdio --sort dso,sym
-    assert_success
+    perf_report_sleep "$BATS_TEST_TMPDIR/sleep"
     assert_line --regexp '^ +[0-9.]+% +sleep +\[\.\] solo5_clock_monotonic$'
     refute_output --partial '[unknown]'
 }

@@ -55,22 +55,9 @@ setup() {
 }
 
 @test "perf record/report attribute the samples of a CPU-bound guest to guest functions" {
-    command -v perf >/dev/null || fail "no perf (scripts/install-deps installs linux-perf)"
-    local data=$BATS_TEST_TMPDIR/perf.data out
-    if ! out=$(perf record -q -N -e cpu-clock:u -o "$data.probe" -- /bin/true 2>&1); then
-        skip "perf record does not work here: ${out//$'\n'/ }"
-    fi
-    # The sleep guest with 0 ms reads the monotonic clock 100000 times in a
-    # row, in a loop of its own code and the bindings' solo5_clock_monotonic;
-    # user-space samples only (the clock_gettime calls are the kernel's), one
-    # every 50 us of CPU time.
+    needs_perf
     pack_guest sleep
-    run perf record -q -N -e cpu-clock:u -c 50000 -o "$data" -- \
-        "$BATS_TEST_TMPDIR/sleep" --solo5:quiet 0
-    assert_success
-    assert_line "monotonic ok"
-    run perf report -i "$data" --stdio --sort dso,sym
-    assert_success
+    perf_report_sleep "$BATS_TEST_TMPDIR/sleep"
     # Samples in the packed file ("sleep"), named by the guest's symbols.
     assert_line --regexp '^ +[0-9.]+% +sleep +\[\.\] solo5_clock_monotonic$'
 }

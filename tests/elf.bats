@@ -6,18 +6,7 @@
 # test (tests/unit/elf_test.c) runs from unit.bats.
 
 load helpers
-
-GOOD=$GUESTS/exitcode.spt
-# A guest whose manifest declares a device ('storage', BLOCK_BASIC).
-GOOD_DEV=$NABLA_BUILD/examples/blkcount/blkcount.spt
-
-# broken MODE [GOOD-GUEST]: writes $BATS_TEST_TMPDIR/broken.spt.
-broken() {
-    local mode=$1 src=${2:-$GOOD}
-    [[ -f $src ]] || fail "no guest $src (run 'make all' first)"
-    python3 "$REPO_ROOT/tests/tools/mutate.py" "$mode" "$src" \
-        "$BATS_TEST_TMPDIR/broken.spt" || fail "mutate.py $mode $src failed"
-}
+load broken-guest
 
 # refused REGEX [nabla-pack options...]: nabla-pack -o OUT [options]
 # broken.spt exits 1 with one line on stderr that names the file and matches

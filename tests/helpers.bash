@@ -155,6 +155,18 @@ runs_hello() {
     assert_line "$2"
 }
 
+# NOBODY: the command prefix that runs a command as user and group 65534,
+# with every capability set empty, the bounding set too (setpriv execs it).
+NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all
+    --ambient-caps=-all --bounding-set=-all)
+
+# BOUNDED: the command prefix for a packed app that must end by itself (a
+# refusal, a bad argument, a client), e.g. `run in_ns "${BOUNDED[@]}" APP`:
+# if the check under test were missing, a server would serve on and a client
+# wait forever; it is stopped after 30 s (status 124), and the test fails at
+# once instead of holding up the suite until its timeout (BATS_TEST_TIMEOUT).
+BOUNDED=(timeout -k 5 30)
+
 # --- waiting for a background process -------------------------------------------
 
 # stop_pid PID: kills PID (if set) with SIGKILL and reaps it.
@@ -227,4 +239,29 @@ needs_ptrace() {
         [[ $out != *"exited normally"* ]]; then
         skip "gdb cannot run a program here (ptrace not allowed?): ${out//$'\n'/ }"
     fi
+}
+
+# needs_perf: fails without perf (scripts/install-deps installs it); skips
+# the test where perf record cannot sample here (perf_event_paranoid, a
+# container's seccomp policy).
+needs_perf() {
+    command -v perf >/dev/null || fail "no perf (scripts/install-deps installs linux-perf)"
+    local out
+    if ! out=$(perf record -q -N -e cpu-clock:u -o "$BATS_TEST_TMPDIR/perf.probe" -- /bin/true 2>&1); then
+        skip "perf record does not work here: ${out//$'\n'/ }"
+    fi
+}
+
+# perf_report_sleep APP: perf report (by file and symbol) into $output, of
+# APP, the sleep guest packed, run with 0 ms: it reads the monotonic clock
+# 100000 times in a row, in a loop of its own code and the bindings'
+# solo5_clock_monotonic. User-space samples only (the clock_gettime calls
+# are the kernel's), one every 50 us of CPU time.
+perf_report_sleep() {
+    local data=$BATS_TEST_TMPDIR/perf.data
+    run perf record -q -N -e cpu-clock:u -c 50000 -o "$data" -- "$1" --solo5:quiet 0
+    assert_success
+    assert_line "monotonic ok"
+    run perf report -i "$data" --stdio --sort dso,sym
+    assert_success
 }

@@ -396,7 +396,7 @@ sys.stdout.buffer.write(out)
 # (quiet: no banner) exits 1 after one line on the console (stdout), and
 # nothing on stderr.
 bad_arg() {
-    run --separate-stderr in_ns "$HTTPD" --net:service=tap1 -- --solo5:quiet "$@"
+    run --separate-stderr in_ns "${BOUNDED[@]}" "$HTTPD" --net:service=tap1 -- --solo5:quiet "$@"
     assert_equal "$status" 1
     assert_equal "$stderr" ""
     assert_equal "${#lines[@]}" 1
@@ -428,7 +428,7 @@ bad_arg() {
     assert_output "httpd: bad --ipv4 value '${long:0:100}...': expected ADDRESS/PREFIX, e.g. 10.0.0.2/24"
     # Without --solo5:quiet: the same one line among the bindings' own
     # ("nabla: ...").
-    run --separate-stderr in_ns "$HTTPD" --net:service=tap1 -- --ipv4=1.2.3
+    run --separate-stderr in_ns "${BOUNDED[@]}" "$HTTPD" --net:service=tap1 -- --ipv4=1.2.3
     assert_equal "$status" 1
     assert_equal "$stderr" ""
     run -0 grep -v '^nabla: ' <<<"$output"

@@ -7,17 +7,7 @@
 # of its own, with the guest's own note renamed out of the way.
 
 load helpers
-
-GOOD=$GUESTS/exitcode.spt
-GOOD_DEV=$NABLA_BUILD/examples/blkcount/blkcount.spt
-
-# broken MODE [GOOD-GUEST]: writes $BATS_TEST_TMPDIR/broken.spt.
-broken() {
-    local mode=$1 src=${2:-$GOOD}
-    [[ -f $src ]] || fail "no guest $src (run 'make all' first)"
-    python3 "$REPO_ROOT/tests/tools/mutate.py" "$mode" "$src" \
-        "$BATS_TEST_TMPDIR/broken.spt" || fail "mutate.py $mode $src failed"
-}
+load broken-guest
 
 # refused REGEX: nabla-pack packs broken.spt: no, with one line naming the
 # file; query-manifest says the same after "manifest validation failed: "

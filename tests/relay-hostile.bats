@@ -31,9 +31,6 @@ GUEST=10.0.2.15
 HOST=10.0.2.2
 DNS=10.0.2.3
 
-NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all
-    --ambient-caps=-all --bounding-set=-all)
-
 setup() {
     NS=
     APP_PID=

@@ -27,10 +27,6 @@ NETCLIENT_SPT=$NABLA_BUILD/tests/guests/netclient.spt
 SITE=$NABLA_BUILD/examples/httpd/site
 RELAY_SWEEP=$NABLA_BUILD/tests/probes/relay_sweep
 
-# Every capability set empty, the bounding set too; user and group 65534.
-NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all
-    --ambient-caps=-all --bounding-set=-all)
-
 setup() {
     NS=
     APP_PID=
@@ -121,6 +117,17 @@ gone() {
     wait_until 2 exited "$1"
 }
 
+# kill_relay: kills the app (the relay) with SIGKILL: its status is 137 and
+# its guest dies with it.
+kill_relay() {
+    local guest
+    guest=$(guest_of "$APP_PID")
+    kill -KILL "$APP_PID"
+    app_status
+    assert_equal "$STATUS" 137
+    gone "$guest" || fail "the guest $guest still runs"
+}
+
 # app_status: waits for the app; sets STATUS to its exit status.
 app_status() {
     STATUS=0
@@ -142,7 +149,7 @@ server_start() {
 # refusal_status: the status of the stub's own refusals (an unknown option).
 refusal_status() {
     local rc=0
-    "$APPS/httpd" --no-such-option 2>/dev/null || rc=$?
+    "${BOUNDED[@]}" "$APPS/httpd" --no-such-option 2>/dev/null || rc=$?
     echo "$rc"
 }
 
@@ -227,14 +234,14 @@ while True:
 @test "netclient connects to a server on the host's loopback through the host address" {
     server_start "$TCP_SERVER"
     # The slirp-like network: the guest 10.0.2.15, the host 10.0.2.2.
-    run -0 in_ns "${NOBODY[@]}" timeout 20 "$APPS/netclient" \
+    run -0 in_ns "${NOBODY[@]}" "${BOUNDED[@]}" "$APPS/netclient" \
         --net:service=user --solo5:quiet --ipv4=10.0.2.15/24 tcp 10.0.2.2 \
         9000 hello
     assert_line "netclient: connected"
     assert_line "netclient: received: from 127.0.0.1: HELLO"
     assert_line "netclient: closed"
     # httpd's network: the guest 10.0.0.2, so the host is 10.0.0.1.
-    run -0 in_ns "${NOBODY[@]}" timeout 20 "$APPS/netclient" \
+    run -0 in_ns "${NOBODY[@]}" "${BOUNDED[@]}" "$APPS/netclient" \
         --net:service=user --solo5:quiet --ipv4=10.0.0.2/24 tcp 10.0.0.1 \
         9000 again
     assert_line "netclient: received: from 127.0.0.1: AGAIN"
@@ -242,15 +249,17 @@ while True:
 
 @test "netclient: a closed host port and an unreachable address are refused at once" {
     local start=$SECONDS
-    run -2 in_ns "${NOBODY[@]}" timeout 20 "$APPS/netclient" \
+    run -2 in_ns "${NOBODY[@]}" "${BOUNDED[@]}" "$APPS/netclient" \
         --net:service=user --solo5:quiet --ipv4=10.0.2.15/24 tcp 10.0.2.2 \
         9001 hello
     assert_line "netclient: refused"
+    refute_line "netclient: connected"
     # No route from the namespace to 192.0.2.1 (TEST-NET-1).
-    run -2 in_ns "${NOBODY[@]}" timeout 20 "$APPS/netclient" \
+    run -2 in_ns "${NOBODY[@]}" "${BOUNDED[@]}" "$APPS/netclient" \
         --net:service=user --solo5:quiet --ipv4=10.0.2.15/24 \
         --ipv4-gateway=10.0.2.2 tcp 192.0.2.1 80 hello
     assert_line "netclient: refused"
+    refute_line "netclient: connected"
     ((SECONDS - start < 10)) || fail "refusals took $((SECONDS - start)) s"
 }
 
@@ -277,7 +286,7 @@ while True:
         data, a = r.recvfrom(2048)
         r.sendto((b"dns " if r is d else b"pong ") + data, a)
 '
-    run -0 in_ns "${NOBODY[@]}" timeout 20 "$APPS/netclient" \
+    run -0 in_ns "${NOBODY[@]}" "${BOUNDED[@]}" "$APPS/netclient" \
         --net:service=user --solo5:quiet --ipv4=10.0.2.15/24 udp 10.0.2.2 \
         9002 ping
     assert_line "netclient: received: pong ping"
@@ -288,32 +297,28 @@ while True:
     chmod 0644 "$BATS_TEST_TMPDIR/resolv.conf"
     run -0 in_ns unshare -m sh -c 'mount --bind "$1" /etc/resolv.conf &&
         shift && exec "$@"' sh "$BATS_TEST_TMPDIR/resolv.conf" \
-        "${NOBODY[@]}" timeout 20 "$APPS/netclient" --net:service=user \
+        "${NOBODY[@]}" "${BOUNDED[@]}" "$APPS/netclient" --net:service=user \
         --solo5:quiet --ipv4=10.0.2.15/24 udp 10.0.2.3 53 query
     assert_line "netclient: received: dns query"
     # The name server's address carries port 53 only: port 9003 of the
     # host (listening) is reached through the host's address, not its.
-    run -0 in_ns "${NOBODY[@]}" timeout 20 "$APPS/netclient" \
+    run -0 in_ns "${NOBODY[@]}" "${BOUNDED[@]}" "$APPS/netclient" \
         --net:service=user --solo5:quiet --ipv4=10.0.2.15/24 tcp 10.0.2.2 \
         9003 hello
     assert_line "netclient: received: tcp"
     run -2 in_ns unshare -m sh -c 'mount --bind "$1" /etc/resolv.conf &&
         shift && exec "$@"' sh "$BATS_TEST_TMPDIR/resolv.conf" \
-        "${NOBODY[@]}" timeout 20 "$APPS/netclient" --net:service=user \
+        "${NOBODY[@]}" "${BOUNDED[@]}" "$APPS/netclient" --net:service=user \
         --solo5:quiet --ipv4=10.0.2.15/24 tcp 10.0.2.3 9003 hello
     assert_line "netclient: refused"
+    refute_line "netclient: connected"
 }
 
 # --- lives and statuses ---------------------------------------------------------
 
 @test "the relay killed: the guest dies with it, the app's status is 137" {
     httpd_start
-    local guest
-    guest=$(guest_of "$APP_PID")
-    kill -KILL "$APP_PID"
-    app_status
-    assert_equal "$STATUS" 137
-    gone "$guest" || fail "the guest $guest still runs"
+    kill_relay
 }
 
 @test "the guest killed: the relay ends too, with the guest's signal" {
@@ -364,14 +369,14 @@ s.listen()
 print("ready", flush=True)
 time.sleep(60)
 '
-    run --separate-stderr in_ns "${NOBODY[@]}" "$APPS/httpd" \
+    run --separate-stderr in_ns "${NOBODY[@]}" "${BOUNDED[@]}" "$APPS/httpd" \
         --net:service=user --net-forward:service=tcp:8080:80 --solo5:quiet
     assert_equal "$status" "$refused"
     assert_one_stderr_line
     assert_equal "$stderr" "httpd: error: net device 'service': host tcp port 8080 (0.0.0.0) is already in use: cannot forward it"
     assert_equal "$output" ""
     # A port below net.ipv4.ip_unprivileged_port_start (1024).
-    run --separate-stderr in_ns "${NOBODY[@]}" "$APPS/httpd" \
+    run --separate-stderr in_ns "${NOBODY[@]}" "${BOUNDED[@]}" "$APPS/httpd" \
         --net:service=user --net-forward:service=tcp:80:80 --solo5:quiet
     assert_equal "$status" "$refused"
     assert_equal "$stderr" "httpd: error: net device 'service': host tcp port 80: permission denied (ports below net.ipv4.ip_unprivileged_port_start need privilege)"
@@ -383,19 +388,19 @@ time.sleep(60)
         "--net-forward:service=tcp:65536:80" \
         "--net-forward:service=tcp:1.2.3:8081:80" \
         "--net-forward:service=tcp:8081:80,udp:8081:80,tcp:8081:81"; do
-        run --separate-stderr in_ns "${NOBODY[@]}" "$APPS/httpd" \
+        run --separate-stderr in_ns "${NOBODY[@]}" "${BOUNDED[@]}" "$APPS/httpd" \
             --net:service=user "$bad" --solo5:quiet
         assert_equal "$status" "$refused"
         assert_one_stderr_line
         assert_regex "$stderr" "^httpd: error: net device 'service': port forward '"
     done
-    run --separate-stderr in_ns "$APPS/httpd" --net:service=tap0 \
+    run --separate-stderr in_ns "${BOUNDED[@]}" "$APPS/httpd" --net:service=tap0 \
         --net-forward:service=tcp:8081:80
     assert_equal "$status" "$refused"
     assert_equal "$stderr" "httpd: error: net device 'service': --net-forward:service applies to a user-mode network only (--net:service=user)"
     # One user-mode device per app (netecho2 has two net devices).
     pack_guest netecho2 -q
-    run --separate-stderr in_ns "$BATS_TEST_TMPDIR/netecho2" \
+    run --separate-stderr in_ns "${BOUNDED[@]}" "$BATS_TEST_TMPDIR/netecho2" \
         --net:service=user --net:service2=user
     assert_equal "$status" "$refused"
     assert_equal "$stderr" "netecho2: error: net device 'service2': only 1 net device can be in user mode (--net:service=user already)"
@@ -418,7 +423,7 @@ time.sleep(60)
     APP_PID=
     # A tap given on the command line replaces user mode; the baked-in
     # forwards then do not apply (the tap does not exist: that is the error).
-    run --separate-stderr in_ns "$APPS/web" --net:service=tapnothere
+    run --separate-stderr in_ns "${BOUNDED[@]}" "$APPS/web" --net:service=tapnothere
     assert_regex "$stderr" "tap interface 'tapnothere' not found"
     # A bad forward is refused at pack time.
     pack_fails "port forward 'tcp:80' is invalid" "$HTTPD_SPT" \
@@ -429,9 +434,9 @@ time.sleep(60)
 
 # in_chroot ARGS...: ARGS in an empty directory as root directory, as user
 # 65534, in the namespace: the executables in it ($ROOT) and nothing else,
-# no /proc, /dev or /etc (so no name server either).
+# no /proc, /dev or /etc (so no name server either). Bounded (BOUNDED).
 in_chroot() {
-    ip netns exec "$NS" chroot --userspec=65534:65534 "$ROOT" "$@"
+    ip netns exec "$NS" "${BOUNDED[@]}" chroot --userspec=65534:65534 "$ROOT" "$@"
 }
 
 # chroot_start ARGS...: the same in the background (ip netns exec and chroot
@@ -462,12 +467,7 @@ chroot_start() {
         --net-forward:service=tcp:8080:80 --solo5:quiet
     assert_equal "$status" "$refused"
     assert_equal "$stderr" "httpd: error: net device 'service': host tcp port 8080 (0.0.0.0) is already in use: cannot forward it"
-    local guest
-    guest=$(guest_of "$APP_PID")
-    kill -KILL "$APP_PID"
-    app_status
-    assert_equal "$STATUS" 137
-    gone "$guest" || fail "the guest $guest still runs"
+    kill_relay
 
     chroot_start /netecho --net:service=user \
         --net-forward:service=udp:7007:7 --solo5:quiet
@@ -475,6 +475,7 @@ chroot_start() {
     run -0 in_ns python3 "$REPO_ROOT/tests/tools/udpecho.py" 127.0.0.1:7007 \
         200 8 1472 r
     assert_output "200 datagrams echoed byte-exact"
+    local guest
     guest=$(guest_of "$APP_PID")
     kill -KILL "$guest"
     app_status
@@ -491,7 +492,7 @@ chroot_start() {
 @test "--print-policy and inspect show the relay's policy" {
     local n
     n=$("$RELAY_SWEEP" program 3 8 9 | awk '/^instructions:/ { print $2 }')
-    run -0 "$APPS/httpd" --net:service=user --print-policy
+    run -0 "${BOUNDED[@]}" "$APPS/httpd" --net:service=user --print-policy
     assert_line "relay of the user-mode net device 'service' (this process, once the guest runs in its child):"
     assert_line "allow connect (outbound) if addrlen == sizeof(struct sockaddr_in)"
     assert_line "allow waitid (the guest's end) if idtype == P_PIDFD and id == the guest's pidfd and options == WEXITED|WNOHANG"
@@ -501,7 +502,7 @@ chroot_start() {
     assert_equal "$relay_rules" 21
     # A net device given as an fd: no relay.
     mkfifo "$BATS_TEST_TMPDIR/net.fifo"
-    run -0 "$APPS/httpd" --net:service=@3 --print-policy \
+    run -0 "${BOUNDED[@]}" "$APPS/httpd" --net:service=@3 --print-policy \
         3<>"$BATS_TEST_TMPDIR/net.fifo"
     refute_output --partial "relay"
     run -0 "$PACK" inspect "$APPS/httpd"

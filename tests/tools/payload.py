@@ -26,6 +26,8 @@ import re
 import struct
 import sys
 
+from elffile import PT_LOAD, ElfFile, actions, number
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 PACKED_H = os.path.join(ROOT, 'common', 'packed_layout.h')
@@ -33,8 +35,6 @@ PACKED_H = os.path.join(ROOT, 'common', 'packed_layout.h')
 PAYLOAD_BASE = 0x7f00100000
 STUB_BASE = 0x7f00000000
 HEADER_OFFSET = 0x1000  # NABLA_PAYLOAD_HEADER_OFFSET
-PH = struct.Struct('<IIQQQQQQ')
-PT_LOAD = 1
 # struct nabla_payload: name -> (offset, struct format).
 FIELDS = {
     'version': (8, '<I'), 'abi_target': (12, '<I'), 'abi_version': (16, '<I'),
@@ -81,14 +81,9 @@ def check_layout():
             'payload.py' % (PACKED_H, PAYLOAD_SIZE))
 
 
-class Packed:
+class Packed(ElfFile):
     def __init__(self, path):
-        self.path = path
-        self.d = bytearray(open(path, 'rb').read())
-        if self.d[:4] != b'\x7fELF':
-            die('%s: not an ELF file' % path)
-        self.phoff, = struct.unpack_from('<Q', self.d, 32)
-        self.phnum, = struct.unpack_from('<H', self.d, 56)
+        super().__init__(path, die)
         self.payload_ph = None
         for i in range(self.phnum):
             p = self.ph(i)
@@ -98,12 +93,6 @@ class Packed:
             die('%s: no payload PT_LOAD' % path)
         if self.d[HEADER_OFFSET:HEADER_OFFSET + 8] != b'NABLAPK\0':
             die('%s: no payload magic at %#x' % (path, HEADER_OFFSET))
-
-    def ph(self, i):
-        return list(PH.unpack_from(self.d, self.phoff + i * PH.size))
-
-    def set_ph(self, i, p):
-        PH.pack_into(self.d, self.phoff + i * PH.size, *p)
 
     def field(self, name, value=None):
         if name not in FIELDS:
@@ -116,30 +105,14 @@ class Packed:
     def mft_at(self):
         return HEADER_OFFSET + self.field('mft_offset')
 
-    def save(self):
-        with open(self.path, 'wb') as f:
-            f.write(self.d)
-
-
-def number(s):
-    return int(s, 0)
-
 
 def main():
     check_layout()
     if len(sys.argv) < 3:
         die('usage: payload.py FILE ACTION... (see the top of this file)')
     pk = Packed(sys.argv[1])
-    args = sys.argv[2:]
     changed = False
-    while args:
-        action = args.pop(0)
-
-        def arg():
-            if not args:
-                die('%s: missing argument' % action)
-            return args.pop(0)
-
+    for action, arg in actions(sys.argv[2:], die):
         if action == 'get':
             print(pk.field(arg()))
         elif action == 'set':
@@ -185,14 +158,8 @@ def main():
             if pk.field('version') != 4:
                 die('not a position-independent guest (payload format %d)'
                     % pk.field('version'))
-            at = pk.field('pie_rela_vaddr') + 24 * number(arg())
-            for i in range(pk.phnum):
-                q = pk.ph(i)
-                if q[0] == PT_LOAD and q[3] <= at < q[3] + q[5]:
-                    print(q[2] + at - q[3])
-                    break
-            else:
-                die('relocation at %#x is in no segment' % at)
+            print(pk.file_offset(pk.field('pie_rela_vaddr') +
+                                 24 * number(arg())))
         elif action == 'offsets':
             what = arg()
             p = pk.ph(pk.payload_ph)

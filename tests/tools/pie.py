@@ -20,7 +20,8 @@ Used by tests/aslr.bats."""
 import struct
 import sys
 
-PH = struct.Struct('<IIQQQQQQ')
+from elffile import ElfFile, actions, number
+
 DYN = struct.Struct('<qQ')
 RELA = struct.Struct('<QQq')
 PT = {'LOAD': 1, 'DYNAMIC': 2, 'GNU_RELRO': 0x6474e552}
@@ -35,38 +36,19 @@ def die(msg):
     sys.exit('pie.py: ' + msg)
 
 
-def number(s):
-    return int(s, 0)
-
-
 def tag(s):
     return DT[s] if s in DT else number(s)
 
 
-class Elf:
+class Elf(ElfFile):
     def __init__(self, path):
-        self.path = path
-        self.d = bytearray(open(path, 'rb').read())
-        if self.d[:4] != b'\x7fELF':
-            die('%s: not an ELF file' % path)
-        self.phoff, = struct.unpack_from('<Q', self.d, 32)
-        self.phnum, = struct.unpack_from('<H', self.d, 56)
-
-    def ph(self, i):
-        return list(PH.unpack_from(self.d, self.phoff + i * PH.size))
+        super().__init__(path, die)
 
     def find_ph(self, ptype):
         for i in range(self.phnum):
             if self.ph(i)[0] == ptype:
                 return i
         die('no program header of type %#x' % ptype)
-
-    def file_offset(self, vaddr):
-        for i in range(self.phnum):
-            p = self.ph(i)
-            if p[0] == 1 and p[3] <= vaddr < p[3] + p[5]:
-                return p[2] + vaddr - p[3]
-        die('%#x is in no PT_LOAD\'s file bytes' % vaddr)
 
     def dynamic(self):
         """(file offset, tag, value) of each entry up to DT_NULL."""
@@ -89,24 +71,12 @@ class Elf:
         rela = self.entry(DT['RELA'])[2]
         return self.file_offset(rela + i * RELA.size)
 
-    def save(self):
-        with open(self.path, 'wb') as f:
-            f.write(self.d)
-
 
 def main():
     if len(sys.argv) < 3:
         die('usage: pie.py FILE ACTION... (see the top of this file)')
     e = Elf(sys.argv[1])
-    args = sys.argv[2:]
-    while args:
-        action = args.pop(0)
-
-        def arg():
-            if not args:
-                die('%s: missing argument' % action)
-            return args.pop(0)
-
+    for action, arg in actions(sys.argv[2:], die):
         if action == 'retag':
             old, new = tag(arg()), tag(arg())
             off, _, v = e.entry(old)
@@ -129,7 +99,7 @@ def main():
             p = e.ph(i)
             field = PH_FIELDS[arg()]
             p[field] = number(arg())
-            PH.pack_into(e.d, e.phoff + i * PH.size, *p)
+            e.set_ph(i, p)
         elif action == 'no-null':
             p = e.ph(e.find_ph(PT['DYNAMIC']))
             for off in range(p[2], p[2] + p[5], DYN.size):

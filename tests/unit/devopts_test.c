@@ -40,6 +40,47 @@ static void check_err(enum result rc, enum result want_rc,
                want_why ? want_why : "(any)");
 }
 
+/* An option value's parser, as refuse_each calls it (the value parsed, if
+ * any, is thrown away). */
+typedef enum result (*value_parser)(const char *value, struct result_msg *why);
+
+/* Each of the n values of bad[] (copied to a block of exactly its size) is
+ * refused by parse: RESULT_ERROR and exactly the message "BEFORE'VALUE'AFTER";
+ * the test is called "WHAT'VALUE' refused". */
+static void refuse_each(const char *const *bad, size_t n, value_parser parse,
+                        const char *before, const char *after,
+                        const char *what_prefix)
+{
+    struct result_msg why;
+    char want[256], what[64];
+
+    for (size_t i = 0; i < n; i++) {
+        char *a = dup_exact(bad[i]);
+        snprintf(want, sizeof(want), "%s'%s'%s", before, bad[i], after);
+        snprintf(what, sizeof(what), "%s'%s' refused", what_prefix, bad[i]);
+        check_err(parse(a, &why), RESULT_ERROR, &why, want, what);
+        free(a);
+    }
+}
+
+static enum result parse_sector_size(const char *value, struct result_msg *why)
+{
+    uint16_t v;
+    return block_parse_sector_size(value, &v, why);
+}
+
+static enum result parse_mac(const char *value, struct result_msg *why)
+{
+    uint8_t mac[6];
+    return net_parse_mac(value, mac, why);
+}
+
+static enum result parse_fd(const char *value, struct result_msg *why)
+{
+    int fd;
+    return net_parse_fd(value, &fd, why);
+}
+
 /* A name of n characters 'a'. */
 static const char *name_of(size_t n)
 {
@@ -297,7 +338,6 @@ static void test_sector_size(void)
                                       "513", "1000",  "65536", "131072",
                                       "x",   "4096x", "-512",  "99999999999"};
     struct result_msg why;
-    char want[256];
     uint16_t v;
 
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
@@ -308,18 +348,10 @@ static void test_sector_size(void)
                "sector size %s", good[i]);
         free(a);
     }
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        char *a = dup_exact(bad[i]);
-        snprintf(want, sizeof(want),
-                 "block sector size '%s' is invalid: it must be a power of "
-                 "two from 512 to 32768",
-                 bad[i]);
-        char what[64];
-        snprintf(what, sizeof(what), "sector size '%s' refused", bad[i]);
-        check_err(block_parse_sector_size(a, &v, &why), RESULT_ERROR, &why,
-                  want, what);
-        free(a);
-    }
+    refuse_each(bad, sizeof(bad) / sizeof(bad[0]), parse_sector_size,
+                "block sector size ",
+                " is invalid: it must be a power of two from 512 to 32768",
+                "sector size ");
 }
 
 static void test_mac(void)
@@ -328,7 +360,6 @@ static void test_mac(void)
         "zz:00:00:00:00:01", "02:00:00:00:00",   "02:00:00:00:00:00:00",
         "02-00-00-00-00-01", "2:00:00:00:00:01", ""};
     struct result_msg why;
-    char want[256];
     uint8_t mac[6];
 
     char *a = dup_exact("02:aB:cd:EF:00:ff");
@@ -343,16 +374,8 @@ static void test_mac(void)
               "MAC address '03:00:00:00:00:01' is a multicast address",
               "a multicast MAC is refused");
     free(a);
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        a = dup_exact(bad[i]);
-        snprintf(want, sizeof(want),
-                 "MAC address '%s' is invalid: expected xx:xx:xx:xx:xx:xx",
-                 bad[i]);
-        char what[64];
-        snprintf(what, sizeof(what), "MAC '%s' refused", bad[i]);
-        check_err(net_parse_mac(a, mac, &why), RESULT_ERROR, &why, want, what);
-        free(a);
-    }
+    refuse_each(bad, sizeof(bad) / sizeof(bad[0]), parse_mac, "MAC address ",
+                " is invalid: expected xx:xx:xx:xx:xx:xx", "MAC ");
 }
 
 static void test_fd(void)
@@ -360,7 +383,6 @@ static void test_fd(void)
     static const char *const bad[] = {
         "@", "@x", "@-1", "@3x", "@1000000", "@99999999999999999999"};
     struct result_msg why;
-    char want[256];
     int fd = 0;
 
     char *a = dup_exact("tap0");
@@ -374,16 +396,8 @@ static void test_fd(void)
     report(net_parse_fd(a, &fd, &why) == RESULT_OK && fd == 999999,
            "@999999, the largest");
     free(a);
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        a = dup_exact(bad[i]);
-        snprintf(want, sizeof(want),
-                 "'%s' is not a file descriptor: expected @FD, e.g. @3",
-                 bad[i]);
-        char what[64];
-        snprintf(what, sizeof(what), "'%s' refused", bad[i]);
-        check_err(net_parse_fd(a, &fd, &why), RESULT_ERROR, &why, want, what);
-        free(a);
-    }
+    refuse_each(bad, sizeof(bad) / sizeof(bad[0]), parse_fd, "",
+                " is not a file descriptor: expected @FD, e.g. @3", "");
 }
 
 int main(void)

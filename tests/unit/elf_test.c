@@ -61,21 +61,6 @@ static size_t good_size;
 
 /* --- TAP (tap.h) ---------------------------------------------------------- */
 
-static int diag_count;
-
-static void diag(const char *fmt, ...)
-{
-    va_list ap;
-    if (diag_count++ >= MAX_DIAG)
-        return;
-    printf("# ");
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-    fflush(stdout);
-}
-
 /* Runs part() in a child; reports "ok" if it exits CHILD_PASS. */
 static void run_part(int (*part)(void), const char *name)
 {
@@ -605,6 +590,7 @@ int main(int argc, char **argv)
                         "all)\n");
         return 2;
     }
+    diag_max = MAX_DIAG;
     read_good(argv[1]);
     const Elf64_Ehdr *eh = (const Elf64_Ehdr *)good;
     if (good_size < sizeof(*eh) || memcmp(good, ELFMAG, SELFMAG) != 0 ||

@@ -782,6 +782,37 @@ static uint64_t rng(void)
     return rng_state;
 }
 
+/* The input of call nr_in of architecture arch, made from the guest's text,
+ * every argument 0. */
+static struct seccomp_data input_for(uint32_t arch, uint32_t nr_in)
+{
+    struct seccomp_data d;
+    memset(&d, 0, sizeof(d));
+    d.arch = arch;
+    d.nr = (int)nr_in;
+    d.instruction_pointer = 0x100000;
+    return d;
+}
+
+/* Checks d with every combination of the values sets[i] for argument
+ * args[i] (i < nargs); the other arguments as they are. */
+static void check_product(struct sweep *s, struct seccomp_data *d,
+                          const unsigned *args, size_t nargs,
+                          const struct vset *sets)
+{
+    size_t idx[6] = {0};
+    for (;;) {
+        for (size_t i = 0; i < nargs; i++)
+            d->args[args[i]] = sets[i].v[idx[i]];
+        check_input(s, d);
+        size_t i = 0;
+        while (i < nargs && ++idx[i] == sets[i].n)
+            idx[i++] = 0;
+        if (i == nargs)
+            break;
+    }
+}
+
 /* A full product of the value sets is used up to this many combinations per
  * (arch, nr); beyond it, per-rule products, rule pairs and random draws. */
 #define FULL_PRODUCT_MAX 300000ull
@@ -795,12 +826,7 @@ static void sweep_nr(struct sweep *s, const struct policy *pol, uint32_t arch,
     unsigned args[6];
     size_t nargs = 0;
     struct vset vals[6] = {{0}};
-    struct seccomp_data d;
-
-    memset(&d, 0, sizeof(d));
-    d.arch = arch;
-    d.nr = (int)nr_in;
-    d.instruction_pointer = 0x100000;
+    struct seccomp_data d = input_for(arch, nr_in);
 
     /* The constrained arguments of nr. */
     for (size_t i = 0; i < pol->nrules; i++) {
@@ -824,17 +850,7 @@ static void sweep_nr(struct sweep *s, const struct policy *pol, uint32_t arch,
     for (int f = 0; f < 2; f++) {
         set_free(&d, args, nargs, free_fill[f]);
         if (product <= FULL_PRODUCT_MAX) {
-            size_t idx[6] = {0};
-            for (;;) {
-                for (size_t i = 0; i < nargs; i++)
-                    d.args[args[i]] = vals[i].v[idx[i]];
-                check_input(s, &d);
-                size_t i = 0;
-                while (i < nargs && ++idx[i] == vals[i].n)
-                    idx[i++] = 0;
-                if (i == nargs)
-                    break;
-            }
+            check_product(s, &d, args, nargs, vals);
             continue;
         }
         /* Each rule with the values around its own conditions. */
@@ -850,17 +866,7 @@ static void sweep_nr(struct sweep *s, const struct policy *pol, uint32_t arch,
                         vs_around(&local[i], r->cond[k].value);
                 vs_unique(&local[i]);
             }
-            size_t idx[6] = {0};
-            for (;;) {
-                for (size_t i = 0; i < nargs; i++)
-                    d.args[args[i]] = local[i].v[idx[i]];
-                check_input(s, &d);
-                size_t i = 0;
-                while (i < nargs && ++idx[i] == local[i].n)
-                    idx[i++] = 0;
-                if (i == nargs)
-                    break;
-            }
+            check_product(s, &d, args, nargs, local);
             for (size_t i = 0; i < nargs; i++)
                 vs_free(&local[i]);
         }
@@ -909,11 +915,7 @@ static void sweep_other(struct sweep *s, uint32_t arch, uint32_t nr_in)
         {EPOLLFD, 0, 0, 0, 0, 0},
         {5, 0x100000, 512, 0, 0, 0},
     };
-    struct seccomp_data d;
-    memset(&d, 0, sizeof(d));
-    d.arch = arch;
-    d.nr = (int)nr_in;
-    d.instruction_pointer = 0x100000;
+    struct seccomp_data d = input_for(arch, nr_in);
     for (size_t i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++) {
         memcpy(d.args, patterns[i], sizeof(d.args));
         check_input(s, &d);
@@ -925,11 +927,7 @@ static void sweep_other(struct sweep *s, uint32_t arch, uint32_t nr_in)
 static void sweep_allowed(struct sweep *s, const struct policy *pol,
                           uint32_t arch, int nr, uint32_t nr_in)
 {
-    struct seccomp_data d;
-    memset(&d, 0, sizeof(d));
-    d.arch = arch;
-    d.nr = (int)nr_in;
-    d.instruction_pointer = 0x100000;
+    struct seccomp_data d = input_for(arch, nr_in);
     for (size_t i = 0; i < pol->nrules; i++) {
         const struct policy_rule *r = &pol->rules[i];
         if (r->nr != nr)
@@ -993,11 +991,7 @@ static void run_sweep(struct sweep *s, const struct policy *pol)
  * (every condition at its value; the other arguments zero). */
 static size_t allow_steps(const struct prog *ours, const struct policy_rule *r)
 {
-    struct seccomp_data d;
-    memset(&d, 0, sizeof(d));
-    d.arch = OWN_ARCH;
-    d.nr = r->nr;
-    d.instruction_pointer = 0x100000;
+    struct seccomp_data d = input_for(OWN_ARCH, (uint32_t)r->nr);
     for (unsigned k = 0; k < r->ncond; k++)
         d.args[r->cond[k].arg] = r->cond[k].value;
     if (bpf_run(ours, &d) != SECCOMP_RET_ALLOW)

@@ -36,16 +36,6 @@ static union {
     unsigned char bytes[MFT_SIZE(MFT_MAX_ENTRIES)];
 } manifest_buf;
 
-static void diag(const char *fmt, ...)
-{
-    va_list ap;
-    printf("# ");
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-}
-
 /* --- Fixtures ------------------------------------------------------------ */
 
 static char *fixture_path(const char *name)

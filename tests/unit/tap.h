@@ -1,7 +1,8 @@
 /*
  * TAP output of the C unit tests: report() prints one numbered "ok" or
- * "not ok" line and counts it; tap_done() prints the plan and the summary
- * line that tests/unit.bats looks for, and returns the exit status.
+ * "not ok" line and counts it; diag() a diagnostic line ("# ..."); tap_done()
+ * prints the plan and the summary line that tests/unit.bats looks for, and
+ * returns the exit status.
  */
 #ifndef NABLA_TEST_TAP_H
 #define NABLA_TEST_TAP_H
@@ -26,6 +27,24 @@ __attribute__((format(printf, 2, 3))) static void report(bool ok,
     fflush(stdout);
     if (!ok)
         failures++;
+}
+
+/* At most diag_max diagnostic lines when it is above 0 (diag_count counts
+ * them; a test may start it again at 0). */
+static int diag_max, diag_count;
+
+__attribute__((format(printf, 1, 2), unused)) static void diag(const char *fmt,
+                                                               ...)
+{
+    va_list ap;
+    if (diag_max > 0 && diag_count++ >= diag_max)
+        return;
+    printf("# ");
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf("\n");
+    fflush(stdout);
 }
 
 static int tap_done(void)
