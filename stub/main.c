@@ -147,14 +147,15 @@ static void create_event_fds(int *epollfd, int *timerfd)
 {
     *epollfd = epoll_create1(EPOLL_CLOEXEC);
     if (*epollfd < 0)
-        stub_die_errno("epoll_create1");
+        stub_die_errno("cannot create the guest's event set (epoll_create1)");
     *timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     if (*timerfd < 0)
-        stub_die_errno("timerfd_create");
+        stub_die_errno("cannot create the guest's timer (timerfd_create)");
     struct epoll_event ev = {.events = EPOLLIN,
                              .data.u64 = SPT_TIMERFD_EVENT_DATA};
     if (epoll_ctl(*epollfd, EPOLL_CTL_ADD, *timerfd, &ev) != 0)
-        stub_die_errno("epoll_ctl(timerfd)");
+        stub_die_errno("cannot add the guest's timer to its event set "
+                       "(epoll_ctl)");
 }
 
 /* options.c decides nothing: a bad option ends the start here. */

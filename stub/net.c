@@ -145,7 +145,8 @@ static size_t net_given_fds(const struct mft *mft,
 static void random_mac(uint8_t mac[6], const char *name)
 {
     if (getrandom(mac, 6, 0) != 6)
-        stub_die_errno("net device '%s': random MAC address", name);
+        stub_die_errno("net device '%s': no random MAC address (getrandom)",
+                       name);
     mac[0] = (uint8_t)((mac[0] & 0xfe) | 0x02); /* unicast, local */
 }
 
