@@ -61,6 +61,7 @@ struct named {
 static const struct named calls[] = {
     {"read", SYS_read},
     {"write", SYS_write},
+    {"writev", SYS_writev},
     {"open", SYS_open},
     {"close", SYS_close},
     {"stat", SYS_stat},
@@ -115,13 +116,31 @@ static const struct named calls[] = {
 };
 
 static const struct named errnos[] = {
-    {"EPERM", EPERM},   {"ENOENT", ENOENT},   {"EINTR", EINTR},
-    {"EIO", EIO},       {"EBADF", EBADF},     {"EAGAIN", EAGAIN},
-    {"ENOMEM", ENOMEM}, {"EACCES", EACCES},   {"EFAULT", EFAULT},
-    {"EBUSY", EBUSY},   {"EEXIST", EEXIST},   {"ENODEV", ENODEV},
-    {"EINVAL", EINVAL}, {"ENFILE", ENFILE},   {"EMFILE", EMFILE},
-    {"ENOTTY", ENOTTY}, {"ENOSPC", ENOSPC},   {"ENOSYS", ENOSYS},
-    {"EROFS", EROFS},   {"ENOTSUP", ENOTSUP}, {"EOPNOTSUPP", EOPNOTSUPP},
+    {"EPERM", EPERM},
+    {"ENOENT", ENOENT},
+    {"EINTR", EINTR},
+    {"EIO", EIO},
+    {"EBADF", EBADF},
+    {"EAGAIN", EAGAIN},
+    {"ENOMEM", ENOMEM},
+    {"EACCES", EACCES},
+    {"EFAULT", EFAULT},
+    {"EBUSY", EBUSY},
+    {"EEXIST", EEXIST},
+    {"ENODEV", ENODEV},
+    {"EINVAL", EINVAL},
+    {"ENFILE", ENFILE},
+    {"EMFILE", EMFILE},
+    {"ENOTTY", ENOTTY},
+    {"ENOSPC", ENOSPC},
+    {"ENOSYS", ENOSYS},
+    {"EROFS", EROFS},
+    {"ENOTSUP", ENOTSUP},
+    {"EOPNOTSUPP", EOPNOTSUPP},
+    {"ENOLCK", ENOLCK},
+    {"EWOULDBLOCK", EWOULDBLOCK},
+    {"ENXIO", ENXIO},
+    {"EPIPE", EPIPE},
 };
 
 enum action { FAIL, RETURN, SET_ARG, CLEAR_ARG_BITS };
@@ -344,7 +363,7 @@ int main(int argc, char **argv)
     if (listing && log_path == NULL)
         die("-L needs -l LOG");
     if (log_path != NULL) {
-        log_file = fopen(log_path, "a");
+        log_file = fopen(log_path, "ae");
         if (log_file == NULL)
             die("%s: %s", log_path, strerror(errno));
         setvbuf(log_file, NULL, _IOLBF, 0);
