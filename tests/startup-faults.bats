@@ -163,6 +163,50 @@ startup_faults() {
     fi
 }
 
+# --- the injector itself -------------------------------------------------------
+
+@test "fault_inject passes the command's exit status, its killing signal and signals sent to it through; a rule really fails the call" {
+    run -42 "$FI" -- sh -c 'exit 42'
+    # Killed by a signal: so is fault_inject (the shell sees 128 + N).
+    run -139 "$FI" -- sh -c 'kill -SEGV $$'
+    pack_guest badsyscall
+    run -159 "$FI" -- ./badsyscall getpid
+    # A signal the command gets is delivered: its handler runs.
+    run -0 "$FI" -- sh -c 'trap "echo got USR1" USR1; kill -USR1 $$; echo after'
+    assert_output $'got USR1\nafter'
+    # One sent to fault_inject reaches the command.
+    "$FI" -- sleep 30 &
+    local pid=$!
+    wait_until --pid "$pid" 5 pgrep -P "$pid" -x sleep >/dev/null ||
+        fail "sleep never ran under fault_inject"
+    kill -TERM "$pid"
+    local st=0
+    wait "$pid" || st=$?
+    assert_equal "$st" 143
+    # A group stop lasts until SIGCONT, then the command goes on.
+    "$FI" -- sh -c 'kill -STOP $$; echo resumed' >out &
+    pid=$!
+    local cmd=
+    wait_until --pid "$pid" 5 stopped_child "$pid" || fail "the command never stopped"
+    kill -CONT "$cmd"
+    st=0
+    wait "$pid" || st=$?
+    assert_equal "$st" 0
+    assert_equal "$(<out)" resumed
+    # The Nth call, and only it, fails with the errno given (-22: EINVAL).
+    run -0 "$FI" -l log -L madvise@3=EINVAL -- "$HELLO" --solo5:quiet x
+    run -0 awk '$1 ~ /^madvise#[234]$/ && $(NF - 1) == "=" { print $1, $NF }' log
+    assert_output $'madvise#2 0\nmadvise#3 0xffffffffffffffea\nmadvise#4 0'
+    run -0 grep -c 'EINVAL$' log
+    assert_output 1
+}
+
+# stopped_child PID: PID's child is in a stop (state T or t); sets cmd.
+stopped_child() {
+    cmd=$(pgrep -P "$1") || return 1
+    [[ $(awk '{ print $3 }' "/proc/$cmd/stat" 2>/dev/null) == [Tt] ]]
+}
+
 @test "hello: each start-up call failing: one line and 125, or tolerated as documented" {
     startup_faults hello $'Hello, World\nx' "$COMMON_ROWS$CLOSE_ALL_ROWS" \
         "$HELLO" --solo5:quiet x
