@@ -22,6 +22,8 @@ PIE_GUESTS=$NABLA_BUILD/pie/tests/guests
 setup() {
     cd "$BATS_TEST_TMPDIR" || return 1
     [[ -x $FI ]] || fail "no $FI (run 'make all' first)"
+    local why
+    why=$("$FI" -- true 2>&1) || skip "ptrace is not allowed here: $why"
     FAULT_ERRORS=()
     RUN_PREFIX=()
     IMAGE=
