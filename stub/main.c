@@ -176,6 +176,15 @@ static void print_help(const struct nabla_payload *p,
         stub_die("%s", why.text);
 }
 
+/* The end of --help, --version and --print-policy: what they printed must
+ * have been written (a full disk, a closed pipe), else one line and 125. */
+static int stdout_written(const char *what)
+{
+    if (fflush(stdout) != 0 || ferror(stdout))
+        stub_die_errno("%s: cannot write to standard output", what);
+    return 0;
+}
+
 /* The linker's bounds of the section STUB_DEVICE fills (stub.h). */
 extern const struct stub_device *const __start_nabla_stub_devices[];
 extern const struct stub_device *const __stop_nabla_stub_devices[];
@@ -239,11 +248,11 @@ static int stub_main(int argc, char **argv)
     parse_options(&cfg, dev, p, argc, argv);
     if (cfg.help) {
         print_help(p, &cfg);
-        return 0;
+        return stdout_written("--help");
     }
     if (cfg.version) {
         options_print_version();
-        return 0;
+        return stdout_written("--version");
     }
     struct guest_memory gm = {.base = 0, .size = cfg.mem_mb << 20};
 
@@ -275,7 +284,7 @@ static int stub_main(int argc, char **argv)
         seccomp_print_policy(&policy);
         if (usernet_devices > 0)
             usernet_print_policy();
-        return 0;
+        return stdout_written("--print-policy");
     }
     /* 8b. A user-mode network's relay: we return as its child. */
     if (usernet_devices > 0)

@@ -371,6 +371,21 @@ exit_group#1      -       skip the end
     assert_regex "$stderr" "^hello: error: --verify: cannot open this executable's file \(/proc/self/exe\): No such file or directory$"
 }
 
+@test "--help, --version, --print-policy whose output cannot be written: one line and 125, not a silent 0" {
+    local opt
+    for opt in --version --help --print-policy; do
+        run -0 "$FI" -- "$HELLO" "$opt"
+        [[ -n $output ]] || fail "$opt printed nothing"
+        # Its last write fails (stderr's line is a write of its own).
+        local n
+        n=$("$FI" -l calls.log -L -- "$HELLO" "$opt" >/dev/null &&
+            grep -c '^writev#' calls.log)
+        rm -f calls.log
+        refuses_one_line "^hello: error: $opt: cannot write to standard output: No space left on device$" \
+            "$FI" "writev@$n=ENOSPC" -- "$HELLO" "$opt"
+    done
+}
+
 # --- guest ASLR's own paths (stub/aslr.c) ----------------------------------------
 
 # aslr_where FILE: the "aslr: function" address FILE's output (the aslr
