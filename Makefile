@@ -561,6 +561,12 @@ $(RELAY_SWEEP): $(M)/tests/probes/relay_sweep.o $(MUSL_RELAY_COMMON) \
 	@mkdir -p $(@D)
 	musl-gcc -static $^ -o $@
 
+# Makes chosen system calls of a command fail, under ptrace
+# (tests/startup-faults.bats).
+FAULT_INJECT := $(B)/tests/probes/fault_inject
+$(FAULT_INJECT): $(H)/tests/probes/fault_inject.o
+	gcc $^ -o $@
+
 # --- parts kept in their own files (examples, install, packaging) -----------
 # Each mk/*.mk may add to EXTRA_ALL (built by `make all`).
 EXTRA_ALL :=
@@ -571,7 +577,7 @@ EXTRA_ALL :=
 .SECONDARY:
 .PHONY: all demo check format clean
 all: $(STUB) $(BINDINGS) $(PACK) $(EXAMPLE_BINS) $(TEST_GUEST_BINS) \
-	$(SOLO5_STYLE_BINS) $(RELAY_SWEEP) $(if $(filter 1,$(SANITIZE)),$(SAN_PACK)) \
+	$(SOLO5_STYLE_BINS) $(RELAY_SWEEP) $(FAULT_INJECT) $(if $(filter 1,$(SANITIZE)),$(SAN_PACK)) \
 	$(B)/examples/blkcount/blkcount.img $(EXTRA_ALL)
 
 demo: all

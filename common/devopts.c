@@ -28,6 +28,9 @@ static const char *type_name(uint32_t type)
     return t != NULL ? t->name : "reserved";
 }
 
+/* The longest device name a message shows whole. */
+#define DEVOPT_NAME_SHOWN 96
+
 enum result devopt_split(const char *arg, struct devopt *out,
                          struct result_msg *why)
 {
@@ -42,11 +45,15 @@ enum result devopt_split(const char *arg, struct devopt *out,
     if (eq == NULL || nlen == 0 || eq[1] == '\0')
         return result_error(why, "malformed option '%s': expected %sNAME=%s",
                             arg, o->prefix, o->value);
-    if (nlen > MFT_NAME_MAX)
+    if (nlen > MFT_NAME_MAX) {
+        /* The name itself, whole up to a length that fits in one line. */
+        int shown = nlen > DEVOPT_NAME_SHOWN ? DEVOPT_NAME_SHOWN : (int)nlen;
         return result_error(why,
-                            "device name in '%.80s...' is longer than %d "
-                            "characters",
-                            arg, MFT_NAME_MAX);
+                            "device name in %s is %zu characters long, more "
+                            "than %d: '%.*s'%s",
+                            o->prefix, nlen, MFT_NAME_MAX, shown, name,
+                            nlen > (size_t)shown ? " (its start)" : "");
+    }
     out->option = o;
     memcpy(out->name, name, nlen);
     out->name[nlen] = '\0';

@@ -28,13 +28,16 @@ static uint64_t image_size(int fd, const char *path, const char *name)
 {
     struct stat st;
     if (fstat(fd, &st) != 0)
-        stub_die_errno("block device '%s': stat '%s'", name, path);
+        stub_die_errno("block device '%s': cannot stat disk image '%s'", name,
+                       path);
     if (S_ISREG(st.st_mode))
         return (uint64_t)st.st_size;
     if (S_ISBLK(st.st_mode)) {
         uint64_t size;
         if (ioctl(fd, BLKGETSIZE64, &size) != 0)
-            stub_die_errno("block device '%s': size of '%s'", name, path);
+            stub_die_errno("block device '%s': cannot get the size of '%s' "
+                           "(BLKGETSIZE64)",
+                           name, path);
         return size;
     }
     stub_die("block device '%s': '%s' is not a regular file or block device",

@@ -144,6 +144,14 @@ int harden_describe_limit(int err, char *buf, size_t size)
     return 1;
 }
 
+/* fd in decimal, in a static buffer. */
+static const char *fd_text(unsigned fd)
+{
+    static char text[12];
+    snprintf(text, sizeof(text), "%u", fd);
+    return text;
+}
+
 static void close_range_or_loop(unsigned first, unsigned last)
 {
     if (first > last)
@@ -151,7 +159,9 @@ static void close_range_or_loop(unsigned first, unsigned last)
     if (syscall(SYS_close_range, first, last, 0) == 0)
         return;
     if (errno != ENOSYS)
-        stub_die_errno("close_range(%u, %u)", first, last);
+        stub_die_errno("cannot close the file descriptors it was not given, "
+                       "%u to %s (close_range)",
+                       first, last == ~0u ? "the last" : fd_text(last));
     /* Kernels before 5.9: close one by one up to the fd limit. */
     long max = sysconf(_SC_OPEN_MAX);
     if (max < 0 || max > 1 << 20)
@@ -188,5 +198,5 @@ void harden_drop_capabilities(void)
     struct __user_cap_data_struct data[2] = {{0, 0, 0}, {0, 0, 0}};
 
     if (syscall(SYS_capset, &hdr, data) != 0)
-        stub_die_errno("dropping capabilities");
+        stub_die_errno("cannot drop the process's capabilities (capset)");
 }

@@ -16,11 +16,10 @@
 #include "stub.h"
 #include "stub_arch.h"
 
+/* After the app's name: its refusal line when a call of the exit plan
+ * fails (it must survive the unmapping: it is copied into the plan). */
 static const char exit_errmsg[] =
-    "nabla: error: cannot unmap the stub or load the seccomp filter\n";
-
-/* stub/arch/ARCH/trampoline.S, linked into the stub as well. */
-extern const unsigned char nabla_trampoline[], nabla_trampoline_end[];
+    ": error: cannot unmap the stub or load the seccomp filter\n";
 
 /* The filter's room at NABLA_EXIT_FILTER_BASE ends where the trampoline's
  * page begins. */
@@ -136,12 +135,16 @@ void leave_stub(const struct nabla_payload *p, const struct guest_memory *gm,
     plan->boot_info = (uint64_t)(uintptr_t)bi;
     plan->filter_len = (uint16_t)n;
     plan->filter = (uint64_t)(uintptr_t)filter;
-    /* The message must survive the unmapping: copy it to guest memory. */
-    _Static_assert(sizeof(exit_errmsg) <= sizeof(plan->errmsg_text),
+    /* The message must survive the unmapping: copy it to guest memory,
+     * after as much of the app's name as fits. */
+    _Static_assert(sizeof(exit_errmsg) + 16 <= sizeof(plan->errmsg_text),
                    "exit message too long");
-    memcpy(plan->errmsg_text, exit_errmsg, sizeof(exit_errmsg));
+    size_t room = sizeof(plan->errmsg_text) - sizeof(exit_errmsg);
+    size_t name_len = strnlen(stub_progname, room);
+    memcpy(plan->errmsg_text, stub_progname, name_len);
+    memcpy(plan->errmsg_text + name_len, exit_errmsg, sizeof(exit_errmsg));
     plan->errmsg = (uint64_t)(uintptr_t)plan->errmsg_text;
-    plan->errmsg_len = sizeof(exit_errmsg) - 1;
+    plan->errmsg_len = name_len + sizeof(exit_errmsg) - 1;
 
     void (*call_trampoline)(struct nabla_exit_plan *) =
         (void (*)(struct nabla_exit_plan *))(uintptr_t)trampoline;

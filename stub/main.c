@@ -147,14 +147,15 @@ static void create_event_fds(int *epollfd, int *timerfd)
 {
     *epollfd = epoll_create1(EPOLL_CLOEXEC);
     if (*epollfd < 0)
-        stub_die_errno("epoll_create1");
+        stub_die_errno("cannot create the guest's event set (epoll_create1)");
     *timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     if (*timerfd < 0)
-        stub_die_errno("timerfd_create");
+        stub_die_errno("cannot create the guest's timer (timerfd_create)");
     struct epoll_event ev = {.events = EPOLLIN,
                              .data.u64 = SPT_TIMERFD_EVENT_DATA};
     if (epoll_ctl(*epollfd, EPOLL_CTL_ADD, *timerfd, &ev) != 0)
-        stub_die_errno("epoll_ctl(timerfd)");
+        stub_die_errno("cannot add the guest's timer to its event set "
+                       "(epoll_ctl)");
 }
 
 /* options.c decides nothing: a bad option ends the start here. */
@@ -173,6 +174,15 @@ static void print_help(const struct nabla_payload *p,
     struct result_msg why;
     if (options_print_help(p, cfg, &why) != RESULT_OK)
         stub_die("%s", why.text);
+}
+
+/* The end of --help, --version and --print-policy: what they printed must
+ * have been written (a full disk, a closed pipe), else one line and 125. */
+static int stdout_written(const char *what)
+{
+    if (fflush(stdout) != 0 || ferror(stdout))
+        stub_die_errno("%s: cannot write to standard output", what);
+    return 0;
 }
 
 /* The linker's bounds of the section STUB_DEVICE fills (stub.h). */
@@ -238,11 +248,11 @@ static int stub_main(int argc, char **argv)
     parse_options(&cfg, dev, p, argc, argv);
     if (cfg.help) {
         print_help(p, &cfg);
-        return 0;
+        return stdout_written("--help");
     }
     if (cfg.version) {
         options_print_version();
-        return 0;
+        return stdout_written("--version");
     }
     struct guest_memory gm = {.base = 0, .size = cfg.mem_mb << 20};
 
@@ -274,7 +284,7 @@ static int stub_main(int argc, char **argv)
         seccomp_print_policy(&policy);
         if (usernet_devices > 0)
             usernet_print_policy();
-        return 0;
+        return stdout_written("--print-policy");
     }
     /* 8b. A user-mode network's relay: we return as its child. */
     if (usernet_devices > 0)

@@ -44,6 +44,14 @@ static void map_anonymous(uint64_t start, uint64_t end)
         mmap(want, end - start, PROT_READ | PROT_WRITE,
              MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_NORESERVE,
              -1, 0);
+    /* Only the file's segments lie below the stub at start-up, and this
+     * range is between them: the bare "File exists" would say nothing. */
+    if (got == MAP_FAILED && errno == EEXIST)
+        stub_die("cannot map guest memory %#llx-%#llx: part of it is in use "
+                 "already, by a mapping that the program headers do not "
+                 "list (check the file: %s --verify)",
+                 (unsigned long long)start, (unsigned long long)end,
+                 stub_progname);
     if (got == MAP_FAILED)
         stub_die_errno("cannot map guest memory %#llx-%#llx",
                        (unsigned long long)start, (unsigned long long)end);
@@ -54,13 +62,31 @@ static void map_anonymous(uint64_t start, uint64_t end)
     }
 }
 
+/* Whether [addr, addr + size) lies in the file bytes of an executable
+ * guest segment. */
+static int in_guest_code(const struct guest_segments *segs, uint64_t addr,
+                         uint64_t size)
+{
+    for (size_t i = 0; i < segs->n; i++) {
+        const Elf64_Phdr *ph = segs->ph[i];
+        if ((ph->p_flags & PF_X) && addr >= ph->p_vaddr &&
+            addr - ph->p_vaddr < ph->p_filesz &&
+            size <= ph->p_filesz - (addr - ph->p_vaddr))
+            return 1;
+    }
+    return 0;
+}
+
 /* The guest's segments are our own PT_LOADs below the stub; the packer
- * wrote them in address order. */
-static void find_segments(struct guest_segments *segs, uint64_t mem_size)
+ * wrote them in address order, above the boot pages (docs/abi.md §3). Its
+ * entry point and the exit trampoline nabla-pack put in its text are in
+ * its code: the stub jumps to both. */
+static void find_segments(struct guest_segments *segs,
+                          const struct nabla_payload *p, uint64_t mem_size)
 {
     const Elf64_Phdr *ph = (const Elf64_Phdr *)getauxval(AT_PHDR);
     unsigned long phnum = getauxval(AT_PHNUM);
-    uint64_t cursor = SPT_HOST_MEM_BASE;
+    uint64_t cursor = SPT_GUEST_MIN_BASE;
 
     segs->n = 0;
     for (unsigned long i = 0; ph != NULL && i < phnum; i++) {
@@ -68,16 +94,34 @@ static void find_segments(struct guest_segments *segs, uint64_t mem_size)
             continue;
         uint64_t start = page_down(ph[i].p_vaddr);
         uint64_t end = page_up(ph[i].p_vaddr + ph[i].p_memsz);
-        if (start < cursor || end > mem_size ||
-            segs->n == NABLA_MAX_GUEST_SEGMENTS)
+        if (segs->n == NABLA_MAX_GUEST_SEGMENTS)
+            stub_die("damaged executable: more than %d guest segments",
+                     NABLA_MAX_GUEST_SEGMENTS);
+        if (start < SPT_GUEST_MIN_BASE || end > mem_size)
+            stub_die("damaged executable: guest segment %#llx-%#llx lies "
+                     "outside %#llx-%#llx, where guest segments belong",
+                     (unsigned long long)start, (unsigned long long)end,
+                     (unsigned long long)SPT_GUEST_MIN_BASE,
+                     (unsigned long long)mem_size);
+        if (start < cursor)
             stub_die("damaged executable: guest segment at %#llx out of "
-                     "order or outside guest memory",
-                     (unsigned long long)start);
+                     "order (it begins below the end of the one before it, "
+                     "%#llx)",
+                     (unsigned long long)start, (unsigned long long)cursor);
         segs->ph[segs->n++] = &ph[i];
         cursor = end;
     }
     if (segs->n == 0)
         stub_die("damaged executable: no guest segment");
+    if (!in_guest_code(segs, p->guest_entry, 1))
+        stub_die("damaged executable: the guest's entry point %#llx is not "
+                 "in its code",
+                 (unsigned long long)p->guest_entry);
+    size_t tsize = (size_t)(nabla_trampoline_end - nabla_trampoline);
+    if (p->trampoline != 0 && !in_guest_code(segs, p->trampoline, tsize))
+        stub_die("damaged executable: the exit trampoline %#llx is not in "
+                 "the guest's code",
+                 (unsigned long long)p->trampoline);
 }
 
 /* Guest memory at the segments' own addresses: the gaps around them. */
@@ -106,7 +150,7 @@ void memory_map_guest(const struct nabla_payload *p, struct guest_memory *gm,
                                       20));
 
     struct guest_segments segs;
-    find_segments(&segs, mem_size);
+    find_segments(&segs, p, mem_size);
     const struct nabla_pie *pie = payload_pie(p);
 #if !ARCH_GUEST_PIE
     if (pie != NULL)

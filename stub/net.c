@@ -35,7 +35,9 @@ static void query_interface(const char *ifname, const char *name, int *up,
     struct ifreq ifr;
     int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (s < 0)
-        stub_die_errno("net device '%s': socket", name);
+        stub_die_errno("net device '%s': cannot make a socket to query "
+                       "interface '%s' (socket)",
+                       name, ifname);
     memset(&ifr, 0, sizeof(ifr));
     strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
     if (ioctl(s, SIOCGIFFLAGS, &ifr) != 0) {
@@ -43,11 +45,15 @@ static void query_interface(const char *ifname, const char *name, int *up,
             stub_die("net device '%s': tap interface '%s' not found (create "
                      "it with: ip tuntap add %s mode tap)",
                      name, ifname, ifname);
-        stub_die_errno("net device '%s': interface '%s'", name, ifname);
+        stub_die_errno("net device '%s': cannot query interface '%s' "
+                       "(SIOCGIFFLAGS)",
+                       name, ifname);
     }
     *up = (ifr.ifr_flags & IFF_UP) != 0;
     if (ioctl(s, SIOCGIFMTU, &ifr) != 0)
-        stub_die_errno("net device '%s': MTU of '%s'", name, ifname);
+        stub_die_errno("net device '%s': cannot get the MTU of '%s' "
+                       "(SIOCGIFMTU)",
+                       name, ifname);
     *mtu = ifr.ifr_mtu;
     close(s);
 }
@@ -66,7 +72,7 @@ static int open_tap(const char *ifname, const char *name, int *mtu)
                  name, ifname, ifname);
     int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
-        stub_die_errno("net device '%s': open /dev/net/tun", name);
+        stub_die_errno("net device '%s': cannot open /dev/net/tun", name);
     struct ifreq ifr;
     memset(&ifr, 0, sizeof(ifr));
     ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
@@ -76,7 +82,9 @@ static int open_tap(const char *ifname, const char *name, int *mtu)
             stub_die("net device '%s': '%s' is not a tap interface (create "
                      "one with: ip tuntap add NAME mode tap)",
                      name, ifname);
-        stub_die_errno("net device '%s': attach to tap '%s'", name, ifname);
+        stub_die_errno("net device '%s': cannot attach to tap '%s' "
+                       "(TUNSETIFF)",
+                       name, ifname);
     }
     return fd;
 }
@@ -89,7 +97,8 @@ static int use_fd(int fd, const char *value, const char *name, int *mtu)
         stub_die("net device '%s': '%s' is not an open file descriptor", name,
                  value);
     if (fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0)
-        stub_die_errno("net device '%s': make %s non-blocking", name, value);
+        stub_die_errno("net device '%s': cannot make %s non-blocking (fcntl)",
+                       name, value);
     *mtu = DEFAULT_MTU;
     struct ifreq ifr;
     memset(&ifr, 0, sizeof(ifr));
@@ -145,7 +154,8 @@ static size_t net_given_fds(const struct mft *mft,
 static void random_mac(uint8_t mac[6], const char *name)
 {
     if (getrandom(mac, 6, 0) != 6)
-        stub_die_errno("net device '%s': random MAC address", name);
+        stub_die_errno("net device '%s': no random MAC address (getrandom)",
+                       name);
     mac[0] = (uint8_t)((mac[0] & 0xfe) | 0x02); /* unicast, local */
 }
 
@@ -193,7 +203,9 @@ static void net_attach(struct mft_entry *e, uint32_t index,
 
     struct epoll_event ev = {.events = EPOLLIN, .data.u64 = index};
     if (epoll_ctl(epollfd, EPOLL_CTL_ADD, fd, &ev) != 0)
-        stub_die_errno("net device '%s': add to epoll set", e->name);
+        stub_die_errno("net device '%s': cannot add its fd to the guest's "
+                       "event set (epoll_ctl)",
+                       e->name);
     e->b.hostfd = fd;
     e->u.net_basic.mtu = (uint16_t)mtu;
     e->attached = true;

@@ -67,5 +67,6 @@ void seccomp_print_policy(const struct seccomp_policy *pol)
 void seccomp_no_new_privs(void)
 {
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-        stub_die_errno("prctl(PR_SET_NO_NEW_PRIVS)");
+        stub_die_errno("cannot set no_new_privs, which the seccomp filter "
+                       "needs (prctl PR_SET_NO_NEW_PRIVS)");
 }

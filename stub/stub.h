@@ -228,6 +228,9 @@ void harden_drop_capabilities(void);
 
 /* leave.c: compiles the filter, then, from the exit trampoline in guest
  * memory, unmaps the stub, loads the filter and jumps to the guest. */
+/* stub/arch/ARCH/trampoline.S: the exit trampoline, linked into the stub
+ * as well (memory.c checks that a packed one fits where it is said to be). */
+extern const unsigned char nabla_trampoline[], nabla_trampoline_end[];
 void leave_stub(const struct nabla_payload *p, const struct guest_memory *gm,
                 const struct spt_boot_info *bi,
                 const struct seccomp_policy *policy) __attribute__((noreturn));

@@ -33,7 +33,7 @@ int verify_self(void)
     int fd = open_self();
     struct stat st;
     if (fstat(fd, &st) != 0)
-        stub_die_errno("--verify: stat of this executable's file");
+        stub_die_errno("--verify: cannot stat this executable's file");
     size_t size = (size_t)st.st_size;
     const uint8_t *file =
         size ? mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
@@ -48,5 +48,10 @@ int verify_self(void)
         stub_die("%s, do not run it", why.text);
     sha256_hex(sum, hex);
     printf("%s: OK (sha256 %s)\n", stub_progname, hex);
+    /* An OK that was never written is no OK: a full disk or a closed
+     * pipe must not pass as success. */
+    if (fflush(stdout) != 0 || ferror(stdout))
+        stub_die_errno("--verify: cannot write the result to standard "
+                       "output");
     return 0;
 }

@@ -75,7 +75,7 @@ x"
 @test "two guest segments on the same page: refused with one line" {
     pack_file "$HELLO_SPT" hello
     damage hello overlap-loads
-    stub_refuses_damaged 'damaged executable: guest segment at 0x100000 out of order or outside guest memory$' ./hello x
+    stub_refuses_damaged 'damaged executable: guest segment at 0x100000 out of order \(it begins below the end of the one before it, 0x101000\)$' ./hello x
 }
 
 # --- nabla-pack verify ----------------------------------------------------------
@@ -121,5 +121,48 @@ verify_refuses() {
         local what='damaged: (guest|stub) segment 0x[0-9a-f]+-0x[0-9a-f]+ [-rwx]{3} \(checksum mismatch\)'
         fails_one_line "bad: $what" "$PACK" verify bad
         refuses_one_line "^bad: error: $what, do not run it$" ./bad --verify
+    done
+}
+
+# --- what the stub jumps to, and where the guest's segments may lie -----------
+
+@test "a guest segment moved into the boot pages or below them: refused with one line, never a crash" {
+    local addr
+    # 0x11000: the boot information page; 0x20000: the exit trampoline's;
+    # 0x30000: elsewhere in the boot page range; 0x8000: below guest memory.
+    for addr in 0x11000 0x20000 0x30000 0x8000; do
+        pack_file "$HELLO_SPT" hello
+        damage hello move-load 0 "$addr"
+        stub_refuses_damaged "damaged executable: guest segment $addr-0x[0-9a-f]+ lies outside 0x100000-0x20000000, where guest segments belong$" \
+            ./hello x
+    done
+}
+
+@test "a guest entry point outside the guest's code: refused with one line, never a jump there" {
+    local entry
+    # Its read-only data, its writable data, the boot pages, nowhere.
+    for entry in 0x101000 0x102000 0x11000 0; do
+        pack_file "$HELLO_SPT" hello
+        damage hello set guest_entry "$entry"
+        stub_refuses_damaged "damaged executable: the guest's entry point $(printf '%#x' "$entry") is not in its code$" \
+            ./hello x
+    done
+}
+
+@test "an exit trampoline outside the guest's code: refused with one line, never a jump there" {
+    pack_file "$HELLO_SPT" hello
+    local at
+    at=$(damage hello get trampoline)
+    ((at != 0)) || fail "hello's trampoline is not in its text: pick another guest"
+    # Its writable data; 8 bytes before the end of its text: the
+    # trampoline does not fit there.
+    local text_end
+    text_end=$(readelf -lW hello | awk '$1 == "LOAD" && $8 == "E" { print $3, $5; exit }')
+    text_end=$((${text_end% *} + ${text_end#* }))
+    for at in 0x102000 $((text_end - 8)); do
+        pack_file "$HELLO_SPT" hello
+        damage hello set trampoline "$at"
+        stub_refuses_damaged "damaged executable: the exit trampoline $(printf '%#x' "$at") is not in the guest's code$" \
+            ./hello x
     done
 }

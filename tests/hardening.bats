@@ -311,9 +311,9 @@ refused() {
 @test "an open-files limit too low for the guest's fds: one line naming it, status 125, the disk untouched" {
     # stdin, stdout, stderr, then the epoll set (3) and the timer (4).
     limited "-n 3" "$HELLO" --solo5:quiet
-    refused "^hello: error: epoll_create1: No file descriptors available \(the open-files limit, ulimit -n: 3\)$"
+    refused "^hello: error: cannot create the guest's event set \(epoll_create1\): No file descriptors available \(the open-files limit, ulimit -n: 3\)$"
     limited "-n 4" "$HELLO" --solo5:quiet
-    refused "^hello: error: timerfd_create: No file descriptors available \(the open-files limit, ulimit -n: 4\)$"
+    refused "^hello: error: cannot create the guest's timer \(timerfd_create\): No file descriptors available \(the open-files limit, ulimit -n: 4\)$"
     # And the disk image (5).
     local disk=$BATS_TEST_TMPDIR/disk.img
     head -c 1M /dev/urandom >"$disk"

@@ -50,12 +50,12 @@ x"
     n68=${n67}a
     refused "^blkcount: error: not declared in manifest: '$n67' \(in --block:$n67=\.\.\.\)$" \
         ./blkcount --block:$n67=x
-    refused "^blkcount: error: device name in '--block:$n68=x\.\.\.' is longer than 67 characters$" \
+    refused "^blkcount: error: device name in --block: is 68 characters long, more than 67: '$n68'$" \
         ./blkcount --block:$n68=x
-    refused "^blkcount: error: device name in '--net-mac:$n68=x\.\.\.' is longer than 67 characters$" \
+    refused "^blkcount: error: device name in --net-mac: is 68 characters long, more than 67: '$n68'$" \
         ./blkcount --net-mac:$n68=x
     # The same default, at pack time.
-    pack_fails "device name in '--block:$n68=x\.\.\.' is longer than 67 characters$" \
+    pack_fails "device name in --block: is 68 characters long, more than 67: '$n68'$" \
         "$NABLA_BUILD/examples/blkcount/blkcount.spt" --block:$n68=x
 }
 

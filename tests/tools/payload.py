@@ -13,6 +13,8 @@ Actions (applied in order):
                            (p_filesz and p_memsz), payload size printed
   overlap-loads            the second guest PT_LOAD (below the stub) moved
                            onto the first one's first page
+  move-load I ADDR         the guest PT_LOAD I (0: the first below the stub)
+                           moved to ADDR (p_vaddr; its page offset kept)
   flip OFFSET              xor the byte at file OFFSET with 0x5a
   pie-rela-offset I        print the file offset of the guest's relocation
                            I (payload format 4: a position-independent guest)
@@ -147,6 +149,16 @@ def main():
             # b moves onto a's first page (page offsets kept congruent).
             b[3] = b[4] = (a[3] & ~0xfff) | (b[2] & 0xfff)
             pk.set_ph(loads[1], b)
+            changed = True
+        elif action == 'move-load':
+            loads = [i for i in range(pk.phnum)
+                     if pk.ph(i)[0] == PT_LOAD and pk.ph(i)[3] < STUB_BASE]
+            i, addr = number(arg()), number(arg())
+            if i >= len(loads):
+                die('no guest PT_LOAD %d (%d of them)' % (i, len(loads)))
+            q = pk.ph(loads[i])
+            q[3] = (addr & ~0xfff) | (q[3] & 0xfff)
+            pk.set_ph(loads[i], q)
             changed = True
         elif action == 'flip':
             off = number(arg())

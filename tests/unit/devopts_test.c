@@ -283,10 +283,23 @@ static void test_split(void)
     snprintf(arg, sizeof(arg), "--block:%s=x", name_of(MFT_NAME_MAX + 1));
     a = dup_exact(arg);
     snprintf(want, sizeof(want),
-             "device name in '%s...' is longer than 67 characters", arg);
+             "device name in --block: is 68 characters long, more than 67: "
+             "'%s'",
+             name_of(MFT_NAME_MAX + 1));
     rc = devopt_split(a, &o, &why);
     check_err(rc, RESULT_ERROR, &why, want,
-              "a name of 68 characters is refused");
+              "a name of 68 characters is refused, named whole");
+    free(a);
+    /* A name too long for one line: its start, said to be one. */
+    snprintf(arg, sizeof(arg), "--net-mac:%s=x", name_of(120));
+    a = dup_exact(arg);
+    snprintf(want, sizeof(want),
+             "device name in --net-mac: is 120 characters long, more than "
+             "67: '%.96s' (its start)",
+             name_of(120));
+    rc = devopt_split(a, &o, &why);
+    check_err(rc, RESULT_ERROR, &why, want,
+              "a name of 120 characters is refused, its start named");
     free(a);
 }
 
