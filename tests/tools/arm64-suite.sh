@@ -209,6 +209,15 @@ usernet_out() {
     return 0
 }
 
+# start_netecho2: netecho2 with a user-mode device in the background; sets
+# app (its pid) and guest (its guest's).
+start_netecho2() {
+    ./netecho2 --net:service=user --net:service2=@3 -- \
+        10.0.0.2 10.0.1.2 3<>in.fifo >/dev/null 2>&1 &
+    app=$!
+    guest=$(guest_of $app) || echo "no guest"
+}
+
 # guest_of PID: the relay's child, the guest (waits up to 5 s).
 guest_of() {
     i=0
@@ -244,10 +253,7 @@ usernet_in() {
     wait $app
     echo "app $?"
     [ -d /proc/$guest ] && echo "guest $guest still runs"
-    ./netecho2 --net:service=user --net:service2=@3 -- \
-        10.0.0.2 10.0.1.2 3<>in.fifo >/dev/null 2>&1 &
-    app=$!
-    guest=$(guest_of $app) || echo "no guest"
+    start_netecho2
     kill -KILL $app
     wait $app
     echo "relay killed: app $?"
@@ -257,10 +263,7 @@ usernet_in() {
         i=$((i + 1))
     done
     [ -d /proc/$guest ] && echo "guest $guest still runs"
-    ./netecho2 --net:service=user --net:service2=@3 -- \
-        10.0.0.2 10.0.1.2 3<>in.fifo >/dev/null 2>&1 &
-    app=$!
-    guest=$(guest_of $app) || echo "no guest"
+    start_netecho2
     kill -SEGV $guest
     wait $app
     echo "guest killed: app $?"
