@@ -573,10 +573,13 @@ EXTRA_ALL :=
 -include $(sort $(wildcard mk/*.mk))
 
 # --- top-level targets -----------------------------------------------------------
-# No .SECONDARY: with it, make does not rebuild a prerequisite that is
-# missing (an object deleted, or one a changed source list now names) as
-# long as its target looks newer than the sources. Every generated file is
-# named as a target or prerequisite here, so none is removed as intermediate.
+# No .SECONDARY for everything: with it, make does not rebuild a
+# prerequisite that is missing (an object deleted, or one a changed source
+# list now names) as long as its target looks newer than the sources. The
+# few files made only through pattern rules are kept by name: the examples'
+# generated manifest sources (small and useful) and some objects.
+.PRECIOUS: $(B)/examples/%/manifest.c $(SAN)/tests/unit/%.o \
+	$(B)/tests/solo5-style/%.o
 .PHONY: all demo check format clean
 all: $(STUB) $(BINDINGS) $(PACK) $(EXAMPLE_BINS) $(TEST_GUEST_BINS) \
 	$(SOLO5_STYLE_BINS) $(RELAY_SWEEP) $(FAULT_INJECT) $(if $(filter 1,$(SANITIZE)),$(SAN_PACK)) \
