@@ -579,7 +579,7 @@ EXTRA_ALL :=
 # few files made only through pattern rules are kept by name: the examples'
 # generated manifest sources (small and useful) and some objects.
 .PRECIOUS: $(B)/examples/%/manifest.c $(SAN)/tests/unit/%.o \
-	$(B)/tests/solo5-style/%.o
+	$(B)/tests/solo5-style/%.o $(B)/bench/pie/guests/%.spt
 .PHONY: all demo check format clean
 all: $(STUB) $(BINDINGS) $(PACK) $(EXAMPLE_BINS) $(TEST_GUEST_BINS) \
 	$(SOLO5_STYLE_BINS) $(RELAY_SWEEP) $(FAULT_INJECT) $(if $(filter 1,$(SANITIZE)),$(SAN_PACK)) \
