@@ -1,7 +1,7 @@
 /*
  * fulltext: a guest whose text leaves no room for nabla's exit trampoline
- * (its tail, fulltext-tail.S, placed last, fills its text to 16 bytes short of a
- * page boundary), and a probe of what else its address space holds.
+ * (its tail, fulltext-tail.S, placed last, fills its text to 16 bytes short of
+ * a page boundary), and a probe of what else its address space holds.
  *
  *   room             prints "room N": the bytes left after its text in its
  *                    last text page
