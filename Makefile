@@ -576,9 +576,10 @@ EXTRA_ALL :=
 # No .SECONDARY for everything: with it, make does not rebuild a
 # prerequisite that is missing (an object deleted, or one a changed source
 # list now names) as long as its target looks newer than the sources. The
-# few files made only through pattern rules are kept by name: the examples'
-# generated manifest sources (small and useful) and some objects.
-.PRECIOUS: $(B)/examples/%/manifest.c $(SAN)/tests/unit/%.o \
+# few files made only through pattern rules (the examples' generated
+# manifest sources, small and useful, and some objects) are kept through
+# those rules' target patterns, which is what .PRECIOUS matches.
+.PRECIOUS: $(B)/%/manifest.c $(SAN)/%.o \
 	$(B)/tests/solo5-style/%.o $(B)/bench/pie/guests/%.spt
 .PHONY: all demo check format clean
 all: $(STUB) $(BINDINGS) $(PACK) $(EXAMPLE_BINS) $(TEST_GUEST_BINS) \
