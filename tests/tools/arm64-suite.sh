@@ -189,15 +189,20 @@ REPLY
 # Outbound TCP: netclient (10.0.2.15) connects to the host address
 # 10.0.2.2 port 9000, which the relay connects to 127.0.0.1:9000; "status
 # N" after each run. Then port 9001, where nothing listens: refused.
+# wait_listening PORT: until something listens on TCP PORT (5 s at most).
+wait_listening() {
+    i=0
+    while ! netstat -ltn | grep -q ":$1 " && [ $i -lt 50 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+}
+
 usernet_out() {
     write_reply
     nc -l -p 9000 -e sh reply.sh &
     server=$!
-    i=0
-    while ! netstat -ltn | grep -q ':9000 ' && [ $i -lt 50 ]; do
-        sleep 0.1
-        i=$((i + 1))
-    done
+    wait_listening 9000
     timeout 20 ./netclient --net:service=user --solo5:quiet \
         --ipv4=10.0.2.15/24 tcp 10.0.2.2 9000 hello
     echo "status $?"
@@ -299,11 +304,7 @@ usernet_http() {
 usernet_in_use() {
     nc -l -p 7100 >/dev/null &
     server=$!
-    i=0
-    while ! netstat -ltn | grep -q ':7100 ' && [ $i -lt 50 ]; do
-        sleep 0.1
-        i=$((i + 1))
-    done
+    wait_listening 7100
     ./netclient --net:service=user --net-forward:service=tcp:7100:80 \
         --solo5:quiet --ipv4=10.0.2.15/24 tcp 10.0.2.2 9000 hello
     echo "status $?"
